@@ -1,0 +1,53 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import type { RunResult } from 'better-sqlite3';
+import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import * as schema from './schema';
+
+export type Schema = typeof schema;
+/** Named explicitly: drizzle's inferred client type cannot be emitted across packages. */
+export type Db = BetterSQLite3Database<Schema>;
+/** A database handle or a transaction: every query function accepts either. */
+export type Conn = BaseSQLiteDatabase<'sync', RunResult, Schema>;
+
+export interface Database_ {
+  db: Db;
+  sqlite: Database.Database;
+  close(): void;
+}
+
+export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../drizzle');
+
+/** Open the SQLite file with the pragmas the app relies on. */
+export function openDatabase(file: string, options: { readonly?: boolean } = {}): Database_ {
+  if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+  const sqlite = new Database(file, { readonly: options.readonly ?? false });
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('busy_timeout = 5000');
+  // Anonymised personal data must not linger in free pages.
+  sqlite.pragma('secure_delete = ON');
+  sqlite.pragma('foreign_keys = ON');
+  const db = drizzle(sqlite, { schema });
+  return { db, sqlite, close: () => sqlite.close() };
+}
+
+/**
+ * Apply committed migrations. Foreign keys are switched off while migrating: drizzle runs
+ * migrations in a transaction, where a table rebuild with foreign keys on would
+ * cascade-delete rows (STACK.md pitfall 7).
+ */
+export function migrateDatabase(handle: Database_): void {
+  handle.sqlite.pragma('foreign_keys = OFF');
+  try {
+    migrate(handle.db, { migrationsFolder: MIGRATIONS_FOLDER });
+  } finally {
+    handle.sqlite.pragma('foreign_keys = ON');
+  }
+  const violations = handle.sqlite.pragma('foreign_key_check') as unknown[];
+  if (violations.length > 0) throw new Error(`foreign key violations after migration`);
+}

@@ -1,0 +1,144 @@
+import type { Role } from '@mg/shared';
+import { and, asc, eq, lt, or } from 'drizzle-orm';
+import type { Conn } from '../client';
+import { sessions, subsidiaries, users } from '../schema';
+
+export function findUserByEmail(conn: Conn, email: string) {
+  return conn
+    .select({
+      id: users.id,
+      role: users.role,
+      active: users.active,
+      passwordHash: users.passwordHash,
+      failedLogins: users.failedLogins,
+      lockedUntil: users.lockedUntil,
+    })
+    .from(users)
+    .where(eq(users.email, email))
+    .get();
+}
+
+export function insertUser(
+  conn: Conn,
+  input: {
+    email: string;
+    name: string;
+    role: Role;
+    subsidiaryId: number | null;
+    passwordHash: string;
+  },
+  now = Date.now(),
+) {
+  return conn
+    .insert(users)
+    .values({ ...input, createdAt: now, updatedAt: now })
+    .returning({ id: users.id })
+    .get();
+}
+
+export function recordFailedLogin(
+  conn: Conn,
+  userId: number,
+  failedLogins: number,
+  lockedUntil: number | null,
+) {
+  conn.update(users).set({ failedLogins, lockedUntil }).where(eq(users.id, userId)).run();
+}
+
+export function resetFailedLogins(conn: Conn, userId: number) {
+  conn.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, userId)).run();
+}
+
+export function insertSession(
+  conn: Conn,
+  s: { id: string; secretHash: Buffer; userId: number; ip: string | null; userAgent: string | null },
+  now = Date.now(),
+) {
+  conn
+    .insert(sessions)
+    .values({ ...s, createdAt: now, lastActiveAt: now })
+    .run();
+}
+
+/** The session with its user, as the request context needs it. */
+export function findSessionWithUser(conn: Conn, sessionId: string) {
+  return conn
+    .select({
+      id: sessions.id,
+      secretHash: sessions.secretHash,
+      createdAt: sessions.createdAt,
+      lastActiveAt: sessions.lastActiveAt,
+      user: {
+        id: users.id,
+        email: users.email,
+        name: users.name,
+        role: users.role,
+        subsidiaryId: users.subsidiaryId,
+        active: users.active,
+      },
+      subsidiaryName: subsidiaries.name,
+    })
+    .from(sessions)
+    .innerJoin(users, eq(users.id, sessions.userId))
+    .leftJoin(subsidiaries, eq(subsidiaries.id, users.subsidiaryId))
+    .where(eq(sessions.id, sessionId))
+    .get();
+}
+
+export function touchSession(conn: Conn, sessionId: string, now = Date.now()) {
+  conn.update(sessions).set({ lastActiveAt: now }).where(eq(sessions.id, sessionId)).run();
+}
+
+export function deleteSession(conn: Conn, sessionId: string) {
+  conn.delete(sessions).where(eq(sessions.id, sessionId)).run();
+}
+
+export function deleteUserSessions(conn: Conn, userId: number) {
+  conn.delete(sessions).where(eq(sessions.userId, userId)).run();
+}
+
+export function listUserSessions(conn: Conn, userId: number) {
+  return conn
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      lastActiveAt: sessions.lastActiveAt,
+      ip: sessions.ip,
+      userAgent: sessions.userAgent,
+    })
+    .from(sessions)
+    .where(eq(sessions.userId, userId))
+    .orderBy(asc(sessions.createdAt))
+    .all();
+}
+
+export function deleteExpiredSessions(conn: Conn, idleCutoff: number, absoluteCutoff: number) {
+  conn
+    .delete(sessions)
+    .where(or(lt(sessions.lastActiveAt, idleCutoff), lt(sessions.createdAt, absoluteCutoff)))
+    .run();
+}
+
+export function listStaffUsers(conn: Conn) {
+  return conn
+    .select({
+      id: users.id,
+      name: users.name,
+      email: users.email,
+      role: users.role,
+      subsidiaryId: users.subsidiaryId,
+      active: users.active,
+    })
+    .from(users)
+    .orderBy(asc(users.name))
+    .all();
+}
+
+export function listSubsidiaryUsers(conn: Conn, subsidiaryId: number) {
+  return conn
+    .select({ id: users.id, name: users.name })
+    .from(users)
+    .where(and(eq(users.subsidiaryId, subsidiaryId), eq(users.active, true)))
+    .orderBy(asc(users.name))
+    .all();
+}

@@ -1,0 +1,183 @@
+import type { ProjectInput, ProjectStatus, Scope, SubsidiaryInput } from '@mg/shared';
+import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import type { Conn } from '../client';
+import { projectAssignments, projects, subsidiaries, users } from '../schema';
+
+/** A subsidiary user sees only their own subsidiary. */
+function subsidiaryScope(scope: Scope) {
+  return scope.kind === 'all' ? undefined : eq(subsidiaries.id, scope.subsidiaryId);
+}
+function projectScope(scope: Scope) {
+  return scope.kind === 'all' ? undefined : eq(projects.subsidiaryId, scope.subsidiaryId);
+}
+
+const subsidiaryColumns = {
+  id: subsidiaries.id,
+  name: subsidiaries.name,
+  orgNumber: subsidiaries.orgNumber,
+  contactEmail: subsidiaries.contactEmail,
+  active: subsidiaries.active,
+  createdAt: subsidiaries.createdAt,
+};
+
+export function listSubsidiaries(conn: Conn, { scope }: { scope: Scope }) {
+  return conn
+    .select({
+      ...subsidiaryColumns,
+      projectCount: sql<number>`(select count(*) from ${projects} where ${projects.subsidiaryId} = ${subsidiaries.id})`,
+    })
+    .from(subsidiaries)
+    .where(subsidiaryScope(scope))
+    .orderBy(asc(subsidiaries.name))
+    .all();
+}
+
+export function getSubsidiary(conn: Conn, { scope, id }: { scope: Scope; id: number }) {
+  return conn
+    .select(subsidiaryColumns)
+    .from(subsidiaries)
+    .where(and(eq(subsidiaries.id, id), subsidiaryScope(scope)))
+    .get();
+}
+
+export function findSubsidiaryByOrgNumber(conn: Conn, orgNumber: string) {
+  return conn
+    .select({ id: subsidiaries.id })
+    .from(subsidiaries)
+    .where(eq(subsidiaries.orgNumber, orgNumber))
+    .get();
+}
+
+export function insertSubsidiary(conn: Conn, input: SubsidiaryInput, now = Date.now()) {
+  return conn
+    .insert(subsidiaries)
+    .values({ ...input, createdAt: now, updatedAt: now })
+    .returning({ id: subsidiaries.id })
+    .get();
+}
+
+export function updateSubsidiary(
+  conn: Conn,
+  id: number,
+  input: SubsidiaryInput,
+  now = Date.now(),
+) {
+  return conn
+    .update(subsidiaries)
+    .set({ ...input, updatedAt: now })
+    .where(eq(subsidiaries.id, id))
+    .returning({ id: subsidiaries.id })
+    .get();
+}
+
+const projectColumns = {
+  id: projects.id,
+  name: projects.name,
+  slug: projects.slug,
+  place: projects.place,
+  status: projects.status,
+  subsidiaryId: projects.subsidiaryId,
+  subsidiaryName: subsidiaries.name,
+  createdAt: projects.createdAt,
+};
+
+export function listProjects(conn: Conn, { scope }: { scope: Scope }) {
+  return conn
+    .select(projectColumns)
+    .from(projects)
+    .innerJoin(subsidiaries, eq(subsidiaries.id, projects.subsidiaryId))
+    .where(projectScope(scope))
+    .orderBy(asc(projects.name))
+    .all();
+}
+
+export function getProject(conn: Conn, { scope, id }: { scope: Scope; id: number }) {
+  return conn
+    .select(projectColumns)
+    .from(projects)
+    .innerJoin(subsidiaries, eq(subsidiaries.id, projects.subsidiaryId))
+    .where(and(eq(projects.id, id), projectScope(scope)))
+    .get();
+}
+
+/** Public intake looks a project up by slug; no scope, but only the fields intake needs. */
+export function findProjectBySlug(conn: Conn, slug: string) {
+  return conn
+    .select({
+      id: projects.id,
+      name: projects.name,
+      slug: projects.slug,
+      place: projects.place,
+      status: projects.status,
+      subsidiaryId: projects.subsidiaryId,
+      subsidiaryActive: subsidiaries.active,
+      subsidiaryName: subsidiaries.name,
+      contactEmail: subsidiaries.contactEmail,
+    })
+    .from(projects)
+    .innerJoin(subsidiaries, eq(subsidiaries.id, projects.subsidiaryId))
+    .where(eq(projects.slug, slug))
+    .get();
+}
+
+export function findProjectIdBySlug(conn: Conn, slug: string) {
+  return conn.select({ id: projects.id }).from(projects).where(eq(projects.slug, slug)).get();
+}
+
+export function insertProject(conn: Conn, input: ProjectInput, now = Date.now()) {
+  return conn
+    .insert(projects)
+    .values({ ...input, createdAt: now, updatedAt: now })
+    .returning({ id: projects.id })
+    .get();
+}
+
+export function updateProject(
+  conn: Conn,
+  id: number,
+  input: { name: string; slug: string; place: string; status: ProjectStatus },
+  now = Date.now(),
+) {
+  return conn
+    .update(projects)
+    .set({ ...input, updatedAt: now })
+    .where(eq(projects.id, id))
+    .returning({ id: projects.id })
+    .get();
+}
+
+/** Moves where new leads go and records who moved it; existing leads stay where they are. */
+export function assignProject(
+  conn: Conn,
+  params: { projectId: number; fromSubsidiaryId: number | null; toSubsidiaryId: number; actorUserId: number | null },
+  now = Date.now(),
+) {
+  conn
+    .update(projects)
+    .set({ subsidiaryId: params.toSubsidiaryId, updatedAt: now })
+    .where(eq(projects.id, params.projectId))
+    .run();
+  return conn
+    .insert(projectAssignments)
+    .values({ ...params, at: now })
+    .returning({ id: projectAssignments.id })
+    .get();
+}
+
+export function listProjectAssignments(conn: Conn, projectId: number) {
+  return conn
+    .select({
+      id: projectAssignments.id,
+      fromSubsidiaryId: projectAssignments.fromSubsidiaryId,
+      toSubsidiaryId: projectAssignments.toSubsidiaryId,
+      fromName: sql<string | null>`(select name from subsidiaries where id = ${projectAssignments.fromSubsidiaryId})`,
+      toName: sql<string>`(select name from subsidiaries where id = ${projectAssignments.toSubsidiaryId})`,
+      actorName: users.name,
+      at: projectAssignments.at,
+    })
+    .from(projectAssignments)
+    .leftJoin(users, eq(users.id, projectAssignments.actorUserId))
+    .where(eq(projectAssignments.projectId, projectId))
+    .orderBy(desc(projectAssignments.at), desc(projectAssignments.id))
+    .all();
+}

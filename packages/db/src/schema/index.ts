@@ -1,0 +1,6 @@
+export * from './audit';
+export * from './auth';
+export * from './leads';
+export * from './ops';
+export * from './org';
+export * from './policy';

@@ -1,0 +1,55 @@
+export const ROLES = ['admin', 'privacy_officer', 'subsidiary_user', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export const PROJECT_STATUSES = ['planning', 'pre_sale', 'on_sale', 'sold_out', 'completed'] as const;
+export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
+/** A project takes interest forms only while it is being planned or sold. */
+export const PROJECT_STATUSES_OPEN_FOR_INTAKE: readonly ProjectStatus[] = [
+  'planning',
+  'pre_sale',
+  'on_sale',
+];
+
+export const LEAD_STATUSES = ['new', 'contacted', 'follow_up', 'sold', 'closed'] as const;
+export type LeadStatus = (typeof LEAD_STATUSES)[number];
+
+export const CONSENT_PURPOSES = ['marketing_email', 'marketing_sms'] as const;
+export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
+
+export const CONSENT_SOURCES = ['form', 'unsubscribe_link', 'staff_on_request', 'dsr'] as const;
+export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+export const LEAD_SOURCES = ['website_form', 'hosted_form', 'import', 'demo'] as const;
+export type LeadSource = (typeof LEAD_SOURCES)[number];
+
+export const DISCLOSURE_KINDS = ['intake', 'transfer'] as const;
+export type DisclosureKind = (typeof DISCLOSURE_KINDS)[number];
+
+export const AUDIT_OUTCOMES = ['ok', 'denied', 'error'] as const;
+export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
+
+/** Why personal data was consulted; shown to data subjects in access exports (C-579/21). */
+export const AUDIT_PURPOSES = [
+  'follow_up',
+  'administration',
+  'dsr',
+  'audit',
+  'security',
+  'intake',
+  'marketing',
+  'retention',
+] as const;
+export type AuditPurpose = (typeof AUDIT_PURPOSES)[number];
+
+export const AUDIT_TARGET_TYPES = [
+  'lead',
+  'user',
+  'session',
+  'subsidiary',
+  'project',
+  'access_log',
+  'policy',
+  'dsr',
+  'view',
+] as const;
+export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];

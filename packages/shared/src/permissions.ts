@@ -1,0 +1,77 @@
+import type { Role } from './enums';
+
+/**
+ * The one permission table. The API enforces it (every procedure names exactly one
+ * permission); the web app reads it only to decide what to show.
+ */
+export const PERMISSIONS = [
+  'subsidiary:read',
+  'subsidiary:write',
+  'project:read',
+  'project:write',
+  'project:assign',
+  'lead:read',
+  'lead:update',
+  'lead:export',
+  'lead:transfer',
+  'lead:hold',
+  'consent:withdraw',
+  'audience:export',
+  'policy:publish',
+  'dsr:manage',
+  'retention:manage',
+  'user:read',
+  'user:manage',
+  'audit:read',
+  'audit:export',
+  'audit:verify',
+  'dashboard:read',
+] as const;
+export type Permission = (typeof PERMISSIONS)[number];
+
+export const ROLE_PERMISSIONS = {
+  admin: [...PERMISSIONS],
+  privacy_officer: [
+    'subsidiary:read',
+    'project:read',
+    'lead:read',
+    'lead:hold',
+    'consent:withdraw',
+    'audience:export',
+    'policy:publish',
+    'dsr:manage',
+    'retention:manage',
+    'audit:read',
+    'audit:export',
+    'audit:verify',
+    'dashboard:read',
+  ],
+  subsidiary_user: [
+    'subsidiary:read',
+    'project:read',
+    'lead:read',
+    'lead:update',
+    'lead:export',
+    'consent:withdraw',
+    'dashboard:read',
+  ],
+  auditor: ['audit:read', 'audit:export', 'audit:verify', 'user:read'],
+} as const satisfies Record<Role, readonly Permission[]>;
+
+const lookup = new Map<Role, ReadonlySet<Permission>>(
+  (Object.keys(ROLE_PERMISSIONS) as Role[]).map((role) => [
+    role,
+    new Set<Permission>(ROLE_PERMISSIONS[role]),
+  ]),
+);
+
+/** Deny by default: an unknown role or permission is never granted. */
+export function hasPermission(role: Role | null | undefined, permission: Permission): boolean {
+  if (!role) return false;
+  return lookup.get(role)?.has(permission) ?? false;
+}
+
+/** Roles whose records are limited to one subsidiary. */
+export function isSubsidiaryScoped(role: Role): boolean {
+  return role === 'subsidiary_user';
+}
