@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
@@ -20,7 +20,17 @@ export interface Database_ {
   close(): void;
 }
 
-export const MIGRATIONS_FOLDER = resolve(dirname(fileURLToPath(import.meta.url)), '../drizzle');
+/**
+ * Files shipped beside the code (migrations, seed texts): next to the package sources, or
+ * copied next to a bundle that inlined this module.
+ */
+export function assetPath(name: string): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [resolve(here, '..', name), resolve(here, name)];
+  return candidates.find((p) => existsSync(p)) ?? (candidates[0] as string);
+}
+
+export const MIGRATIONS_FOLDER = assetPath('drizzle');
 
 /** Open the SQLite file with the pragmas the app relies on. */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Database_ {

@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { CONSENT_PURPOSES, type LeadStatus, type ProjectStatus, type Role } from '@mg/shared';
 import { sql } from 'drizzle-orm';
-import type { Db } from './client';
+import { assetPath, type Db } from './client';
 import {
   faker,
   fakePhone,
@@ -50,8 +49,7 @@ const MESSAGES = [
 ];
 
 function policyText(): string {
-  const here = dirname(fileURLToPath(import.meta.url));
-  return readFileSync(resolve(here, '../seed-data/privacy-policy-2024-06-17.txt'), 'utf8');
+  return readFileSync(join(assetPath('seed-data'), 'privacy-policy-2024-06-17.txt'), 'utf8');
 }
 
 function slugify(value: string) {

@@ -1,0 +1,24 @@
+// Bundle the API (with the workspace packages inlined) into dist/, leaving npm packages
+// external; copy the files the db package reads at run time next to the bundle.
+import { cpSync, readFileSync, rmSync } from 'node:fs';
+import { build } from 'esbuild';
+
+const deps = (file) => Object.keys(JSON.parse(readFileSync(file, 'utf8')).dependencies ?? {});
+// Only the API's own dependencies resolve from apps/api/node_modules under pnpm; whatever
+// the workspace packages use beyond those is bundled.
+const external = deps('package.json').filter((name) => !name.startsWith('@mg/'));
+
+rmSync('dist', { recursive: true, force: true });
+await build({
+  entryPoints: ['src/main.ts', 'src/cli.ts'],
+  outdir: 'dist',
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  external: [...external, ...external.map((name) => `${name}/*`)],
+  logLevel: 'warning',
+});
+cpSync('../../packages/db/drizzle', 'dist/drizzle', { recursive: true });
+cpSync('../../packages/db/seed-data', 'dist/seed-data', { recursive: true });

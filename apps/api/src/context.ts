@@ -1,0 +1,55 @@
+import type { Db } from '@mg/db';
+import type { Context as HonoContext } from 'hono';
+import { generateCookie, getCookie } from 'hono/cookie';
+import type { Env } from './env';
+import { secureCookies } from './env';
+import type { Logger } from './lib/logger';
+import { SESSION_ABSOLUTE_MS, SESSION_COOKIE, validateSessionToken } from './lib/session';
+import type { Context } from './trpc';
+
+export interface AppDeps {
+  db: Db;
+  env: Env;
+  log: Logger;
+}
+
+export type AppBindings = { Variables: { requestId: string; clientIp: string | null } };
+
+/** Build the tRPC context for one HTTP request: who is calling, from where, with which cookie. */
+export function createRequestContext(
+  deps: AppDeps,
+  c: HonoContext<AppBindings>,
+  resHeaders: Headers,
+): Context {
+  const secure = secureCookies(deps.env);
+  const cookieName = secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
+  const token = getCookie(c, cookieName);
+  const session = token ? validateSessionToken(deps.db, token) : null;
+  // tRPC builds its own Response, so cookies go on the headers it hands us.
+  const clear = () =>
+    resHeaders.append('set-cookie', generateCookie(cookieName, '', { path: '/', secure, maxAge: 0 }));
+  if (token && !session) clear();
+  return {
+    db: deps.db,
+    log: deps.log,
+    requestId: c.get('requestId'),
+    ip: c.get('clientIp'),
+    userAgent: c.req.header('user-agent') ?? null,
+    session,
+    cookies: {
+      setSession(value) {
+        resHeaders.append(
+          'set-cookie',
+          generateCookie(cookieName, value, {
+          path: '/',
+          httpOnly: true,
+          sameSite: 'Lax',
+          secure,
+            maxAge: Math.floor(SESSION_ABSOLUTE_MS / 1000),
+          }),
+        );
+      },
+      clearSession: clear,
+    },
+  };
+}

@@ -1,0 +1,48 @@
+import { z } from 'zod';
+
+/** The only place that reads process.env: parsed once at start-up, fails loudly. */
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  HOST: z.string().default('127.0.0.1'),
+  DATABASE_PATH: z.string().min(1).default('data/mg-leads.db'),
+  /** Seed demo data into an empty database on start. */
+  DEMO_DATA: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  DEMO_LEADS: z.coerce.number().int().min(0).max(100_000).default(3000),
+  /** Public base URL, used in links in notifications. */
+  PUBLIC_URL: z.url().optional(),
+  /** Cookies get the Secure flag; defaults to on in production. */
+  SECURE_COOKIES: z.enum(['true', 'false']).optional(),
+  /** Comma-separated origins allowed to POST the intake form cross-origin. */
+  INTAKE_CORS_ORIGINS: z.string().default(''),
+  /** Trust X-Forwarded-For from a reverse proxy for the client IP. */
+  TRUST_PROXY: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WEB_DIST: z.string().optional(),
+  SMTP_URL: z.string().optional(),
+  MAIL_FROM: z.string().default('MG Leads <no-reply@mestergruppen.no>'),
+  OUTBOX_DIR: z.string().default('data/outbox'),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
+  INTAKE_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  return parsed.data;
+}
+
+export function secureCookies(env: Env): boolean {
+  return env.SECURE_COOKIES ? env.SECURE_COOKIES === 'true' : env.NODE_ENV === 'production';
+}

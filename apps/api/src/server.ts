@@ -1,0 +1,116 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { getConnInfo } from '@hono/node-server/conninfo';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { trpcServer } from '@hono/trpc-server';
+import { sql } from 'drizzle-orm';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { csrf } from 'hono/csrf';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import { type AppBindings, type AppDeps, createRequestContext } from './context';
+import { appRouter } from './routers/root';
+
+const TRPC_BODY_LIMIT = 256 * 1024;
+
+/**
+ * Hono's csrf() only inspects form-like content types. Our API speaks JSON, so every
+ * state-changing request must prove it is same-origin: Sec-Fetch-Site, or else Origin.
+ * Requests with neither header do not come from a browser and cannot carry a victim's
+ * cookie on someone else's behalf.
+ */
+function sameOriginOnly(allowedOrigin: (c: Parameters<MiddlewareHandler>[0]) => string): MiddlewareHandler {
+  return async (c, next) => {
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+    const site = c.req.header('sec-fetch-site');
+    const origin = c.req.header('origin');
+    const ok = site ? site === 'same-origin' : origin ? origin === allowedOrigin(c) : true;
+    if (!ok) return c.json({ error: { code: 'FORBIDDEN', message: 'cross-site request refused' } }, 403);
+    return next();
+  };
+}
+
+export function createApp(deps: AppDeps) {
+  const { env, log } = deps;
+  const app = new Hono<AppBindings>();
+  const originOf = (c: { req: { url: string } }) => env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : new URL(c.req.url).origin;
+
+  app.use('*', requestId());
+  app.use('*', async (c, next) => {
+    const forwarded = env.TRUST_PROXY ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    let ip: string | null = forwarded ?? null;
+    if (!ip) {
+      try {
+        ip = getConnInfo(c).remote.address ?? null;
+      } catch {
+        ip = null;
+      }
+    }
+    c.set('clientIp', ip);
+    await next();
+  });
+  app.use(
+    '*',
+    secureHeaders({
+      contentSecurityPolicy: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine injects its CSS variables in style tags.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+      strictTransportSecurity: env.NODE_ENV === 'production' ? 'max-age=31536000; includeSubDomains' : false,
+      referrerPolicy: 'same-origin',
+    }),
+  );
+
+  app.get('/healthz', (c) => {
+    // The database was opened and migrated before the server started listening.
+    deps.db.get(sql`select 1`);
+    return c.json({ status: 'ok' });
+  });
+
+  app.use('/trpc/*', csrf({ origin: (origin, c) => origin === originOf(c) }));
+  app.use('/trpc/*', sameOriginOnly(originOf));
+  app.use('/trpc/*', bodyLimit({ maxSize: TRPC_BODY_LIMIT, onError: (c) => c.json({ error: { code: 'PAYLOAD_TOO_LARGE' } }, 413) }));
+  app.use(
+    '/trpc/*',
+    trpcServer({
+      router: appRouter,
+      createContext: (opts, c) =>
+        createRequestContext(deps, c as never, opts.resHeaders) as unknown as Record<string, unknown>,
+      onError({ error, path, ctx }) {
+        if (error.code === 'INTERNAL_SERVER_ERROR')
+          log.error({ err: error.cause ?? error, path, requestId: (ctx as { requestId?: string } | undefined)?.requestId }, 'procedure failed');
+      },
+    }),
+  );
+
+  const webDist = env.WEB_DIST;
+  if (webDist && existsSync(join(webDist, 'index.html'))) {
+    const indexHtml = readFileSync(join(webDist, 'index.html'), 'utf8');
+    app.use(
+      '/assets/*',
+      serveStatic({
+        root: webDist,
+        onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
+      }),
+    );
+    app.use('*', serveStatic({ root: webDist }));
+    // The SPA owns every other GET: react-router decides what to render.
+    app.get('*', (c) => c.html(indexHtml, 200, { 'Cache-Control': 'no-cache' }));
+  }
+
+  app.onError((err, c) => {
+    log.error({ err, requestId: c.get('requestId') }, 'unhandled error');
+    return c.json({ error: { code: 'INTERNAL_SERVER_ERROR', requestId: c.get('requestId') } }, 500);
+  });
+  return app;
+}
