@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { appendAccessLog, findUserByEmail, insertUser, migrateDatabase, openDatabase, verifyAccessLog } from '@mg/db';
+import {
+  appendAccessLog,
+  findUserByEmail,
+  insertUser,
+  migrateDatabase,
+  openDatabase,
+  verifyAccessLog,
+} from '@mg/db';
 import { emailSchema, passwordSchema } from '@mg/shared';
 import { loadEnv } from './env';
 import { hashPassword } from './lib/password';
@@ -24,7 +31,10 @@ async function main(argv: string[]) {
         console.log('migrations applied');
         return 0;
       case 'create-admin': {
-        const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, name: { type: 'string' } } });
+        const { values } = parseArgs({
+          args: rest,
+          options: { email: { type: 'string' }, name: { type: 'string' } },
+        });
         const email = emailSchema.safeParse(values.email ?? '');
         if (!email.success || !values.name) {
           console.error('create-admin needs a valid --email and a --name');
@@ -41,8 +51,20 @@ async function main(argv: string[]) {
         }
         const passwordHash = await hashPassword(password.data);
         const id = handle.db.transaction((tx) => {
-          const user = insertUser(tx, { email: email.data, name: values.name ?? '', role: 'admin', subsidiaryId: null, passwordHash });
-          appendAccessLog(tx, { action: 'cli.createAdmin', outcome: 'ok', purpose: 'administration', targetType: 'user', targetIds: [user.id] });
+          const user = insertUser(tx, {
+            email: email.data,
+            name: values.name ?? '',
+            role: 'admin',
+            subsidiaryId: null,
+            passwordHash,
+          });
+          appendAccessLog(tx, {
+            action: 'cli.createAdmin',
+            outcome: 'ok',
+            purpose: 'administration',
+            targetType: 'user',
+            targetIds: [user.id],
+          });
           return user.id;
         });
         console.log(`admin created with id ${id}`);
@@ -54,7 +76,9 @@ async function main(argv: string[]) {
           console.log(`access log OK: ${result.checked} entries verified`);
           return 0;
         }
-        console.error(`access log BROKEN at entry ${result.firstBrokenId} (${result.reason}); ${result.checked} entries before it are intact`);
+        console.error(
+          `access log BROKEN at entry ${result.firstBrokenId} (${result.reason}); ${result.checked} entries before it are intact`,
+        );
         return 1;
       }
       default:

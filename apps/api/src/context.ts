@@ -27,7 +27,10 @@ export function createRequestContext(
   const session = token ? validateSessionToken(deps.db, token) : null;
   // tRPC builds its own Response, so cookies go on the headers it hands us.
   const clear = () =>
-    resHeaders.append('set-cookie', generateCookie(cookieName, '', { path: '/', secure, maxAge: 0 }));
+    resHeaders.append(
+      'set-cookie',
+      generateCookie(cookieName, '', { path: '/', secure, maxAge: 0 }),
+    );
   if (token && !session) clear();
   return {
     db: deps.db,
@@ -41,10 +44,10 @@ export function createRequestContext(
         resHeaders.append(
           'set-cookie',
           generateCookie(cookieName, value, {
-          path: '/',
-          httpOnly: true,
-          sameSite: 'Lax',
-          secure,
+            path: '/',
+            httpOnly: true,
+            sameSite: 'Lax',
+            secure,
             maxAge: Math.floor(SESSION_ABSOLUTE_MS / 1000),
           }),
         );

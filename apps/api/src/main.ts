@@ -24,7 +24,8 @@ if (empty && env.DEMO_DATA) {
 const webDist = env.WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
 const app = createApp({ db: handle.db, env: { ...env, WEB_DIST: webDist }, log });
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-  const url = env.PUBLIC_URL ?? `http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`;
+  const url =
+    env.PUBLIC_URL ?? `http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`;
   const lines = [
     '',
     `  MG Leads is running at ${url}`,

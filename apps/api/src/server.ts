@@ -7,6 +7,7 @@ import { sql } from 'drizzle-orm';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
+import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { type AppBindings, type AppDeps, createRequestContext } from './context';
@@ -20,13 +21,17 @@ const TRPC_BODY_LIMIT = 256 * 1024;
  * Requests with neither header do not come from a browser and cannot carry a victim's
  * cookie on someone else's behalf.
  */
-function sameOriginOnly(allowedOrigin: (c: Parameters<MiddlewareHandler>[0]) => string): MiddlewareHandler {
+function sameOriginOnly(
+  allowedOrigin: (c: Parameters<MiddlewareHandler>[0]) => string,
+): MiddlewareHandler {
   return async (c, next) => {
-    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS') return next();
+    if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS')
+      return next();
     const site = c.req.header('sec-fetch-site');
     const origin = c.req.header('origin');
     const ok = site ? site === 'same-origin' : origin ? origin === allowedOrigin(c) : true;
-    if (!ok) return c.json({ error: { code: 'FORBIDDEN', message: 'cross-site request refused' } }, 403);
+    if (!ok)
+      return c.json({ error: { code: 'FORBIDDEN', message: 'cross-site request refused' } }, 403);
     return next();
   };
 }
@@ -34,11 +39,14 @@ function sameOriginOnly(allowedOrigin: (c: Parameters<MiddlewareHandler>[0]) => 
 export function createApp(deps: AppDeps) {
   const { env, log } = deps;
   const app = new Hono<AppBindings>();
-  const originOf = (c: { req: { url: string } }) => env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : new URL(c.req.url).origin;
+  const originOf = (c: { req: { url: string } }) =>
+    env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : new URL(c.req.url).origin;
 
   app.use('*', requestId());
   app.use('*', async (c, next) => {
-    const forwarded = env.TRUST_PROXY ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim() : undefined;
+    const forwarded = env.TRUST_PROXY
+      ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+      : undefined;
     let ip: string | null = forwarded ?? null;
     if (!ip) {
       try {
@@ -66,7 +74,8 @@ export function createApp(deps: AppDeps) {
         formAction: ["'self'"],
         frameAncestors: ["'none'"],
       },
-      strictTransportSecurity: env.NODE_ENV === 'production' ? 'max-age=31536000; includeSubDomains' : false,
+      strictTransportSecurity:
+        env.NODE_ENV === 'production' ? 'max-age=31536000; includeSubDomains' : false,
       referrerPolicy: 'same-origin',
     }),
   );
@@ -79,16 +88,32 @@ export function createApp(deps: AppDeps) {
 
   app.use('/trpc/*', csrf({ origin: (origin, c) => origin === originOf(c) }));
   app.use('/trpc/*', sameOriginOnly(originOf));
-  app.use('/trpc/*', bodyLimit({ maxSize: TRPC_BODY_LIMIT, onError: (c) => c.json({ error: { code: 'PAYLOAD_TOO_LARGE' } }, 413) }));
+  app.use(
+    '/trpc/*',
+    bodyLimit({
+      maxSize: TRPC_BODY_LIMIT,
+      onError: (c) => c.json({ error: { code: 'PAYLOAD_TOO_LARGE' } }, 413),
+    }),
+  );
   app.use(
     '/trpc/*',
     trpcServer({
       router: appRouter,
       createContext: (opts, c) =>
-        createRequestContext(deps, c as never, opts.resHeaders) as unknown as Record<string, unknown>,
+        createRequestContext(deps, c as never, opts.resHeaders) as unknown as Record<
+          string,
+          unknown
+        >,
       onError({ error, path, ctx }) {
         if (error.code === 'INTERNAL_SERVER_ERROR')
-          log.error({ err: error.cause ?? error, path, requestId: (ctx as { requestId?: string } | undefined)?.requestId }, 'procedure failed');
+          log.error(
+            {
+              err: error.cause ?? error,
+              path,
+              requestId: (ctx as { requestId?: string } | undefined)?.requestId,
+            },
+            'procedure failed',
+          );
       },
     }),
   );
@@ -109,6 +134,7 @@ export function createApp(deps: AppDeps) {
   }
 
   app.onError((err, c) => {
+    if (err instanceof HTTPException) return err.getResponse();
     log.error({ err, requestId: c.get('requestId') }, 'unhandled error');
     return c.json({ error: { code: 'INTERNAL_SERVER_ERROR', requestId: c.get('requestId') } }, 500);
   });

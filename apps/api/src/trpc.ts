@@ -1,9 +1,4 @@
-import {
-  type AuditEntry,
-  appendAccessLog,
-  type Conn,
-  type Db,
-} from '@mg/db';
+import { type AuditEntry, appendAccessLog, type Conn, type Db } from '@mg/db';
 import {
   type AuditPurpose,
   hasPermission,
@@ -82,7 +77,12 @@ export const middleware = t.middleware;
 // ---------------------------------------------------------------- audit helpers
 
 type Actor = { userId: number; role: SessionUser['role'] };
-export type LogFn = (entry: Omit<AuditEntry, 'outcome' | 'action'> & { action?: string; outcome?: AuditEntry['outcome'] }) => void;
+export type LogFn = (
+  entry: Omit<AuditEntry, 'outcome' | 'action'> & {
+    action?: string;
+    outcome?: AuditEntry['outcome'];
+  },
+) => void;
 
 function baseEntry(ctx: Context, actor: Actor | null, action: string) {
   return {
@@ -97,7 +97,9 @@ function baseEntry(ctx: Context, actor: Actor | null, action: string) {
 
 /** For entries outside a change (denials, failures, logins): a transaction of their own. */
 export function writeAuditNow(ctx: Context, actor: Actor | null, entry: AuditEntry) {
-  ctx.db.transaction((tx) => appendAccessLog(tx, { ...baseEntry(ctx, actor, entry.action), ...entry }));
+  ctx.db.transaction((tx) =>
+    appendAccessLog(tx, { ...baseEntry(ctx, actor, entry.action), ...entry }),
+  );
 }
 
 // ---------------------------------------------------------------- procedures
@@ -107,14 +109,25 @@ export const publicProcedure = t.procedure.meta({ permission: 'public' });
 
 const requireSession = t.middleware(({ ctx, next, path }) => {
   if (!ctx.session) {
-    writeAuditNow(ctx, null, { action: path, outcome: 'denied', purpose: 'security', detail: { reason: 'unauthenticated' } });
-    throw new TRPCError({ code: 'UNAUTHORIZED', message: 'unauthenticated', cause: new DomainError('UNAUTHORIZED', 'unauthenticated') });
+    writeAuditNow(ctx, null, {
+      action: path,
+      outcome: 'denied',
+      purpose: 'security',
+      detail: { reason: 'unauthenticated' },
+    });
+    throw new TRPCError({
+      code: 'UNAUTHORIZED',
+      message: 'unauthenticated',
+      cause: new DomainError('UNAUTHORIZED', 'unauthenticated'),
+    });
   }
   return next({ ctx: { session: ctx.session } });
 });
 
 /** Any signed-in user, for their own things (sessions, profile). */
-export const authedProcedure = t.procedure.meta({ permission: 'authenticated' }).use(requireSession);
+export const authedProcedure = t.procedure
+  .meta({ permission: 'authenticated' })
+  .use(requireSession);
 
 export function scopeFor(user: SessionUser): Scope {
   if (isSubsidiaryScoped(user.role)) {
@@ -139,8 +152,17 @@ export function can(permission: Permission, options: { purpose?: AuditPurpose } 
       const user = ctx.session.user;
       const actor: Actor = { userId: user.id, role: user.role };
       if (!hasPermission(user.role, permission)) {
-        writeAuditNow(ctx, actor, { action: path, outcome: 'denied', purpose: options.purpose ?? null, detail: { permission } });
-        throw new TRPCError({ code: 'FORBIDDEN', message: 'forbidden', cause: new DomainError('FORBIDDEN', 'forbidden') });
+        writeAuditNow(ctx, actor, {
+          action: path,
+          outcome: 'denied',
+          purpose: options.purpose ?? null,
+          detail: { permission },
+        });
+        throw new TRPCError({
+          code: 'FORBIDDEN',
+          message: 'forbidden',
+          cause: new DomainError('FORBIDDEN', 'forbidden'),
+        });
       }
       const scope = scopeFor(user);
       const audited = <T>(work: (tx: Conn, log: LogFn) => T): T =>
@@ -172,7 +194,11 @@ export function can(permission: Permission, options: { purpose?: AuditPurpose } 
             detail: { reason: 'not_found_or_out_of_scope' },
           });
         } else if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-          writeAuditNow(ctx, actor, { action: path, outcome: 'error', purpose: options.purpose ?? null });
+          writeAuditNow(ctx, actor, {
+            action: path,
+            outcome: 'error',
+            purpose: options.purpose ?? null,
+          });
         }
       }
       return result;

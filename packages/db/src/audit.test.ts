@@ -5,7 +5,13 @@ import { createTestDatabase } from './testing';
 function logWithEntries(n: number) {
   const handle = createTestDatabase();
   for (let i = 0; i < n; i++)
-    appendAccessLog(handle.db, { action: 'lead.view', outcome: 'ok', targetType: 'lead', targetIds: [i + 1], actorUserId: 1 });
+    appendAccessLog(handle.db, {
+      action: 'lead.view',
+      outcome: 'ok',
+      targetType: 'lead',
+      targetIds: [i + 1],
+      actorUserId: 1,
+    });
   return handle;
 }
 
@@ -17,8 +23,12 @@ describe('access log', () => {
 
   it('refuses UPDATE and DELETE', () => {
     const { sqlite } = logWithEntries(2);
-    expect(() => sqlite.prepare('update access_log set action = ? where id = 1').run('x')).toThrow(/append-only/);
-    expect(() => sqlite.prepare('delete from access_log where id = 1').run()).toThrow(/append-only/);
+    expect(() => sqlite.prepare('update access_log set action = ? where id = 1').run('x')).toThrow(
+      /append-only/,
+    );
+    expect(() => sqlite.prepare('delete from access_log where id = 1').run()).toThrow(
+      /append-only/,
+    );
     expect(() => sqlite.prepare('delete from access_log_targets').run()).toThrow(/append-only/);
   });
 
@@ -26,7 +36,11 @@ describe('access log', () => {
     const handle = logWithEntries(6);
     handle.sqlite.exec('drop trigger access_log_no_update; drop trigger access_log_no_delete;');
     handle.sqlite.prepare('update access_log set target_ids = ? where id = 4').run('[999]');
-    expect(verifyAccessLog(handle.db)).toMatchObject({ ok: false, firstBrokenId: 4, reason: 'hash' });
+    expect(verifyAccessLog(handle.db)).toMatchObject({
+      ok: false,
+      firstBrokenId: 4,
+      reason: 'hash',
+    });
   });
 
   it('finds a deleted entry in the middle', () => {
@@ -39,7 +53,11 @@ describe('access log', () => {
   it('finds a re-hashed entry by its broken link', () => {
     const handle = logWithEntries(4);
     handle.sqlite.exec('drop trigger access_log_no_update;');
-    handle.sqlite.prepare("update access_log set hash = ? where id = 2").run('f'.repeat(64));
-    expect(verifyAccessLog(handle.db)).toMatchObject({ ok: false, firstBrokenId: 2, reason: 'hash' });
+    handle.sqlite.prepare('update access_log set hash = ? where id = 2').run('f'.repeat(64));
+    expect(verifyAccessLog(handle.db)).toMatchObject({
+      ok: false,
+      firstBrokenId: 2,
+      reason: 'hash',
+    });
   });
 });

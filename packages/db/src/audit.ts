@@ -84,7 +84,9 @@ export function appendAccessLog(conn: Conn, entry: AuditEntry, now = Date.now())
     for (let i = 0; i < ids.length; i += 300) {
       conn
         .insert(accessLogTargets)
-        .values(ids.slice(i, i + 300).map((targetId) => ({ entryId: fields.id, targetType, targetId })))
+        .values(
+          ids.slice(i, i + 300).map((targetId) => ({ entryId: fields.id, targetType, targetId })),
+        )
         .run();
     }
   }

@@ -28,7 +28,11 @@ export function fakePhone(): string {
   return `+47${faker.helpers.arrayElement(['4', '9'])}${faker.string.numeric(7)}`;
 }
 
-export function makeSubsidiary(conn: Conn, over: Partial<{ name: string; orgNumber: string; contactEmail: string; active: boolean }> = {}, now = Date.now()) {
+export function makeSubsidiary(
+  conn: Conn,
+  over: Partial<{ name: string; orgNumber: string; contactEmail: string; active: boolean }> = {},
+  now = Date.now(),
+) {
   const name = over.name ?? `${faker.company.name()} AS`;
   return insertSubsidiary(
     conn,
@@ -68,7 +72,13 @@ export function makeProject(
 
 export function makeUser(
   conn: Conn,
-  input: { email: string; name?: string; role: Role; subsidiaryId?: number | null; passwordHash: string },
+  input: {
+    email: string;
+    name?: string;
+    role: Role;
+    subsidiaryId?: number | null;
+    passwordHash: string;
+  },
   now = Date.now(),
 ) {
   return insertUser(
@@ -123,14 +133,19 @@ export function makeLead(
     name: over.name ?? `${first} ${last}`,
     email:
       over.email ??
-      faker.internet.email({ firstName: first, lastName: last, provider: 'example.no' }).toLowerCase(),
+      faker.internet
+        .email({ firstName: first, lastName: last, provider: 'example.no' })
+        .toLowerCase(),
     phone: over.phone ?? fakePhone(),
     message: over.message === undefined ? null : over.message,
     source: 'demo',
     policyVersionId: over.policyVersionId ?? null,
     createdAt,
   });
-  for (const [purpose, granted] of Object.entries(over.consent ?? {}) as [ConsentPurpose, boolean][]) {
+  for (const [purpose, granted] of Object.entries(over.consent ?? {}) as [
+    ConsentPurpose,
+    boolean,
+  ][]) {
     if (!granted) continue;
     recordConsent(conn, {
       leadId: id,
@@ -146,12 +161,24 @@ export function makeLead(
     const at = createdAt + faker.number.int({ min: 1, max: 14 }) * 86_400_000;
     conn
       .update(leads)
-      .set({ status: over.status, statusChangedAt: at, lastActivityAt: at, assigneeUserId: over.assigneeUserId ?? null })
+      .set({
+        status: over.status,
+        statusChangedAt: at,
+        lastActivityAt: at,
+        assigneeUserId: over.assigneeUserId ?? null,
+      })
       .where(eq(leads.id, id))
       .run();
     conn
       .insert(leadActivities)
-      .values({ leadId: id, kind: 'status', fromValue: 'new', toValue: over.status, actorUserId: over.assigneeUserId ?? null, at })
+      .values({
+        leadId: id,
+        kind: 'status',
+        fromValue: 'new',
+        toValue: over.status,
+        actorUserId: over.assigneeUserId ?? null,
+        at,
+      })
       .run();
   }
   return id;

@@ -12,7 +12,7 @@ beforeAll(() => {
 const scopeA = (): Scope => ({ kind: 'subsidiary', subsidiaryId: f.subA });
 
 describe('record scope in the query layer', () => {
-  it('lists only the scoped subsidiary\'s leads, whatever the filter asks for', () => {
+  it("lists only the scoped subsidiary's leads, whatever the filter asks for", () => {
     const { db } = handle;
     const page = listLeads(db, { scope: scopeA(), filter: { limit: 50 } });
     expect(page.items.map((l) => l.id).sort()).toEqual([...f.leadsA].sort());
@@ -28,16 +28,20 @@ describe('record scope in the query layer', () => {
     expect(page.items.map((l) => l.id)).toEqual([f.leadsA[0]]);
   });
 
-  it('answers undefined for another subsidiary\'s lead', () => {
+  it("answers undefined for another subsidiary's lead", () => {
     expect(getLead(handle.db, { scope: scopeA(), id: f.leadsB[0] ?? 0 })).toBeUndefined();
-    expect(getLead(handle.db, { scope: { kind: 'all' }, id: f.leadsB[0] ?? 0 })?.id).toBe(f.leadsB[0]);
+    expect(getLead(handle.db, { scope: { kind: 'all' }, id: f.leadsB[0] ?? 0 })?.id).toBe(
+      f.leadsB[0],
+    );
   });
 
-  it('shows the same person\'s other leads only inside scope', () => {
+  it("shows the same person's other leads only inside scope", () => {
     const lead = getLead(handle.db, { scope: { kind: 'all' }, id: f.leadsA[0] ?? 0 });
     if (!lead) throw new Error('fixture lead missing');
     expect(listRelatedLeads(handle.db, { scope: scopeA(), lead })).toEqual([]);
-    expect(listRelatedLeads(handle.db, { scope: { kind: 'all' }, lead }).map((l) => l.id)).toEqual([f.leadsB[0]]);
+    expect(listRelatedLeads(handle.db, { scope: { kind: 'all' }, lead }).map((l) => l.id)).toEqual([
+      f.leadsB[0],
+    ]);
   });
 
   it('scopes subsidiaries and projects', () => {

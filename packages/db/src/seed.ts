@@ -4,8 +4,8 @@ import { CONSENT_PURPOSES, type LeadStatus, type ProjectStatus, type Role } from
 import { sql } from 'drizzle-orm';
 import { assetPath, type Db } from './client';
 import {
-  faker,
   fakePhone,
+  faker,
   makeLead,
   makePolicyVersion,
   makeProject,
@@ -24,21 +24,67 @@ export const DEMO_USERS: { email: string; name: string; role: Role; subsidiary?:
   { email: 'ole@fjordbygg.demo', name: 'Ole Hansen', role: 'subsidiary_user', subsidiary: 0 },
   { email: 'per@nordlys-bolig.demo', name: 'Per Johansen', role: 'subsidiary_user', subsidiary: 1 },
   { email: 'siri@austlandshus.demo', name: 'Siri Dahl', role: 'subsidiary_user', subsidiary: 2 },
-  { email: 'jonas@trondhjem-bygg.demo', name: 'Jonas Bakke', role: 'subsidiary_user', subsidiary: 3 },
+  {
+    email: 'jonas@trondhjem-bygg.demo',
+    name: 'Jonas Bakke',
+    role: 'subsidiary_user',
+    subsidiary: 3,
+  },
   { email: 'emma@sorlandsbolig.demo', name: 'Emma Moe', role: 'subsidiary_user', subsidiary: 4 },
   { email: 'lars@vestfold-hjem.demo', name: 'Lars Strand', role: 'subsidiary_user', subsidiary: 5 },
 ];
 
 const SUBSIDIARIES = [
-  { name: 'Fjordbygg AS', contactEmail: 'leads@fjordbygg.demo', places: ['Bergen', 'Os', 'Voss', 'Askøy', 'Stord'] },
-  { name: 'Nordlys Bolig AS', contactEmail: 'post@nordlys-bolig.demo', places: ['Tromsø', 'Bodø', 'Harstad', 'Alta', 'Narvik'] },
-  { name: 'Austlandshus AS', contactEmail: 'salg@austlandshus.demo', places: ['Lillestrøm', 'Hamar', 'Ski', 'Jessheim', 'Drøbak'] },
-  { name: 'Trondhjem Bygg AS', contactEmail: 'interesse@trondhjem-bygg.demo', places: ['Trondheim', 'Stjørdal', 'Malvik', 'Orkanger', 'Levanger'] },
-  { name: 'Sørlandsbolig AS', contactEmail: 'leads@sorlandsbolig.demo', places: ['Kristiansand', 'Arendal', 'Grimstad', 'Mandal', 'Lillesand'] },
-  { name: 'Vestfold Hjem AS', contactEmail: 'kontakt@vestfold-hjem.demo', places: ['Tønsberg', 'Sandefjord', 'Larvik', 'Horten', 'Holmestrand'] },
+  {
+    name: 'Fjordbygg AS',
+    contactEmail: 'leads@fjordbygg.demo',
+    places: ['Bergen', 'Os', 'Voss', 'Askøy', 'Stord'],
+  },
+  {
+    name: 'Nordlys Bolig AS',
+    contactEmail: 'post@nordlys-bolig.demo',
+    places: ['Tromsø', 'Bodø', 'Harstad', 'Alta', 'Narvik'],
+  },
+  {
+    name: 'Austlandshus AS',
+    contactEmail: 'salg@austlandshus.demo',
+    places: ['Lillestrøm', 'Hamar', 'Ski', 'Jessheim', 'Drøbak'],
+  },
+  {
+    name: 'Trondhjem Bygg AS',
+    contactEmail: 'interesse@trondhjem-bygg.demo',
+    places: ['Trondheim', 'Stjørdal', 'Malvik', 'Orkanger', 'Levanger'],
+  },
+  {
+    name: 'Sørlandsbolig AS',
+    contactEmail: 'leads@sorlandsbolig.demo',
+    places: ['Kristiansand', 'Arendal', 'Grimstad', 'Mandal', 'Lillesand'],
+  },
+  {
+    name: 'Vestfold Hjem AS',
+    contactEmail: 'kontakt@vestfold-hjem.demo',
+    places: ['Tønsberg', 'Sandefjord', 'Larvik', 'Horten', 'Holmestrand'],
+  },
 ];
-const PROJECT_WORDS = ['Tunet', 'Hagen', 'Brygge', 'Kvartalet', 'Terrasse', 'Panorama', 'Lia', 'Park', 'Sjøfront', 'Torget'];
-const PROJECT_STATUS_MIX: ProjectStatus[] = ['on_sale', 'on_sale', 'pre_sale', 'planning', 'sold_out'];
+const PROJECT_WORDS = [
+  'Tunet',
+  'Hagen',
+  'Brygge',
+  'Kvartalet',
+  'Terrasse',
+  'Panorama',
+  'Lia',
+  'Park',
+  'Sjøfront',
+  'Torget',
+];
+const PROJECT_STATUS_MIX: ProjectStatus[] = [
+  'on_sale',
+  'on_sale',
+  'pre_sale',
+  'planning',
+  'sold_out',
+];
 const MESSAGES = [
   'Hei! Jeg er interessert i en 3-roms leilighet med balkong. Når starter salget?',
   'Kan dere sende prisliste og plantegninger?',
@@ -66,7 +112,11 @@ const DAY = 86_400_000;
 
 /** Older leads have usually moved further down the funnel. */
 function statusFor(ageDays: number): LeadStatus {
-  if (ageDays < 7) return faker.helpers.weightedArrayElement([{ weight: 8, value: 'new' }, { weight: 2, value: 'contacted' }]);
+  if (ageDays < 7)
+    return faker.helpers.weightedArrayElement([
+      { weight: 8, value: 'new' },
+      { weight: 2, value: 'contacted' },
+    ]);
   return faker.helpers.weightedArrayElement<LeadStatus>([
     { weight: 1, value: 'new' },
     { weight: 4, value: 'contacted' },
@@ -100,8 +150,13 @@ export async function seedDemoData(db: Db, options: SeedOptions) {
     );
     const userIds: number[][] = subsidiaryIds.map(() => []);
     for (const u of DEMO_USERS) {
-      const subsidiaryId = u.subsidiary === undefined ? null : (subsidiaryIds[u.subsidiary] ?? null);
-      const id = makeUser(tx, { email: u.email, name: u.name, role: u.role, subsidiaryId, passwordHash }, now - 600 * DAY);
+      const subsidiaryId =
+        u.subsidiary === undefined ? null : (subsidiaryIds[u.subsidiary] ?? null);
+      const id = makeUser(
+        tx,
+        { email: u.email, name: u.name, role: u.role, subsidiaryId, passwordHash },
+        now - 600 * DAY,
+      );
       if (u.subsidiary !== undefined) userIds[u.subsidiary]?.push(id);
     }
     const projects: { id: number; subsidiaryId: number; index: number }[] = [];
@@ -112,7 +167,12 @@ export async function seedDemoData(db: Db, options: SeedOptions) {
         const id = makeProject(
           tx,
           subsidiaryId,
-          { name, slug: slugify(name), place, status: faker.helpers.arrayElement(PROJECT_STATUS_MIX) },
+          {
+            name,
+            slug: slugify(name),
+            place,
+            status: faker.helpers.arrayElement(PROJECT_STATUS_MIX),
+          },
           now - 560 * DAY,
         );
         projects.push({ id, subsidiaryId, index: i });
@@ -121,7 +181,10 @@ export async function seedDemoData(db: Db, options: SeedOptions) {
 
     // Leads spread over 18 months, oldest first so ids grow with time.
     const span = 548 * DAY;
-    const times = Array.from({ length: leadCount }, () => now - faker.number.int({ min: 0, max: span })).sort((a, b) => a - b);
+    const times = Array.from(
+      { length: leadCount },
+      () => now - faker.number.int({ min: 0, max: span }),
+    ).sort((a, b) => a - b);
     const people: { name: string; email: string; phone: string }[] = [];
     for (const createdAt of times) {
       const project = faker.helpers.arrayElement(projects);
@@ -129,12 +192,26 @@ export async function seedDemoData(db: Db, options: SeedOptions) {
       const status = statusFor(ageDays);
       const assignees = userIds[project.index] ?? [];
       // About one in twenty is someone who already asked about another project.
-      const returning = people.length > 50 && faker.number.int(19) === 0 ? faker.helpers.arrayElement(people) : undefined;
+      const returning =
+        people.length > 50 && faker.number.int(19) === 0
+          ? faker.helpers.arrayElement(people)
+          : undefined;
       const first = faker.person.firstName();
       const last = faker.person.lastName();
       const person = returning ?? {
         name: `${first} ${last}`,
-        email: faker.internet.email({ firstName: first, lastName: last, provider: faker.helpers.arrayElement(['gmail.com', 'hotmail.com', 'online.no', 'outlook.com']) }).toLowerCase(),
+        email: faker.internet
+          .email({
+            firstName: first,
+            lastName: last,
+            provider: faker.helpers.arrayElement([
+              'gmail.com',
+              'hotmail.com',
+              'online.no',
+              'outlook.com',
+            ]),
+          })
+          .toLowerCase(),
         phone: fakePhone(),
       };
       people.push(person);
@@ -149,14 +226,20 @@ export async function seedDemoData(db: Db, options: SeedOptions) {
           [CONSENT_PURPOSES[1]]: faker.number.float() < 0.3,
         },
         policyVersionId: policyId,
-        assigneeUserId: status === 'new' ? null : (faker.helpers.arrayElement([...assignees, null]) ?? null),
+        assigneeUserId:
+          status === 'new' ? null : (faker.helpers.arrayElement([...assignees, null]) ?? null),
       });
       if (status !== 'new' && faker.number.float() < 0.3) {
         tx.insert(leadActivities)
           .values({
             leadId,
             kind: 'note',
-            body: faker.helpers.arrayElement(['Ringte, ingen svar. Prøver igjen i morgen.', 'Sendt prospekt på e-post.', 'Booket visning neste uke.', 'Ønsker å vente til prisene er klare.']),
+            body: faker.helpers.arrayElement([
+              'Ringte, ingen svar. Prøver igjen i morgen.',
+              'Sendt prospekt på e-post.',
+              'Booket visning neste uke.',
+              'Ønsker å vente til prisene er klare.',
+            ]),
             actorUserId: assignees[0] ?? null,
             at: Math.min(now, createdAt + 2 * DAY),
           })

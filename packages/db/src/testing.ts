@@ -33,7 +33,11 @@ export const TEST_PASSWORD_HASH = '$argon2id$v=19$m=19456,t=2,p=1$dGVzdHNhbHQ$pl
 export function seedFixture(handle: Database_, passwordHash = TEST_PASSWORD_HASH) {
   const { db } = handle;
   return db.transaction((tx) => {
-    const policyId = makePolicyVersion(tx, { label: 'test-1', effectiveDate: '2024-06-17', body: 'Policy' });
+    const policyId = makePolicyVersion(tx, {
+      label: 'test-1',
+      effectiveDate: '2024-06-17',
+      body: 'Policy',
+    });
     const subA = makeSubsidiary(tx, { name: 'A Bygg AS', orgNumber: '923609016' });
     const subB = makeSubsidiary(tx, { name: 'B Bolig AS', orgNumber: '974760673' });
     const projectA = makeProject(tx, subA, { name: 'Alfa Park', slug: 'alfa-park' });
@@ -50,13 +54,24 @@ export function seedFixture(handle: Database_, passwordHash = TEST_PASSWORD_HASH
     const pA = { id: projectA, subsidiaryId: subA };
     const pB = { id: projectB, subsidiaryId: subB };
     const leadsA = [
-      makeLead(tx, pA, { name: 'Åse Ørnes', email: 'ase@example.no', phone: '+4791234567', consent: { marketing_email: true }, policyVersionId: policyId }),
+      makeLead(tx, pA, {
+        name: 'Åse Ørnes',
+        email: 'ase@example.no',
+        phone: '+4791234567',
+        consent: { marketing_email: true },
+        policyVersionId: policyId,
+      }),
       makeLead(tx, pA, { name: 'Bjørn Dæhli', policyVersionId: policyId }),
       makeLead(tx, pA, { name: 'Camilla Lund', policyVersionId: policyId }),
     ];
     const leadsB = [
       // The same person as leadsA[0], at the other subsidiary.
-      makeLead(tx, pB, { name: 'Åse Ørnes', email: 'ase@example.no', phone: '+4791234567', policyVersionId: policyId }),
+      makeLead(tx, pB, {
+        name: 'Åse Ørnes',
+        email: 'ase@example.no',
+        phone: '+4791234567',
+        policyVersionId: policyId,
+      }),
       makeLead(tx, pB, { name: 'David Berg', policyVersionId: policyId }),
       makeLead(tx, pB, { name: 'Eva Holm', policyVersionId: policyId }),
     ];

@@ -1,7 +1,13 @@
 export const ROLES = ['admin', 'privacy_officer', 'subsidiary_user', 'auditor'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const PROJECT_STATUSES = ['planning', 'pre_sale', 'on_sale', 'sold_out', 'completed'] as const;
+export const PROJECT_STATUSES = [
+  'planning',
+  'pre_sale',
+  'on_sale',
+  'sold_out',
+  'completed',
+] as const;
 export type ProjectStatus = (typeof PROJECT_STATUSES)[number];
 /** A project takes interest forms only while it is being planned or sold. */
 export const PROJECT_STATUSES_OPEN_FOR_INTAKE: readonly ProjectStatus[] = [

@@ -80,7 +80,9 @@ export const projectInput = z.object({
   subsidiaryId: idSchema,
 });
 export type ProjectInput = z.infer<typeof projectInput>;
-export const projectUpdateInput = projectInput.omit({ subsidiaryId: true }).extend({ id: idSchema });
+export const projectUpdateInput = projectInput
+  .omit({ subsidiaryId: true })
+  .extend({ id: idSchema });
 export const projectAssignInput = z.object({
   projectId: idSchema,
   subsidiaryId: idSchema,

@@ -32,6 +32,7 @@ describe('permission table', () => {
   });
   it('lists only known permissions for every role', () => {
     const known = new Set<string>(PERMISSIONS);
-    for (const role of ROLES) for (const p of ROLE_PERMISSIONS[role]) expect(known.has(p)).toBe(true);
+    for (const role of ROLES)
+      for (const p of ROLE_PERMISSIONS[role]) expect(known.has(p)).toBe(true);
   });
 });

@@ -14,7 +14,11 @@ export class DomainError extends Error {
   }
 }
 
-export function domainError(code: TRPCCode, domainCode: DomainErrorCode, fieldErrors?: FieldErrors) {
+export function domainError(
+  code: TRPCCode,
+  domainCode: DomainErrorCode,
+  fieldErrors?: FieldErrors,
+) {
   const cause = new DomainError(code, domainCode, fieldErrors);
   return new TRPCError({ code, message: domainCode, cause });
 }
@@ -33,16 +37,16 @@ export class RecordNotFound extends DomainError {
 }
 
 export function notFound(targetType: AuditTargetType, targetId: number) {
-  return new TRPCError({ code: 'NOT_FOUND', message: 'notFound', cause: new RecordNotFound(targetType, targetId) });
+  return new TRPCError({
+    code: 'NOT_FOUND',
+    message: 'notFound',
+    cause: new RecordNotFound(targetType, targetId),
+  });
 }
 
 /** SQLite unique violations become a field error on the column that clashed. */
 export function uniqueViolation(error: unknown): string | null {
-  if (
-    error instanceof Error &&
-    'code' in error &&
-    error.code === 'SQLITE_CONSTRAINT_UNIQUE'
-  ) {
+  if (error instanceof Error && 'code' in error && error.code === 'SQLITE_CONSTRAINT_UNIQUE') {
     const match = /UNIQUE constraint failed: \w+\.(\w+)/.exec(error.message);
     return match?.[1] ?? 'unknown';
   }

@@ -54,14 +54,24 @@ export async function login(ctx: Context, email: string, password: string) {
       () => true,
     );
     ctx.db.transaction((tx) =>
-      appendAccessLog(tx, { ...entry(null, null), outcome: 'denied', detail: { reason: blocked ? 'locked' : 'invalid_credentials' } }),
+      appendAccessLog(tx, {
+        ...entry(null, null),
+        outcome: 'denied',
+        detail: { reason: blocked ? 'locked' : 'invalid_credentials' },
+      }),
     );
     throw blocked ? lockedFailure() : genericFailure();
   }
 
   if (user.lockedUntil && user.lockedUntil > now) {
     ctx.db.transaction((tx) =>
-      appendAccessLog(tx, { ...entry(user.id, user.role), outcome: 'denied', targetType: 'user', targetIds: [user.id], detail: { reason: 'locked' } }),
+      appendAccessLog(tx, {
+        ...entry(user.id, user.role),
+        outcome: 'denied',
+        targetType: 'user',
+        targetIds: [user.id],
+        detail: { reason: 'locked' },
+      }),
     );
     throw lockedFailure();
   }
@@ -94,8 +104,18 @@ export async function login(ctx: Context, email: string, password: string) {
 
   const session = ctx.db.transaction((tx) => {
     resetFailedLogins(tx, user.id);
-    const created = createSession(tx, user.id, { ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 300) ?? null }, now);
-    appendAccessLog(tx, { ...entry(user.id, user.role), outcome: 'ok', targetType: 'user', targetIds: [user.id] });
+    const created = createSession(
+      tx,
+      user.id,
+      { ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 300) ?? null },
+      now,
+    );
+    appendAccessLog(tx, {
+      ...entry(user.id, user.role),
+      outcome: 'ok',
+      targetType: 'user',
+      targetIds: [user.id],
+    });
     return created;
   });
   ctx.cookies.setSession(session.token);

@@ -1,13 +1,7 @@
+import { type Conn, deleteSession, findSessionWithUser, insertSession, touchSession } from '@mg/db';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
-import {
-  type Conn,
-  deleteSession,
-  findSessionWithUser,
-  insertSession,
-  touchSession,
-} from '@mg/db';
 
 /** DOMAIN.md: 30 minutes idle, 12 hours absolute. */
 export const SESSION_IDLE_MS = 30 * 60_000;
@@ -35,11 +29,7 @@ export function createSession(
 ) {
   const id = randomString();
   const secret = randomString();
-  insertSession(
-    conn,
-    { id, secretHash: Buffer.from(hashSecret(secret)), userId, ...meta },
-    now,
-  );
+  insertSession(conn, { id, secretHash: Buffer.from(hashSecret(secret)), userId, ...meta }, now);
   return { id, token: `${id}.${secret}` };
 }
 

@@ -10,7 +10,11 @@ export const auditRouter = router({
       ctx.audited((tx, log) => {
         const page = listAccessLog(tx, input);
         const { cursor: _c, limit: _l, ...filter } = input;
-        log({ targetType: 'access_log', targetIds: page.items.map((e) => e.id), detail: { filters: Object.keys(filter) } });
+        log({
+          targetType: 'access_log',
+          targetIds: page.items.map((e) => e.id),
+          detail: { filters: Object.keys(filter) },
+        });
         return page;
       }),
     ),

@@ -78,4 +78,3 @@ export const authRouter = router({
       return { ok: true };
     }),
 });
-

@@ -17,7 +17,10 @@ export const leadRouter = router({
           targetType: 'lead',
           targetIds: page.items.map((l) => l.id),
           // A search is logged as "searched", never with the words typed.
-          detail: { filters: Object.keys(filter).filter((k) => k !== 'search'), searched: Boolean(input.search) },
+          detail: {
+            filters: Object.keys(filter).filter((k) => k !== 'search'),
+            searched: Boolean(input.search),
+          },
         });
         return { ...page, total };
       }),

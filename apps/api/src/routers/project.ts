@@ -38,7 +38,12 @@ export const projectRouter = router({
         if (findProjectIdBySlug(tx, input.slug)) throw duplicateSlug();
         const { id } = insertProject(tx, input);
         // The first assignment is history too: where leads went from day one.
-        assignProject(tx, { projectId: id, fromSubsidiaryId: null, toSubsidiaryId: input.subsidiaryId, actorUserId: ctx.actor.userId });
+        assignProject(tx, {
+          projectId: id,
+          fromSubsidiaryId: null,
+          toSubsidiaryId: input.subsidiaryId,
+          actorUserId: ctx.actor.userId,
+        });
         log({ targetType: 'project', targetIds: [id] });
         return { id };
       }),
@@ -65,10 +70,16 @@ export const projectRouter = router({
         const project = getProject(tx, { scope: ctx.scope, id: input.projectId });
         if (!project) throw notFound('project', input.projectId);
         const target = getSubsidiary(tx, { scope: ALL, id: input.subsidiaryId });
-        if (!target) throw domainError('BAD_REQUEST', 'notFound', { subsidiaryId: [{ key: 'invalid' }] });
-        if (!target.active) throw domainError('BAD_REQUEST', 'inactiveSubsidiary', { subsidiaryId: [{ key: 'invalid' }] });
+        if (!target)
+          throw domainError('BAD_REQUEST', 'notFound', { subsidiaryId: [{ key: 'invalid' }] });
+        if (!target.active)
+          throw domainError('BAD_REQUEST', 'inactiveSubsidiary', {
+            subsidiaryId: [{ key: 'invalid' }],
+          });
         if (target.id === project.subsidiaryId)
-          throw domainError('BAD_REQUEST', 'sameSubsidiary', { subsidiaryId: [{ key: 'invalid' }] });
+          throw domainError('BAD_REQUEST', 'sameSubsidiary', {
+            subsidiaryId: [{ key: 'invalid' }],
+          });
         assignProject(tx, {
           projectId: project.id,
           fromSubsidiaryId: project.subsidiaryId,

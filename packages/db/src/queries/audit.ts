@@ -66,4 +66,3 @@ export function listAuditActions(conn: Conn) {
     .all()
     .map((r) => r.action);
 }
-

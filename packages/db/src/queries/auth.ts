@@ -51,7 +51,13 @@ export function resetFailedLogins(conn: Conn, userId: number) {
 
 export function insertSession(
   conn: Conn,
-  s: { id: string; secretHash: Buffer; userId: number; ip: string | null; userAgent: string | null },
+  s: {
+    id: string;
+    secretHash: Buffer;
+    userId: number;
+    ip: string | null;
+    userAgent: string | null;
+  },
   now = Date.now(),
 ) {
   conn

@@ -53,7 +53,9 @@ function leadFilter(scope: Scope, filter: Omit<LeadListInput, 'cursor' | 'limit'
   if (filter.consent) conditions.push(eq(leads[CONSENT_PURPOSE_COLUMNS[filter.consent]], true));
   const match = filter.search ? toFtsQuery(filter.search) : null;
   if (match) {
-    conditions.push(sql`${leads.id} in (select rowid from leads_fts where leads_fts match ${match})`);
+    conditions.push(
+      sql`${leads.id} in (select rowid from leads_fts where leads_fts match ${match})`,
+    );
   }
   return and(...conditions);
 }
@@ -83,11 +85,8 @@ export function countLeads(
   { scope, filter }: { scope: Scope; filter: Omit<LeadListInput, 'cursor' | 'limit'> },
 ) {
   return (
-    conn
-      .select({ n: sql<number>`count(*)` })
-      .from(leads)
-      .where(leadFilter(scope, filter))
-      .get()?.n ?? 0
+    conn.select({ n: sql<number>`count(*)` }).from(leads).where(leadFilter(scope, filter)).get()
+      ?.n ?? 0
   );
 }
 
@@ -98,7 +97,9 @@ export function getLead(conn: Conn, { scope, id }: { scope: Scope; id: number })
       message: leads.message,
       source: leads.source,
       policyVersionId: leads.policyVersionId,
-      policyLabel: sql<string | null>`(select label from policy_versions where id = ${leads.policyVersionId})`,
+      policyLabel: sql<
+        string | null
+      >`(select label from policy_versions where id = ${leads.policyVersionId})`,
       assigneeUserId: leads.assigneeUserId,
       assigneeName: users.name,
       legalHoldReason: leads.legalHoldReason,
@@ -164,7 +165,10 @@ export function getLeadHistory(conn: Conn, leadId: number) {
 /** The same person's other leads that this scope may see (normalised e-mail or phone). */
 export function listRelatedLeads(
   conn: Conn,
-  { scope, lead }: { scope: Scope; lead: { id: number; email: string | null; phone: string | null } },
+  {
+    scope,
+    lead,
+  }: { scope: Scope; lead: { id: number; email: string | null; phone: string | null } },
 ) {
   const match: SQL[] = [];
   if (lead.email) match.push(eq(leads.email, lead.email));
@@ -251,4 +255,3 @@ export function leadIdsInScope(conn: Conn, scope: Scope, ids: number[]) {
     .all()
     .map((r) => r.id);
 }
-

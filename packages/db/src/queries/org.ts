@@ -56,12 +56,7 @@ export function insertSubsidiary(conn: Conn, input: SubsidiaryInput, now = Date.
     .get();
 }
 
-export function updateSubsidiary(
-  conn: Conn,
-  id: number,
-  input: SubsidiaryInput,
-  now = Date.now(),
-) {
+export function updateSubsidiary(conn: Conn, id: number, input: SubsidiaryInput, now = Date.now()) {
   return conn
     .update(subsidiaries)
     .set({ ...input, updatedAt: now })
@@ -149,7 +144,12 @@ export function updateProject(
 /** Moves where new leads go and records who moved it; existing leads stay where they are. */
 export function assignProject(
   conn: Conn,
-  params: { projectId: number; fromSubsidiaryId: number | null; toSubsidiaryId: number; actorUserId: number | null },
+  params: {
+    projectId: number;
+    fromSubsidiaryId: number | null;
+    toSubsidiaryId: number;
+    actorUserId: number | null;
+  },
   now = Date.now(),
 ) {
   conn
@@ -170,7 +170,9 @@ export function listProjectAssignments(conn: Conn, projectId: number) {
       id: projectAssignments.id,
       fromSubsidiaryId: projectAssignments.fromSubsidiaryId,
       toSubsidiaryId: projectAssignments.toSubsidiaryId,
-      fromName: sql<string | null>`(select name from subsidiaries where id = ${projectAssignments.fromSubsidiaryId})`,
+      fromName: sql<
+        string | null
+      >`(select name from subsidiaries where id = ${projectAssignments.fromSubsidiaryId})`,
       toName: sql<string>`(select name from subsidiaries where id = ${projectAssignments.toSubsidiaryId})`,
       actorName: users.name,
       at: projectAssignments.at,

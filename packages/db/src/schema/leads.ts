@@ -60,7 +60,13 @@ export const leads = sqliteTable(
   ],
 );
 
-export const LEAD_ACTIVITY_KINDS = ['note', 'status', 'assignee', 'restricted', 'legal_hold'] as const;
+export const LEAD_ACTIVITY_KINDS = [
+  'note',
+  'status',
+  'assignee',
+  'restricted',
+  'legal_hold',
+] as const;
 
 /** The lead's timeline: notes and changes, with who and when. */
 export const leadActivities = sqliteTable(

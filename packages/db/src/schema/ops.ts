@@ -1,4 +1,4 @@
-import { CONSENT_PURPOSES } from '@mg/shared';
+import type { CONSENT_PURPOSES } from '@mg/shared';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
 import { leads } from './leads';

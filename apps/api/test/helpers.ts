@@ -1,0 +1,74 @@
+import { type Database_, schema } from '@mg/db';
+import { createTestDatabase, type Fixture, seedFixture } from '@mg/db/testing';
+import type { Role } from '@mg/shared';
+import { desc } from 'drizzle-orm';
+import pino from 'pino';
+import { appRouter } from '../src/routers/root';
+import { type Context, createCallerFactory } from '../src/trpc';
+
+const createCaller = createCallerFactory(appRouter);
+const silent = pino({ level: 'silent' });
+
+export type Who = 'anonymous' | 'admin' | 'privacy_officer' | 'auditor' | 'userA' | 'userB';
+
+export function contextFor(
+  handle: Database_,
+  f: Fixture,
+  who: Who,
+  overrides: Partial<Context> = {},
+): Context {
+  const cookies = { set: [] as string[], cleared: 0 };
+  const base: Context = {
+    db: handle.db,
+    log: silent,
+    requestId: `test-${who}`,
+    ip: '127.0.0.1',
+    userAgent: 'vitest',
+    session: null,
+    cookies: {
+      setSession: (token) => cookies.set.push(token),
+      clearSession: () => {
+        cookies.cleared++;
+      },
+    },
+  };
+  if (who !== 'anonymous') {
+    const role: Role = who === 'userA' || who === 'userB' ? 'subsidiary_user' : who;
+    const subsidiaryId = who === 'userA' ? f.subA : who === 'userB' ? f.subB : null;
+    base.session = {
+      sessionId: `session-${who}`,
+      user: {
+        id: f.users[who],
+        email: `${who}@test.no`,
+        name: who,
+        role,
+        subsidiaryId,
+        active: true,
+        subsidiaryName: null,
+      },
+    };
+  }
+  return { ...base, ...overrides };
+}
+
+/** A fresh database with the two-subsidiary fixture, and callers per role. */
+export function setup() {
+  const handle = createTestDatabase();
+  const f = seedFixture(handle);
+  const as = (who: Who) => createCaller(contextFor(handle, f, who));
+  const { accessLog } = schema;
+  const lastEntry = () =>
+    handle.db.select().from(accessLog).orderBy(desc(accessLog.id)).limit(1).get();
+  const entries = () => handle.db.select().from(accessLog).orderBy(accessLog.id).all();
+  return { handle, f, as, lastEntry, entries };
+}
+
+/** The TRPC error code a call failed with, or 'OK'. */
+export async function outcome(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+    return 'OK';
+  } catch (error) {
+    return (error as { code?: string }).code ?? 'THREW';
+  }
+}
