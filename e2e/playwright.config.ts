@@ -24,7 +24,6 @@ export default defineConfig({
   timeout: 30_000,
   expect: { timeout: 7_000 },
   reporter: process.env.CI ? [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]] : 'list',
-  globalSetup: './global-setup.ts',
   use: {
     baseURL,
     locale: 'nb-NO',
@@ -34,8 +33,8 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'], channel: undefined } }],
   webServer: {
-    // The real built app and API, on a fresh database with a smaller demo data set.
-    command: 'node --enable-source-maps ../apps/api/dist/main.js',
+    // The real built app and API, on a fresh database (emptied first) with a smaller demo data set.
+    command: 'rm -rf .e2e-data && node --enable-source-maps ../apps/api/dist/main.js',
     url: `${baseURL}/healthz`,
     reuseExistingServer: false,
     timeout: 60_000,
@@ -44,8 +43,8 @@ export default defineConfig({
     env: {
       PORT: String(PORT),
       HOST: '127.0.0.1',
-      DATABASE_PATH: 'test-results/e2e.db',
-      OUTBOX_DIR: 'test-results/outbox',
+      DATABASE_PATH: '.e2e-data/e2e.db',
+      OUTBOX_DIR: '.e2e-data/outbox',
       DEMO_DATA: 'true',
       DEMO_LEADS: '400',
       LOG_LEVEL: 'warn',
