@@ -84,7 +84,8 @@ export type LogFn = (
   },
 ) => void;
 
-function baseEntry(ctx: Context, actor: Actor | null, action: string) {
+/** Who, from where, in which request: the part of an entry every writer shares. */
+export function baseEntry(ctx: Context, actor: Actor | null, action: string) {
   return {
     actorUserId: actor?.userId ?? null,
     actorRole: actor?.role ?? null,

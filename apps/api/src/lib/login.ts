@@ -1,7 +1,7 @@
 import { appendAccessLog, findUserByEmail, recordFailedLogin, resetFailedLogins } from '@mg/db';
-import { normaliseEmail } from '@mg/shared';
+import { normaliseEmail, type Role } from '@mg/shared';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import type { Context } from '../trpc';
+import { baseEntry, type Context } from '../trpc';
 import { domainError } from './errors';
 import { dummyPasswordHash, verifyPassword } from './password';
 import { createSession } from './session';
@@ -37,14 +37,13 @@ export async function login(ctx: Context, email: string, password: string) {
   const normalised = normaliseEmail(email);
   const now = Date.now();
   const user = findUserByEmail(ctx.db, normalised);
-  const entry = (actorUserId: number | null, actorRole: string | null) => ({
-    actorUserId,
-    actorRole,
-    action: 'auth.login',
+  const entry = (actorUserId: number | null, actorRole: Role | null) => ({
+    ...baseEntry(
+      ctx,
+      actorUserId && actorRole ? { userId: actorUserId, role: actorRole } : null,
+      'auth.login',
+    ),
     purpose: 'security' as const,
-    requestId: ctx.requestId,
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
   });
 
   if (!user) {

@@ -3,7 +3,7 @@ import { loginInput, ROLE_PERMISSIONS } from '@mg/shared';
 import { z } from 'zod';
 import { notFound } from '../lib/errors';
 import { login } from '../lib/login';
-import { authedProcedure, publicProcedure, router } from '../trpc';
+import { authedProcedure, baseEntry, publicProcedure, router } from '../trpc';
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => {
@@ -32,14 +32,9 @@ export const authRouter = router({
     ctx.db.transaction((tx) => {
       deleteSession(tx, sessionId);
       appendAccessLog(tx, {
-        actorUserId: user.id,
-        actorRole: user.role,
-        action: 'auth.logout',
+        ...baseEntry(ctx, { userId: user.id, role: user.role }, 'auth.logout'),
         purpose: 'security',
         outcome: 'ok',
-        requestId: ctx.requestId,
-        ip: ctx.ip,
-        userAgent: ctx.userAgent,
       });
     });
     ctx.cookies.clearSession();
@@ -62,16 +57,11 @@ export const authRouter = router({
       ctx.db.transaction((tx) => {
         deleteSession(tx, input.id);
         appendAccessLog(tx, {
-          actorUserId: user.id,
-          actorRole: user.role,
-          action: 'auth.revokeSession',
+          ...baseEntry(ctx, { userId: user.id, role: user.role }, 'auth.revokeSession'),
           purpose: 'security',
           outcome: 'ok',
           targetType: 'user',
           targetIds: [user.id],
-          requestId: ctx.requestId,
-          ip: ctx.ip,
-          userAgent: ctx.userAgent,
         });
       });
       if (input.id === sessionId) ctx.cookies.clearSession();
