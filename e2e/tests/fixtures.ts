@@ -1,4 +1,4 @@
-import { expect, type Page, test as base } from '@playwright/test';
+import { test as base, expect, type Page } from '@playwright/test';
 
 export const DEMO_PASSWORD = 'demo-passord-2026';
 export const DEMO = {
@@ -26,7 +26,8 @@ export const test = base.extend<{ failOnConsoleError: void }>({
     async ({ page }, use) => {
       const errors: string[] = [];
       page.on('console', (msg) => {
-        if (msg.type() === 'error' && !/status of (401|403|404|409|400|429)/.test(msg.text())) errors.push(msg.text());
+        if (msg.type() === 'error' && !/status of (401|403|404|409|400|429)/.test(msg.text()))
+          errors.push(msg.text());
       });
       page.on('pageerror', (err) => errors.push(err.message));
       await use();

@@ -24,7 +24,9 @@ export function listSubsidiaries(conn: Conn, { scope }: { scope: Scope }) {
   return conn
     .select({
       ...subsidiaryColumns,
-      projectCount: sql<number>`(select count(*) from ${projects} where ${projects.subsidiaryId} = ${subsidiaries.id})`,
+      // Qualified by hand: drizzle renders bare column names inside sql``, which would
+      // resolve to the subquery's own table.
+      projectCount: sql<number>`(select count(*) from ${projects} where ${projects}.subsidiary_id = ${subsidiaries}.id)`,
     })
     .from(subsidiaries)
     .where(subsidiaryScope(scope))

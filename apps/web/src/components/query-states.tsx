@@ -1,0 +1,83 @@
+import {
+  Alert,
+  Button,
+  Center,
+  Group,
+  Loader,
+  Skeleton,
+  Stack,
+  Text,
+  ThemeIcon,
+} from '@mantine/core';
+import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { errorMessageKey, getApiErrorInfo } from '../lib/api-error';
+
+export function FullPageLoader() {
+  const { t } = useTranslation();
+  return (
+    <Center h="100dvh">
+      <Loader aria-label={t('common.loading')} />
+    </Center>
+  );
+}
+
+/** A failed load with a way to try again; the request id lets support find the log line. */
+export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
+  const { t } = useTranslation();
+  const info = getApiErrorInfo(error);
+  return (
+    <Alert
+      color="red"
+      variant="light"
+      role="alert"
+      title={t('errors.loadFailed')}
+      icon={<IconAlertTriangle aria-hidden />}
+    >
+      <Stack gap="xs" align="flex-start">
+        <Text size="sm">{t(errorMessageKey(info))}</Text>
+        {info.requestId ? (
+          <Text size="xs" c="dimmed">
+            {t('errors.reference', { id: info.requestId })}
+          </Text>
+        ) : null}
+        {onRetry ? (
+          <Button size="xs" variant="light" color="red" onClick={onRetry}>
+            {t('common.retry')}
+          </Button>
+        ) : null}
+      </Stack>
+    </Alert>
+  );
+}
+
+export function EmptyState({ title, children }: { title: string; children?: ReactNode }) {
+  return (
+    <Stack align="center" gap="xs" py="xl">
+      <ThemeIcon size={48} radius="xl" variant="light" color="gray">
+        <IconInbox aria-hidden size={26} />
+      </ThemeIcon>
+      <Text fw={600}>{title}</Text>
+      {children}
+    </Stack>
+  );
+}
+
+/** Placeholder rows shaped like the table that is about to appear. */
+export function TableSkeleton({ rows = 8 }: { rows?: number }) {
+  const { t } = useTranslation();
+  return (
+    <Stack gap="xs" aria-busy="true" aria-label={t('common.loading')}>
+      <Skeleton height={36} />
+      {Array.from({ length: rows }, (_, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: static placeholders never reorder
+        <Group key={index} gap="xs" wrap="nowrap">
+          <Skeleton height={28} style={{ flex: 2 }} />
+          <Skeleton height={28} style={{ flex: 3 }} />
+          <Skeleton height={28} style={{ flex: 1 }} />
+        </Group>
+      ))}
+    </Stack>
+  );
+}

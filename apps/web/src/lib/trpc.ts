@@ -1,0 +1,20 @@
+import type { AppRouter } from '@mg/api';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import type { inferRouterOutputs } from '@trpc/server';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+
+export type RouterOutputs = inferRouterOutputs<AppRouter>;
+
+export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+export function createApiClient() {
+  return createTRPCClient<AppRouter>({
+    links: [
+      httpBatchLink({
+        url: '/trpc',
+        // The session lives in an HttpOnly cookie on the same origin as the app.
+        fetch: (url, options) => fetch(url, { ...options, credentials: 'same-origin' }),
+      }),
+    ],
+  });
+}

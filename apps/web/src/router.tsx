@@ -1,0 +1,99 @@
+import { createBrowserRouter } from 'react-router';
+import { FullPageLoader } from './components/query-states';
+import { LoginPage } from './routes/auth/login-page';
+import { RequireAuth } from './routes/auth/require-auth';
+import { RequirePermission } from './routes/auth/require-permission';
+import { AppLayout } from './routes/layout/app-layout';
+import { LandingRedirect } from './routes/layout/landing-redirect';
+import { NotFoundPage } from './routes/layout/not-found-page';
+import { RouteErrorPage } from './routes/layout/route-error-page';
+
+// Each screen area is its own chunk, loaded the first time someone opens it.
+export const router = createBrowserRouter([
+  {
+    path: '/login',
+    element: <LoginPage />,
+    errorElement: <RouteErrorPage />,
+    hydrateFallbackElement: <FullPageLoader />,
+  },
+  {
+    path: '/',
+    element: (
+      <RequireAuth>
+        <AppLayout />
+      </RequireAuth>
+    ),
+    errorElement: <RouteErrorPage />,
+    hydrateFallbackElement: <FullPageLoader />,
+    children: [
+      { index: true, element: <LandingRedirect /> },
+      {
+        path: 'leads',
+        element: <RequirePermission permission="lead:read" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/leads/leads-page')).LeadsPage,
+            }),
+          },
+          {
+            path: ':id',
+            lazy: async () => ({
+              Component: (await import('./routes/leads/lead-detail-page')).LeadDetailPage,
+            }),
+          },
+        ],
+      },
+      {
+        path: 'projects',
+        element: <RequirePermission permission="project:read" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/projects/projects-page')).ProjectsPage,
+            }),
+          },
+          {
+            path: ':id',
+            lazy: async () => ({
+              Component: (await import('./routes/projects/project-detail-page')).ProjectDetailPage,
+            }),
+          },
+        ],
+      },
+      {
+        path: 'subsidiaries',
+        element: <RequirePermission permission="subsidiary:read" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/subsidiaries/subsidiaries-page')).SubsidiariesPage,
+            }),
+          },
+        ],
+      },
+      {
+        path: 'audit',
+        element: <RequirePermission permission="audit:read" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/audit/audit-page')).AuditPage,
+            }),
+          },
+        ],
+      },
+      {
+        path: 'sessions',
+        lazy: async () => ({
+          Component: (await import('./routes/sessions/sessions-page')).SessionsPage,
+        }),
+      },
+      { path: '*', element: <NotFoundPage /> },
+    ],
+  },
+]);

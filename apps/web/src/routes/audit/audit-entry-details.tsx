@@ -1,0 +1,73 @@
+import { Box, Code, type MantineBreakpoint, SimpleGrid, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+import { translateOpen } from '../../lib/translate';
+import type { RouterOutputs } from '../../lib/trpc';
+import { AuditTargets } from './audit-targets';
+
+export type AuditEntry = RouterOutputs['audit']['list']['items'][number];
+
+function Field({
+  label,
+  children,
+  hiddenFrom,
+}: {
+  label: string;
+  children: ReactNode;
+  /** Set for columns the table already shows from that breakpoint up. */
+  hiddenFrom?: MantineBreakpoint;
+}) {
+  return (
+    <Box hiddenFrom={hiddenFrom}>
+      <Text size="xs" c="dimmed" fw={600}>
+        {label}
+      </Text>
+      <Text component="div" size="sm" style={{ overflowWrap: 'anywhere' }}>
+        {children}
+      </Text>
+    </Box>
+  );
+}
+
+/** The expanded row: what the table has no room for, and on phones the hidden columns. */
+export function AuditEntryDetails({ entry }: { entry: AuditEntry }) {
+  const { t } = useTranslation();
+  return (
+    <SimpleGrid cols={{ base: 1, sm: 3 }} p="md" spacing="sm" bg="gray.0">
+      <Field label={t('audit.actor')} hiddenFrom="xs">
+        {entry.actorName ?? t('audit.anonymousActor')}
+        {entry.actorRole ? ` (${translateOpen(t, 'roles', entry.actorRole)})` : ''}
+      </Field>
+      <Field label={t('audit.targets')} hiddenFrom="sm">
+        <AuditTargets
+          targetType={entry.targetType}
+          targetIds={entry.targetIds}
+          targetCount={entry.targetCount}
+        />
+      </Field>
+      <Field label={t('audit.purpose')} hiddenFrom="lg">
+        {entry.purpose ? translateOpen(t, 'auditPurpose', entry.purpose) : '—'}
+      </Field>
+      <Field label={t('audit.requestId')} hiddenFrom="xl">
+        <Text span size="sm" ff="monospace">
+          {entry.requestId ?? '—'}
+        </Text>
+      </Field>
+      <Field label={t('audit.ip')}>
+        <Text span size="sm" ff="monospace">
+          {entry.ip ?? '—'}
+        </Text>
+      </Field>
+      <Field label={t('audit.userAgent')}>{entry.userAgent ?? '—'}</Field>
+      <Field label={t('audit.detail')}>
+        {entry.detail ? (
+          <Code block fz="xs">
+            {JSON.stringify(entry.detail, null, 2)}
+          </Code>
+        ) : (
+          '—'
+        )}
+      </Field>
+    </SimpleGrid>
+  );
+}

@@ -1,0 +1,218 @@
+import { ActionIcon, Badge, Button, Paper, Stack, Text, VisuallyHidden } from '@mantine/core';
+import type { AuditOutcome } from '@mg/shared';
+import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
+import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { DataTable } from 'mantine-datatable';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { PageHeader } from '../../components/page-header';
+import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
+import { useCan } from '../../lib/auth';
+import { formatDateTime, isoTimestamp } from '../../lib/format';
+import { translateOpen } from '../../lib/translate';
+import { useTRPC } from '../../lib/trpc';
+import { AuditEntryDetails } from './audit-entry-details';
+import { AuditFiltersBar } from './audit-filters';
+import { AuditTargets } from './audit-targets';
+import { toAuditListInput, useAuditFilters } from './use-audit-filters';
+import { useVerifyIntegrity, VerifyButton, VerifyResult } from './verify-integrity';
+
+const PAGE_SIZE = 50;
+
+const OUTCOME_COLORS: Record<AuditOutcome, string> = { ok: 'teal', denied: 'orange', error: 'red' };
+
+export function AuditPage() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const canVerify = useCan('audit:verify');
+  const verify = useVerifyIntegrity();
+  const filterState = useAuditFilters();
+  const { filters, datesInOrder, active, clear } = filterState;
+
+  const log = useInfiniteQuery(
+    trpc.audit.list.infiniteQueryOptions(
+      { ...toAuditListInput(filters), limit: PAGE_SIZE },
+      {
+        getNextPageParam: (page) => page.nextCursor ?? undefined,
+        placeholderData: keepPreviousData,
+        // A reversed range can only return nothing; say so instead of asking.
+        enabled: datesInOrder,
+      },
+    ),
+  );
+  const rows = log.data?.pages.flatMap((page) => page.items) ?? [];
+  const [expanded, setExpanded] = useState<number[]>([]);
+
+  return (
+    <>
+      <PageHeader
+        title={t('audit.title')}
+        description={t('audit.description')}
+        actions={canVerify ? <VerifyButton verify={verify} /> : null}
+      />
+      <Stack gap="md">
+        <VerifyResult verify={verify} />
+        <Paper withBorder p="md" radius="md">
+          <AuditFiltersBar {...filterState} />
+        </Paper>
+        <Paper withBorder radius="md">
+          {!datesInOrder ? (
+            <EmptyState title={t('validation.dateOrder')} />
+          ) : log.isPending ? (
+            <TableSkeleton />
+          ) : log.isError && !log.isFetchNextPageError ? (
+            <ErrorState error={log.error} onRetry={() => void log.refetch()} />
+          ) : rows.length === 0 ? (
+            <EmptyState title={active ? t('audit.emptyFiltered') : t('audit.empty')}>
+              {active ? (
+                <Button variant="light" size="xs" onClick={clear}>
+                  {t('audit.clearFilters')}
+                </Button>
+              ) : null}
+            </EmptyState>
+          ) : (
+            <>
+              <DataTable
+                aria-label={t('audit.title')}
+                records={rows}
+                idAccessor="id"
+                fetching={log.isFetching && !log.isFetchingNextPage}
+                verticalSpacing="xs"
+                fz="sm"
+                rowExpansion={{
+                  allowMultiple: true,
+                  expanded: { recordIds: expanded, onRecordIdsChange: setExpanded },
+                  content: ({ record }) => <AuditEntryDetails entry={record} />,
+                }}
+                columns={[
+                  {
+                    accessor: 'expand',
+                    title: <VisuallyHidden>{t('audit.details')}</VisuallyHidden>,
+                    width: 44,
+                    render: (row) => {
+                      const open = expanded.includes(row.id);
+                      return (
+                        <ActionIcon
+                          variant="subtle"
+                          color="gray"
+                          size="sm"
+                          aria-expanded={open}
+                          aria-label={t(open ? 'audit.hideDetails' : 'audit.showDetails', {
+                            id: row.id,
+                          })}
+                          onClick={(event) => {
+                            // The row itself also toggles on click; count this click once.
+                            event.stopPropagation();
+                            setExpanded((ids) =>
+                              open ? ids.filter((id) => id !== row.id) : [...ids, row.id],
+                            );
+                          }}
+                        >
+                          {open ? (
+                            <IconChevronDown aria-hidden size={16} />
+                          ) : (
+                            <IconChevronRight aria-hidden size={16} />
+                          )}
+                        </ActionIcon>
+                      );
+                    },
+                  },
+                  {
+                    accessor: 'at',
+                    title: t('common.time'),
+                    render: (row) => (
+                      <time dateTime={isoTimestamp(row.at)}>{formatDateTime(row.at)}</time>
+                    ),
+                  },
+                  {
+                    accessor: 'actorName',
+                    title: t('audit.actor'),
+                    visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.xs})`,
+                    render: (row) => (
+                      <>
+                        <Text size="sm">{row.actorName ?? t('audit.anonymousActor')}</Text>
+                        {row.actorRole ? (
+                          <Text size="xs" c="dimmed">
+                            {translateOpen(t, 'roles', row.actorRole)}
+                          </Text>
+                        ) : null}
+                      </>
+                    ),
+                  },
+                  {
+                    accessor: 'action',
+                    title: t('audit.action'),
+                    render: (row) => (
+                      <>
+                        <Text size="sm">{translateOpen(t, 'auditAction', row.action)}</Text>
+                        <Text size="xs" c="dimmed" ff="monospace">
+                          {row.action}
+                        </Text>
+                      </>
+                    ),
+                  },
+                  {
+                    accessor: 'purpose',
+                    title: t('audit.purpose'),
+                    visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.lg})`,
+                    render: (row) =>
+                      row.purpose ? translateOpen(t, 'auditPurpose', row.purpose) : '—',
+                  },
+                  {
+                    accessor: 'targets',
+                    title: t('audit.targets'),
+                    visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
+                    render: (row) => (
+                      <AuditTargets
+                        targetType={row.targetType}
+                        targetIds={row.targetIds}
+                        targetCount={row.targetCount}
+                      />
+                    ),
+                  },
+                  {
+                    accessor: 'outcome',
+                    title: t('audit.outcome'),
+                    noWrap: true,
+                    render: (row) => (
+                      <Badge color={OUTCOME_COLORS[row.outcome]} variant="light">
+                        {t(`auditOutcome.${row.outcome}`)}
+                      </Badge>
+                    ),
+                  },
+                  {
+                    accessor: 'requestId',
+                    title: t('audit.requestId'),
+                    visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.xl})`,
+                    render: (row) => (
+                      <Text size="xs" ff="monospace" c="dimmed">
+                        {row.requestId ?? '—'}
+                      </Text>
+                    ),
+                  },
+                ]}
+              />
+              <Stack align="center" gap={6} p="md">
+                <Text size="sm" c="dimmed">
+                  {t('audit.shown', { count: rows.length })}
+                </Text>
+                {log.hasNextPage ? (
+                  <Button
+                    variant="default"
+                    onClick={() => void log.fetchNextPage()}
+                    loading={log.isFetchingNextPage}
+                  >
+                    {t('common.loadMore')}
+                  </Button>
+                ) : null}
+                {log.isFetchNextPageError ? (
+                  <ErrorState error={log.error} onRetry={() => void log.fetchNextPage()} />
+                ) : null}
+              </Stack>
+            </>
+          )}
+        </Paper>
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,138 @@
+import {
+  Alert,
+  Box,
+  Button,
+  Center,
+  Group,
+  Paper,
+  PasswordInput,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useForm } from '@mantine/form';
+import { useDocumentTitle } from '@mantine/hooks';
+import { loginInput } from '@mg/shared';
+import { IconAlertCircle } from '@tabler/icons-react';
+import { useMutation } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { FullPageLoader } from '../../components/query-states';
+import { getApiErrorInfo } from '../../lib/api-error';
+import { useAuth } from '../../lib/auth';
+import { zodResolver } from '../../lib/form-errors';
+import { useTRPC } from '../../lib/trpc';
+import { LanguageSwitcher } from '../layout/language-switcher';
+import { safeNextPath } from './safe-next';
+
+type LoginFailure = 'invalidCredentials' | 'rateLimited' | 'network' | 'generic';
+
+export function LoginPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(`${t('auth.title')} · MG Leads`);
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const [searchParams] = useSearchParams();
+  const next = safeNextPath(searchParams.get('next'));
+  const { status, me, sessionEnd, startSession } = useAuth();
+  // Kept as a key, not a sentence, so the message follows a language switch.
+  const [failure, setFailure] = useState<LoginFailure | null>(null);
+
+  const form = useForm({
+    mode: 'uncontrolled',
+    initialValues: { email: '', password: '' },
+    validate: zodResolver(loginInput),
+  });
+
+  const login = useMutation(
+    trpc.auth.login.mutationOptions({
+      onSuccess: async () => {
+        await startSession();
+        navigate(next, { replace: true });
+      },
+      onError: (error) => {
+        const { domainCode, code } = getApiErrorInfo(error);
+        // One message for unknown e-mail and wrong password alike: no user enumeration.
+        if (domainCode === 'rateLimited' || domainCode === 'invalidCredentials')
+          setFailure(domainCode);
+        else setFailure(code === undefined ? 'network' : 'generic');
+        form.setFieldValue('password', '');
+      },
+    }),
+  );
+
+  if (status === 'pending') return <FullPageLoader />;
+  if (me && !login.isPending) return <Navigate to={next} replace />;
+
+  return (
+    <Box bg="gray.0" mih="100dvh">
+      <Group justify="flex-end" p="md">
+        <LanguageSwitcher />
+      </Group>
+      <Center px="md" pb="xl">
+        <Paper withBorder shadow="sm" p={{ base: 'lg', sm: 'xl' }} w="100%" maw={420}>
+          <form
+            noValidate
+            onSubmit={form.onSubmit((values) => {
+              setFailure(null);
+              login.mutate(values);
+            })}
+          >
+            <Stack>
+              <div>
+                <Text c="indigo.7" fw={700} size="sm">
+                  MG Leads
+                </Text>
+                <Title order={1} fz="h2">
+                  {t('auth.title')}
+                </Title>
+                <Text c="dimmed" size="sm" mt={4}>
+                  {t('auth.subtitle')}
+                </Text>
+              </div>
+              {sessionEnd && !failure ? (
+                <Alert
+                  color={sessionEnd === 'expired' ? 'yellow' : 'blue'}
+                  variant="light"
+                  role="status"
+                >
+                  {t(sessionEnd === 'expired' ? 'auth.sessionExpired' : 'auth.loggedOut')}
+                </Alert>
+              ) : null}
+              {failure ? (
+                <Alert
+                  color="red"
+                  variant="light"
+                  role="alert"
+                  icon={<IconAlertCircle aria-hidden />}
+                >
+                  {t(`errors.${failure}`)}
+                </Alert>
+              ) : null}
+              <TextInput
+                label={t('auth.email')}
+                type="email"
+                autoComplete="username"
+                required
+                key={form.key('email')}
+                {...form.getInputProps('email')}
+              />
+              <PasswordInput
+                label={t('auth.password')}
+                autoComplete="current-password"
+                required
+                key={form.key('password')}
+                {...form.getInputProps('password')}
+              />
+              <Button type="submit" loading={login.isPending} fullWidth mt="xs">
+                {t('auth.submit')}
+              </Button>
+            </Stack>
+          </form>
+        </Paper>
+      </Center>
+    </Box>
+  );
+}

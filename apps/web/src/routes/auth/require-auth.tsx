@@ -1,0 +1,27 @@
+import { Center } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Navigate, useLocation } from 'react-router';
+import { ErrorState, FullPageLoader } from '../../components/query-states';
+import { useAuth } from '../../lib/auth';
+
+/** Everything but the login page needs a session; without one, go log in and come back. */
+export function RequireAuth({ children }: { children: ReactNode }) {
+  const { status, me, error, sessionEnd, refetch } = useAuth();
+  const location = useLocation();
+
+  if (status === 'pending') return <FullPageLoader />;
+  if (status === 'error' && !me) {
+    return (
+      <Center h="100dvh" p="md">
+        <ErrorState error={error} onRetry={refetch} />
+      </Center>
+    );
+  }
+  if (!me) {
+    // After a deliberate logout there is nothing to come back to.
+    const next = sessionEnd === 'logout' ? '/' : `${location.pathname}${location.search}`;
+    const search = next === '/' ? '' : `?next=${encodeURIComponent(next)}`;
+    return <Navigate to={`/login${search}`} replace />;
+  }
+  return children;
+}

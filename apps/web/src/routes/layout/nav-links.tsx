@@ -1,0 +1,60 @@
+import { NavLink, Stack } from '@mantine/core';
+import { hasPermission, type Permission } from '@mg/shared';
+import {
+  IconBuildingSkyscraper,
+  IconDeviceDesktop,
+  IconHomeSearch,
+  IconListDetails,
+  IconShieldCheck,
+} from '@tabler/icons-react';
+import type { ComponentType } from 'react';
+import { useTranslation } from 'react-i18next';
+import { NavLink as RouterNavLink, useLocation } from 'react-router';
+import { useCurrentUser } from '../../lib/auth';
+
+type NavItem = {
+  to: string;
+  label: 'leads' | 'projects' | 'subsidiaries' | 'audit' | 'sessions';
+  icon: ComponentType<{ size?: number; 'aria-hidden'?: boolean }>;
+  /** Everyone sees the entries without a permission. */
+  permission?: Permission;
+};
+
+const ITEMS: NavItem[] = [
+  { to: '/leads', label: 'leads', icon: IconListDetails, permission: 'lead:read' },
+  { to: '/projects', label: 'projects', icon: IconHomeSearch, permission: 'project:read' },
+  {
+    to: '/subsidiaries',
+    label: 'subsidiaries',
+    icon: IconBuildingSkyscraper,
+    permission: 'subsidiary:read',
+  },
+  { to: '/audit', label: 'audit', icon: IconShieldCheck, permission: 'audit:read' },
+  { to: '/sessions', label: 'sessions', icon: IconDeviceDesktop },
+];
+
+export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
+  const { t } = useTranslation();
+  const { role } = useCurrentUser();
+  const { pathname } = useLocation();
+  const items = ITEMS.filter((item) => !item.permission || hasPermission(role, item.permission));
+
+  return (
+    <Stack gap={4} component="ul" m={0} p={0} style={{ listStyle: 'none' }}>
+      {items.map(({ to, label, icon: Icon }) => (
+        <li key={to}>
+          <NavLink
+            component={RouterNavLink}
+            to={to}
+            label={t(`nav.${label}`)}
+            leftSection={<Icon aria-hidden size={20} />}
+            active={pathname === to || pathname.startsWith(`${to}/`)}
+            onClick={onNavigate}
+            variant="light"
+            style={{ borderRadius: 'var(--mantine-radius-md)' }}
+          />
+        </li>
+      ))}
+    </Stack>
+  );
+}

@@ -1,0 +1,25 @@
+import { Alert, Button, Stack } from '@mantine/core';
+import { useDocumentTitle } from '@mantine/hooks';
+import { IconLock } from '@tabler/icons-react';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+
+export function NoAccessPage() {
+  const { t } = useTranslation();
+  useDocumentTitle(`${t('noAccess.title')} · MG Leads`);
+  return (
+    <Stack align="flex-start" py="xl" maw={560}>
+      <Alert
+        color="gray"
+        variant="light"
+        title={t('noAccess.title')}
+        icon={<IconLock aria-hidden />}
+      >
+        {t('noAccess.body')}
+      </Alert>
+      <Button component={Link} to="/" variant="light">
+        {t('notFound.home')}
+      </Button>
+    </Stack>
+  );
+}

@@ -1,0 +1,73 @@
+import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
+import { IconChevronDown, IconDeviceDesktop, IconLogout } from '@tabler/icons-react';
+import { useMutation } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { useAuth, useCurrentUser } from '../../lib/auth';
+import { useTRPC } from '../../lib/trpc';
+
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/);
+  const first = parts[0]?.[0] ?? '';
+  const last = parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '';
+  return `${first}${last}`.toUpperCase();
+}
+
+export function UserMenu() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const user = useCurrentUser();
+  const { clearSession } = useAuth();
+  // Even if the server call fails, this tab forgets the user: the cookie expires on its own.
+  const logout = useMutation(
+    trpc.auth.logout.mutationOptions({ onSettled: () => clearSession('logout') }),
+  );
+
+  return (
+    <Menu position="bottom-end" width={240} withinPortal>
+      <Menu.Target>
+        <UnstyledButton aria-label={t('user.menu', { name: user.name })} px={4} py={2}>
+          <Group gap="xs" wrap="nowrap">
+            <Avatar color="indigo" radius="xl" size={32}>
+              {initials(user.name)}
+            </Avatar>
+            <div style={{ lineHeight: 1.1 }}>
+              <Text size="sm" fw={600} visibleFrom="sm" lh={1.2}>
+                {user.name}
+              </Text>
+              <Text size="xs" c="dimmed" visibleFrom="sm" lh={1.2}>
+                {t(`roles.${user.role}`)}
+              </Text>
+            </div>
+            <IconChevronDown aria-hidden size={14} />
+          </Group>
+        </UnstyledButton>
+      </Menu.Target>
+      <Menu.Dropdown>
+        <Menu.Label>
+          <Text size="sm" fw={600} c="var(--mantine-color-text)">
+            {user.name}
+          </Text>
+          <Text size="xs">{t(`roles.${user.role}`)}</Text>
+          {user.subsidiaryName ? <Text size="xs">{user.subsidiaryName}</Text> : null}
+        </Menu.Label>
+        <Menu.Divider />
+        <Menu.Item
+          component={Link}
+          to="/sessions"
+          leftSection={<IconDeviceDesktop aria-hidden size={16} />}
+        >
+          {t('nav.sessions')}
+        </Menu.Item>
+        <Menu.Item
+          color="red"
+          leftSection={<IconLogout aria-hidden size={16} />}
+          onClick={() => logout.mutate()}
+          disabled={logout.isPending}
+        >
+          {t('user.logout')}
+        </Menu.Item>
+      </Menu.Dropdown>
+    </Menu>
+  );
+}

@@ -1,0 +1,138 @@
+import { Alert, Anchor, Grid, Group, Stack } from '@mantine/core';
+import { IconArrowLeft, IconLock, IconScale, IconUserOff } from '@tabler/icons-react';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link, useParams } from 'react-router';
+import { PageHeader } from '../../components/page-header';
+import { ErrorState, TableSkeleton } from '../../components/query-states';
+import { isNotFoundError } from '../../lib/api-error';
+import { formatDate } from '../../lib/format';
+import { parseId } from '../../lib/search-params';
+import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { LeadActivity } from './lead-activity';
+import { LeadFlagBadges, LeadStatusBadge } from './lead-badges';
+import { LeadConsent } from './lead-consent';
+import { LeadDetailsCard } from './lead-details-card';
+import { LeadDisclosures } from './lead-disclosures';
+import { RelatedLeads } from './related-leads';
+
+export type LeadDetail = RouterOutputs['lead']['byId'];
+
+function BackToLeads() {
+  const { t } = useTranslation();
+  return (
+    <Anchor component={Link} to="/leads" size="sm">
+      <Group gap={4} component="span">
+        <IconArrowLeft aria-hidden size={16} />
+        {t('lead.back')}
+      </Group>
+    </Anchor>
+  );
+}
+
+/** Another subsidiary's lead answers exactly like a missing one, so ids can't be probed. */
+function LeadNotFound() {
+  const { t } = useTranslation();
+  return (
+    <Stack align="flex-start" py="md">
+      <PageHeader title={t('lead.notFoundTitle')} description={t('lead.notFoundBody')} />
+      <BackToLeads />
+    </Stack>
+  );
+}
+
+export function LeadDetailPage() {
+  const id = parseId(useParams().id);
+  if (id === undefined) return <LeadNotFound />;
+  return <LeadDetailView id={id} key={id} />;
+}
+
+function LeadDetailView({ id }: { id: number }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const query = useQuery(trpc.lead.byId.queryOptions({ id }));
+
+  if (query.isPending) {
+    return (
+      <Stack>
+        <BackToLeads />
+        <TableSkeleton rows={6} />
+      </Stack>
+    );
+  }
+  if (query.isError) {
+    if (isNotFoundError(query.error)) return <LeadNotFound />;
+    return (
+      <Stack align="flex-start">
+        <BackToLeads />
+        <ErrorState error={query.error} onRetry={() => void query.refetch()} />
+      </Stack>
+    );
+  }
+
+  const { lead, consent, activity, disclosures, related } = query.data;
+  const anonymised = lead.anonymisedAt !== null;
+  return (
+    <>
+      <PageHeader
+        above={<BackToLeads />}
+        title={anonymised ? t('lead.anonymisedName', { id: lead.id }) : (lead.name ?? '')}
+        description={t('lead.subtitle', { id: lead.id, project: lead.projectName })}
+        badges={
+          <>
+            <LeadStatusBadge status={lead.status} />
+            <LeadFlagBadges
+              restricted={lead.restricted}
+              legalHold={lead.legalHold}
+              anonymisedAt={lead.anonymisedAt}
+            />
+          </>
+        }
+      />
+      <Stack gap="md">
+        {anonymised ? (
+          <Alert color="gray" variant="light" icon={<IconUserOff aria-hidden />}>
+            {t('lead.anonymisedNotice', { date: formatDate(lead.anonymisedAt) })}
+          </Alert>
+        ) : null}
+        {lead.restricted ? (
+          <Alert
+            color="orange"
+            variant="light"
+            icon={<IconLock aria-hidden />}
+            title={t('lead.flags.restricted')}
+          >
+            {t('lead.restrictedNotice')}
+          </Alert>
+        ) : null}
+        {lead.legalHold ? (
+          <Alert
+            color="red"
+            variant="light"
+            icon={<IconScale aria-hidden />}
+            title={t('lead.flags.legalHold')}
+          >
+            {lead.legalHoldReason
+              ? t('lead.legalHoldReason', { reason: lead.legalHoldReason })
+              : t('lead.legalHoldNotice')}
+          </Alert>
+        ) : null}
+        <Grid gap="md">
+          <Grid.Col span={{ base: 12, lg: 7 }}>
+            <Stack gap="md">
+              <LeadDetailsCard lead={lead} />
+              <LeadActivity activity={activity} />
+            </Stack>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, lg: 5 }}>
+            <Stack gap="md">
+              <LeadConsent lead={lead} events={consent} />
+              <LeadDisclosures disclosures={disclosures} />
+              <RelatedLeads related={related} />
+            </Stack>
+          </Grid.Col>
+        </Grid>
+      </Stack>
+    </>
+  );
+}

@@ -1,0 +1,32 @@
+import { expect, loginAs, test } from './fixtures';
+
+test("an auditor finds a subsidiary user's list and detail views without seeing names", async ({
+  page,
+}) => {
+  await loginAs(page, 'subsidiaryA');
+  await page.goto('/leads');
+  const link = page.getByRole('table').getByRole('link').first();
+  const leadName = (await link.innerText()).trim();
+  const leadId = Number((await link.getAttribute('href'))?.split('/').pop());
+  await link.click();
+  await expect(page.getByRole('heading', { name: leadName })).toBeVisible();
+
+  await page.context().clearCookies();
+  await loginAs(page, 'auditor');
+  await page.goto('/audit');
+  await page.getByRole('textbox', { name: 'Id', exact: true }).fill(String(leadId));
+  await page.getByRole('combobox', { name: 'Type' }).click();
+  await page.getByRole('option', { name: 'lead', exact: true }).click();
+  const rows = page.getByRole('table').getByRole('row').filter({ hasText: 'Kari Nordmann' });
+  // Both the list that showed the lead and the detail view are found by the lead's id.
+  await expect(rows.filter({ hasText: 'Så lead' }).first()).toBeVisible();
+  await expect(rows.filter({ hasText: 'Så leadliste' }).first()).toBeVisible();
+  await expect(page.getByRole('table')).toContainText(`#${leadId}`);
+  // No data subject's name anywhere.
+  await expect(page.getByRole('table')).not.toContainText(leadName);
+  await page.getByRole('textbox', { name: 'Id', exact: true }).fill('');
+  await expect(page.getByRole('table')).not.toContainText(leadName);
+
+  await page.getByRole('button', { name: /Verifiser/ }).click();
+  await expect(page.getByText('Loggen er uendret')).toBeVisible();
+});
