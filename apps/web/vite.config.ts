@@ -12,6 +12,9 @@ export default defineConfig({
       '/api': api,
       '/healthz': api,
       '/skjema': api,
+      // Public pages the API renders: the policy (linked from leads) and unsubscribe.
+      '/personvern': api,
+      '/unsubscribe': api,
     },
   },
   build: {

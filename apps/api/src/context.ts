@@ -11,6 +11,8 @@ export interface AppDeps {
   db: Db;
   env: Env;
   log: Logger;
+  /** Sends queued mail soon; intake nudges it after each commit. Absent: the schedule alone. */
+  outbox?: { kick(): void };
 }
 
 export type AppBindings = { Variables: { requestId: string; clientIp: string | null } };

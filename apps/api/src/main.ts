@@ -3,9 +3,12 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { migrateDatabase, openDatabase } from '@mg/db';
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '@mg/db/seed';
+import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import { loadEnv } from './env';
+import { createOutboxWorker } from './jobs/outbox';
 import { createLogger } from './lib/logger';
+import { createMailer } from './lib/mail';
 import { hashPassword } from './lib/password';
 import { createApp } from './server';
 
@@ -22,7 +25,11 @@ if (empty && env.DEMO_DATA) {
 
 // The built SPA sits beside the API: apps/web/dist from apps/api/src or apps/api/dist.
 const webDist = env.WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
-const app = createApp({ db: handle.db, env: { ...env, WEB_DIST: webDist }, log });
+// Mail waits in the outbox table; this sends it, every 15 s and right after each intake.
+const mailer = createMailer(env);
+const outbox = createOutboxWorker({ db: handle.db, mailer, log });
+const outboxJob = new Cron('*/15 * * * * *', { protect: true }, () => outbox.kick());
+const app = createApp({ db: handle.db, env: { ...env, WEB_DIST: webDist }, log, outbox });
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   const url =
     env.PUBLIC_URL ?? `http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`;
@@ -39,7 +46,10 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
 });
 
 function shutdown() {
-  server.close(() => {
+  outboxJob.stop();
+  server.close(async () => {
+    await outbox.stop();
+    mailer.close();
     handle.close();
     process.exit(0);
   });

@@ -11,6 +11,13 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { type AppBindings, type AppDeps, createRequestContext } from './context';
+import { audienceExport } from './public/audience-export';
+import { exportLeads } from './public/export-leads';
+import { formRoutes } from './public/form';
+import { intakeRoutes } from './public/intake';
+import { isPublicPage, publicPageHeaders } from './public/page';
+import { policyApiRoutes, policyPageRoutes } from './public/policy';
+import { unsubscribeRoutes } from './public/unsubscribe';
 import { appRouter } from './routers/root';
 
 const TRPC_BODY_LIMIT = 256 * 1024;
@@ -58,26 +65,28 @@ export function createApp(deps: AppDeps) {
     c.set('clientIp', ip);
     await next();
   });
-  app.use(
-    '*',
-    secureHeaders({
-      contentSecurityPolicy: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        // Mantine injects its CSS variables in style tags.
-        styleSrc: ["'self'", "'unsafe-inline'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'", 'data:'],
-        connectSrc: ["'self'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-      },
-      strictTransportSecurity:
-        env.NODE_ENV === 'production' ? 'max-age=31536000; includeSubDomains' : false,
-      referrerPolicy: 'same-origin',
-    }),
+  const appHeaders = secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'"],
+      // Mantine injects its CSS variables in style tags.
+      styleSrc: ["'self'", "'unsafe-inline'"],
+      imgSrc: ["'self'", 'data:'],
+      fontSrc: ["'self'", 'data:'],
+      connectSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'self'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    strictTransportSecurity:
+      env.NODE_ENV === 'production' ? 'max-age=31536000; includeSubDomains' : false,
+    referrerPolicy: 'same-origin',
+  });
+  // The hosted form and unsubscribe pages may be framed by the configured website origins.
+  const pageHeaders = publicPageHeaders(env);
+  app.use('*', (c, next) =>
+    isPublicPage(c.req.path) ? pageHeaders(c, next) : appHeaders(c, next),
   );
 
   app.get('/healthz', (c) => {
@@ -117,6 +126,17 @@ export function createApp(deps: AppDeps) {
       },
     }),
   );
+
+  // Public, no login: intake, the hosted form, the privacy policy, unsubscribe.
+  app.route('/api/intake', intakeRoutes(deps));
+  app.route('/api/policy', policyApiRoutes(deps));
+  app.route('/skjema', formRoutes(deps));
+  app.route('/personvern', policyPageRoutes(deps));
+  app.route('/unsubscribe', unsubscribeRoutes(deps));
+  // Signed in, with audience:export.
+  app.get('/api/exports/audience.csv', audienceExport(deps));
+  // Signed in, with lead:export: the grid's rows and columns, streamed.
+  app.get('/api/exports/leads.csv', exportLeads(deps));
 
   const webDist = env.WEB_DIST;
   if (webDist && existsSync(join(webDist, 'index.html'))) {

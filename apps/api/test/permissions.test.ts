@@ -51,10 +51,28 @@ const SAMPLE_INPUTS: Record<string, (f: ReturnType<typeof setup>['f']) => unknow
   'project.assign': (f) => ({ projectId: f.projectA, subsidiaryId: f.subB }),
   'lead.list': () => ({ limit: 10 }),
   'lead.byId': (f) => ({ id: f.leadsA[0] }),
+  'lead.assignees': (f) => ({ leadId: f.leadsA[0] }),
+  'lead.updateStatus': (f) => ({ id: f.leadsA[0], status: 'contacted' }),
+  'lead.assign': (f) => ({ id: f.leadsA[0], assigneeUserId: f.users.userA }),
+  'lead.addNote': (f) => ({ id: f.leadsA[0], body: 'Ringte, avtalt visning.' }),
+  'lead.bulkUpdate': (f) => ({ ids: [f.leadsA[1]], status: 'follow_up' }),
+  'view.list': () => undefined,
+  'view.save': () => ({ name: 'Mine nye', visibility: 'personal', filter: { status: 'new' } }),
+  'view.remove': () => ({ id: 999_999 }),
+  'dashboard.summary': () => ({}),
   'audit.list': () => ({ limit: 10 }),
   'audit.actions': () => undefined,
   'audit.actors': () => undefined,
   'audit.verify': () => undefined,
+  'policy.list': () => undefined,
+  'policy.publish': () => ({
+    label: `v-${Math.random().toString(36).slice(2, 8)}`,
+    effectiveDate: '2030-01-01',
+    body: 'Ny versjon',
+  }),
+  'consent.withdraw': (f) => ({ leadId: f.leadsA[0], purpose: 'marketing_email' }),
+  'consent.forwarding': (f) => ({ leadId: f.leadsA[0] }),
+  'audience.summary': () => undefined,
 };
 
 function call(api: ReturnType<ReturnType<typeof setup>['as']>, path: string, input: unknown) {

@@ -76,6 +76,30 @@ export const router = createBrowserRouter([
         ],
       },
       {
+        path: 'audience',
+        element: <RequirePermission permission="audience:export" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/audience/audience-page')).AudiencePage,
+            }),
+          },
+        ],
+      },
+      {
+        path: 'policy',
+        element: <RequirePermission permission="policy:publish" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/policy/policy-page')).PolicyPage,
+            }),
+          },
+        ],
+      },
+      {
         path: 'audit',
         element: <RequirePermission permission="audit:read" />,
         children: [

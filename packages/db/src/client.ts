@@ -42,8 +42,43 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   // Anonymised personal data must not linger in free pages.
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma('foreign_keys = ON');
-  const db = drizzle(sqlite, { schema });
+  const db = drizzle(withStatementCache(sqlite), { schema });
   return { db, sqlite, close: () => sqlite.close() };
+}
+
+/**
+ * drizzle prepares a fresh statement for every query, and compiling SQL (with the triggers
+ * an insert fires) costs more than running it. This hands drizzle a view of the connection
+ * whose prepare() reuses statements by SQL text, as better-sqlite3 recommends. Bounded
+ * (least recently used goes first). A reused statement is put back in object mode, since
+ * drizzle switches row-returning statements to raw mode. Safe because statements run to
+ * completion synchronously: drizzle never holds one open (no iterate()).
+ */
+function withStatementCache(sqlite: Database.Database, max = 500): Database.Database {
+  const cache = new Map<string, Database.Statement>();
+  const prepare = (source: string): Database.Statement => {
+    const hit = cache.get(source);
+    if (hit) {
+      cache.delete(source);
+      cache.set(source, hit);
+      if (hit.reader) hit.raw(false);
+      return hit;
+    }
+    const stmt = sqlite.prepare(source);
+    cache.set(source, stmt);
+    if (cache.size > max) {
+      const oldest = cache.keys().next().value;
+      if (oldest !== undefined) cache.delete(oldest);
+    }
+    return stmt;
+  };
+  return new Proxy(sqlite, {
+    get(target, prop) {
+      if (prop === 'prepare') return prepare;
+      const value: unknown = Reflect.get(target, prop, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
 }
 
 /**

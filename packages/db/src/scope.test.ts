@@ -53,7 +53,7 @@ describe('record scope in the query layer', () => {
 
   it('pages with a cursor without gaps or repeats', () => {
     const seen: number[] = [];
-    let cursor: number | undefined;
+    let cursor: string | undefined;
     do {
       const page = listLeads(handle.db, { scope: { kind: 'all' }, filter: { limit: 4, cursor } });
       seen.push(...page.items.map((l) => l.id));

@@ -5,6 +5,9 @@ import type { Role } from '@mg/shared';
 import { type Database_, migrateDatabase, openDatabase } from './client';
 import { makeLead, makePolicyVersion, makeProject, makeSubsidiary, makeUser } from './factories';
 
+/** The factories, for tests that need more rows than the fixture. */
+export * from './factories';
+
 let template: string | undefined;
 let counter = 0;
 const dir = mkdtempSync(join(tmpdir(), 'mg-leads-test-'));

@@ -59,3 +59,47 @@ export const AUDIT_TARGET_TYPES = [
   'view',
 ] as const;
 export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
+
+// ---------- lead review workspace ----------
+
+/** Grid sort keys. Each has an index (with and without subsidiary) so keyset pages stay fast. */
+export const LEAD_SORTS = ['createdAt', 'lastActivityAt', 'name', 'status'] as const;
+export type LeadSort = (typeof LEAD_SORTS)[number];
+export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
+export type SortDirection = (typeof SORT_DIRECTIONS)[number];
+
+/** Columns the grid can show and the CSV export can write: one allow-list for both. */
+export const LEAD_COLUMNS = [
+  'id',
+  'createdAt',
+  'name',
+  'email',
+  'phone',
+  'project',
+  'subsidiary',
+  'status',
+  'assignee',
+  'consentEmail',
+  'consentSms',
+  'lastActivityAt',
+  'restricted',
+  'legalHold',
+  'anonymisedAt',
+] as const;
+export type LeadColumn = (typeof LEAD_COLUMNS)[number];
+export const DEFAULT_LEAD_COLUMNS: readonly LeadColumn[] = [
+  'name',
+  'email',
+  'phone',
+  'project',
+  'status',
+  'assignee',
+  'createdAt',
+];
+
+/** Why leads are exported; a fixed list, so the access log never holds free text. */
+export const EXPORT_PURPOSES = ['follow_up', 'reporting', 'handover'] as const;
+export type ExportPurpose = (typeof EXPORT_PURPOSES)[number];
+
+export const VIEW_VISIBILITIES = ['personal', 'subsidiary', 'everyone'] as const;
+export type ViewVisibility = (typeof VIEW_VISIBILITIES)[number];

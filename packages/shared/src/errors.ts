@@ -30,6 +30,9 @@ export const DOMAIN_ERROR_CODES = [
   'rateLimited',
   'payloadTooLarge',
   'projectClosed',
+  'leadRestricted',
+  'leadAnonymised',
+  'duplicateLabel',
   'internal',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];

@@ -1,12 +1,20 @@
 import { z } from 'zod';
+import { daysBetween } from './dates';
 import {
   AUDIT_OUTCOMES,
   AUDIT_TARGET_TYPES,
   CONSENT_PURPOSES,
+  DEFAULT_LEAD_COLUMNS,
+  EXPORT_PURPOSES,
+  LEAD_COLUMNS,
+  LEAD_SORTS,
   LEAD_STATUSES,
   PROJECT_STATUSES,
   ROLES,
+  SORT_DIRECTIONS,
+  VIEW_VISIBILITIES,
 } from './enums';
+import { decodeLeadCursor } from './lead-sort';
 import { isValidOrgNumber, normaliseEmail, normaliseOrgNumber, normalisePhone } from './validators';
 
 export const PASSWORD_MIN_LENGTH = 12;
@@ -89,16 +97,181 @@ export const projectAssignInput = z.object({
 });
 
 // ---------- leads ----------
-export const leadListInput = z.object({
+const isoDate = z.iso.date('invalid');
+
+/** `to` may not be before `from` (ISO dates compare as strings). */
+function checkDateOrder(value: { from?: string; to?: string }, ctx: z.RefinementCtx) {
+  if (value.from && value.to && value.to < value.from)
+    ctx.addIssue({ code: 'custom', message: 'dateOrder', path: ['to'] });
+}
+
+/**
+ * The grid filter: one shape for the grid's URL state, saved views and the CSV export.
+ * Dates are Oslo calendar days on the created time, both ends included.
+ */
+const leadFilterShape = {
   projectId: idSchema.optional(),
   subsidiaryId: idSchema.optional(),
   status: z.enum(LEAD_STATUSES).optional(),
+  /** Shorthand kept for old links: current consent is granted for this purpose. */
   consent: z.enum(CONSENT_PURPOSES).optional(),
+  /** Current consent per purpose: true granted, false not granted (never given or withdrawn). */
+  consents: z.partialRecord(z.enum(CONSENT_PURPOSES), z.boolean()).optional(),
   search: z.string().trim().max(200, 'tooLong').optional(),
-  cursor: z.number().int().positive().optional(),
-  limit: z.number().int().min(1).max(200).default(50),
-});
+  from: isoDate.optional(),
+  to: isoDate.optional(),
+  /** A user id, or 'unassigned' for leads nobody has taken. */
+  assigneeUserId: z.union([idSchema, z.literal('unassigned')]).optional(),
+  restricted: z.boolean().optional(),
+  legalHold: z.boolean().optional(),
+  anonymised: z.boolean().optional(),
+  sort: z.enum(LEAD_SORTS).default('createdAt'),
+  dir: z.enum(SORT_DIRECTIONS).default('desc'),
+};
+export const leadFilterSchema = z.object(leadFilterShape).superRefine(checkDateOrder);
+export type LeadFilter = z.infer<typeof leadFilterSchema>;
+/** What callers may pass: sort and dir have defaults. */
+export type LeadFilterParams = z.input<typeof leadFilterSchema>;
+
+export const leadListInput = z
+  .object({
+    ...leadFilterShape,
+    /** Opaque, from the previous page's nextCursor; only valid for the same sort and dir. */
+    cursor: z.string().max(2000, 'tooLong').optional(),
+    limit: z.number().int().min(1).max(200).default(50),
+  })
+  .superRefine((value, ctx) => {
+    checkDateOrder(value, ctx);
+    if (value.cursor === undefined) return;
+    const cursor = decodeLeadCursor(value.cursor);
+    if (!cursor || cursor.sort !== value.sort || cursor.dir !== value.dir)
+      ctx.addIssue({ code: 'custom', message: 'invalid', path: ['cursor'] });
+  });
 export type LeadListInput = z.infer<typeof leadListInput>;
+export type LeadListParams = z.input<typeof leadListInput>;
+
+export const leadColumnsSchema = z
+  .array(z.enum(LEAD_COLUMNS))
+  .min(1, 'required')
+  .max(LEAD_COLUMNS.length, 'tooLong')
+  .refine((cols) => new Set(cols).size === cols.length, 'invalid');
+
+export const leadStatusInput = z.object({ id: idSchema, status: z.enum(LEAD_STATUSES) });
+export const leadAssignInput = z.object({ id: idSchema, assigneeUserId: idSchema.nullable() });
+export const leadNoteInput = z.object({ id: idSchema, body: text(4000) });
+export const leadAssigneesInput = z.object({ leadId: idSchema });
+export const LEAD_BULK_MAX = 500;
+/** All or nothing: every id must be in scope, or nothing changes. */
+export const leadBulkInput = z
+  .object({
+    ids: z
+      .array(idSchema)
+      .min(1, 'required')
+      .max(LEAD_BULK_MAX, 'tooLong')
+      .transform((ids) => [...new Set(ids)]),
+    status: z.enum(LEAD_STATUSES).optional(),
+    /** null unassigns; leave out to keep the assignee. */
+    assigneeUserId: idSchema.nullable().optional(),
+  })
+  .refine((v) => v.status !== undefined || v.assigneeUserId !== undefined, {
+    message: 'required',
+    path: ['status'],
+  });
+
+/** GET /api/exports/leads.csv: the grid's filter and columns, and why. */
+export const leadExportInput = z.object({
+  filter: leadFilterSchema,
+  columns: leadColumnsSchema,
+  purpose: z.enum(EXPORT_PURPOSES),
+});
+export type LeadExportInput = z.infer<typeof leadExportInput>;
+
+// ---------- saved views ----------
+export const viewSaveInput = z.object({
+  /** Set to overwrite one of your own views. */
+  id: idSchema.optional(),
+  name: text(80),
+  visibility: z.enum(VIEW_VISIBILITIES),
+  filter: leadFilterSchema,
+  columns: leadColumnsSchema.default([...DEFAULT_LEAD_COLUMNS]),
+});
+export type ViewSaveInput = z.infer<typeof viewSaveInput>;
+export const viewRemoveInput = z.object({ id: idSchema });
+
+// ---------- dashboard ----------
+export const DASHBOARD_MAX_DAYS = 731;
+export const dashboardInput = z
+  .object({
+    from: isoDate.optional(),
+    to: isoDate.optional(),
+    /** A new lead nobody has taken counts as unhandled after this many days. */
+    staleDays: z.number().int().min(0).max(90).default(2),
+  })
+  .superRefine((value, ctx) => {
+    checkDateOrder(value, ctx);
+    if (value.from && value.to && daysBetween(value.from, value.to) > DASHBOARD_MAX_DAYS)
+      ctx.addIssue({ code: 'custom', message: 'invalid', path: ['from'] });
+  });
+export type DashboardInput = z.infer<typeof dashboardInput>;
+
+// ---------- intake (public) ----------
+export const INTAKE_MESSAGE_MAX = 2000;
+export const IDEMPOTENCY_KEY_MAX = 100;
+
+/** A checkbox: JSON sends booleans; a classic form sends "on" when ticked and nothing when not. */
+const checkbox = z
+  .union([
+    z.boolean(),
+    z.enum(['on', 'true', '1', 'false', '0', '']).transform((v) => ['on', 'true', '1'].includes(v)),
+  ])
+  .default(false);
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse them
+const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse them
+const CONTROL_CHARS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+
+/** Empty form fields arrive as "", which means "not given". */
+const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, 'tooLong')
+    .optional()
+    .transform((v) => (v ? v : undefined));
+
+/**
+ * The interest form. Marketing consent is per purpose and off unless ticked. `website` is a
+ * honeypot (people never see it); `policyVersion` is the label of the policy the consumer
+ * was shown (missing: the current one).
+ */
+export const intakeInput = z.object({
+  name: text(120).refine((v) => !CONTROL_CHARS.test(v), 'invalid'),
+  email: emailSchema,
+  phone: phoneSchema,
+  message: optionalText(INTAKE_MESSAGE_MAX).refine(
+    (v) => !v || !CONTROL_CHARS_EXCEPT_LINES.test(v),
+    'invalid',
+  ),
+  marketingEmail: checkbox,
+  marketingSms: checkbox,
+  policyVersion: optionalText(60),
+  website: z.string().max(500, 'tooLong').optional(),
+  idempotencyKey: optionalText(IDEMPOTENCY_KEY_MAX),
+});
+export type IntakeInput = z.infer<typeof intakeInput>;
+
+// ---------- privacy policy and consent ----------
+export const policyPublishInput = z.object({
+  label: text(60),
+  effectiveDate: z.iso.date('invalid'),
+  body: z.string().trim().min(1, 'required').max(200_000, 'tooLong'),
+});
+export type PolicyPublishInput = z.infer<typeof policyPublishInput>;
+
+export const consentPurposeSchema = z.enum(CONSENT_PURPOSES);
+export const consentWithdrawInput = z.object({ leadId: idSchema, purpose: consentPurposeSchema });
+export const leadRefInput = z.object({ leadId: idSchema });
 
 // ---------- access log ----------
 export const auditListInput = z.object({

@@ -30,6 +30,12 @@ describe('permission table', () => {
     expect(hasPermission('privacy_officer', 'audit:read')).toBe(true);
     expect(hasPermission('privacy_officer', 'lead:update')).toBe(false);
   });
+  it('lets everyone who reviews leads keep saved views, but not the auditor', () => {
+    for (const role of ['admin', 'privacy_officer', 'subsidiary_user'] as const)
+      expect(hasPermission(role, 'view:manage')).toBe(true);
+    expect(hasPermission('auditor', 'view:manage')).toBe(false);
+    expect(hasPermission('privacy_officer', 'lead:export')).toBe(false);
+  });
   it('lists only known permissions for every role', () => {
     const known = new Set<string>(PERMISSIONS);
     for (const role of ROLES)

@@ -26,6 +26,7 @@ export const PERMISSIONS = [
   'audit:export',
   'audit:verify',
   'dashboard:read',
+  'view:manage',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -45,6 +46,7 @@ export const ROLE_PERMISSIONS = {
     'audit:export',
     'audit:verify',
     'dashboard:read',
+    'view:manage',
   ],
   subsidiary_user: [
     'subsidiary:read',
@@ -54,6 +56,7 @@ export const ROLE_PERMISSIONS = {
     'lead:export',
     'consent:withdraw',
     'dashboard:read',
+    'view:manage',
   ],
   auditor: ['audit:read', 'audit:export', 'audit:verify', 'user:read'],
 } as const satisfies Record<Role, readonly Permission[]>;

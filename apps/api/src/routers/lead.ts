@@ -1,28 +1,86 @@
-import { countLeads, getLead, getLeadHistory, listLeads, listRelatedLeads } from '@mg/db';
-import { idSchema, leadListInput } from '@mg/shared';
+import {
+  addLeadNote,
+  countLeadsCapped,
+  findAssignableUser,
+  getLead,
+  getLeadHistory,
+  InvalidCursorError,
+  type LeadForUpdate,
+  leadsForUpdate,
+  listLeads,
+  listRelatedLeads,
+  listSubsidiaryUsers,
+  setLeadAssignee,
+  setLeadStatus,
+} from '@mg/db';
+import {
+  idSchema,
+  type LeadFilterParams,
+  leadAssigneesInput,
+  leadAssignInput,
+  leadBulkInput,
+  leadListInput,
+  leadNoteInput,
+  leadStatusInput,
+} from '@mg/shared';
 import { z } from 'zod';
-import { notFound } from '../lib/errors';
+import { domainError, notFound } from '../lib/errors';
 import { can, router } from '../trpc';
 
+/** Filter keys for the log: which filters were used, never the words searched for. */
+export function filterKeys(filter: LeadFilterParams) {
+  return Object.entries(filter)
+    .filter(
+      ([key, value]) => value !== undefined && key !== 'search' && key !== 'sort' && key !== 'dir',
+    )
+    .map(([key]) => key);
+}
+
+/**
+ * Restricted leads (GDPR art. 18) may only be stored, and anonymised ones hold nothing to
+ * work on: neither gets status changes, assignees or notes.
+ */
+function assertWorkable(lead: Pick<LeadForUpdate, 'restricted' | 'anonymisedAt'>) {
+  if (lead.anonymisedAt !== null) throw domainError('CONFLICT', 'leadAnonymised');
+  if (lead.restricted) throw domainError('CONFLICT', 'leadRestricted');
+}
+
+function invalidAssignee() {
+  return domainError('BAD_REQUEST', 'notFound', { assigneeUserId: [{ key: 'invalid' }] });
+}
+
 export const leadRouter = router({
-  /** A page of leads with names and contacts: a read of personal data, logged with the ids shown. */
+  /**
+   * A page of the grid with names and contacts: a read of personal data, logged with the ids
+   * shown. `total` is exact up to 10 000; past that `totalCapped` is true ("10 000+").
+   */
   list: can('lead:read', { purpose: 'follow_up' })
     .input(leadListInput)
     .query(({ ctx, input }) =>
       ctx.audited((tx, log) => {
-        const page = listLeads(tx, { scope: ctx.scope, filter: input });
         const { cursor: _c, limit: _l, ...filter } = input;
-        const total = countLeads(tx, { scope: ctx.scope, filter });
+        let page: ReturnType<typeof listLeads>;
+        try {
+          page = listLeads(tx, { scope: ctx.scope, filter: input });
+        } catch (error) {
+          if (error instanceof InvalidCursorError)
+            throw domainError('BAD_REQUEST', 'notFound', { cursor: [{ key: 'invalid' }] });
+          throw error;
+        }
+        const total = countLeadsCapped(tx, { scope: ctx.scope, filter });
         log({
           targetType: 'lead',
           targetIds: page.items.map((l) => l.id),
           // A search is logged as "searched", never with the words typed.
           detail: {
-            filters: Object.keys(filter).filter((k) => k !== 'search'),
+            filters: filterKeys(filter),
             searched: Boolean(input.search),
+            sort: input.sort,
+            dir: input.dir,
+            page: input.cursor ? 'next' : 'first',
           },
         });
-        return { ...page, total };
+        return { ...page, total: total.count, totalCapped: total.capped };
       }),
     ),
 
@@ -36,6 +94,136 @@ export const leadRouter = router({
         const related = listRelatedLeads(tx, { scope: ctx.scope, lead });
         log({ targetType: 'lead', targetIds: [lead.id], detail: { related: related.length } });
         return { lead, ...history, related };
+      }),
+    ),
+
+  /** Who a lead can be given to: active users of the lead's own subsidiary. */
+  assignees: can('lead:update')
+    .input(leadAssigneesInput)
+    .query(({ ctx, input }) => {
+      const [lead] = leadsForUpdate(ctx.db, { scope: ctx.scope, ids: [input.leadId] });
+      if (!lead) throw notFound('lead', input.leadId);
+      return listSubsidiaryUsers(ctx.db, lead.subsidiaryId);
+    }),
+
+  updateStatus: can('lead:update', { purpose: 'follow_up' })
+    .input(leadStatusInput)
+    .mutation(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const [lead] = leadsForUpdate(tx, { scope: ctx.scope, ids: [input.id] });
+        if (!lead) throw notFound('lead', input.id);
+        assertWorkable(lead);
+        const changed = setLeadStatus(tx, {
+          lead,
+          status: input.status,
+          actorUserId: ctx.actor.userId,
+        });
+        log({
+          targetType: 'lead',
+          targetIds: [lead.id],
+          detail: { from: lead.status, to: input.status, changed },
+        });
+        return { id: lead.id, status: input.status, changed };
+      }),
+    ),
+
+  assign: can('lead:update', { purpose: 'follow_up' })
+    .input(leadAssignInput)
+    .mutation(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const [lead] = leadsForUpdate(tx, { scope: ctx.scope, ids: [input.id] });
+        if (!lead) throw notFound('lead', input.id);
+        assertWorkable(lead);
+        if (
+          input.assigneeUserId !== null &&
+          !findAssignableUser(tx, {
+            userId: input.assigneeUserId,
+            subsidiaryId: lead.subsidiaryId,
+          })
+        )
+          throw invalidAssignee();
+        const changed = setLeadAssignee(tx, {
+          lead,
+          assigneeUserId: input.assigneeUserId,
+          actorUserId: ctx.actor.userId,
+        });
+        log({
+          targetType: 'lead',
+          targetIds: [lead.id],
+          detail: { from: lead.assigneeUserId, to: input.assigneeUserId, changed },
+        });
+        return { id: lead.id, assigneeUserId: input.assigneeUserId, changed };
+      }),
+    ),
+
+  /** A note on the timeline. The log records that a note was added, never its text. */
+  addNote: can('lead:update', { purpose: 'follow_up' })
+    .input(leadNoteInput)
+    .mutation(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const [lead] = leadsForUpdate(tx, { scope: ctx.scope, ids: [input.id] });
+        if (!lead) throw notFound('lead', input.id);
+        assertWorkable(lead);
+        const note = addLeadNote(tx, {
+          leadId: lead.id,
+          body: input.body,
+          actorUserId: ctx.actor.userId,
+        });
+        log({ targetType: 'lead', targetIds: [lead.id], detail: { activityId: note.id } });
+        return { id: note.id };
+      }),
+    ),
+
+  /**
+   * Status and/or assignee for up to 500 selected leads, all or nothing: one lead out of
+   * scope (NOT_FOUND), not workable (CONFLICT) or outside the assignee's subsidiary
+   * (BAD_REQUEST) and nothing changes.
+   */
+  bulkUpdate: can('lead:update', { purpose: 'follow_up' })
+    .input(leadBulkInput)
+    .mutation(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const rows = leadsForUpdate(tx, { scope: ctx.scope, ids: input.ids });
+        const found = new Map(rows.map((r) => [r.id, r]));
+        const missing = input.ids.find((id) => !found.has(id));
+        if (missing !== undefined) throw notFound('lead', missing);
+        for (const lead of rows) assertWorkable(lead);
+        const { assigneeUserId, status } = input;
+        if (assigneeUserId !== undefined && assigneeUserId !== null) {
+          const subsidiaries = new Set(rows.map((r) => r.subsidiaryId));
+          const [only] = [...subsidiaries];
+          if (
+            subsidiaries.size !== 1 ||
+            only === undefined ||
+            !findAssignableUser(tx, { userId: assigneeUserId, subsidiaryId: only })
+          )
+            throw invalidAssignee();
+        }
+        let changed = 0;
+        const now = Date.now();
+        for (const id of input.ids) {
+          const lead = found.get(id);
+          if (!lead) continue;
+          let touched = false;
+          if (status !== undefined)
+            touched =
+              setLeadStatus(tx, { lead, status, actorUserId: ctx.actor.userId }, now) || touched;
+          if (assigneeUserId !== undefined)
+            touched =
+              setLeadAssignee(tx, { lead, assigneeUserId, actorUserId: ctx.actor.userId }, now) ||
+              touched;
+          if (touched) changed++;
+        }
+        log({
+          targetType: 'lead',
+          targetIds: input.ids,
+          detail: {
+            status: status ?? 'unchanged',
+            assigneeUserId: assigneeUserId === undefined ? 'unchanged' : assigneeUserId,
+            changed,
+          },
+        });
+        return { updated: changed, ids: input.ids };
       }),
     ),
 });

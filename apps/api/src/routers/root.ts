@@ -1,16 +1,26 @@
 import { router } from '../trpc';
+import { audienceRouter } from './audience';
 import { auditRouter } from './audit';
 import { authRouter } from './auth';
+import { consentRouter } from './consent';
+import { dashboardRouter } from './dashboard';
 import { leadRouter } from './lead';
+import { policyRouter } from './policy';
 import { projectRouter } from './project';
 import { subsidiaryRouter } from './subsidiary';
+import { viewRouter } from './view';
 
 export const appRouter = router({
   auth: authRouter,
   subsidiary: subsidiaryRouter,
   project: projectRouter,
   lead: leadRouter,
+  view: viewRouter,
+  dashboard: dashboardRouter,
   audit: auditRouter,
+  policy: policyRouter,
+  consent: consentRouter,
+  audience: audienceRouter,
 });
 
 export type AppRouter = typeof appRouter;

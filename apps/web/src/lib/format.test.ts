@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatOrgNumber, formatPhone } from './format';
+import { formatDate, formatDay, formatOrgNumber, formatPhone } from './format';
 
 describe('formatOrgNumber', () => {
   it('groups nine digits in threes', () => {
@@ -19,5 +19,16 @@ describe('formatPhone', () => {
 
   it('leaves foreign numbers as stored', () => {
     expect(formatPhone('+46701234567')).toBe('+46701234567');
+  });
+});
+
+describe('formatDay', () => {
+  it('shows a plain day as that same local day', () => {
+    expect(formatDay('2024-06-17')).toBe(formatDate(new Date(2024, 5, 17).getTime()));
+    expect(formatDay('2024-01-01')).toBe(formatDate(new Date(2024, 0, 1, 23, 59).getTime()));
+  });
+
+  it('is empty for no day', () => {
+    expect(formatDay(null)).toBe('');
   });
 });

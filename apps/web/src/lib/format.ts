@@ -11,6 +11,11 @@ export function formatDate(value: Instant): string {
   return value == null ? '' : dayjs(value).format('ll');
 }
 
+/** A plain day such as "2024-06-17", read as that local day (never shifted by a zone). */
+export function formatDay(value: string | null | undefined): string {
+  return value ? dayjs(value).format('ll') : '';
+}
+
 export function formatRelative(value: Instant): string {
   return value == null ? '' : dayjs(value).fromNow();
 }

@@ -6,6 +6,7 @@ type OpenSection =
   | 'auditAction'
   | 'auditPurpose'
   | 'auditTargetType'
+  | 'outboxKind'
   | 'roles'
   | 'verifyReason';
 

@@ -5,10 +5,15 @@ import {
   LEAD_SOURCES,
   LEAD_STATUSES,
 } from '@mg/shared';
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
 import { projects, subsidiaries } from './org';
 import { policyVersions } from './policy';
+
+/** Lower-case ASCII, then æ ø å → '{' '|' '}' so they sort after z, in Norwegian order. */
+export const NAME_SORT_SQL = `coalesce(replace(replace(replace(replace(replace(replace(lower(name), 'æ', '{'), 'Æ', '{'), 'ø', '|'), 'Ø', '|'), 'å', '}'), 'Å', '}'), '')`;
+export const STATUS_RANK_SQL = `(case status ${LEAD_STATUSES.map((s, i) => `when '${s}' then ${i}`).join(' ')} else ${LEAD_STATUSES.length} end)`;
 
 export const leads = sqliteTable(
   'leads',
@@ -48,6 +53,17 @@ export const leads = sqliteTable(
     lastActivityAt: integer('last_activity_at').notNull(),
     anonymisedAt: integer('anonymised_at'),
     updatedAt: integer('updated_at').notNull(),
+    /**
+     * Sort keys for the grid, kept by SQLite itself (virtual generated columns, indexed):
+     * names case-insensitive with æ ø å after z (twin: nameSortKey in @mg/shared), statuses
+     * in funnel order (twin: LEAD_STATUS_RANK). Anonymised names sort as ''.
+     */
+    nameSort: text('name_sort')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(NAME_SORT_SQL), { mode: 'virtual' }),
+    statusRank: integer('status_rank')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(STATUS_RANK_SQL), { mode: 'virtual' }),
   },
   (t) => [
     index('leads_subsidiary_created_idx').on(t.subsidiaryId, t.createdAt, t.id),
@@ -57,6 +73,35 @@ export const leads = sqliteTable(
     index('leads_email_idx').on(t.email),
     index('leads_phone_idx').on(t.phone),
     index('leads_activity_idx').on(t.lastActivityAt),
+    // Keyset pages for every grid sort, with and without the subsidiary scope.
+    index('leads_subsidiary_activity_idx').on(t.subsidiaryId, t.lastActivityAt, t.id),
+    index('leads_name_sort_idx').on(t.nameSort, t.id),
+    index('leads_subsidiary_name_sort_idx').on(t.subsidiaryId, t.nameSort, t.id),
+    index('leads_status_rank_idx').on(t.statusRank, t.id),
+    index('leads_subsidiary_status_rank_idx').on(t.subsidiaryId, t.statusRank, t.id),
+    index('leads_assignee_idx').on(t.assigneeUserId, t.createdAt, t.id),
+    // Counting within a subsidiary reads index entries only: every filter column is here.
+    index('leads_subsidiary_filter_idx').on(
+      t.subsidiaryId,
+      t.statusRank,
+      t.assigneeUserId,
+      t.consentEmail,
+      t.consentSms,
+      t.restricted,
+      t.legalHold,
+      t.anonymisedAt,
+      t.projectId,
+      t.createdAt,
+    ),
+    // Rare flags: small partial indexes, so filtering on them never walks the whole table.
+    index('leads_restricted_idx').on(t.subsidiaryId, t.createdAt).where(sql`restricted = 1`),
+    index('leads_legal_hold_idx').on(t.subsidiaryId, t.createdAt).where(sql`legal_hold = 1`),
+    // Anonymised leads may become many: (created_at, id), so it gives createdAt order.
+    index('leads_anonymised_idx').on(t.createdAt, t.id).where(sql`anonymised_at is not null`),
+    // The dashboard's "new and nobody has taken it".
+    index('leads_unhandled_idx')
+      .on(t.subsidiaryId, t.createdAt)
+      .where(sql`status = 'new' and assignee_user_id is null`),
   ],
 );
 

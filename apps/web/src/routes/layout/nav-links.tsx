@@ -3,9 +3,11 @@ import { hasPermission, type Permission } from '@mg/shared';
 import {
   IconBuildingSkyscraper,
   IconDeviceDesktop,
+  IconFileCertificate,
   IconHomeSearch,
   IconListDetails,
   IconShieldCheck,
+  IconSpeakerphone,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -14,7 +16,7 @@ import { useCurrentUser } from '../../lib/auth';
 
 type NavItem = {
   to: string;
-  label: 'leads' | 'projects' | 'subsidiaries' | 'audit' | 'sessions';
+  label: 'leads' | 'projects' | 'subsidiaries' | 'audience' | 'policy' | 'audit' | 'sessions';
   icon: ComponentType<{ size?: number; 'aria-hidden'?: boolean }>;
   /** Everyone sees the entries without a permission. */
   permission?: Permission;
@@ -29,6 +31,13 @@ const ITEMS: NavItem[] = [
     icon: IconBuildingSkyscraper,
     permission: 'subsidiary:read',
   },
+  {
+    to: '/audience',
+    label: 'audience',
+    icon: IconSpeakerphone,
+    permission: 'audience:export',
+  },
+  { to: '/policy', label: 'policy', icon: IconFileCertificate, permission: 'policy:publish' },
   { to: '/audit', label: 'audit', icon: IconShieldCheck, permission: 'audit:read' },
   { to: '/sessions', label: 'sessions', icon: IconDeviceDesktop },
 ];

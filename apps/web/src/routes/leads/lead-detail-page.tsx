@@ -14,6 +14,7 @@ import { LeadFlagBadges, LeadStatusBadge } from './lead-badges';
 import { LeadConsent } from './lead-consent';
 import { LeadDetailsCard } from './lead-details-card';
 import { LeadDisclosures } from './lead-disclosures';
+import { LeadForwarding } from './lead-forwarding';
 import { RelatedLeads } from './related-leads';
 
 export type LeadDetail = RouterOutputs['lead']['byId'];
@@ -128,6 +129,7 @@ function LeadDetailView({ id }: { id: number }) {
             <Stack gap="md">
               <LeadConsent lead={lead} events={consent} />
               <LeadDisclosures disclosures={disclosures} />
+              <LeadForwarding leadId={lead.id} />
               <RelatedLeads related={related} />
             </Stack>
           </Grid.Col>

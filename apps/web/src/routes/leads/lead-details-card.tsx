@@ -5,6 +5,7 @@ import { Link } from 'react-router';
 import { useCan } from '../../lib/auth';
 import { formatDateTime, formatPhone } from '../../lib/format';
 import type { LeadDetail } from './lead-detail-page';
+import { PolicyVersionLink } from './policy-version-link';
 import { SectionCard } from './section-card';
 
 function Field({ label, children, wide }: { label: string; children: ReactNode; wide?: boolean }) {
@@ -61,7 +62,9 @@ export function LeadDetailsCard({ lead }: { lead: LeadDetail['lead'] }) {
         </Field>
         <Field label={t('lead.assignee')}>{lead.assigneeName ?? t('lead.unassigned')}</Field>
         <Field label={t('lead.source')}>{t(`leadSource.${lead.source}`)}</Field>
-        <Field label={t('lead.policyVersion')}>{lead.policyLabel ?? none}</Field>
+        <Field label={t('lead.policyVersion')}>
+          {lead.policyLabel ? <PolicyVersionLink label={lead.policyLabel} /> : none}
+        </Field>
         <Field label={t('common.createdAt')}>{formatDateTime(lead.createdAt)}</Field>
         <Field label={t('lead.lastActivity')}>{formatDateTime(lead.lastActivityAt)}</Field>
         <Field label={t('lead.message')} wide>

@@ -1,7 +1,21 @@
-import { Anchor, Button, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Button,
+  CopyButton,
+  Group,
+  Paper,
+  SimpleGrid,
+  Stack,
+  Text,
+  Title,
+  Tooltip,
+  VisuallyHidden,
+} from '@mantine/core';
 import {
   IconArrowLeft,
   IconArrowsExchange,
+  IconCheck,
+  IconCopy,
   IconExternalLink,
   IconPencil,
 } from '@tabler/icons-react';
@@ -32,6 +46,40 @@ function Field({ label, children }: { label: string; children: ReactNode }) {
         {children}
       </Text>
     </div>
+  );
+}
+
+/** The hosted form: open it, or copy its full address to paste into a website or an e-mail. */
+function FormLink({ slug }: { slug: string }) {
+  const { t } = useTranslation();
+  const path = `/skjema/${encodeURIComponent(slug)}`;
+  return (
+    <Group gap="xs" wrap="wrap">
+      <Anchor href={path} target="_blank" rel="noopener" size="sm">
+        <Group gap={4} component="span" wrap="nowrap">
+          {t('projects.openForm')}
+          <IconExternalLink aria-hidden size={14} />
+          <VisuallyHidden>{t('common.opensInNewTab')}</VisuallyHidden>
+        </Group>
+      </Anchor>
+      <CopyButton value={`${window.location.origin}${path}`} timeout={2000}>
+        {({ copied, copy }) => (
+          <Tooltip label={t('projects.copyLinkLabel')} disabled={copied}>
+            <Button
+              size="compact-sm"
+              variant={copied ? 'light' : 'default'}
+              color={copied ? 'teal' : undefined}
+              leftSection={
+                copied ? <IconCheck aria-hidden size={14} /> : <IconCopy aria-hidden size={14} />
+              }
+              onClick={copy}
+            >
+              {copied ? t('projects.linkCopied') : t('projects.copyLink')}
+            </Button>
+          </Tooltip>
+        )}
+      </CopyButton>
+    </Group>
   );
 }
 
@@ -124,12 +172,7 @@ function ProjectDetail({ id }: { id: number }) {
               </Text>
             </Field>
             <Field label={t('projects.form')}>
-              <Anchor href={`/skjema/${project.slug}`} target="_blank" rel="noopener" size="sm">
-                <Group gap={4} component="span">
-                  {t('projects.openForm')}
-                  <IconExternalLink aria-hidden size={14} />
-                </Group>
-              </Anchor>
+              <FormLink slug={project.slug} />
             </Field>
             <Field label={t('common.createdAt')}>{formatDateTime(project.createdAt)}</Field>
           </SimpleGrid>

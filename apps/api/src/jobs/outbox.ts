@@ -1,0 +1,125 @@
+import { claimDueOutbox, type Db, markOutboxAttemptFailed, markOutboxSent } from '@mg/db';
+import type { Logger } from '../lib/logger';
+import { describeMailError, type Mailer } from '../lib/mail';
+
+/** After this many failed attempts a message is marked failed and left for a person to see. */
+export const OUTBOX_MAX_ATTEMPTS = 6;
+const BASE_DELAY_MS = 60_000;
+/** A claimed message is not picked up again for this long, even if the process dies mid-send. */
+const LEASE_MS = 5 * 60_000;
+const BATCH = 50;
+
+/** 1, 2, 4, 8, 16 minutes after the 1st, 2nd, … failure. */
+export function retryDelay(failedAttempts: number): number {
+  return BASE_DELAY_MS * 2 ** Math.max(0, failedAttempts - 1);
+}
+
+export interface OutboxDeps {
+  db: Db;
+  mailer: Mailer;
+  log: Logger;
+}
+
+export interface OutboxRun {
+  sent: number;
+  retrying: number;
+  failed: number;
+}
+
+/**
+ * Send every due message once; reschedule failures with exponential back-off. Works in
+ * batches; `stop` is asked between batches (shutdown finishes the batch it is in).
+ */
+export async function processOutbox(
+  deps: OutboxDeps,
+  now = Date.now(),
+  stop: () => boolean = () => false,
+): Promise<OutboxRun> {
+  const { db, mailer, log } = deps;
+  const run: OutboxRun = { sent: 0, retrying: 0, failed: 0 };
+  for (;;) {
+    const claimed = db.transaction((tx) =>
+      claimDueOutbox(tx, { now, limit: BATCH, leaseMs: LEASE_MS }),
+    );
+    const results: { id: number; attempts: number; error: string | null }[] = [];
+    for (const message of claimed) {
+      const attempts = message.attempts + 1;
+      try {
+        await mailer.send({
+          to: message.toAddress,
+          subject: message.subject,
+          text: message.body,
+          outboxId: message.id,
+        });
+        results.push({ id: message.id, attempts, error: null });
+      } catch (error) {
+        results.push({ id: message.id, attempts, error: describeMailError(error) });
+      }
+    }
+    // One write for the whole batch. A crash before it re-sends the batch after the lease
+    // (at least once, never silently lost).
+    db.transaction((tx) => {
+      for (const r of results) {
+        if (r.error === null) {
+          markOutboxSent(tx, r.id, r.attempts, now);
+          run.sent++;
+          continue;
+        }
+        const giveUp = r.attempts >= OUTBOX_MAX_ATTEMPTS;
+        markOutboxAttemptFailed(tx, r.id, {
+          attempts: r.attempts,
+          lastError: r.error,
+          nextAttemptAt: giveUp ? null : now + retryDelay(r.attempts),
+        });
+        if (giveUp) run.failed++;
+        else run.retrying++;
+      }
+    });
+    for (const r of results)
+      if (r.error !== null)
+        log.warn({ outboxId: r.id, attempts: r.attempts, error: r.error }, 'mail not sent');
+    if (claimed.length < BATCH || stop()) return run;
+  }
+}
+
+/**
+ * Runs processOutbox on demand without overlapping itself: a kick during a run makes one
+ * more run afterwards, so a burst of intakes costs a few runs, not one per lead.
+ */
+export function createOutboxWorker(deps: OutboxDeps) {
+  let running: Promise<void> | null = null;
+  let again = false;
+  let stopped = false;
+  const loop = async () => {
+    do {
+      again = false;
+      try {
+        await processOutbox(deps, Date.now(), () => stopped);
+      } catch (error) {
+        deps.log.error({ err: error }, 'outbox run failed');
+      }
+    } while (again && !stopped);
+  };
+  return {
+    kick(): void {
+      if (stopped) return;
+      if (running) {
+        again = true;
+        return;
+      }
+      running = loop().finally(() => {
+        running = null;
+      });
+    },
+    /** Resolves when no run is in progress (for tests). */
+    async idle(): Promise<void> {
+      while (running) await running;
+    },
+    /** For shutdown: no new runs; resolves once the batch in progress is recorded. */
+    async stop(): Promise<void> {
+      stopped = true;
+      while (running) await running;
+    },
+  };
+}
+export type OutboxWorker = ReturnType<typeof createOutboxWorker>;

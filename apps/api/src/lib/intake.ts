@@ -1,0 +1,239 @@
+import {
+  appendAccessLog,
+  type Db,
+  findLeadByIdempotencyKey,
+  findPolicyVersionByLabel,
+  findProjectBySlug,
+  getCurrentPolicyVersionId,
+  insertLead,
+  insertOutbox,
+  intakeConsent,
+  isSuppressed,
+  osloDate,
+  recordConsent,
+} from '@mg/db';
+import {
+  type ConsentPurpose,
+  type FieldErrors,
+  intakeInput,
+  type LeadSource,
+  PROJECT_STATUSES_OPEN_FOR_INTAKE,
+  toFieldErrors,
+} from '@mg/shared';
+import { uniqueViolation } from './errors';
+import { createUnsubscribeToken, type RequestMeta } from './unsubscribe';
+
+export type ConsentGiven = Record<ConsentPurpose, boolean>;
+
+export type IntakeOutcome =
+  /** Stored now, or stored by an earlier request with the same idempotency key. */
+  | { kind: 'created' | 'repeat'; leadId: number; consent: ConsentGiven }
+  /** A bot filled the hidden field: answered like a success, nothing stored. */
+  | { kind: 'honeypot' }
+  | { kind: 'unknownProject' }
+  /** The project is not taking forms (status, or its subsidiary is inactive). */
+  | { kind: 'closedProject' }
+  | { kind: 'invalid'; fieldErrors: FieldErrors };
+
+export interface IntakeRequest {
+  slug: string;
+  /** The parsed JSON or form body, as received. */
+  body: Record<string, unknown>;
+  /** From the Idempotency-Key header; wins over a form field of the same name. */
+  idempotencyKey?: string | undefined;
+  source: LeadSource;
+  /** Where links in the notification point (PUBLIC_URL or the request's origin). */
+  baseUrl: string;
+  meta: RequestMeta;
+}
+
+export const NOTIFICATION_KIND = 'lead_notification';
+
+/**
+ * The subsidiary's notice of a new lead. It holds no personal data (no name, e-mail, phone
+ * or message): only the project and a link that needs a login.
+ */
+export function leadNotification(projectName: string, link: string) {
+  return {
+    subject: `Ny interessent: ${projectName}`,
+    body: [
+      'Hei,',
+      '',
+      `Det har kommet en ny interessent for prosjektet ${projectName}.`,
+      'Åpne henvendelsen i MG Leads (innlogging kreves):',
+      link,
+      '',
+      'Av personvernhensyn inneholder denne e-posten ingen personopplysninger.',
+      '',
+      '-- ',
+      'MG Leads, Mestergruppen Eiendom',
+    ].join('\n'),
+  };
+}
+
+/**
+ * Validate and store one interest form. Everything is written in one transaction: the lead
+ * and its disclosure, its consent events, the unsubscribe token hash, the notification in
+ * the outbox and the access-log entry commit together or not at all.
+ */
+export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): IntakeOutcome {
+  const project = findProjectBySlug(db, req.slug);
+  if (!project) return { kind: 'unknownProject' };
+  if (typeof req.body.website === 'string' && req.body.website.trim() !== '')
+    return { kind: 'honeypot' };
+
+  const raw =
+    req.idempotencyKey === undefined
+      ? req.body
+      : { ...req.body, idempotencyKey: req.idempotencyKey };
+  const parsed = intakeInput.safeParse(raw);
+  const fieldErrors: FieldErrors = parsed.success ? {} : toFieldErrors(parsed.error.issues);
+  const label = parsed.success
+    ? parsed.data.policyVersion
+    : typeof raw.policyVersion === 'string'
+      ? raw.policyVersion.trim() || undefined
+      : undefined;
+  const chosenPolicy = label ? findPolicyVersionByLabel(db, label) : undefined;
+  if (label && !chosenPolicy && !fieldErrors.policyVersion)
+    fieldErrors.policyVersion = [{ key: 'invalid' }];
+  if (!parsed.success || Object.keys(fieldErrors).length > 0)
+    return { kind: 'invalid', fieldErrors };
+  const input = parsed.data;
+  // Keys are per project, so the same key on two forms never links their leads.
+  const key = input.idempotencyKey ? `${project.id}:${input.idempotencyKey}` : null;
+
+  try {
+    return db.transaction((tx): IntakeOutcome => {
+      if (key) {
+        const first = findLeadByIdempotencyKey(tx, key);
+        if (first)
+          return { kind: 'repeat', leadId: first.id, consent: intakeConsent(tx, first.id) };
+      }
+      const open =
+        project.subsidiaryActive && PROJECT_STATUSES_OPEN_FOR_INTAKE.includes(project.status);
+      if (!open) return { kind: 'closedProject' };
+      const policyVersionId = chosenPolicy?.id ?? getCurrentPolicyVersionId(tx, osloDate(now));
+
+      // Ticked purposes, less any the e-mail has opted out of (the suppression list outlives
+      // erasure, so a new form cannot re-subscribe someone who unsubscribed).
+      const requested: ConsentGiven = {
+        marketing_email: input.marketingEmail,
+        marketing_sms: input.marketingSms,
+      };
+      const consent: ConsentGiven = { marketing_email: false, marketing_sms: false };
+      for (const purpose of Object.keys(requested) as ConsentPurpose[])
+        consent[purpose] = requested[purpose] && !isSuppressed(tx, { email: input.email, purpose });
+      const anyGranted = consent.marketing_email || consent.marketing_sms;
+
+      const { id: leadId } = insertLead(tx, {
+        projectId: project.id,
+        subsidiaryId: project.subsidiaryId,
+        name: input.name,
+        email: input.email,
+        phone: input.phone,
+        message: input.message ?? null,
+        source: req.source,
+        policyVersionId,
+        idempotencyKey: key,
+        unsubscribeTokenHash: anyGranted ? createUnsubscribeToken().hash : null,
+        createdAt: now,
+      });
+      for (const purpose of Object.keys(requested) as ConsentPurpose[]) {
+        if (!requested[purpose]) continue;
+        recordConsent(tx, {
+          leadId,
+          purpose,
+          granted: consent[purpose],
+          source: 'form',
+          policyVersionId,
+          actorUserId: null,
+          at: now,
+        });
+      }
+      const notice = leadNotification(
+        project.name,
+        `${req.baseUrl.replace(/\/+$/, '')}/leads/${leadId}`,
+      );
+      insertOutbox(
+        tx,
+        {
+          kind: NOTIFICATION_KIND,
+          leadId,
+          subsidiaryId: project.subsidiaryId,
+          toAddress: project.contactEmail,
+          subject: notice.subject,
+          body: notice.body,
+        },
+        now,
+      );
+      appendAccessLog(
+        tx,
+        {
+          actorUserId: null,
+          action: 'intake.create',
+          purpose: 'intake',
+          targetType: 'lead',
+          targetIds: [leadId],
+          outcome: 'ok',
+          ...req.meta,
+          detail: { projectId: project.id, source: req.source },
+        },
+        now,
+      );
+      return { kind: 'created', leadId, consent };
+    });
+  } catch (error) {
+    // Another process stored the same key between our check and our insert.
+    if (key && uniqueViolation(error) === 'idempotency_key') {
+      const first = findLeadByIdempotencyKey(db, key);
+      if (first) return { kind: 'repeat', leadId: first.id, consent: intakeConsent(db, first.id) };
+    }
+    throw error;
+  }
+}
+
+type Settled = { ok: true; value: IntakeOutcome } | { ok: false; error: unknown };
+
+/**
+ * Group commit. Forms that arrive in the same turn of the event loop are stored in one
+ * SQLite transaction, each in a savepoint of its own: a form's rows still commit or roll
+ * back together (a failing form undoes only its savepoint and answers 500), but the pages a
+ * commit writes to the WAL (the lead and its indexes, full-text index, disclosure, consent,
+ * outbox and access log) are written once per batch instead of once per form. A single
+ * form waits one event-loop turn at most.
+ */
+export function createIntakeQueue(db: Db) {
+  let queue: { req: IntakeRequest; settle: (result: Settled) => void }[] = [];
+
+  function flush() {
+    const batch = queue;
+    queue = [];
+    const results: Settled[] = [];
+    try {
+      db.transaction(() => {
+        for (const { req } of batch) {
+          try {
+            results.push({ ok: true, value: submitIntake(db, req) });
+          } catch (error) {
+            results.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      // The commit itself failed: nothing of the batch was stored.
+      for (const item of batch) item.settle({ ok: false, error });
+      return;
+    }
+    for (const [i, item] of batch.entries())
+      item.settle(results[i] ?? { ok: false, error: new Error('lost') });
+  }
+
+  return {
+    submit(req: IntakeRequest): Promise<IntakeOutcome> {
+      return new Promise((resolve, reject) => {
+        if (queue.length === 0) setImmediate(flush);
+        queue.push({ req, settle: (r) => (r.ok ? resolve(r.value) : reject(r.error)) });
+      });
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { createHash } from 'node:crypto';
+import {
+  appendAccessLog,
+  type Conn,
+  type Db,
+  findLeadByUnsubscribeHash,
+  setUnsubscribeTokenHash,
+  withdrawConsent,
+} from '@mg/db';
+import { CONSENT_PURPOSES, type ConsentPurpose } from '@mg/shared';
+import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+
+/** 20 random bytes in base32: 32 characters, 160 bits, unguessable. */
+const TOKEN_PATTERN = /^[a-z2-7]{32}$/;
+
+export function hashUnsubscribeToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** A new token and the hash to store. The token itself is never stored, only mailed. */
+export function createUnsubscribeToken(): { token: string; hash: string } {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  const token = encodeBase32LowerCaseNoPadding(bytes);
+  return { token, hash: hashUnsubscribeToken(token) };
+}
+
+/**
+ * Give a lead a fresh token (for a mailing that needs its link) and return it. The previous
+ * link stops working, because only one hash is kept per lead.
+ */
+export function issueUnsubscribeToken(conn: Conn, leadId: number): string {
+  const { token, hash } = createUnsubscribeToken();
+  setUnsubscribeTokenHash(conn, leadId, hash);
+  return token;
+}
+
+export function unsubscribeUrl(baseUrl: string, token: string): string {
+  return `${baseUrl.replace(/\/+$/, '')}/unsubscribe/${encodeURIComponent(token)}`;
+}
+
+/**
+ * Headers every marketing mail carries (RFC 2369 + RFC 8058): mail clients show an
+ * unsubscribe button that POSTs `List-Unsubscribe=One-Click` to the link.
+ */
+export function listUnsubscribeHeaders(baseUrl: string, token: string) {
+  return {
+    'List-Unsubscribe': `<${unsubscribeUrl(baseUrl, token)}>`,
+    'List-Unsubscribe-Post': 'List-Unsubscribe=One-Click',
+  };
+}
+
+/** The lead a token belongs to (read only: the confirmation page must never change anything). */
+export function findUnsubscribeTarget(db: Db, token: string) {
+  if (!TOKEN_PATTERN.test(token)) return undefined;
+  const lead = findLeadByUnsubscribeHash(db, hashUnsubscribeToken(token));
+  if (!lead) return undefined;
+  const granted = CONSENT_PURPOSES.filter((p) =>
+    p === 'marketing_email' ? lead.consentEmail : lead.consentSms,
+  );
+  return { leadId: lead.id, projectName: lead.projectName, granted };
+}
+
+export interface RequestMeta {
+  requestId: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/**
+ * Withdraw every purpose the lead currently consents to, put the e-mail on the suppression
+ * list, and log it, in one transaction. A repeat withdraws nothing more (idempotent) and is
+ * logged as well. Returns null for an unknown token.
+ */
+export function unsubscribeByToken(
+  db: Db,
+  token: string,
+  meta: RequestMeta,
+  now = Date.now(),
+): { leadId: number; projectName: string; withdrawn: ConsentPurpose[] } | null {
+  if (!TOKEN_PATTERN.test(token)) return null;
+  const hash = hashUnsubscribeToken(token);
+  return db.transaction((tx) => {
+    const lead = findLeadByUnsubscribeHash(tx, hash);
+    if (!lead) return null;
+    const granted = CONSENT_PURPOSES.filter((p) =>
+      p === 'marketing_email' ? lead.consentEmail : lead.consentSms,
+    );
+    const result = withdrawConsent(tx, {
+      leadId: lead.id,
+      purposes: granted,
+      source: 'unsubscribe_link',
+      actorUserId: null,
+      at: now,
+    });
+    const withdrawn = result?.withdrawn ?? [];
+    appendAccessLog(
+      tx,
+      {
+        actorUserId: null,
+        action: 'consent.unsubscribe',
+        purpose: 'marketing',
+        targetType: 'lead',
+        targetIds: [lead.id],
+        outcome: 'ok',
+        ...meta,
+        detail: { withdrawn },
+      },
+      now,
+    );
+    return { leadId: lead.id, projectName: lead.projectName, withdrawn };
+  });
+}

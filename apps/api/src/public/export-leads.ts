@@ -1,0 +1,206 @@
+import { appendAccessLog, iterateLeadsForExport, type LeadListRow } from '@mg/db';
+import {
+  type AuditPurpose,
+  type ExportPurpose,
+  hasPermission,
+  type LeadColumn,
+  leadExportInput,
+  osloDate,
+  type Scope,
+  toFieldErrors,
+} from '@mg/shared';
+import { stringify } from 'csv-stringify/sync';
+import type { Context } from 'hono';
+import { type AppBindings, type AppDeps, createRequestContext } from '../context';
+import { filterKeys } from '../routers/lead';
+import { scopeFor, writeAuditNow } from '../trpc';
+
+const ACTION = 'lead.export';
+/** Rows per keyset chunk: the most the export holds in memory at once. */
+export const EXPORT_CHUNK_ROWS = 1000;
+
+/** The access log's purposes are a fixed list; each export purpose maps to one of them. */
+const AUDIT_PURPOSE: Record<ExportPurpose, AuditPurpose> = {
+  follow_up: 'follow_up',
+  handover: 'follow_up',
+  reporting: 'administration',
+};
+
+/** Cells a spreadsheet would run as a formula are prefixed so they stay text. */
+function text(value: string | null): string {
+  if (value === null) return '';
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+const time = (value: number | null) => (value === null ? '' : new Date(value).toISOString());
+
+/** One cell per column, exactly the grid's allow-list. */
+const CELL: Record<LeadColumn, (row: LeadListRow) => string | number> = {
+  id: (r) => r.id,
+  createdAt: (r) => time(r.createdAt),
+  name: (r) => text(r.name),
+  email: (r) => text(r.email),
+  // E.164 from intake: "+47…" is a number, not a formula, and must stay as it is.
+  phone: (r) => r.phone ?? '',
+  project: (r) => text(r.projectName),
+  subsidiary: (r) => text(r.subsidiaryName),
+  status: (r) => r.status,
+  assignee: (r) => text(r.assigneeName),
+  consentEmail: (r) => String(r.consentEmail),
+  consentSms: (r) => String(r.consentSms),
+  lastActivityAt: (r) => time(r.lastActivityAt),
+  restricted: (r) => String(r.restricted),
+  legalHold: (r) => String(r.legalHold),
+  anonymisedAt: (r) => time(r.anonymisedAt),
+};
+
+function parseJson(value: string | undefined): unknown {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return Symbol('invalid json');
+  }
+}
+
+/**
+ * GET /api/exports/leads.csv?filter=<json>&columns=<a,b,c>&purpose=<follow_up|reporting|handover>
+ *
+ * Exactly the grid's rows (its filter and sort, in the caller's scope, restricted leads left
+ * out) and columns. Needs a session with `lead:export`. Streamed by keyset, a chunk at a
+ * time, so 100k rows are never held together. One access-log entry when the stream ends,
+ * with every exported id and the count (outcome 'error' and the ids sent so far if the
+ * download breaks off). Refusals are logged as denied.
+ */
+export function exportLeads(deps: AppDeps) {
+  return (c: Context<AppBindings>) => {
+    const resHeaders = new Headers();
+    const ctx = createRequestContext(deps, c, resHeaders);
+    const answer = (body: unknown, status: 400 | 401 | 403) => {
+      const res = c.json(body, status);
+      for (const cookie of resHeaders.getSetCookie()) res.headers.append('set-cookie', cookie);
+      return res;
+    };
+    // A download link followed from another site must not run an export in the user's name.
+    const site = c.req.header('sec-fetch-site');
+    if (site && site !== 'same-origin' && site !== 'none') {
+      writeAuditNow(ctx, null, {
+        action: ACTION,
+        outcome: 'denied',
+        purpose: 'security',
+        detail: { reason: 'cross_site' },
+      });
+      return answer({ error: { code: 'FORBIDDEN', domainCode: 'forbidden' } }, 403);
+    }
+    if (!ctx.session) {
+      writeAuditNow(ctx, null, {
+        action: ACTION,
+        outcome: 'denied',
+        purpose: 'security',
+        detail: { reason: 'unauthenticated' },
+      });
+      return answer({ error: { code: 'UNAUTHORIZED', domainCode: 'unauthenticated' } }, 401);
+    }
+    const { user } = ctx.session;
+    const actor = { userId: user.id, role: user.role };
+    if (!hasPermission(user.role, 'lead:export')) {
+      writeAuditNow(ctx, actor, {
+        action: ACTION,
+        outcome: 'denied',
+        purpose: 'follow_up',
+        detail: { permission: 'lead:export' },
+      });
+      return answer({ error: { code: 'FORBIDDEN', domainCode: 'forbidden' } }, 403);
+    }
+    const columnsParam = c.req.query('columns');
+    const parsed = leadExportInput.safeParse({
+      filter: parseJson(c.req.query('filter') ?? '{}'),
+      columns: columnsParam === undefined || columnsParam === '' ? [] : columnsParam.split(','),
+      purpose: c.req.query('purpose'),
+    });
+    if (!parsed.success)
+      return answer(
+        { error: { code: 'BAD_REQUEST', fieldErrors: toFieldErrors(parsed.error.issues) } },
+        400,
+      );
+    const { filter, columns, purpose } = parsed.data;
+    const scope: Scope = scopeFor(user);
+
+    const ids: number[] = [];
+    let logged = false;
+    const finish = (outcome: 'ok' | 'error', extra: Record<string, unknown> = {}) => {
+      if (logged) return;
+      logged = true;
+      ctx.db.transaction((tx) =>
+        appendAccessLog(tx, {
+          actorUserId: user.id,
+          actorRole: user.role,
+          action: ACTION,
+          purpose: AUDIT_PURPOSE[purpose],
+          targetType: 'lead',
+          targetIds: ids,
+          outcome,
+          requestId: ctx.requestId,
+          ip: ctx.ip,
+          userAgent: ctx.userAgent,
+          // Codes and keys only: never the words searched for.
+          detail: {
+            exportPurpose: purpose,
+            columns,
+            filters: filterKeys(filter),
+            searched: Boolean(filter.search),
+            sort: filter.sort,
+            dir: filter.dir,
+            count: ids.length,
+            ...extra,
+          },
+        }),
+      );
+    };
+
+    const chunks = iterateLeadsForExport(deps.db, {
+      scope,
+      filter,
+      chunkSize: EXPORT_CHUNK_ROWS,
+    });
+    const encoder = new TextEncoder();
+    const header = `\uFEFF${stringify([columns])}`;
+    // Pull-based: the next chunk is read from the database only when the client has taken
+    // the previous one, so a slow download never piles rows up in memory.
+    const body = new ReadableStream<Uint8Array>(
+      {
+        start(controller) {
+          controller.enqueue(encoder.encode(header));
+        },
+        pull(controller) {
+          try {
+            const next = chunks.next();
+            if (next.done) {
+              finish('ok');
+              controller.close();
+              return;
+            }
+            for (const row of next.value) ids.push(row.id);
+            const records = next.value.map((row) => columns.map((col) => CELL[col](row)));
+            controller.enqueue(encoder.encode(stringify(records)));
+          } catch (error) {
+            deps.log.error({ err: error, requestId: ctx.requestId }, 'lead export failed');
+            finish('error', { reason: 'failed' });
+            controller.error(error);
+          }
+        },
+        cancel() {
+          chunks.return(undefined);
+          finish('error', { reason: 'aborted' });
+        },
+      },
+      { highWaterMark: 1 },
+    );
+    const headers = new Headers({
+      'content-type': 'text/csv; charset=utf-8',
+      'content-disposition': `attachment; filename="leads-${osloDate(Date.now())}.csv"`,
+      'cache-control': 'no-store',
+    });
+    for (const cookie of resHeaders.getSetCookie()) headers.append('set-cookie', cookie);
+    return new Response(body, { headers });
+  };
+}

@@ -1,0 +1,226 @@
+import { findProjectBySlug, getCurrentPolicyVersion, osloDate } from '@mg/db';
+import type { FieldErrors } from '@mg/shared';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { cors } from 'hono/cors';
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import type { AppBindings, AppDeps } from '../context';
+import { createIntakeQueue, type IntakeOutcome } from '../lib/intake';
+import { formValuesOf, renderForm } from './form';
+import { configuredOrigins, langOf, messagePage, PAGE_TEXT } from './page';
+
+/**
+ * POST /api/intake/:slug — the public interest form. JSON from the company website
+ * (cross-origin, CORS for the configured origins only), or a classic form POST (from the
+ * hosted page or a plain HTML form), which gets HTML back instead of JSON.
+ *
+ *   201 { id, consent }      stored (or the first result again for a repeated idempotency key)
+ *   400 { error: { code: 'BAD_REQUEST', fieldErrors } }
+ *   403 a browser on an origin that is not configured
+ *   404 unknown project, or one not taking forms
+ *   413 body over 16 KiB, 415 neither JSON nor a form, 429 + Retry-After past the per-IP limit
+ */
+
+export const INTAKE_BODY_LIMIT = 16 * 1024;
+
+type C = Context<AppBindings>;
+
+/** Form posts (urlencoded or multipart) are answered with pages; everything else with JSON. */
+function isFormPost(c: C) {
+  const type = c.req.header('content-type')?.toLowerCase() ?? '';
+  return (
+    type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/form-data')
+  );
+}
+
+function jsonError(
+  c: C,
+  status: 400 | 403 | 404 | 413 | 415 | 429,
+  error: Record<string, unknown>,
+) {
+  return c.json({ error }, status);
+}
+
+export function intakeRoutes(deps: AppDeps) {
+  const { env, log } = deps;
+  const app = new Hono<AppBindings>();
+  const origins = new Set(configuredOrigins(env));
+  const intake = createIntakeQueue(deps.db);
+  const limiter = new RateLimiterMemory({ points: env.INTAKE_RATE_LIMIT, duration: 60 });
+  const baseUrlOf = (c: C) => (env.PUBLIC_URL ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+
+  app.use(
+    '/:slug',
+    cors({
+      origin: (origin) => (origins.has(origin) ? origin : null),
+      allowMethods: ['POST'],
+      allowHeaders: ['Content-Type', 'Idempotency-Key'],
+      exposeHeaders: ['Retry-After'],
+      maxAge: 600,
+    }),
+  );
+
+  /**
+   * A browser says where the page that sent the request came from. Our own hosted page and
+   * the configured websites may post; a form on any other site may not. Requests without
+   * an Origin (servers, curl) carry no one's cookies and are let through.
+   */
+  const publicOrigin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : null;
+  const originCheck: MiddlewareHandler<AppBindings> = async (c, next) => {
+    const origin = c.req.header('origin');
+    const own = origin === publicOrigin || origin === new URL(c.req.url).origin;
+    if (origin && !own && !origins.has(origin)) {
+      log.info({ requestId: c.get('requestId') }, 'intake refused: origin not allowed');
+      return jsonError(c, 403, { code: 'FORBIDDEN', domainCode: 'forbidden' });
+    }
+    return next();
+  };
+
+  const rateLimit: MiddlewareHandler<AppBindings> = async (c, next) => {
+    try {
+      await limiter.consume(c.get('clientIp') ?? 'unknown');
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      c.header('Retry-After', String(seconds));
+      log.warn({ requestId: c.get('requestId') }, 'intake rate limit reached');
+      if (isFormPost(c)) {
+        const lang = langOf(c.req.query('lang'));
+        const text = PAGE_TEXT[lang];
+        return c.html(messagePage(c, { lang, title: text.tooManyTitle, text: text.tooMany }), 429);
+      }
+      return jsonError(c, 429, { code: 'TOO_MANY_REQUESTS', domainCode: 'rateLimited' });
+    }
+    return next();
+  };
+
+  const limitBody = bodyLimit({
+    maxSize: INTAKE_BODY_LIMIT,
+    onError: (c) => {
+      if (isFormPost(c as C)) {
+        const lang = langOf(c.req.query('lang'));
+        const text = PAGE_TEXT[lang];
+        return c.html(
+          messagePage(c, { lang, title: text.tooLargeTitle, text: text.tooLarge }),
+          413,
+        );
+      }
+      return c.json({ error: { code: 'PAYLOAD_TOO_LARGE', domainCode: 'payloadTooLarge' } }, 413);
+    },
+  });
+
+  app.post('/:slug', originCheck, rateLimit, limitBody, async (c) => {
+    const slug = c.req.param('slug');
+    const form = isFormPost(c);
+    const type = c.req.header('content-type')?.toLowerCase() ?? '';
+    if (!form && !type.startsWith('application/json'))
+      return jsonError(c, 415, { code: 'UNSUPPORTED_MEDIA_TYPE' });
+
+    let body: Record<string, unknown>;
+    try {
+      const parsed: unknown = form ? await c.req.parseBody() : await c.req.json();
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new TypeError('not an object');
+      body = parsed as Record<string, unknown>;
+    } catch {
+      // Malformed JSON, or not an object: the body as a whole is the bad field.
+      return jsonError(c, 400, { code: 'BAD_REQUEST', fieldErrors: { _: [{ key: 'invalid' }] } });
+    }
+
+    const hosted = form && body.hosted === '1';
+    const headerKey = c.req.header('idempotency-key');
+    const outcome = await intake.submit({
+      slug,
+      body,
+      idempotencyKey: headerKey,
+      source: hosted ? 'hosted_form' : 'website_form',
+      baseUrl: baseUrlOf(c),
+      meta: {
+        requestId: c.get('requestId'),
+        ip: c.get('clientIp'),
+        userAgent: c.req.header('user-agent') ?? null,
+      },
+    });
+
+    if (outcome.kind === 'created') deps.outbox?.kick();
+    if (outcome.kind === 'honeypot')
+      log.info({ requestId: c.get('requestId') }, 'intake honeypot filled; nothing stored');
+
+    if (form)
+      return formAnswer(
+        c,
+        slug,
+        body,
+        outcome.kind === 'invalid' ? outcome.fieldErrors : null,
+        outcome.kind,
+      );
+    switch (outcome.kind) {
+      case 'created':
+      case 'repeat':
+        return c.json({ id: outcome.leadId, consent: outcome.consent }, 201);
+      case 'honeypot':
+        // Looks like any other success to the bot; there is nothing behind it.
+        return c.json(
+          { id: fakeLeadId(), consent: { marketing_email: false, marketing_sms: false } },
+          201,
+        );
+      case 'unknownProject':
+        return jsonError(c, 404, { code: 'NOT_FOUND', domainCode: 'notFound' });
+      case 'closedProject':
+        return jsonError(c, 404, { code: 'NOT_FOUND', domainCode: 'projectClosed' });
+      case 'invalid':
+        return jsonError(c, 400, { code: 'BAD_REQUEST', fieldErrors: outcome.fieldErrors });
+    }
+  });
+
+  /** Classic form posts: success redirects to the thank-you page (post/redirect/get). */
+  function formAnswer(
+    c: C,
+    slug: string,
+    body: Record<string, unknown>,
+    fieldErrors: FieldErrors | null,
+    kind: IntakeOutcome['kind'],
+  ) {
+    const lang = langOf(body.lang ?? c.req.query('lang'));
+    const text = PAGE_TEXT[lang];
+    if (kind === 'unknownProject' || kind === 'closedProject')
+      return c.html(
+        messagePage(c, { lang, title: text.notFoundTitle, text: text.notFoundForm }),
+        404,
+      );
+    if (fieldErrors) {
+      const project = findProjectBySlug(deps.db, slug);
+      if (!project)
+        return c.html(
+          messagePage(c, { lang, title: text.notFoundTitle, text: text.notFoundForm }),
+          404,
+        );
+      const current = getCurrentPolicyVersion(deps.db, osloDate())?.label ?? null;
+      const key =
+        typeof body.idempotencyKey === 'string' && body.idempotencyKey.length <= 100
+          ? body.idempotencyKey
+          : crypto.randomUUID();
+      return c.html(
+        renderForm(c, {
+          lang,
+          project,
+          policyLabel: current,
+          values: formValuesOf(body),
+          errors: fieldErrors,
+          idempotencyKey: key,
+        }),
+        400,
+        { 'Cache-Control': 'no-store' },
+      );
+    }
+    const query = lang === 'en' ? '?lang=en' : '';
+    return c.redirect(`/skjema/${encodeURIComponent(slug)}/takk${query}`, 303);
+  }
+
+  return app;
+}
+
+/** A plausible id for the honeypot answer; never looked up, never stored. */
+function fakeLeadId() {
+  return 1000 + Math.floor(Math.random() * 900_000);
+}

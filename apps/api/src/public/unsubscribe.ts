@@ -1,0 +1,103 @@
+import { type Context, Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import { html } from 'hono/html';
+import type { AppBindings, AppDeps } from '../context';
+import { findUnsubscribeTarget, unsubscribeByToken } from '../lib/unsubscribe';
+import { type Lang, langOf, layout, messagePage } from './page';
+
+/**
+ * GET  /unsubscribe/:token — a confirmation page with one button. It changes nothing, so a
+ *      link scanner that follows the link cannot unsubscribe anyone.
+ * POST /unsubscribe/:token — withdraws every marketing consent of that lead and puts the
+ *      e-mail on the suppression list. Also the RFC 8058 one-click target: mail clients POST
+ *      `List-Unsubscribe=One-Click` here. Idempotent; every POST is logged.
+ * An unknown token gets a plain 404 page that says nothing about why.
+ */
+
+const TEXT = {
+  nb: {
+    title: 'Meld deg av nyheter og tilbud',
+    confirm: (project: string) =>
+      `Du får nyheter og tilbud fra Mestergruppen Eiendom fordi du meldte interesse for ${project}. Vil du ikke ha dem lenger?`,
+    already: (project: string) =>
+      `Du er allerede meldt av nyheter og tilbud knyttet til interessemeldingen for ${project}.`,
+    button: 'Meld meg av',
+    doneTitle: 'Du er meldt av',
+    done: 'Du får ikke flere nyheter og tilbud fra oss. Det kan ta opptil et døgn før utsendelser som allerede er planlagt, stopper.',
+    notFoundTitle: 'Lenken virker ikke',
+    notFound:
+      'Vi finner ikke denne avmeldingslenken. Kontakt personvern@mestergruppen.no hvis du vil melde deg av.',
+  },
+  en: {
+    title: 'Unsubscribe from news and offers',
+    confirm: (project: string) =>
+      `You receive news and offers from Mestergruppen Eiendom because you registered your interest in ${project}. Do you no longer want them?`,
+    already: (project: string) =>
+      `You are already unsubscribed from news and offers for your registration for ${project}.`,
+    button: 'Unsubscribe',
+    doneTitle: 'You are unsubscribed',
+    done: 'You will get no more news and offers from us. Mailings already scheduled may take up to a day to stop.',
+    notFoundTitle: 'This link does not work',
+    notFound:
+      'We cannot find this unsubscribe link. Contact personvern@mestergruppen.no if you want to unsubscribe.',
+  },
+} as const;
+
+export function unsubscribeRoutes(deps: AppDeps) {
+  const app = new Hono<AppBindings>();
+  app.use('*', async (c, next) => {
+    await next();
+    c.header('Cache-Control', 'no-store');
+  });
+
+  const notFound = (c: Context<AppBindings>, lang: Lang) =>
+    c.html(
+      messagePage(c, { lang, title: TEXT[lang].notFoundTitle, text: TEXT[lang].notFound }),
+      404,
+    );
+
+  app.get('/:token', (c) => {
+    const lang = langOf(c.req.query('lang'));
+    const t = TEXT[lang];
+    const target = findUnsubscribeTarget(deps.db, c.req.param('token'));
+    if (!target) return notFound(c, lang);
+    const action = `/unsubscribe/${encodeURIComponent(c.req.param('token'))}`;
+    const body = html`<h1>${t.title}</h1>
+<p>${target.granted.length > 0 ? t.confirm(target.projectName) : t.already(target.projectName)}</p>
+<form method="post" action="${action}">
+<input type="hidden" name="lang" value="${lang}">
+<button type="submit">${t.button}</button>
+</form>`;
+    return c.html(layout(c, { lang, title: t.title, body }));
+  });
+
+  app.post(
+    '/:token',
+    bodyLimit({ maxSize: 4 * 1024, onError: (c) => c.text('Payload Too Large', 413) }),
+    async (c) => {
+      let lang: Lang = langOf(c.req.query('lang'));
+      const type = c.req.header('content-type') ?? '';
+      if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/')) {
+        // The body is either our button's form or RFC 8058's `List-Unsubscribe=One-Click`;
+        // both mean the same, so a body we cannot read is no reason to refuse.
+        const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+        if ('lang' in form) lang = langOf(form.lang);
+      }
+      const result = unsubscribeByToken(deps.db, c.req.param('token'), {
+        requestId: c.get('requestId'),
+        ip: c.get('clientIp'),
+        userAgent: c.req.header('user-agent') ?? null,
+      });
+      if (!result) return notFound(c, lang);
+      const t = TEXT[lang];
+      return c.html(
+        layout(c, {
+          lang,
+          title: t.doneTitle,
+          body: html`<h1>${t.doneTitle}</h1><p role="status">${t.done}</p>`,
+        }),
+      );
+    },
+  );
+  return app;
+}

@@ -1,0 +1,51 @@
+import { leadIdsInScope, listOutboxForLead, withdrawConsent } from '@mg/db';
+import { consentWithdrawInput, leadRefInput } from '@mg/shared';
+import { notFound } from '../lib/errors';
+import { can, router } from '../trpc';
+
+export const consentRouter = router({
+  /**
+   * Staff record that the person asked to withdraw a consent: a 'staff_on_request' event
+   * with the acting user, and the e-mail on the suppression list. Idempotent: when the
+   * consent is already withdrawn nothing is appended (the request is still logged).
+   */
+  withdraw: can('consent:withdraw', { purpose: 'marketing' })
+    .input(consentWithdrawInput)
+    .mutation(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        if (leadIdsInScope(tx, ctx.scope, [input.leadId]).length === 0)
+          throw notFound('lead', input.leadId);
+        const result = withdrawConsent(tx, {
+          leadId: input.leadId,
+          purposes: [input.purpose],
+          source: 'staff_on_request',
+          actorUserId: ctx.actor.userId,
+          at: Date.now(),
+        });
+        const changed = (result?.withdrawn.length ?? 0) > 0;
+        log({
+          action: 'consent.withdraw',
+          targetType: 'lead',
+          targetIds: [input.leadId],
+          detail: { consentPurpose: input.purpose, changed },
+        });
+        return {
+          changed,
+          consent: result?.consent ?? { marketing_email: false, marketing_sms: false },
+        };
+      }),
+    ),
+
+  /** The forwarding log: notifications about this lead to its subsidiary, and how they went. */
+  forwarding: can('lead:read', { purpose: 'follow_up' })
+    .input(leadRefInput)
+    .query(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        if (leadIdsInScope(tx, ctx.scope, [input.leadId]).length === 0)
+          throw notFound('lead', input.leadId);
+        const items = listOutboxForLead(tx, input.leadId);
+        log({ targetType: 'lead', targetIds: [input.leadId], detail: { messages: items.length } });
+        return items;
+      }),
+    ),
+});

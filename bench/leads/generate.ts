@@ -1,0 +1,297 @@
+import type { Database_ } from '@mg/db';
+
+/**
+ * A million leads, fast: raw prepared inserts in large transactions, bypassing drizzle. The
+ * FTS triggers fire as they would at intake, so the search index is built the real way.
+ * Deterministic (seeded), so runs compare.
+ */
+
+export interface GenerateOptions {
+  leads: number;
+  subsidiaries: number;
+  projectsPerSubsidiary: number;
+  /** Assignable users per subsidiary (the first one is the bench's login). */
+  usersPerSubsidiary: number;
+  passwordHash: string;
+  now: number;
+  seed?: number;
+}
+
+export interface Generated {
+  subsidiaryIds: number[];
+  projectIds: number[];
+  adminEmail: string;
+  subsidiaryUserEmail: (subsidiaryIndex: number) => string;
+  /** The one lead with this name, for a "rare full name" search. */
+  rareName: string;
+  seconds: number;
+}
+
+/** mulberry32: small, fast, seedable. */
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const FIRST = [
+  'Ola',
+  'Kari',
+  'Per',
+  'Anne',
+  'Lars',
+  'Ingrid',
+  'Ole',
+  'Marit',
+  'Jon',
+  'Liv',
+  'Knut',
+  'Hilde',
+  'Øystein',
+  'Åse',
+  'Ærle',
+  'Bjørn',
+  'Sølvi',
+  'Håkon',
+  'Tove',
+  'Gunnar',
+  'Solveig',
+  'Erik',
+  'Silje',
+  'Martin',
+  'Nora',
+  'Emma',
+  'Jakob',
+  'Sara',
+  'Henrik',
+  'Ida',
+  'Olav',
+  'Ragnhild',
+  'Torbjørn',
+  'Åsmund',
+  'Kjersti',
+  'Sindre',
+  'Marte',
+  'Even',
+  'Oda',
+  'Vegard',
+  'Guro',
+  'Stian',
+  'Oline',
+  'Olga',
+  'Oliver',
+  'Olivia',
+  'Jørgen',
+  'Mathias',
+  'Thea',
+  'Frøydis',
+];
+const LAST = [
+  'Hansen',
+  'Johansen',
+  'Olsen',
+  'Larsen',
+  'Andersen',
+  'Pedersen',
+  'Nilsen',
+  'Kristiansen',
+  'Jensen',
+  'Karlsen',
+  'Johnsen',
+  'Pettersen',
+  'Eriksen',
+  'Berg',
+  'Haugen',
+  'Hagen',
+  'Østby',
+  'Ørnes',
+  'Aasen',
+  'Dæhli',
+  'Sæther',
+  'Bråten',
+  'Lie',
+  'Moen',
+  'Dahl',
+  'Lund',
+  'Solberg',
+  'Strand',
+  'Bakken',
+  'Holm',
+  'Kvåle',
+  'Næss',
+  'Øverland',
+  'Sørensen',
+  'Fjære',
+  'Vik',
+  'Aune',
+  'Myhre',
+  'Ødegård',
+  'Engen',
+];
+const DOMAINS = ['gmail.com', 'hotmail.com', 'online.no', 'outlook.com', 'icloud.com'];
+const MESSAGES = [
+  'Hei! Jeg er interessert i en 3-roms leilighet med balkong. Når starter salget?',
+  'Kan dere sende prisliste og plantegninger?',
+  'Vi er en familie på fire som ser etter rekkehus. Er det fortsatt ledige enheter?',
+  'Ønsker å bli kontaktet når visning blir satt opp.',
+  'Er det mulig å få parkeringsplass i kjelleren?',
+  'Hvor lang tid er det til innflytting?',
+];
+const STATUSES = ['new', 'contacted', 'follow_up', 'sold', 'closed'] as const;
+
+function ascii(value: string) {
+  return value
+    .toLowerCase()
+    .replace(/æ/g, 'ae')
+    .replace(/ø/g, 'o')
+    .replace(/å/g, 'a')
+    .replace(/[^a-z0-9]/g, '');
+}
+
+export function generate(sqlite: Database_['sqlite'], o: GenerateOptions): Generated {
+  const started = performance.now();
+  const random = rng(o.seed ?? 20240617);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const DAY = 86_400_000;
+  sqlite.pragma('synchronous = OFF');
+  sqlite.pragma('cache_size = -262144');
+
+  const subsidiaryIds: number[] = [];
+  const projectIds: { id: number; subsidiaryId: number }[] = [];
+  const usersBySubsidiary = new Map<number, number[]>();
+  sqlite.transaction(() => {
+    const policy = sqlite
+      .prepare(
+        `insert into policy_versions (label, effective_date, body, published_at) values ('bench', '2024-06-17', 'policy', ?)`,
+      )
+      .run(o.now - 800 * DAY);
+    void policy;
+    const insSub = sqlite.prepare(
+      `insert into subsidiaries (name, org_number, contact_email, active, created_at, updated_at) values (?, ?, ?, 1, ?, ?)`,
+    );
+    const insProject = sqlite.prepare(
+      `insert into projects (name, slug, place, status, subsidiary_id, created_at, updated_at) values (?, ?, ?, 'on_sale', ?, ?, ?)`,
+    );
+    const insUser = sqlite.prepare(
+      `insert into users (email, name, role, subsidiary_id, password_hash, active, failed_logins, created_at, updated_at) values (?, ?, ?, ?, ?, 1, 0, ?, ?)`,
+    );
+    insUser.run('admin@bench.test', 'Bench Admin', 'admin', null, o.passwordHash, o.now, o.now);
+    for (let s = 0; s < o.subsidiaries; s++) {
+      const id = Number(
+        insSub.run(
+          `Datterselskap ${s + 1} AS`,
+          String(900000000 + s),
+          `leads${s}@bench.test`,
+          o.now,
+          o.now,
+        ).lastInsertRowid,
+      );
+      subsidiaryIds.push(id);
+      const users: number[] = [];
+      for (let u = 0; u < o.usersPerSubsidiary; u++) {
+        users.push(
+          Number(
+            insUser.run(
+              `user${u}.sub${s}@bench.test`,
+              `${pick(FIRST)} ${pick(LAST)}`,
+              'subsidiary_user',
+              id,
+              o.passwordHash,
+              o.now,
+              o.now,
+            ).lastInsertRowid,
+          ),
+        );
+      }
+      usersBySubsidiary.set(id, users);
+      for (let p = 0; p < o.projectsPerSubsidiary; p++) {
+        const n = s * o.projectsPerSubsidiary + p;
+        const pid = Number(
+          insProject.run(`Prosjekt ${n + 1}`, `prosjekt-${n + 1}`, 'Bergen', id, o.now, o.now)
+            .lastInsertRowid,
+        );
+        projectIds.push({ id: pid, subsidiaryId: id });
+      }
+    }
+  })();
+
+  // Bulk load: drop the leads table's secondary indexes and build them once at the end
+  // (sorting beats a million random b-tree inserts); no rollback journal while loading.
+  const indexes = sqlite
+    .prepare(
+      `select name, sql from sqlite_master where type = 'index' and tbl_name = 'leads' and sql is not null`,
+    )
+    .all() as { name: string; sql: string }[];
+  for (const index of indexes) sqlite.exec(`drop index ${index.name}`);
+  sqlite.pragma('journal_mode = OFF');
+
+  const insLead = sqlite.prepare(
+    `insert into leads (project_id, subsidiary_id, name, email, phone, message, source, policy_version_id,
+       status, assignee_user_id, restricted, legal_hold, consent_email, consent_sms,
+       created_at, status_changed_at, last_activity_at, anonymised_at, updated_at)
+     values (?, ?, ?, ?, ?, ?, 'demo', 1, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+  );
+  // Two years, oldest first so ids grow with time; created times on 5-minute marks, so many
+  // leads share one (ties in the sort key).
+  const span = 730 * DAY;
+  const rareName = 'Ingeborg Ødegård-Sæther';
+  const rareAt = Math.floor(o.leads * 0.37);
+  const batch = 50_000;
+  for (let i = 0; i < o.leads; i += batch) {
+    sqlite.transaction(() => {
+      for (let j = i; j < Math.min(o.leads, i + batch); j++) {
+        const project = pick(projectIds);
+        const createdAt = o.now - span + Math.floor(((j / o.leads) * span) / 300_000) * 300_000;
+        const age = (o.now - createdAt) / DAY;
+        const status =
+          age < 7 && random() < 0.8 ? 'new' : (pick(STATUSES) as (typeof STATUSES)[number]);
+        const assignees = usersBySubsidiary.get(project.subsidiaryId) ?? [];
+        const assignee = status !== 'new' && random() < 0.7 ? pick(assignees) : null;
+        const anonymised = age > 600 && random() < 0.2;
+        const first = pick(FIRST);
+        const last = pick(LAST);
+        const name = j === rareAt ? rareName : `${first} ${last}`;
+        const email = `${ascii(first)}.${ascii(last)}${j % 997}@${pick(DOMAINS)}`;
+        const phone = `+47${random() < 0.5 ? '4' : '9'}${String(Math.floor(random() * 1e7)).padStart(7, '0')}`;
+        const statusAt = status === 'new' ? createdAt : createdAt + Math.floor(random() * 10) * DAY;
+        insLead.run(
+          project.id,
+          project.subsidiaryId,
+          anonymised ? null : name,
+          anonymised ? null : email,
+          anonymised ? null : phone,
+          anonymised || random() < 0.6 ? null : pick(MESSAGES),
+          status,
+          assignee,
+          random() < 0.005 ? 1 : 0,
+          random() < 0.002 ? 1 : 0,
+          random() < 0.55 ? 1 : 0,
+          random() < 0.3 ? 1 : 0,
+          createdAt,
+          statusAt,
+          statusAt,
+          anonymised ? createdAt + 600 * DAY : null,
+          statusAt,
+        );
+      }
+    })();
+  }
+  for (const index of indexes) sqlite.exec(index.sql);
+  // Merge the FTS segments the million inserts left, as a long-running index would have.
+  sqlite.exec(`insert into leads_fts(leads_fts) values ('optimize')`);
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('synchronous = NORMAL');
+  return {
+    subsidiaryIds,
+    projectIds: projectIds.map((p) => p.id),
+    adminEmail: 'admin@bench.test',
+    subsidiaryUserEmail: (s) => `user0.sub${s}@bench.test`,
+    rareName,
+    seconds: (performance.now() - started) / 1000,
+  };
+}

@@ -1,0 +1,439 @@
+import {
+  addDays,
+  CONSENT_PURPOSES,
+  LEAD_SORTS,
+  LEAD_STATUS_RANK,
+  LEAD_STATUSES,
+  type LeadFilterParams,
+  type LeadStatus,
+  nameSortKey,
+  osloDayStart,
+  type Scope,
+} from '@mg/shared';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { faker, makeLead, makeProject, makeSubsidiary, makeUser } from './factories';
+import { dashboardSummary } from './queries/dashboard';
+import {
+  countLeads,
+  countLeadsCapped,
+  iterateLeadsForExport,
+  LEAD_QUERY_TUNING,
+  listLeads,
+} from './queries/leads';
+import { leads } from './schema';
+import { createTestDatabase, TEST_PASSWORD_HASH } from './testing';
+
+/**
+ * The grid's query layer against a plain oracle: every lead read with one unfiltered SELECT,
+ * then filtered, searched and sorted in JavaScript by rules written out here independently
+ * (sort keys by their JS twins, search by tokenising the text). Many random filter, sort and
+ * scope combinations; every page walked by cursor and compared with LIMIT/OFFSET slices of
+ * the oracle, so gaps, repeats and tie handling all show.
+ */
+
+const handle = createTestDatabase();
+const { db, sqlite } = handle;
+const LEADS = 2600;
+const DAY = 86_400_000;
+
+// Few distinct times (many ties), across both DST switches of 2024.
+const BASE = Date.parse('2024-01-10T10:00:00Z');
+const TIMES = Array.from({ length: 90 }, (_, i) => BASE + i * 4 * DAY + (i % 3) * 3_600_000);
+const NAMES = [
+  'Ærlig Østby',
+  'Åse Ørnes',
+  'Øystein Aas',
+  'ola Hansen',
+  'Ola Nordmann',
+  'Olav Ødegård',
+  'Zahl Berg',
+  'Bjørn Dæhli',
+  'Émile Sæther',
+  'Kari Nordmann',
+  'Ærlig Østby',
+  'Åsmund Brå',
+];
+const MESSAGES = [null, 'Ønsker visning', 'Når starter salget?', 'Ring meg på kvelden', null];
+
+interface Row {
+  id: number;
+  projectId: number;
+  subsidiaryId: number;
+  name: string | null;
+  email: string | null;
+  phone: string | null;
+  message: string | null;
+  status: LeadStatus;
+  assigneeUserId: number | null;
+  restricted: number;
+  legalHold: number;
+  consentEmail: number;
+  consentSms: number;
+  createdAt: number;
+  lastActivityAt: number;
+  anonymisedAt: number | null;
+}
+
+let subsidiaries: number[] = [];
+const projects: { id: number; subsidiaryId: number }[] = [];
+const usersBySub = new Map<number, number[]>();
+let all: Row[] = [];
+let samplePhone = '';
+
+/** A seeded source of randomness, so a failure reproduces. */
+function rng(seed: number) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+beforeAll(() => {
+  faker.seed(42);
+  const random = rng(7);
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  db.transaction((tx) => {
+    subsidiaries = [1, 2, 3].map((i) => makeSubsidiary(tx, { name: `Sub ${i} AS` }));
+    for (const s of subsidiaries) {
+      usersBySub.set(
+        s,
+        [1, 2].map((u) =>
+          makeUser(tx, {
+            email: `u${u}.s${s}@test.no`,
+            role: 'subsidiary_user',
+            subsidiaryId: s,
+            passwordHash: TEST_PASSWORD_HASH,
+          }),
+        ),
+      );
+      for (let p = 0; p < 2; p++) projects.push({ id: makeProject(tx, s), subsidiaryId: s });
+    }
+    for (let i = 0; i < LEADS; i++) {
+      const project = pick(projects);
+      const status = pick(LEAD_STATUSES);
+      const id = makeLead(tx, project, {
+        name: random() < 0.5 ? pick(NAMES) : undefined,
+        message: pick(MESSAGES),
+        createdAt: pick(TIMES),
+        status,
+        consent: { marketing_email: random() < 0.5, marketing_sms: random() < 0.3 },
+        assigneeUserId: random() < 0.6 ? pick(usersBySub.get(project.subsidiaryId) ?? []) : null,
+      });
+      const flags: Partial<typeof leads.$inferInsert> = {};
+      if (random() < 0.05) flags.restricted = true;
+      if (random() < 0.04) flags.legalHold = true;
+      if (random() < 0.04) {
+        Object.assign(flags, { name: null, email: null, phone: null, message: null });
+        flags.anonymisedAt = pick(TIMES) + DAY;
+      }
+      if (Object.keys(flags).length > 0) tx.update(leads).set(flags).where(eq(leads.id, id)).run();
+    }
+  });
+  all = sqlite
+    .prepare(
+      `select id, project_id as projectId, subsidiary_id as subsidiaryId, name, email, phone, message,
+              status, assignee_user_id as assigneeUserId, restricted, legal_hold as legalHold,
+              consent_email as consentEmail, consent_sms as consentSms, created_at as createdAt,
+              last_activity_at as lastActivityAt, anonymised_at as anonymisedAt
+       from leads`,
+    )
+    .all() as Row[];
+  samplePhone = all.find((r) => r.phone)?.phone ?? '';
+});
+
+// ------------------------------------------------------------------ the oracle
+
+function tokens(row: Row): string[] {
+  if (row.anonymisedAt !== null) return []; // anonymised leads leave the search index
+  const text = [row.name, row.email, row.phone, row.phone?.slice(3), row.message]
+    .filter((v): v is string => Boolean(v))
+    .join(' ')
+    .toLowerCase();
+  return text.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** The documented search rules, written out again: prefixes, all words, phone digits. */
+function matches(row: Row, search: string): boolean {
+  const digits = search.replace(/\D/g, '');
+  const words =
+    /^[\d\s+()./-]+$/.test(search) && digits.length >= 3
+      ? [{ word: digits, prefix: true }]
+      : (() => {
+          const raw = search.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+          const long = raw.filter((w) => [...w].length > 1);
+          return long.length > 0
+            ? long.map((word) => ({ word, prefix: true }))
+            : raw.map((word) => ({ word, prefix: false }));
+        })();
+  if (words.length === 0) return true;
+  const own = tokens(row);
+  return words.every(({ word, prefix }) =>
+    own.some((t) => (prefix ? t.startsWith(word) : t === word)),
+  );
+}
+
+function oracle(scope: Scope, f: LeadFilterParams): Row[] {
+  const consents: Record<string, boolean | undefined> = { ...f.consents };
+  if (f.consent) consents[f.consent] = true;
+  const rows = all.filter((r) => {
+    if (scope.kind === 'subsidiary' && r.subsidiaryId !== scope.subsidiaryId) return false;
+    if (f.projectId && r.projectId !== f.projectId) return false;
+    if (f.subsidiaryId && r.subsidiaryId !== f.subsidiaryId) return false;
+    if (f.status && r.status !== f.status) return false;
+    if (
+      consents.marketing_email !== undefined &&
+      Boolean(r.consentEmail) !== consents.marketing_email
+    )
+      return false;
+    if (consents.marketing_sms !== undefined && Boolean(r.consentSms) !== consents.marketing_sms)
+      return false;
+    if (f.from && r.createdAt < osloDayStart(f.from)) return false;
+    if (f.to && r.createdAt >= osloDayStart(addDays(f.to, 1))) return false;
+    if (f.assigneeUserId === 'unassigned' && r.assigneeUserId !== null) return false;
+    if (typeof f.assigneeUserId === 'number' && r.assigneeUserId !== f.assigneeUserId) return false;
+    if (f.restricted !== undefined && Boolean(r.restricted) !== f.restricted) return false;
+    if (f.legalHold !== undefined && Boolean(r.legalHold) !== f.legalHold) return false;
+    if (f.anonymised !== undefined && (r.anonymisedAt !== null) !== f.anonymised) return false;
+    if (f.search && !matches(r, f.search)) return false;
+    return true;
+  });
+  const sort = f.sort ?? 'createdAt';
+  const sign = (f.dir ?? 'desc') === 'desc' ? -1 : 1;
+  const key = (r: Row): number | string =>
+    sort === 'name'
+      ? nameSortKey(r.name)
+      : sort === 'status'
+        ? LEAD_STATUS_RANK[r.status]
+        : sort === 'lastActivityAt'
+          ? r.lastActivityAt
+          : r.createdAt;
+  const compareKeys = (a: number | string, b: number | string) =>
+    typeof a === 'string' && typeof b === 'string'
+      ? Buffer.compare(Buffer.from(a), Buffer.from(b)) // SQLite compares UTF-8 bytes
+      : (a as number) - (b as number);
+  return rows.sort((a, b) => sign * (compareKeys(key(a), key(b)) || a.id - b.id));
+}
+
+// ------------------------------------------------------------------ random filters
+
+const SEARCHES = [
+  'ol',
+  'Ø',
+  'øs',
+  'ærlig',
+  'Ærlig Østby',
+  'åse ørnes',
+  'ÅSE',
+  'hansen',
+  'nordmann ola',
+  'example',
+  'visning',
+  'ønsker',
+  'o',
+  'ola h',
+  'zzz',
+  '+47 9',
+];
+
+function randomFilter(
+  random: () => number,
+  options: { search?: boolean } = {},
+): { scope: Scope; filter: LeadFilterParams } {
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+  const maybe = (p = 0.25) => random() < p;
+  const f: LeadFilterParams = {};
+  if (maybe(0.15)) f.projectId = pick(projects).id;
+  if (maybe(0.15)) f.subsidiaryId = pick(subsidiaries);
+  if (maybe()) f.status = pick(LEAD_STATUSES);
+  if (maybe(0.1)) f.consent = pick(CONSENT_PURPOSES);
+  if (maybe()) f.consents = { [pick(CONSENT_PURPOSES)]: maybe(0.5) };
+  if (maybe()) {
+    const a = pick(TIMES);
+    const b = pick(TIMES);
+    const iso = (t: number) => new Date(t).toISOString().slice(0, 10);
+    if (maybe(0.7)) f.from = iso(Math.min(a, b));
+    if (maybe(0.7)) f.to = iso(Math.max(a, b));
+  }
+  if (maybe(0.2)) {
+    const users = [...usersBySub.values()].flat();
+    f.assigneeUserId = maybe(0.5) ? 'unassigned' : pick(users);
+  }
+  if (maybe(0.15)) f.restricted = maybe(0.5);
+  if (maybe(0.15)) f.legalHold = maybe(0.5);
+  if (maybe(0.15)) f.anonymised = maybe(0.5);
+  if (options.search || maybe(0.45)) {
+    const phone = samplePhone.slice(3);
+    f.search = maybe(0.1)
+      ? `${phone.slice(0, 3)} ${phone.slice(3, 5)} ${phone.slice(5)}`
+      : pick(SEARCHES);
+  }
+  f.sort = pick(LEAD_SORTS);
+  f.dir = maybe(0.5) ? 'asc' : 'desc';
+  const scope: Scope = maybe(0.5)
+    ? { kind: 'all' }
+    : { kind: 'subsidiary', subsidiaryId: pick(subsidiaries) };
+  return { scope, filter: f };
+}
+
+function walk(scope: Scope, filter: LeadFilterParams, limit: number) {
+  const pages: number[][] = [];
+  let cursor: string | undefined;
+  for (let guard = 0; guard < 10_000; guard++) {
+    const page = listLeads(db, { scope, filter: { ...filter, cursor, limit } });
+    pages.push(page.items.map((r) => r.id));
+    if (!page.nextCursor) break;
+    expect(page.items.length).toBe(limit);
+    cursor = page.nextCursor;
+  }
+  return pages;
+}
+
+function compareCombinations(seed: number, count: number, options: { search?: boolean } = {}) {
+  const random = rng(seed);
+  for (let i = 0; i < count; i++) {
+    const { scope, filter } = randomFilter(random, options);
+    const expected = oracle(scope, filter).map((r) => r.id);
+    const limit = 1 + Math.floor(random() * 120);
+    const pages = walk(scope, filter, limit);
+    const label = JSON.stringify({ i, scope, filter, limit });
+    expect(pages.flat(), label).toEqual(expected);
+    // Each cursor page is exactly the oracle's LIMIT/OFFSET slice.
+    pages.forEach((page, n) => {
+      expect(page, label).toEqual(expected.slice(n * limit, (n + 1) * limit));
+    });
+    expect(countLeads(db, { scope, filter }), label).toBe(expected.length);
+    const capped = countLeadsCapped(db, { scope, filter, cap: 25 });
+    expect(capped, label).toEqual(
+      expected.length > 25
+        ? { count: 25, capped: true }
+        : { count: expected.length, capped: false },
+    );
+    if (i % 4 === 0) {
+      const exported = [...iterateLeadsForExport(db, { scope, filter, chunkSize: 37 })]
+        .flat()
+        .map((r) => r.id);
+      const notRestricted = oracle(scope, filter)
+        .filter((r) => !r.restricted)
+        .map((r) => r.id);
+      expect(exported, label).toEqual(notRestricted);
+    }
+  }
+}
+
+describe('lead grid against the oracle', () => {
+  it('has the data the comparisons need: ties, Norwegian names, every flag', () => {
+    const times = new Set(all.map((r) => r.createdAt));
+    expect(times.size).toBeLessThan(all.length / 10);
+    expect(all.filter((r) => r.name === 'Ærlig Østby').length).toBeGreaterThan(10);
+    expect(all.some((r) => r.restricted)).toBe(true);
+    expect(all.some((r) => r.legalHold)).toBe(true);
+    expect(all.some((r) => r.anonymisedAt !== null)).toBe(true);
+    // 'example' (every e-mail) takes the dense search path, a full name the sparse one.
+    expect(oracle({ kind: 'all' }, { search: 'example' }).length).toBeGreaterThan(2000);
+    expect(oracle({ kind: 'all' }, { search: 'Åse Ørnes' }).length).toBeLessThan(2000);
+  });
+
+  it('sorts names case-insensitively with æ ø å last, ties by id', () => {
+    const ids = walk({ kind: 'all' }, { sort: 'name', dir: 'asc', search: 'ærlig' }, 7).flat();
+    expect(ids).toEqual(
+      oracle({ kind: 'all' }, { sort: 'name', dir: 'asc', search: 'ærlig' }).map((r) => r.id),
+    );
+    const names = walk({ kind: 'all' }, { sort: 'name', dir: 'asc' }, 200)
+      .flat()
+      .map((id) => all.find((r) => r.id === id)?.name)
+      .filter((n): n is string => Boolean(n));
+    const firstAe = names.indexOf('Ærlig Østby');
+    const lastZ = names.lastIndexOf('Zahl Berg');
+    const firstAa = names.indexOf('Åse Ørnes');
+    expect(lastZ).toBeLessThan(firstAe);
+    expect(firstAe).toBeLessThan(firstAa);
+  });
+
+  it('matches the oracle for 160 random filter, sort and scope combinations', () => {
+    compareCombinations(20240617, 160);
+  });
+
+  it('matches the oracle under every search plan', () => {
+    const defaults = { ...LEAD_QUERY_TUNING };
+    const plans: [string, Partial<typeof LEAD_QUERY_TUNING>][] = [
+      ['every search by id list', { sparseSearchMax: 1_000_000 }],
+      [
+        'every search dense, by id ranges',
+        { sparseSearchMax: 0, denseChunkMin: 40, denseScanBudget: 1e9 },
+      ],
+      ['dense, full match set', { sparseSearchMax: 0, denseSpanFactor: 0 }],
+      [
+        'dense, ranges then full match set',
+        { sparseSearchMax: 0, denseChunkMin: 40, denseScanBudget: 300 },
+      ],
+      ['dense, defaults', { sparseSearchMax: 0 }],
+    ];
+    try {
+      plans.forEach(([_label, tuning], n) => {
+        Object.assign(LEAD_QUERY_TUNING, defaults, tuning);
+        compareCombinations(1000 + n, 40, { search: true });
+      });
+    } finally {
+      Object.assign(LEAD_QUERY_TUNING, defaults);
+    }
+  });
+
+  it('never returns another subsidiary’s lead, whatever the filter asks for', () => {
+    const random = rng(99);
+    for (let i = 0; i < 40; i++) {
+      const { filter } = randomFilter(random);
+      const mine = subsidiaries[i % subsidiaries.length] ?? 0;
+      const scope: Scope = { kind: 'subsidiary', subsidiaryId: mine };
+      const ids = walk(scope, { ...filter, subsidiaryId: undefined }, 100).flat();
+      for (const id of ids) expect(all.find((r) => r.id === id)?.subsidiaryId).toBe(mine);
+    }
+  });
+});
+
+describe('dashboard numbers against the oracle', () => {
+  it('counts per week, status, consent and unhandled within scope', () => {
+    const from = '2024-03-01';
+    const to = '2024-06-30';
+    const now = Date.parse('2024-07-01T12:00:00Z');
+    for (const scope of [
+      { kind: 'all' } as Scope,
+      ...subsidiaries.map((s): Scope => ({ kind: 'subsidiary', subsidiaryId: s })),
+    ]) {
+      const s = dashboardSummary(db, { scope, from, to, staleDays: 3, now });
+      const inRange = oracle(scope, { from, to });
+      expect(s.total).toBe(inRange.length);
+      expect(s.leadsPerWeek.total.reduce((a, b) => a + b, 0)).toBe(inRange.length);
+      for (const p of s.leadsPerWeek.byProject)
+        expect(p.total).toBe(inRange.filter((r) => r.projectId === p.projectId).length);
+      for (const row of s.leadsPerWeek.bySubsidiary) {
+        expect(row.total).toBe(inRange.filter((r) => r.subsidiaryId === row.subsidiaryId).length);
+        if (scope.kind === 'subsidiary') expect(row.subsidiaryId).toBe(scope.subsidiaryId);
+      }
+      for (const { status, count } of s.statusFunnel)
+        expect(count).toBe(inRange.filter((r) => r.status === status).length);
+      expect(s.consentRate[0]?.granted).toBe(inRange.filter((r) => r.consentEmail).length);
+      const unhandled = oracle(scope, {}).filter(
+        (r) =>
+          r.status === 'new' &&
+          r.assigneeUserId === null &&
+          !r.restricted &&
+          r.anonymisedAt === null &&
+          r.createdAt < now - 3 * DAY,
+      );
+      expect(s.unhandled.count).toBe(unhandled.length);
+      // Each week's count, bucketed by Oslo Monday.
+      s.weeks.forEach((monday, w) => {
+        const start = Math.max(osloDayStart(monday), osloDayStart(from));
+        const end = Math.min(osloDayStart(addDays(monday, 7)), osloDayStart(addDays(to, 1)));
+        expect(s.leadsPerWeek.total[w]).toBe(
+          inRange.filter((r) => r.createdAt >= start && r.createdAt < end).length,
+        );
+      });
+    }
+  });
+});

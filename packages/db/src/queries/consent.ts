@@ -1,0 +1,278 @@
+import { createHash } from 'node:crypto';
+import {
+  CONSENT_PURPOSES,
+  type ConsentPurpose,
+  type ConsentSource,
+  normaliseEmail,
+  type Scope,
+} from '@mg/shared';
+import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
+import type { Conn } from '../client';
+import {
+  CONSENT_PURPOSE_COLUMNS,
+  consentEvents,
+  leads,
+  outbox,
+  projects,
+  subsidiaries,
+  suppressions,
+} from '../schema';
+import { leadScope, recordConsent } from './leads';
+
+// ---------------------------------------------------------------- suppression list
+
+/**
+ * The suppression key: SHA-256 (hex) of the normalised e-mail, per purpose. The purpose is
+ * part of the hashed text because `suppressions.email_hash` is the table's whole primary
+ * key, so one e-mail could otherwise hold only one purpose. Only this hash survives
+ * erasure; nothing in it can be read back without already knowing the address.
+ */
+export function suppressionHash(email: string, purpose: ConsentPurpose): string {
+  return createHash('sha256')
+    .update(`${purpose}:${normaliseEmail(email)}`)
+    .digest('hex');
+}
+
+/** Idempotent: an opt-out recorded twice is still one row, with its first time. */
+export function recordSuppression(
+  conn: Conn,
+  { email, purpose, at }: { email: string; purpose: ConsentPurpose; at: number },
+) {
+  conn
+    .insert(suppressions)
+    .values({ emailHash: suppressionHash(email, purpose), purpose, at })
+    .onConflictDoNothing()
+    .run();
+}
+
+export function isSuppressed(
+  conn: Conn,
+  { email, purpose }: { email: string; purpose: ConsentPurpose },
+): boolean {
+  return Boolean(
+    conn
+      .select({ at: suppressions.at })
+      .from(suppressions)
+      .where(eq(suppressions.emailHash, suppressionHash(email, purpose)))
+      .get(),
+  );
+}
+
+/** The purposes this e-mail has opted out of. */
+export function suppressedPurposes(conn: Conn, email: string): Set<ConsentPurpose> {
+  const byHash = new Map(CONSENT_PURPOSES.map((p) => [suppressionHash(email, p), p] as const));
+  const rows = conn
+    .select({ emailHash: suppressions.emailHash })
+    .from(suppressions)
+    .where(inArray(suppressions.emailHash, [...byHash.keys()]))
+    .all();
+  return new Set(rows.flatMap((r) => byHash.get(r.emailHash) ?? []));
+}
+
+// ---------------------------------------------------------------- consent changes
+
+export type ConsentState = Record<ConsentPurpose, boolean>;
+
+function currentConsent(row: { consentEmail: boolean; consentSms: boolean }): ConsentState {
+  return { marketing_email: row.consentEmail, marketing_sms: row.consentSms };
+}
+
+/**
+ * Withdraw consent for the given purposes (only those currently granted get an event, so a
+ * repeat appends nothing) and put the e-mail on the suppression list for every purpose
+ * asked about, so no later intake or import re-subscribes the person. Events go through
+ * recordConsent, the one place consent changes. Returns the purposes actually withdrawn and
+ * the consent state after, or null when the lead does not exist.
+ */
+export function withdrawConsent(
+  conn: Conn,
+  params: {
+    leadId: number;
+    purposes: readonly ConsentPurpose[];
+    source: ConsentSource;
+    actorUserId: number | null;
+    at: number;
+  },
+): { withdrawn: ConsentPurpose[]; consent: ConsentState } | null {
+  const lead = conn
+    .select({
+      id: leads.id,
+      email: leads.email,
+      consentEmail: leads.consentEmail,
+      consentSms: leads.consentSms,
+    })
+    .from(leads)
+    .where(eq(leads.id, params.leadId))
+    .get();
+  if (!lead) return null;
+  const current = currentConsent(lead);
+  const withdrawn: ConsentPurpose[] = [];
+  for (const purpose of params.purposes) {
+    if (current[purpose]) {
+      recordConsent(conn, {
+        leadId: lead.id,
+        purpose,
+        granted: false,
+        source: params.source,
+        policyVersionId: null,
+        actorUserId: params.actorUserId,
+        at: params.at,
+      });
+      withdrawn.push(purpose);
+      current[purpose] = false;
+    }
+    // An anonymised lead has no e-mail left; its opt-out was kept when it was anonymised.
+    if (lead.email) recordSuppression(conn, { email: lead.email, purpose, at: params.at });
+  }
+  return { withdrawn, consent: current };
+}
+
+/** What intake recorded for a lead (its form events), for answering a repeated submission. */
+export function intakeConsent(conn: Conn, leadId: number): ConsentState {
+  const rows = conn
+    .select({ purpose: consentEvents.purpose, granted: consentEvents.granted })
+    .from(consentEvents)
+    .where(and(eq(consentEvents.leadId, leadId), eq(consentEvents.source, 'form')))
+    .orderBy(asc(consentEvents.id))
+    .all();
+  const state: ConsentState = { marketing_email: false, marketing_sms: false };
+  for (const r of rows) state[r.purpose] = r.granted;
+  return state;
+}
+
+// ---------------------------------------------------------------- intake and unsubscribe
+
+export function findLeadByIdempotencyKey(conn: Conn, key: string) {
+  return conn
+    .select({ id: leads.id, projectId: leads.projectId })
+    .from(leads)
+    .where(eq(leads.idempotencyKey, key))
+    .get();
+}
+
+/** The unsubscribe token is never stored: only its SHA-256, which this looks up. */
+export function findLeadByUnsubscribeHash(conn: Conn, tokenHash: string) {
+  return conn
+    .select({
+      id: leads.id,
+      projectName: projects.name,
+      consentEmail: leads.consentEmail,
+      consentSms: leads.consentSms,
+      anonymisedAt: leads.anonymisedAt,
+    })
+    .from(leads)
+    .innerJoin(projects, eq(projects.id, leads.projectId))
+    .where(eq(leads.unsubscribeTokenHash, tokenHash))
+    .get();
+}
+
+/** Replace the lead's unsubscribe token hash (a new token makes the old link stop working). */
+export function setUnsubscribeTokenHash(conn: Conn, leadId: number, tokenHash: string) {
+  conn.update(leads).set({ unsubscribeTokenHash: tokenHash }).where(eq(leads.id, leadId)).run();
+}
+
+// ---------------------------------------------------------------- marketing audience
+
+export interface AudienceRow {
+  id: number;
+  name: string;
+  /** E-mail for marketing_email, phone for marketing_sms. */
+  contact: string;
+  projectName: string;
+  /** When the current consent was granted (the latest granted event). */
+  grantedAt: number;
+}
+
+/**
+ * Leads that may receive marketing for a purpose: current consent, not restricted, not
+ * anonymised, not on the suppression list. One row per contact (the newest lead wins), so
+ * nobody gets the same mailing twice. Yields chunks (keyset on id) so a large audience is
+ * never one giant statement.
+ */
+export function* listAudience(
+  conn: Conn,
+  {
+    scope,
+    purpose,
+    chunkSize = 1000,
+  }: { scope: Scope; purpose: ConsentPurpose; chunkSize?: number },
+): Generator<AudienceRow[]> {
+  const contactColumn = purpose === 'marketing_email' ? leads.email : leads.phone;
+  const suppressed = new Set(
+    conn
+      .select({ emailHash: suppressions.emailHash })
+      .from(suppressions)
+      .where(eq(suppressions.purpose, purpose))
+      .all()
+      .map((r) => r.emailHash),
+  );
+  const seen = new Set<string>();
+  let before = Number.MAX_SAFE_INTEGER;
+  for (;;) {
+    const rows = conn
+      .select({
+        id: leads.id,
+        name: leads.name,
+        email: leads.email,
+        contact: contactColumn,
+        projectName: projects.name,
+        grantedAt: sql<number>`(select max(${consentEvents.at}) from ${consentEvents} where ${consentEvents.leadId} = ${leads.id} and ${consentEvents.purpose} = ${purpose} and ${consentEvents.granted} = 1)`,
+      })
+      .from(leads)
+      .innerJoin(projects, eq(projects.id, leads.projectId))
+      .where(
+        and(
+          eq(leads[CONSENT_PURPOSE_COLUMNS[purpose]], true),
+          eq(leads.restricted, false),
+          isNull(leads.anonymisedAt),
+          lt(leads.id, before),
+          leadScope(scope),
+        ),
+      )
+      .orderBy(desc(leads.id))
+      .limit(chunkSize)
+      .all();
+    const out: AudienceRow[] = [];
+    for (const r of rows) {
+      if (!r.name || !r.email || !r.contact) continue;
+      if (suppressed.has(suppressionHash(r.email, purpose))) continue;
+      if (seen.has(r.contact)) continue;
+      seen.add(r.contact);
+      out.push({
+        id: r.id,
+        name: r.name,
+        contact: r.contact,
+        projectName: r.projectName,
+        grantedAt: r.grantedAt,
+      });
+    }
+    if (out.length > 0) yield out;
+    const last = rows.at(-1);
+    if (!last || rows.length < chunkSize) return;
+    before = last.id;
+  }
+}
+
+// ---------------------------------------------------------------- forwarding log
+
+/** The notifications sent about a lead. Only for a lead the caller already holds. */
+export function listOutboxForLead(conn: Conn, leadId: number) {
+  return conn
+    .select({
+      id: outbox.id,
+      kind: outbox.kind,
+      toSubsidiaryId: outbox.subsidiaryId,
+      toSubsidiaryName: subsidiaries.name,
+      status: outbox.status,
+      attempts: outbox.attempts,
+      createdAt: outbox.createdAt,
+      nextAttemptAt: outbox.nextAttemptAt,
+      sentAt: outbox.sentAt,
+      lastError: outbox.lastError,
+    })
+    .from(outbox)
+    .leftJoin(subsidiaries, eq(subsidiaries.id, outbox.subsidiaryId))
+    .where(eq(outbox.leadId, leadId))
+    .orderBy(asc(outbox.createdAt), asc(outbox.id))
+    .all();
+}

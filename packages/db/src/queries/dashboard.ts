@@ -1,0 +1,171 @@
+import {
+  addDays,
+  CONSENT_PURPOSES,
+  DAY_MS,
+  LEAD_STATUSES,
+  type LeadStatus,
+  osloDate,
+  osloDayStart,
+  type Scope,
+  weekStart,
+} from '@mg/shared';
+import { and, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Conn } from '../client';
+import { leads, projects, subsidiaries } from '../schema';
+import { leadScope } from './leads';
+
+export interface DashboardParams {
+  scope: Scope;
+  /** Oslo calendar days, both ends included. Default: the last 12 weeks up to today. */
+  from?: string;
+  to?: string;
+  /** A new, unassigned lead older than this many days counts as unhandled. */
+  staleDays?: number;
+  now?: number;
+}
+
+/** The scope condition, or a no-op, for raw SQL fragments. */
+function scoped(scope: Scope): SQL {
+  return leadScope(scope) ?? sql`1 = 1`;
+}
+
+/**
+ * Aggregate numbers for the dashboard, every one of them within the caller's scope. No
+ * personal data: counts per week, project, subsidiary and status, and consent rates.
+ */
+export function dashboardSummary(conn: Conn, params: DashboardParams) {
+  const now = params.now ?? Date.now();
+  const to = params.to ?? osloDate(now);
+  const from = params.from ?? addDays(weekStart(to), -7 * 11);
+  const start = osloDayStart(from);
+  const end = osloDayStart(addDays(to, 1));
+  const scope = scoped(params.scope);
+
+  // Oslo weeks (Monday to Monday), clipped to the range; boundaries follow summer time.
+  const weeks: { monday: string; start: number; end: number }[] = [];
+  for (let monday = weekStart(from); monday <= to; monday = addDays(monday, 7)) {
+    weeks.push({
+      monday,
+      start: Math.max(start, osloDayStart(monday)),
+      end: Math.min(end, osloDayStart(addDays(monday, 7))),
+    });
+  }
+  const weekValues = sql.join(
+    weeks.map((w, i) => sql`(${i}, ${w.start}, ${w.end})`),
+    sql`, `,
+  );
+  const perWeek = conn.all<{ week: number; projectId: number; subsidiaryId: number; n: number }>(
+    sql`with weeks(i, s, e) as (values ${weekValues})
+      select weeks.i as week, ${leads.projectId} as projectId, ${leads.subsidiaryId} as subsidiaryId,
+             count(*) as n
+      from weeks join ${leads} on ${leads.createdAt} >= weeks.s and ${leads.createdAt} < weeks.e
+      where ${scope}
+      group by weeks.i, ${leads.projectId}, ${leads.subsidiaryId}`,
+  );
+
+  const byProject = new Map<number, number[]>();
+  const bySubsidiary = new Map<number, number[]>();
+  const total = weeks.map(() => 0);
+  const bump = (map: Map<number, number[]>, key: number, week: number, n: number) => {
+    const counts = map.get(key) ?? weeks.map(() => 0);
+    counts[week] = (counts[week] ?? 0) + n;
+    map.set(key, counts);
+  };
+  for (const row of perWeek) {
+    bump(byProject, row.projectId, row.week, row.n);
+    bump(bySubsidiary, row.subsidiaryId, row.week, row.n);
+    total[row.week] = (total[row.week] ?? 0) + row.n;
+  }
+
+  const byStatus = conn.all<{
+    status: LeadStatus;
+    n: number;
+    consentEmail: number;
+    consentSms: number;
+  }>(
+    sql`select ${leads.status} as status, count(*) as n,
+               sum(${leads.consentEmail}) as consentEmail, sum(${leads.consentSms}) as consentSms
+        from ${leads}
+        where ${scope} and ${leads.createdAt} >= ${start} and ${leads.createdAt} < ${end}
+        group by ${leads.status}`,
+  );
+  const inRange = byStatus.reduce((sum, r) => sum + r.n, 0);
+  const granted = {
+    marketing_email: byStatus.reduce((sum, r) => sum + r.consentEmail, 0),
+    marketing_sms: byStatus.reduce((sum, r) => sum + r.consentSms, 0),
+  };
+
+  // Literal terms, so the partial index leads_unhandled_idx applies.
+  const staleDays = params.staleDays ?? 2;
+  const unhandledRows = conn.all<{ subsidiaryId: number; n: number; oldest: number }>(
+    sql`select ${leads.subsidiaryId} as subsidiaryId, count(*) as n, min(${leads.createdAt}) as oldest
+        from ${leads}
+        where status = 'new' and assignee_user_id is null and ${scope}
+          and ${leads.createdAt} < ${now - staleDays * DAY_MS}
+          and ${leads.restricted} = 0 and ${leads.anonymisedAt} is null
+        group by ${leads.subsidiaryId}`,
+  );
+
+  const projectNames = namesOf(conn, projects, [...byProject.keys()]);
+  const subsidiaryNames = namesOf(conn, subsidiaries, [
+    ...new Set([...bySubsidiary.keys(), ...unhandledRows.map((r) => r.subsidiaryId)]),
+  ]);
+  const series = (map: Map<number, number[]>, names: Map<number, string>) =>
+    [...map.entries()]
+      .map(([id, counts]) => ({
+        id,
+        name: names.get(id) ?? '',
+        counts,
+        total: counts.reduce((a, b) => a + b, 0),
+      }))
+      .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name, 'nb'));
+
+  return {
+    range: { from, to },
+    total: inRange,
+    weeks: weeks.map((w) => w.monday),
+    leadsPerWeek: {
+      total,
+      byProject: series(byProject, projectNames).map(({ id, ...s }) => ({ projectId: id, ...s })),
+      bySubsidiary: series(bySubsidiary, subsidiaryNames).map(({ id, ...s }) => ({
+        subsidiaryId: id,
+        ...s,
+      })),
+    },
+    statusFunnel: LEAD_STATUSES.map((status) => ({
+      status,
+      count: byStatus.find((r) => r.status === status)?.n ?? 0,
+    })),
+    consentRate: CONSENT_PURPOSES.map((purpose) => ({
+      purpose,
+      granted: granted[purpose],
+      total: inRange,
+      rate: inRange === 0 ? 0 : granted[purpose] / inRange,
+    })),
+    unhandled: {
+      staleDays,
+      count: unhandledRows.reduce((sum, r) => sum + r.n, 0),
+      oldestCreatedAt: unhandledRows.length
+        ? Math.min(...unhandledRows.map((r) => r.oldest))
+        : null,
+      bySubsidiary: unhandledRows
+        .map((r) => ({
+          subsidiaryId: r.subsidiaryId,
+          subsidiaryName: subsidiaryNames.get(r.subsidiaryId) ?? '',
+          count: r.n,
+        }))
+        .sort((a, b) => b.count - a.count),
+    },
+  };
+}
+export type DashboardSummary = ReturnType<typeof dashboardSummary>;
+
+function namesOf(conn: Conn, table: typeof projects | typeof subsidiaries, ids: number[]) {
+  if (ids.length === 0) return new Map<number, string>();
+  const rows = conn
+    .select({ id: table.id, name: table.name })
+    .from(table)
+    .where(and(inArray(table.id, ids)))
+    .all();
+  return new Map(rows.map((r) => [r.id, r.name]));
+}

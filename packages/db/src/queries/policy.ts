@@ -1,0 +1,110 @@
+import { desc, eq, lte, sql } from 'drizzle-orm';
+import type { Conn } from '../client';
+import { policyVersions, users } from '../schema';
+
+/** Every published version, newest effective date first, with how many leads were taken under it. */
+export function listPolicyVersions(conn: Conn) {
+  return conn
+    .select({
+      id: policyVersions.id,
+      label: policyVersions.label,
+      effectiveDate: policyVersions.effectiveDate,
+      body: policyVersions.body,
+      publishedAt: policyVersions.publishedAt,
+      publishedByName: users.name,
+      leadCount: sql<number>`(select count(*) from leads where leads.policy_version_id = ${policyVersions.id})`,
+    })
+    .from(policyVersions)
+    .leftJoin(users, eq(users.id, policyVersions.publishedByUserId))
+    .orderBy(desc(policyVersions.effectiveDate), desc(policyVersions.publishedAt))
+    .all();
+}
+
+/**
+ * The version in force on `today` (YYYY-MM-DD): the latest effective date not after today;
+ * of two with the same date, the one published last. A version published ahead of its
+ * effective date is not current until then.
+ */
+export function getCurrentPolicyVersion(conn: Conn, today: string) {
+  return conn
+    .select({
+      id: policyVersions.id,
+      label: policyVersions.label,
+      effectiveDate: policyVersions.effectiveDate,
+      body: policyVersions.body,
+    })
+    .from(policyVersions)
+    .where(lte(policyVersions.effectiveDate, today))
+    .orderBy(
+      desc(policyVersions.effectiveDate),
+      desc(policyVersions.publishedAt),
+      desc(policyVersions.id),
+    )
+    .limit(1)
+    .get();
+}
+
+export function findPolicyVersionByLabel(conn: Conn, label: string) {
+  return conn
+    .select({ id: policyVersions.id, label: policyVersions.label })
+    .from(policyVersions)
+    .where(eq(policyVersions.label, label))
+    .get();
+}
+
+/** The id of the version in force on `today` (intake's default, without the text). */
+export function getCurrentPolicyVersionId(conn: Conn, today: string): number | null {
+  return (
+    conn
+      .select({ id: policyVersions.id })
+      .from(policyVersions)
+      .where(lte(policyVersions.effectiveDate, today))
+      .orderBy(
+        desc(policyVersions.effectiveDate),
+        desc(policyVersions.publishedAt),
+        desc(policyVersions.id),
+      )
+      .limit(1)
+      .get()?.id ?? null
+  );
+}
+
+/** Publishing adds a row; old leads keep pointing at the version they were taken under. */
+export function insertPolicyVersion(
+  conn: Conn,
+  input: { label: string; effectiveDate: string; body: string },
+  publishedByUserId: number | null,
+  now = Date.now(),
+) {
+  return conn
+    .insert(policyVersions)
+    .values({ ...input, publishedAt: now, publishedByUserId })
+    .returning({ id: policyVersions.id })
+    .get();
+}
+
+const osloCalendar = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Europe/Oslo',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** Today's date in Norway (YYYY-MM-DD), the calendar the effective dates are written in. */
+export function osloDate(now = Date.now()): string {
+  return osloCalendar.format(now);
+}
+
+/** One version's text, by label (for showing the exact version a lead was taken under). */
+export function getPolicyVersionByLabel(conn: Conn, label: string) {
+  return conn
+    .select({
+      id: policyVersions.id,
+      label: policyVersions.label,
+      effectiveDate: policyVersions.effectiveDate,
+      body: policyVersions.body,
+    })
+    .from(policyVersions)
+    .where(eq(policyVersions.label, label))
+    .get();
+}

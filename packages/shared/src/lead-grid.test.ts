@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { addDays, osloDate, osloDayStart, weekStart } from './dates';
+import { toFieldErrors } from './errors';
+import { dashboardInput, leadBulkInput, leadExportInput, leadListInput } from './inputs';
+import {
+  leadExportPath,
+  leadGridFromSearchParams,
+  leadGridToSearchParams,
+  parseQueryString,
+  toQueryString,
+} from './lead-grid';
+import { decodeLeadCursor, encodeLeadCursor, nameSortKey } from './lead-sort';
+
+describe('lead cursor', () => {
+  it('round-trips sort values, including Norwegian letters', () => {
+    for (const value of [1_700_000_000_123, 0, 'ærlig østby', '}se |rnes', 'émile']) {
+      const sort = typeof value === 'string' ? 'name' : 'createdAt';
+      const cursor = { sort, dir: 'asc', value, id: 42 } as const;
+      const encoded = encodeLeadCursor(cursor);
+      expect(encoded).toMatch(/^[A-Za-z0-9_-]+$/);
+      expect(decodeLeadCursor(encoded)).toEqual(cursor);
+    }
+  });
+
+  it('refuses anything that is not a cursor it made', () => {
+    for (const bad of [
+      '',
+      'x',
+      '!!!',
+      encodeLeadCursor({ sort: 'name', dir: 'asc', value: 5, id: 1 }),
+    ])
+      expect(decodeLeadCursor(bad)).toBeNull();
+    const wrongSort = btoaUrl(JSON.stringify(['project', 'asc', 1, 1]));
+    expect(decodeLeadCursor(wrongSort)).toBeNull();
+    const badId = btoaUrl(JSON.stringify(['createdAt', 'asc', 1, -1]));
+    expect(decodeLeadCursor(badId)).toBeNull();
+  });
+
+  it('must match the sort and direction it is used with', () => {
+    const cursor = encodeLeadCursor({ sort: 'createdAt', dir: 'desc', value: 1, id: 1 });
+    expect(leadListInput.safeParse({ cursor }).success).toBe(true);
+    const r = leadListInput.safeParse({ cursor, sort: 'name' });
+    expect(r.success).toBe(false);
+    if (!r.success) expect(toFieldErrors(r.error.issues).cursor?.[0]?.key).toBe('invalid');
+  });
+});
+
+/** base64url of ASCII text, written out so the test does not share code with the codec. */
+function btoaUrl(text: string) {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+  let bits = '';
+  for (const ch of text) bits += ch.charCodeAt(0).toString(2).padStart(8, '0');
+  let out = '';
+  for (let i = 0; i < bits.length; i += 6)
+    out += alphabet[Number.parseInt(bits.slice(i, i + 6).padEnd(6, '0'), 2)];
+  return out;
+}
+
+describe('name sort key', () => {
+  it('orders case-insensitively with æ ø å after z', () => {
+    const names = ['Åse Ørnes', 'ola Hansen', 'Zahl', 'Ærlig Østby', 'Østby', 'Anne', 'bjørn'];
+    // Plain code-unit order equals SQLite's byte order for these (no astral characters).
+    const sorted = [...names].sort((a, b) => (nameSortKey(a) < nameSortKey(b) ? -1 : 1));
+    expect(sorted).toEqual([
+      'Anne',
+      'bjørn',
+      'ola Hansen',
+      'Zahl',
+      'Ærlig Østby',
+      'Østby',
+      'Åse Ørnes',
+    ]);
+    expect(nameSortKey(null)).toBe('');
+  });
+});
+
+describe('Oslo calendar days', () => {
+  it('starts days at Oslo midnight in winter and summer', () => {
+    expect(new Date(osloDayStart('2024-01-15')).toISOString()).toBe('2024-01-14T23:00:00.000Z');
+    expect(new Date(osloDayStart('2024-07-15')).toISOString()).toBe('2024-07-14T22:00:00.000Z');
+    // The day summer time starts (31 March 2024) begins in winter time.
+    expect(new Date(osloDayStart('2024-03-31')).toISOString()).toBe('2024-03-30T23:00:00.000Z');
+    expect(new Date(osloDayStart('2024-04-01')).toISOString()).toBe('2024-03-31T22:00:00.000Z');
+    expect(osloDate(Date.parse('2024-01-14T23:30:00Z'))).toBe('2024-01-15');
+  });
+  it('does calendar arithmetic', () => {
+    expect(addDays('2024-02-28', 2)).toBe('2024-03-01');
+    expect(weekStart('2024-06-16')).toBe('2024-06-10'); // a Sunday
+    expect(weekStart('2024-06-10')).toBe('2024-06-10');
+  });
+});
+
+describe('filter validation', () => {
+  it('refuses a date range that ends before it starts', () => {
+    const r = leadListInput.safeParse({ from: '2024-05-01', to: '2024-04-01' });
+    expect(r.success).toBe(false);
+    if (!r.success) expect(toFieldErrors(r.error.issues).to?.[0]?.key).toBe('dateOrder');
+    expect(dashboardInput.safeParse({ from: '2024-05-01', to: '2024-04-01' }).success).toBe(false);
+  });
+  it('needs something to change in a bulk update, and dedupes ids', () => {
+    expect(leadBulkInput.safeParse({ ids: [1] }).success).toBe(false);
+    expect(leadBulkInput.parse({ ids: [1, 1, 2], status: 'closed' }).ids).toEqual([1, 2]);
+    expect(leadBulkInput.safeParse({ ids: [], status: 'closed' }).success).toBe(false);
+    expect(
+      leadBulkInput.safeParse({ ids: Array.from({ length: 501 }, (_, i) => i + 1), status: 'new' })
+        .success,
+    ).toBe(false);
+  });
+  it('allows only known export columns, once each, and a listed purpose', () => {
+    const ok = { filter: {}, columns: ['name', 'email'], purpose: 'follow_up' };
+    expect(leadExportInput.safeParse(ok).success).toBe(true);
+    expect(leadExportInput.safeParse({ ...ok, columns: ['name', 'passwordHash'] }).success).toBe(
+      false,
+    );
+    expect(leadExportInput.safeParse({ ...ok, columns: ['name', 'name'] }).success).toBe(false);
+    expect(leadExportInput.safeParse({ ...ok, columns: [] }).success).toBe(false);
+    expect(leadExportInput.safeParse({ ...ok, purpose: 'because' }).success).toBe(false);
+  });
+});
+
+describe('grid state in the URL', () => {
+  it('round-trips every filter, the sort and the columns', () => {
+    const state = {
+      filter: {
+        search: 'Ørnes 912',
+        projectId: 3,
+        subsidiaryId: 2,
+        status: 'follow_up' as const,
+        consents: { marketing_email: true, marketing_sms: false },
+        from: '2024-01-01',
+        to: '2024-03-31',
+        assigneeUserId: 'unassigned' as const,
+        restricted: false,
+        legalHold: true,
+        anonymised: false,
+        sort: 'name' as const,
+        dir: 'asc' as const,
+      },
+      columns: ['name', 'status', 'email'] as const,
+    };
+    const query = toQueryString(leadGridToSearchParams({ ...state, columns: [...state.columns] }));
+    const back = leadGridFromSearchParams(parseQueryString(`?${query}`));
+    expect(back).toEqual({ filter: state.filter, columns: [...state.columns] });
+  });
+
+  it('writes nothing for the defaults and folds the old consent shorthand', () => {
+    expect(leadGridToSearchParams({ filter: { sort: 'createdAt', dir: 'desc' } })).toEqual({});
+    expect(leadGridToSearchParams({ filter: { consent: 'marketing_sms' } })).toEqual({
+      'consent.marketing_sms': 'yes',
+    });
+  });
+
+  it('drops values that do not parse, one by one', () => {
+    const back = leadGridFromSearchParams(
+      parseQueryString(
+        'status=nope&project=-1&sort=name&from=2024-05-01&to=2024-04-01&cols=email,bogus,email&assignee=7',
+      ),
+    );
+    expect(back.filter).toEqual({
+      sort: 'name',
+      dir: 'desc',
+      from: '2024-05-01',
+      assigneeUserId: 7,
+    });
+    expect(back.columns).toEqual(['email']);
+  });
+
+  it('builds the export link from the same filter', () => {
+    const path = leadExportPath(
+      { status: 'new', sort: 'createdAt' },
+      ['name', 'email'],
+      'reporting',
+    );
+    const q = parseQueryString(path.split('?')[1] ?? '');
+    expect(JSON.parse(q.get('filter') ?? '')).toEqual({ status: 'new' });
+    expect(q.get('columns')).toBe('name,email');
+    expect(q.get('purpose')).toBe('reporting');
+  });
+});
