@@ -23,7 +23,9 @@ function step(title) {
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env, ...options });
   if (result.status !== 0) {
-    console.error(`\n\u2716 ${[cmd, ...args].join(' ')} failed (exit ${result.status ?? result.signal})`);
+    console.error(
+      `\n\u2716 ${[cmd, ...args].join(' ')} failed (exit ${result.status ?? result.signal})`,
+    );
     process.exit(result.status ?? 1);
   }
 }
@@ -38,7 +40,15 @@ function ensurePnpm() {
     spawnSync(pnpmBin, ['--version'], { encoding: 'utf8' }).stdout?.trim() === PNPM_VERSION;
   if (ok) return;
   step(`Installing pnpm ${PNPM_VERSION} into .tools/`);
-  run('npm', ['install', '--prefix', tools, '--no-save', '--no-audit', '--no-fund', `pnpm@${PNPM_VERSION}`]);
+  run('npm', [
+    'install',
+    '--prefix',
+    tools,
+    '--no-save',
+    '--no-audit',
+    '--no-fund',
+    `pnpm@${PNPM_VERSION}`,
+  ]);
 }
 
 /** better-sqlite3 compiles from source; node-gyp must use the local Node headers, not download them. */

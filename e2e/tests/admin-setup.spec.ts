@@ -18,7 +18,7 @@ test('an admin creates a subsidiary and a project, and assigns it to another sub
 
   // A duplicate of a seeded subsidiary's number is a clear conflict.
   const takenOrgNumber = (
-    await page.getByRole('row').nth(1).getByRole('cell').nth(1).innerText()
+    await page.getByRole('row').nth(1).getByRole('cell').nth(1).textContent()
   ).replace(/\s/g, '');
   await dialog.getByLabel('Organisasjonsnummer').fill(takenOrgNumber);
   await dialog.getByRole('button', { name: 'Opprett' }).click();

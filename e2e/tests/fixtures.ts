@@ -21,6 +21,7 @@ export async function loginAs(page: Page, who: DemoUser) {
 }
 
 /** Unexpected console errors fail the test: noise is a failure. */
+// biome-ignore lint/suspicious/noConfusingVoidType: Playwright types value-less auto fixtures as void
 export const test = base.extend<{ failOnConsoleError: void }>({
   failOnConsoleError: [
     async ({ page }, use) => {
