@@ -5,7 +5,7 @@
 // pnpm is pinned and brought in locally (.tools/), so no global install is needed.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const PNPM_VERSION = '12.4.2';
@@ -14,7 +14,13 @@ const tools = join(root, '.tools');
 const pnpmBin = join(tools, 'node_modules', '.bin', 'pnpm');
 const command = process.argv[2] ?? 'start';
 
-const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', TURBO_NO_UPDATE_NOTIFIER: '1' };
+// turbo runs package scripts through pnpm, so the pinned one must be first on PATH.
+const env = {
+  ...process.env,
+  PATH: `${join(tools, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
+  TURBO_TELEMETRY_DISABLED: '1',
+  TURBO_NO_UPDATE_NOTIFIER: '1',
+};
 
 function step(title) {
   console.log(`\n\u25b6 ${title}`);

@@ -17,9 +17,8 @@ test('an admin creates a subsidiary and a project, and assigns it to another sub
   await expect(dialog.getByText(/Ugyldig organisasjonsnummer/)).toBeVisible();
 
   // A duplicate of a seeded subsidiary's number is a clear conflict.
-  const takenOrgNumber = (
-    await page.getByRole('row').nth(1).getByRole('cell').nth(1).textContent()
-  ).replace(/\s/g, '');
+  const orgCell = page.getByRole('row').nth(1).getByRole('cell').nth(1);
+  const takenOrgNumber = ((await orgCell.textContent()) ?? '').replace(/\s/g, '');
   await dialog.getByLabel('Organisasjonsnummer').fill(takenOrgNumber);
   await dialog.getByRole('button', { name: 'Opprett' }).click();
   await expect(dialog.getByText(/allerede/i)).toBeVisible();

@@ -6,7 +6,7 @@ test("an auditor finds a subsidiary user's list and detail views without seeing 
   await loginAs(page, 'subsidiaryA');
   await page.goto('/leads');
   const link = page.getByRole('table').getByRole('link').first();
-  const leadName = (await link.textContent()).trim();
+  const leadName = ((await link.textContent()) ?? '').trim();
   const leadId = Number((await link.getAttribute('href'))?.split('/').pop());
   await link.click();
   await expect(page.getByRole('heading', { name: leadName })).toBeVisible();
