@@ -60,6 +60,8 @@ describe('scope on every path', () => {
     const seen: number[] = [];
     do {
       const page = await t.as('userB').lead.list({ limit: 1, cursor, sort: 'status' });
+      // The total comes with the first page only.
+      expect(page.total).toBe(cursor ? null : 3);
       seen.push(...page.items.map((l) => l.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

@@ -52,7 +52,8 @@ function invalidAssignee() {
 export const leadRouter = router({
   /**
    * A page of the grid with names and contacts: a read of personal data, logged with the ids
-   * shown. `total` is exact up to 10 000; past that `totalCapped` is true ("10 000+").
+   * shown. `total` (first page only, null on cursor pages) is exact up to 10 000; past that
+   * `totalCapped` is true ("10 000+").
    */
   list: can('lead:read', { purpose: 'follow_up' })
     .input(leadListInput)
@@ -67,7 +68,8 @@ export const leadRouter = router({
             throw domainError('BAD_REQUEST', 'notFound', { cursor: [{ key: 'invalid' }] });
           throw error;
         }
-        const total = countLeadsCapped(tx, { scope: ctx.scope, filter });
+        // The total belongs to the filter, not the page: counted for the first page only.
+        const total = input.cursor ? null : countLeadsCapped(tx, { scope: ctx.scope, filter });
         log({
           targetType: 'lead',
           targetIds: page.items.map((l) => l.id),
@@ -80,7 +82,7 @@ export const leadRouter = router({
             page: input.cursor ? 'next' : 'first',
           },
         });
-        return { ...page, total: total.count, totalCapped: total.capped };
+        return { ...page, total: total?.count ?? null, totalCapped: total?.capped ?? false };
       }),
     ),
 

@@ -54,46 +54,44 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
     weeks.map((w, i) => sql`(${i}, ${w.start}, ${w.end})`),
     sql`, `,
   );
-  const perWeek = conn.all<{ week: number; projectId: number; subsidiaryId: number; n: number }>(
-    sql`with weeks(i, s, e) as (values ${weekValues})
-      select weeks.i as week, ${leads.projectId} as projectId, ${leads.subsidiaryId} as subsidiaryId,
-             count(*) as n
-      from weeks join ${leads} on ${leads.createdAt} >= weeks.s and ${leads.createdAt} < weeks.e
-      where ${scope}
-      group by weeks.i, ${leads.projectId}, ${leads.subsidiaryId}`,
-  );
-
-  const byProject = new Map<number, number[]>();
-  const bySubsidiary = new Map<number, number[]>();
-  const total = weeks.map(() => 0);
-  const bump = (map: Map<number, number[]>, key: number, week: number, n: number) => {
-    const counts = map.get(key) ?? weeks.map(() => 0);
-    counts[week] = (counts[week] ?? 0) + n;
-    map.set(key, counts);
-  };
-  for (const row of perWeek) {
-    bump(byProject, row.projectId, row.week, row.n);
-    bump(bySubsidiary, row.subsidiaryId, row.week, row.n);
-    total[row.week] = (total[row.week] ?? 0) + row.n;
-  }
-
-  const byStatus = conn.all<{
+  // One pass over the range: per week, project, subsidiary and status, with consent sums.
+  const groups = conn.all<{
+    week: number;
+    projectId: number;
+    subsidiaryId: number;
     status: LeadStatus;
     n: number;
     consentEmail: number;
     consentSms: number;
   }>(
-    sql`select ${leads.status} as status, count(*) as n,
-               sum(${leads.consentEmail}) as consentEmail, sum(${leads.consentSms}) as consentSms
-        from ${leads}
-        where ${scope} and ${leads.createdAt} >= ${start} and ${leads.createdAt} < ${end}
-        group by ${leads.status}`,
+    sql`with weeks(i, s, e) as (values ${weekValues})
+      select weeks.i as week, ${leads.projectId} as projectId, ${leads.subsidiaryId} as subsidiaryId,
+             ${leads.status} as status, count(*) as n,
+             sum(${leads.consentEmail}) as consentEmail, sum(${leads.consentSms}) as consentSms
+      from weeks join ${leads} on ${leads.createdAt} >= weeks.s and ${leads.createdAt} < weeks.e
+      where ${scope}
+      group by weeks.i, ${leads.projectId}, ${leads.subsidiaryId}, ${leads.status}`,
   );
-  const inRange = byStatus.reduce((sum, r) => sum + r.n, 0);
-  const granted = {
-    marketing_email: byStatus.reduce((sum, r) => sum + r.consentEmail, 0),
-    marketing_sms: byStatus.reduce((sum, r) => sum + r.consentSms, 0),
+
+  const byProject = new Map<number, number[]>();
+  const bySubsidiary = new Map<number, number[]>();
+  const total = weeks.map(() => 0);
+  const byStatus = new Map<LeadStatus, number>();
+  const granted = { marketing_email: 0, marketing_sms: 0 };
+  const bump = (map: Map<number, number[]>, key: number, week: number, n: number) => {
+    const counts = map.get(key) ?? weeks.map(() => 0);
+    counts[week] = (counts[week] ?? 0) + n;
+    map.set(key, counts);
   };
+  for (const row of groups) {
+    bump(byProject, row.projectId, row.week, row.n);
+    bump(bySubsidiary, row.subsidiaryId, row.week, row.n);
+    total[row.week] = (total[row.week] ?? 0) + row.n;
+    byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + row.n);
+    granted.marketing_email += row.consentEmail;
+    granted.marketing_sms += row.consentSms;
+  }
+  const inRange = total.reduce((a, b) => a + b, 0);
 
   // Literal terms, so the partial index leads_unhandled_idx applies.
   const staleDays = params.staleDays ?? 2;
@@ -132,10 +130,7 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
         ...s,
       })),
     },
-    statusFunnel: LEAD_STATUSES.map((status) => ({
-      status,
-      count: byStatus.find((r) => r.status === status)?.n ?? 0,
-    })),
+    statusFunnel: LEAD_STATUSES.map((status) => ({ status, count: byStatus.get(status) ?? 0 })),
     consentRate: CONSENT_PURPOSES.map((purpose) => ({
       purpose,
       granted: granted[purpose],

@@ -32,6 +32,15 @@ export function leadScope(scope: Scope): SQL | undefined {
   return scope.kind === 'all' ? undefined : eq(leads.subsidiaryId, scope.subsidiaryId);
 }
 
+/**
+ * The same scope for queries that find their rows by id, e-mail or phone: still applied to
+ * every row, but written so SQLite never picks the subsidiary's index over the id or contact
+ * index (without statistics it would, and walk all of a subsidiary's leads).
+ */
+export function leadScopeById(scope: Scope): SQL | undefined {
+  return scope.kind === 'all' ? undefined : sql`+${leads.subsidiaryId} = ${scope.subsidiaryId}`;
+}
+
 const listColumns = {
   id: leads.id,
   name: leads.name,
@@ -422,7 +431,7 @@ function pageOfLeads(
           leads.id,
           pageKeys.map((k) => k.id),
         ),
-        leadScope(scope),
+        leadScopeById(scope),
       ),
     )
     .all();
@@ -477,10 +486,15 @@ export function countLeadsCapped(
   if (plan.kind === 'dense') {
     const onlyScope = terms.length === (scope.kind === 'all' ? 0 : 1);
     if (onlyScope) {
-      // The scope is inside the match (scope token), so FTS alone counts exactly.
-      n = conn.get<{ n: number }>(
-        sql`select count(*) as n from leads_fts where leads_fts match ${plan.match}`,
-      ).n;
+      // The scope is inside the match (scope token), so FTS alone counts, without reading
+      // a single lead row; up to the cap when there is one.
+      n = Number.isFinite(cap)
+        ? conn.get<{ n: number }>(
+            sql`select count(*) as n from (select rowid from leads_fts where leads_fts match ${plan.match} limit ${cap + 1})`,
+          ).n
+        : conn.get<{ n: number }>(
+            sql`select count(*) as n from leads_fts where leads_fts match ${plan.match}`,
+          ).n;
     } else {
       // Stream the matches and stop at the cap, instead of building the whole match set.
       n = limited(
@@ -540,7 +554,7 @@ export function getLead(conn: Conn, { scope, id }: { scope: Scope; id: number })
     .innerJoin(projects, eq(projects.id, leads.projectId))
     .innerJoin(subsidiaries, eq(subsidiaries.id, leads.subsidiaryId))
     .leftJoin(users, eq(users.id, leads.assigneeUserId))
-    .where(and(eq(leads.id, id), leadScope(scope)))
+    .where(and(eq(leads.id, id), leadScopeById(scope)))
     .get();
 }
 
@@ -621,7 +635,7 @@ export function listRelatedLeads(
     })
     .from(leads)
     .innerJoin(projects, eq(projects.id, leads.projectId))
-    .where(and(or(...match), ne(leads.id, lead.id), leadScope(scope)))
+    .where(and(or(...match), ne(leads.id, lead.id), leadScopeById(scope)))
     .orderBy(desc(leads.id))
     .limit(50)
     .all();
@@ -689,7 +703,7 @@ export function leadIdsInScope(conn: Conn, scope: Scope, ids: number[]) {
   return conn
     .select({ id: leads.id })
     .from(leads)
-    .where(and(inArray(leads.id, ids), leadScope(scope)))
+    .where(and(inArray(leads.id, ids), leadScopeById(scope)))
     .all()
     .map((r) => r.id);
 }
@@ -709,7 +723,7 @@ export function leadsForUpdate(conn: Conn, { scope, ids }: { scope: Scope; ids: 
       anonymisedAt: leads.anonymisedAt,
     })
     .from(leads)
-    .where(and(inArray(leads.id, ids), leadScope(scope)))
+    .where(and(inArray(leads.id, ids), leadScopeById(scope)))
     .all();
 }
 export type LeadForUpdate = ReturnType<typeof leadsForUpdate>[number];
