@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { type AppBindings, type AppDeps, createRequestContext } from './context';
+import { loginRateLimit } from './lib/login-rate-limit';
 import { audienceExport } from './public/audience-export';
 import { exportLeads } from './public/export-leads';
 import { formRoutes } from './public/form';
@@ -96,6 +97,7 @@ export function createApp(deps: AppDeps) {
   });
 
   app.use('/trpc/*', csrf({ origin: (origin, c) => origin === originOf(c) }));
+  app.use('/trpc/*', loginRateLimit(deps));
   app.use('/trpc/*', sameOriginOnly(originOf));
   app.use(
     '/trpc/*',

@@ -116,4 +116,31 @@ describe('HTTP surface', () => {
     expect(res.status).toBe(401);
     expect(((await res.json()) as any).error.data.domainCode).toBe('invalidCredentials');
   });
+
+  it('caps login attempts per IP with 429 and Retry-After, and logs them', async () => {
+    const handle = createTestDatabase();
+    seedFixture(handle, await hashPassword(PASSWORD));
+    const limited = createApp({
+      db: handle.db,
+      env: loadEnv({ NODE_ENV: 'test', LOGIN_RATE_LIMIT: '3' }),
+      log: pino({ level: 'silent' }),
+    });
+    const attempt = () =>
+      limited.request(
+        '/trpc/auth.login',
+        json({ email: 'admin@test.no', password: 'feil-passord-000' }),
+      );
+    for (let i = 0; i < 3; i++) expect((await attempt()).status).toBe(401);
+    const res = await attempt();
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    const last = handle.sqlite
+      .prepare('select action, outcome, detail from access_log order by id desc limit 1')
+      .get();
+    expect(last).toEqual({
+      action: 'auth.login',
+      outcome: 'denied',
+      detail: JSON.stringify({ reason: 'ip_rate_limited' }),
+    });
+  });
 });
