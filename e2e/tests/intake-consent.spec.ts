@@ -153,11 +153,77 @@ test('a visitor’s form reaches only Fjordbygg, the notice holds no personal da
   await expect(consent.getByText('Trukket', { exact: true }).first()).toBeVisible();
 });
 
+test('the visitor’s receipt carries an unsubscribe link: GET only asks, the button withdraws', async ({
+  page,
+  browser,
+}) => {
+  const suffix = Date.now().toString(36);
+  const name = `Ulrik Avmelding${suffix}`;
+  const email = `ulrik.${suffix}@example.no`;
+  const digits = `4${String(Date.now()).slice(-7)}`;
+
+  await loginAs(page, 'subsidiaryA');
+  const formPath = await openFjordbyggForm(page);
+
+  const visitorContext = await browser.newContext();
+  const visitor = await visitorContext.newPage();
+  await visitor.goto(formPath);
+  await visitor.getByLabel('Navn', { exact: true }).fill(name);
+  await visitor.getByLabel('E-post', { exact: true }).fill(email);
+  await visitor.getByLabel('Telefon', { exact: true }).fill(digits);
+  await visitor.getByRole('checkbox', { name: /nyheter og tilbud .* på e-post/ }).check();
+  await visitor.getByRole('button', { name: 'Send interessemelding' }).click();
+  await expect(visitor).toHaveURL(/\/takk/);
+
+  // The receipt to the visitor's own address, with the RFC 8058 headers and the link.
+  let receipt = '';
+  await expect
+    .poll(
+      async () => {
+        receipt = (await outboxMails()).find((text) => text.includes(`To: ${email}`)) ?? '';
+        return receipt !== '';
+      },
+      { timeout: 20_000, message: `an .eml in ${OUTBOX} to ${email}` },
+    )
+    .toBe(true);
+  const link = /http:\/\/127\.0\.0\.1:3100\/unsubscribe\/[a-z2-7]{32}/.exec(receipt)?.[0] ?? '';
+  expect(link, 'the unsubscribe link in the receipt').not.toBe('');
+  // Long headers are folded onto a continuation line.
+  expect(receipt.replace(/\r?\n[ \t]+/g, ' ')).toContain(`List-Unsubscribe: <${link}>`);
+  expect(receipt).toMatch(/^List-Unsubscribe-Post: List-Unsubscribe=One-Click$/m);
+
+  // Kari's lead page, for checking consent before and after.
+  await searchLeads(page, name);
+  await page.getByRole('table').getByRole('link', { name }).click();
+  await expect(page).toHaveURL(/\/leads\/\d+$/);
+  const consent = page.getByRole('region', { name: 'Samtykke til markedsføring' });
+
+  // Opening the link (as a link scanner would) only shows the question.
+  await visitor.goto(link);
+  await expect(
+    visitor.getByRole('heading', { name: 'Meld deg av nyheter og tilbud' }),
+  ).toBeVisible();
+  await page.reload();
+  await expect(consent.getByText('Gitt', { exact: true }).first()).toBeVisible();
+  await expect(consent.getByText('Trukket', { exact: true })).toHaveCount(0);
+
+  // The visitor confirms.
+  await visitor.getByRole('button', { name: 'Meld meg av' }).click();
+  await expect(visitor.getByRole('heading', { name: 'Du er meldt av' })).toBeVisible();
+  await visitorContext.close();
+
+  await page.reload();
+  await expect(consent.getByText('Trukket', { exact: true }).first()).toBeVisible();
+  const history = consent.getByRole('table');
+  await expect(history.getByRole('row')).toHaveCount(3);
+  await expect(history.getByRole('row').nth(1)).toContainText('Trukket');
+  await expect(history.getByRole('row').nth(1)).toContainText('Avmeldingslenke');
+  await expect(history.getByRole('row').nth(2)).toContainText('Gitt');
+});
+
 test('an unknown unsubscribe link shows a plain "does not work" page and changes nothing', async ({
   page,
 }) => {
-  // No mail in this system carries a real token yet (tokens are only issued for marketing
-  // mailings), so only the refusal can be checked end to end.
   const token = 'a'.repeat(32);
   const shown = await page.goto(`/unsubscribe/${token}`);
   expect(shown?.status()).toBe(404);

@@ -22,7 +22,8 @@ describe('POST /api/intake/:slug — 201', () => {
     expect(after.leads - before.leads).toBe(1);
     expect(after.disclosures - before.disclosures).toBe(1);
     expect(after.consent - before.consent).toBe(1);
-    expect(after.outbox - before.outbox).toBe(1);
+    // The subsidiary's notification and the consumer's consent receipt.
+    expect(after.outbox - before.outbox).toBe(2);
     expect(after.log - before.log).toBe(1);
 
     const lead = lastLead(t);

@@ -16,7 +16,11 @@ import { postJson, publicApp, validLead } from './public-helpers';
 
 const silent = pino({ level: 'silent' });
 
-/** A lead through the real intake, with distinctive personal data to look for in the mail. */
+/**
+ * A lead through the real intake, with distinctive personal data to look for in the mail.
+ * No marketing consent, so the subsidiary's notification is the only message (the consumer's
+ * receipt has tests of its own in receipt.test.ts).
+ */
 async function intake() {
   const t = publicApp();
   const res = await postJson(
@@ -27,7 +31,6 @@ async function intake() {
       email: 'gunnhild.saerpreg@example.no',
       phone: '+4793456789',
       message: 'Hemmelig-melding-123',
-      marketingEmail: true,
     }),
   );
   const { id } = (await res.json()) as { id: number };

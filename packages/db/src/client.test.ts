@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import type { Database_ } from './client';
+import { type Database_, preparedPerConnection } from './client';
 import { createTestDatabase } from './testing';
 
 /** The connection drizzle was given (the cached view), not handle.sqlite. */
@@ -28,5 +28,21 @@ describe('the statement cache drizzle runs on', () => {
     expect(client.prepare('select 0 as x')).not.toBe(oldest);
     expect(handle.sqlite.prepare('select 1 as x')).not.toBe(handle.sqlite.prepare('select 1 as x'));
     handle.close();
+  });
+});
+
+describe('preparedPerConnection', () => {
+  it('builds once per connection, shared by its transactions', () => {
+    let builds = 0;
+    const prepared = preparedPerConnection(() => ({ n: ++builds }));
+    const a = createTestDatabase();
+    const b = createTestDatabase();
+    const first = prepared(a.db);
+    expect(a.db.transaction((tx) => prepared(tx))).toBe(first);
+    expect(a.db.transaction((tx) => tx.transaction((inner) => prepared(inner)))).toBe(first);
+    expect(prepared(b.db)).not.toBe(first);
+    expect(builds).toBe(2);
+    a.close();
+    b.close();
   });
 });

@@ -96,3 +96,27 @@ export function migrateDatabase(handle: Database_): void {
   const violations = handle.sqlite.pragma('foreign_key_check') as unknown[];
   if (violations.length > 0) throw new Error(`foreign key violations after migration`);
 }
+
+/**
+ * Queries on a hot path, built once per connection as drizzle prepared queries (values
+ * bound through `sql.placeholder`): building SQL from drizzle's query tree costs more than
+ * SQLite takes to run a small insert. `build` runs on first use for a connection and its
+ * result is reused for every later call on the same connection, also inside transactions:
+ * drizzle's transaction objects share their database's session (one better-sqlite3
+ * connection), so the session is the cache key. Keyed weakly, so a closed database's
+ * statements go with it.
+ */
+export function preparedPerConnection<T>(build: (conn: Conn) => T): (conn: Conn) => T {
+  const cache = new WeakMap<object, T>();
+  return (conn) => {
+    // `session` is drizzle-internal (not in its types) but set on every database and
+    // transaction object; a transaction's is its database's.
+    const key = (conn as unknown as { session: object }).session;
+    let prepared = cache.get(key);
+    if (prepared === undefined) {
+      prepared = build(conn);
+      cache.set(key, prepared);
+    }
+    return prepared;
+  };
+}

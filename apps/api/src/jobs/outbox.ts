@@ -49,6 +49,7 @@ export async function processOutbox(
           to: message.toAddress,
           subject: message.subject,
           text: message.body,
+          headers: message.headers,
           outboxId: message.id,
         });
         results.push({ id: message.id, attempts, error: null });

@@ -4,7 +4,7 @@ import {
   findLeadByIdempotencyKey,
   findPolicyVersionByLabel,
   findProjectBySlug,
-  getCurrentPolicyVersionId,
+  getCurrentPolicyVersionRef,
   insertLead,
   insertOutbox,
   intakeConsent,
@@ -21,7 +21,12 @@ import {
   toFieldErrors,
 } from '@mg/shared';
 import { uniqueViolation } from './errors';
-import { createUnsubscribeToken, type RequestMeta } from './unsubscribe';
+import {
+  createUnsubscribeToken,
+  listUnsubscribeHeaders,
+  type RequestMeta,
+  unsubscribeUrl,
+} from './unsubscribe';
 
 export type ConsentGiven = Record<ConsentPurpose, boolean>;
 
@@ -71,10 +76,52 @@ export function leadNotification(projectName: string, link: string) {
   };
 }
 
+export const RECEIPT_KIND = 'consent_receipt';
+
+const PURPOSE_TEXT: Record<ConsentPurpose, string> = {
+  marketing_email: 'nyheter og tilbud på e-post',
+  marketing_sms: 'nyheter og tilbud på SMS',
+};
+
+/**
+ * The consumer's receipt for the marketing consent given on the form: what was consented to,
+ * under which policy version, and the link that withdraws it (also sent as RFC 8058
+ * List-Unsubscribe headers, so mail clients show their own unsubscribe button).
+ */
+export function consentReceipt(params: {
+  projectName: string;
+  purposes: readonly ConsentPurpose[];
+  policyLabel: string | null;
+  baseUrl: string;
+  token: string;
+}) {
+  const purposes = params.purposes.map((p) => PURPOSE_TEXT[p]).join(' og ');
+  const policy = params.policyLabel
+    ? `personvernerklæringen vår (versjon ${params.policyLabel})`
+    : 'personvernerklæringen vår';
+  return {
+    subject: `Takk for interessen for ${params.projectName}`,
+    body: [
+      'Hei,',
+      '',
+      `Takk for at du har meldt interesse for ${params.projectName}.`,
+      `Du har samtykket til å få ${purposes} fra Mestergruppen Eiendom etter ${policy}.`,
+      '',
+      'Du kan når som helst trekke samtykket tilbake her:',
+      unsubscribeUrl(params.baseUrl, params.token),
+      '',
+      '-- ',
+      'Mestergruppen Eiendom',
+    ].join('\n'),
+    headers: listUnsubscribeHeaders(params.baseUrl, params.token),
+  };
+}
+
 /**
  * Validate and store one interest form. Everything is written in one transaction: the lead
  * and its disclosure, its consent events, the unsubscribe token hash, the notification in
- * the outbox and the access-log entry commit together or not at all.
+ * the outbox, the consumer's consent receipt (when any consent was given) and the
+ * access-log entry commit together or not at all.
  */
 export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): IntakeOutcome {
   const project = findProjectBySlug(db, req.slug);
@@ -112,7 +159,8 @@ export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): Inta
       const open =
         project.subsidiaryActive && PROJECT_STATUSES_OPEN_FOR_INTAKE.includes(project.status);
       if (!open) return { kind: 'closedProject' };
-      const policyVersionId = chosenPolicy?.id ?? getCurrentPolicyVersionId(tx, osloDate(now));
+      const policy = chosenPolicy ?? getCurrentPolicyVersionRef(tx, osloDate(now));
+      const policyVersionId = policy?.id ?? null;
 
       // Ticked purposes, less any the e-mail has opted out of (the suppression list outlives
       // erasure, so a new form cannot re-subscribe someone who unsubscribed).
@@ -123,7 +171,9 @@ export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): Inta
       const consent: ConsentGiven = { marketing_email: false, marketing_sms: false };
       for (const purpose of Object.keys(requested) as ConsentPurpose[])
         consent[purpose] = requested[purpose] && !isSuppressed(tx, { email: input.email, purpose });
-      const anyGranted = consent.marketing_email || consent.marketing_sms;
+      const granted = (Object.keys(consent) as ConsentPurpose[]).filter((p) => consent[p]);
+      // The token leaves this function only inside the receipt's outbox row.
+      const unsubscribe = granted.length > 0 ? createUnsubscribeToken() : null;
 
       const { id: leadId } = insertLead(tx, {
         projectId: project.id,
@@ -135,7 +185,7 @@ export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): Inta
         source: req.source,
         policyVersionId,
         idempotencyKey: key,
-        unsubscribeTokenHash: anyGranted ? createUnsubscribeToken().hash : null,
+        unsubscribeTokenHash: unsubscribe?.hash ?? null,
         createdAt: now,
       });
       for (const purpose of Object.keys(requested) as ConsentPurpose[]) {
@@ -166,6 +216,26 @@ export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): Inta
         },
         now,
       );
+      if (unsubscribe) {
+        const receipt = consentReceipt({
+          projectName: project.name,
+          purposes: granted,
+          policyLabel: policy?.label ?? null,
+          baseUrl: req.baseUrl,
+          token: unsubscribe.token,
+        });
+        insertOutbox(
+          tx,
+          {
+            kind: RECEIPT_KIND,
+            leadId,
+            subsidiaryId: null,
+            toAddress: input.email,
+            ...receipt,
+          },
+          now,
+        );
+      }
       appendAccessLog(
         tx,
         {

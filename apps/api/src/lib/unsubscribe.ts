@@ -17,7 +17,10 @@ export function hashUnsubscribeToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-/** A new token and the hash to store. The token itself is never stored, only mailed. */
+/**
+ * A new token and the hash to store on the lead. The token itself is only mailed: it waits in
+ * the mail's outbox row until sent, and the row's body and headers are blanked then.
+ */
 export function createUnsubscribeToken(): { token: string; hash: string } {
   const bytes = new Uint8Array(20);
   crypto.getRandomValues(bytes);

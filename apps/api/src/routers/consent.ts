@@ -1,6 +1,7 @@
 import { leadIdsInScope, listOutboxForLead, withdrawConsent } from '@mg/db';
 import { consentWithdrawInput, leadRefInput } from '@mg/shared';
 import { notFound } from '../lib/errors';
+import { NOTIFICATION_KIND } from '../lib/intake';
 import { can, router } from '../trpc';
 
 export const consentRouter = router({
@@ -36,14 +37,17 @@ export const consentRouter = router({
       }),
     ),
 
-  /** The forwarding log: notifications about this lead to its subsidiary, and how they went. */
+  /**
+   * The forwarding log: notifications about this lead to its subsidiary, and how they went.
+   * The consumer's own consent receipt is not forwarding and is left out.
+   */
   forwarding: can('lead:read', { purpose: 'follow_up' })
     .input(leadRefInput)
     .query(({ ctx, input }) =>
       ctx.audited((tx, log) => {
         if (leadIdsInScope(tx, ctx.scope, [input.leadId]).length === 0)
           throw notFound('lead', input.leadId);
-        const items = listOutboxForLead(tx, input.leadId);
+        const items = listOutboxForLead(tx, input.leadId, NOTIFICATION_KIND);
         log({ targetType: 'lead', targetIds: [input.leadId], detail: { messages: items.length } });
         return items;
       }),

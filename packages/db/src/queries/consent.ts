@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
-import {
-  CONSENT_PURPOSES,
-  type ConsentPurpose,
-  type ConsentSource,
-  normaliseEmail,
-  type Scope,
-} from '@mg/shared';
-import { and, asc, desc, eq, inArray, isNull, lt, sql } from 'drizzle-orm';
-import type { Conn } from '../client';
+import { type ConsentPurpose, type ConsentSource, normaliseEmail, type Scope } from '@mg/shared';
+import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { type Conn, preparedPerConnection } from '../client';
 import {
   CONSENT_PURPOSE_COLUMNS,
   consentEvents,
@@ -22,15 +16,12 @@ import { leadScope, recordConsent } from './leads';
 // ---------------------------------------------------------------- suppression list
 
 /**
- * The suppression key: SHA-256 (hex) of the normalised e-mail, per purpose. The purpose is
- * part of the hashed text because `suppressions.email_hash` is the table's whole primary
- * key, so one e-mail could otherwise hold only one purpose. Only this hash survives
+ * The suppression key: SHA-256 (hex) of the normalised e-mail. The table's key is
+ * (email_hash, purpose), so one e-mail holds one row per purpose. Only this hash survives
  * erasure; nothing in it can be read back without already knowing the address.
  */
-export function suppressionHash(email: string, purpose: ConsentPurpose): string {
-  return createHash('sha256')
-    .update(`${purpose}:${normaliseEmail(email)}`)
-    .digest('hex');
+export function suppressionHash(email: string): string {
+  return createHash('sha256').update(normaliseEmail(email)).digest('hex');
 }
 
 /** Idempotent: an opt-out recorded twice is still one row, with its first time. */
@@ -40,33 +31,39 @@ export function recordSuppression(
 ) {
   conn
     .insert(suppressions)
-    .values({ emailHash: suppressionHash(email, purpose), purpose, at })
+    .values({ emailHash: suppressionHash(email), purpose, at })
     .onConflictDoNothing()
     .run();
 }
+
+const suppressionLookup = preparedPerConnection((conn) =>
+  conn
+    .select({ at: suppressions.at })
+    .from(suppressions)
+    .where(
+      and(
+        eq(suppressions.emailHash, sql.placeholder('emailHash')),
+        eq(suppressions.purpose, sql.placeholder('purpose')),
+      ),
+    )
+    .prepare(),
+);
 
 export function isSuppressed(
   conn: Conn,
   { email, purpose }: { email: string; purpose: ConsentPurpose },
 ): boolean {
-  return Boolean(
-    conn
-      .select({ at: suppressions.at })
-      .from(suppressions)
-      .where(eq(suppressions.emailHash, suppressionHash(email, purpose)))
-      .get(),
-  );
+  return Boolean(suppressionLookup(conn).get({ emailHash: suppressionHash(email), purpose }));
 }
 
 /** The purposes this e-mail has opted out of. */
 export function suppressedPurposes(conn: Conn, email: string): Set<ConsentPurpose> {
-  const byHash = new Map(CONSENT_PURPOSES.map((p) => [suppressionHash(email, p), p] as const));
   const rows = conn
-    .select({ emailHash: suppressions.emailHash })
+    .select({ purpose: suppressions.purpose })
     .from(suppressions)
-    .where(inArray(suppressions.emailHash, [...byHash.keys()]))
+    .where(eq(suppressions.emailHash, suppressionHash(email)))
     .all();
-  return new Set(rows.flatMap((r) => byHash.get(r.emailHash) ?? []));
+  return new Set(rows.map((r) => r.purpose));
 }
 
 // ---------------------------------------------------------------- consent changes
@@ -142,12 +139,16 @@ export function intakeConsent(conn: Conn, leadId: number): ConsentState {
 
 // ---------------------------------------------------------------- intake and unsubscribe
 
-export function findLeadByIdempotencyKey(conn: Conn, key: string) {
-  return conn
+const leadByIdempotencyKey = preparedPerConnection((conn) =>
+  conn
     .select({ id: leads.id, projectId: leads.projectId })
     .from(leads)
-    .where(eq(leads.idempotencyKey, key))
-    .get();
+    .where(eq(leads.idempotencyKey, sql.placeholder('key')))
+    .prepare(),
+);
+
+export function findLeadByIdempotencyKey(conn: Conn, key: string) {
+  return leadByIdempotencyKey(conn).get({ key });
 }
 
 /** The unsubscribe token is never stored: only its SHA-256, which this looks up. */
@@ -235,7 +236,7 @@ export function* listAudience(
     const out: AudienceRow[] = [];
     for (const r of rows) {
       if (!r.name || !r.email || !r.contact) continue;
-      if (suppressed.has(suppressionHash(r.email, purpose))) continue;
+      if (suppressed.has(suppressionHash(r.email))) continue;
       if (seen.has(r.contact)) continue;
       seen.add(r.contact);
       out.push({
@@ -255,8 +256,12 @@ export function* listAudience(
 
 // ---------------------------------------------------------------- forwarding log
 
-/** The notifications sent about a lead. Only for a lead the caller already holds. */
-export function listOutboxForLead(conn: Conn, leadId: number) {
+/**
+ * The messages of one kind sent about a lead (the forwarding log asks for the subsidiary
+ * notifications only, not the consumer's own receipt). Only for a lead the caller already
+ * holds.
+ */
+export function listOutboxForLead(conn: Conn, leadId: number, kind: string) {
   return conn
     .select({
       id: outbox.id,
@@ -272,7 +277,7 @@ export function listOutboxForLead(conn: Conn, leadId: number) {
     })
     .from(outbox)
     .leftJoin(subsidiaries, eq(subsidiaries.id, outbox.subsidiaryId))
-    .where(eq(outbox.leadId, leadId))
+    .where(and(eq(outbox.leadId, leadId), eq(outbox.kind, kind)))
     .orderBy(asc(outbox.createdAt), asc(outbox.id))
     .all();
 }

@@ -15,7 +15,7 @@ import {
 } from '@mg/shared';
 import { and, asc, desc, eq, gte, inArray, lt, ne, or, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
-import type { Conn } from '../client';
+import { type Conn, preparedPerConnection } from '../client';
 import {
   CONSENT_PURPOSE_COLUMNS,
   consentEvents,
@@ -655,22 +655,76 @@ export interface NewLead {
   createdAt: number;
 }
 
-/** A lead and its disclosure to the project's subsidiary (call inside a transaction). */
-export function insertLead(conn: Conn, lead: NewLead) {
-  const row = conn
+const ph = sql.placeholder;
+
+function setConsentColumn(conn: Conn, column: (typeof CONSENT_PURPOSE_COLUMNS)[ConsentPurpose]) {
+  return conn
+    .update(leads)
+    .set({ [column]: sql`${ph('granted')}`, updatedAt: sql`${ph('at')}` })
+    .where(eq(leads.id, ph('leadId')))
+    .prepare();
+}
+
+const intakeStatements = preparedPerConnection((conn) => ({
+  lead: conn
     .insert(leads)
     .values({
-      ...lead,
-      statusChangedAt: lead.createdAt,
-      lastActivityAt: lead.createdAt,
-      updatedAt: lead.createdAt,
+      projectId: ph('projectId'),
+      subsidiaryId: ph('subsidiaryId'),
+      name: ph('name'),
+      email: ph('email'),
+      phone: ph('phone'),
+      message: ph('message'),
+      source: ph('source'),
+      policyVersionId: ph('policyVersionId'),
+      idempotencyKey: ph('idempotencyKey'),
+      unsubscribeTokenHash: ph('unsubscribeTokenHash'),
+      createdAt: ph('createdAt'),
+      statusChangedAt: ph('createdAt'),
+      lastActivityAt: ph('createdAt'),
+      updatedAt: ph('createdAt'),
     })
     .returning({ id: leads.id })
-    .get();
-  conn
+    .prepare(),
+  disclosure: conn
     .insert(disclosures)
-    .values({ leadId: row.id, subsidiaryId: lead.subsidiaryId, kind: 'intake', at: lead.createdAt })
-    .run();
+    .values({
+      leadId: ph('leadId'),
+      subsidiaryId: ph('subsidiaryId'),
+      kind: 'intake',
+      at: ph('at'),
+    })
+    .prepare(),
+  consentEvent: conn
+    .insert(consentEvents)
+    .values({
+      leadId: ph('leadId'),
+      purpose: ph('purpose'),
+      granted: ph('granted'),
+      source: ph('source'),
+      policyVersionId: ph('policyVersionId'),
+      actorUserId: ph('actorUserId'),
+      at: ph('at'),
+    })
+    .prepare(),
+  // One per purpose: the column is part of the SQL. `set` takes no placeholders, so the
+  // values go in as SQL params, already in the driver's form (booleans as 0/1).
+  consentColumn: {
+    marketing_email: setConsentColumn(conn, 'consentEmail'),
+    marketing_sms: setConsentColumn(conn, 'consentSms'),
+  } satisfies Record<ConsentPurpose, unknown>,
+}));
+
+/** A lead and its disclosure to the project's subsidiary (call inside a transaction). */
+export function insertLead(conn: Conn, lead: NewLead) {
+  const q = intakeStatements(conn);
+  const row = q.lead.get({
+    ...lead,
+    idempotencyKey: lead.idempotencyKey ?? null,
+    unsubscribeTokenHash: lead.unsubscribeTokenHash ?? null,
+  });
+  if (!row) throw new Error('insert into leads returned no row');
+  q.disclosure.run({ leadId: row.id, subsidiaryId: lead.subsidiaryId, at: lead.createdAt });
   return row;
 }
 
@@ -690,12 +744,9 @@ export function recordConsent(
     at: number;
   },
 ) {
-  conn.insert(consentEvents).values(e).run();
-  conn
-    .update(leads)
-    .set({ [CONSENT_PURPOSE_COLUMNS[e.purpose]]: e.granted, updatedAt: e.at })
-    .where(eq(leads.id, e.leadId))
-    .run();
+  const q = intakeStatements(conn);
+  q.consentEvent.run(e);
+  q.consentColumn[e.purpose].run({ granted: e.granted ? 1 : 0, at: e.at, leadId: e.leadId });
 }
 
 export function leadIdsInScope(conn: Conn, scope: Scope, ids: number[]) {

@@ -1,6 +1,6 @@
 import type { ProjectInput, ProjectStatus, Scope, SubsidiaryInput } from '@mg/shared';
 import { and, asc, desc, eq, sql } from 'drizzle-orm';
-import type { Conn } from '../client';
+import { type Conn, preparedPerConnection } from '../client';
 import { projectAssignments, projects, subsidiaries, users } from '../schema';
 
 /** A subsidiary user sees only their own subsidiary. */
@@ -98,8 +98,8 @@ export function getProject(conn: Conn, { scope, id }: { scope: Scope; id: number
 }
 
 /** Public intake looks a project up by slug; no scope, but only the fields intake needs. */
-export function findProjectBySlug(conn: Conn, slug: string) {
-  return conn
+const projectBySlug = preparedPerConnection((conn) =>
+  conn
     .select({
       id: projects.id,
       name: projects.name,
@@ -113,8 +113,13 @@ export function findProjectBySlug(conn: Conn, slug: string) {
     })
     .from(projects)
     .innerJoin(subsidiaries, eq(subsidiaries.id, projects.subsidiaryId))
-    .where(eq(projects.slug, slug))
-    .get();
+    .where(eq(projects.slug, sql.placeholder('slug')))
+    .prepare(),
+);
+
+/** Prepared once per connection: every intake and form page asks this. */
+export function findProjectBySlug(conn: Conn, slug: string) {
+  return projectBySlug(conn).get({ slug });
 }
 
 export function findProjectIdBySlug(conn: Conn, slug: string) {

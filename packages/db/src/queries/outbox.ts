@@ -1,5 +1,5 @@
-import { and, eq, inArray, lte } from 'drizzle-orm';
-import type { Conn } from '../client';
+import { and, eq, inArray, lte, sql } from 'drizzle-orm';
+import { type Conn, preparedPerConnection } from '../client';
 import { outbox } from '../schema';
 
 export interface NewOutboxMessage {
@@ -9,14 +9,43 @@ export interface NewOutboxMessage {
   toAddress: string;
   subject: string;
   body: string;
+  /** Extra mail headers (e.g. List-Unsubscribe); stored as JSON until the message is sent. */
+  headers?: Record<string, string> | null;
 }
 
-export function insertOutbox(conn: Conn, message: NewOutboxMessage, now = Date.now()) {
-  return conn
+const statements = preparedPerConnection((conn) => ({
+  insert: conn
     .insert(outbox)
-    .values({ ...message, status: 'pending', attempts: 0, nextAttemptAt: now, createdAt: now })
+    .values({
+      kind: sql.placeholder('kind'),
+      leadId: sql.placeholder('leadId'),
+      subsidiaryId: sql.placeholder('subsidiaryId'),
+      toAddress: sql.placeholder('toAddress'),
+      subject: sql.placeholder('subject'),
+      body: sql.placeholder('body'),
+      headers: sql.placeholder('headers'),
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: sql.placeholder('now'),
+      createdAt: sql.placeholder('now'),
+    })
     .returning({ id: outbox.id })
-    .get();
+    .prepare(),
+}));
+
+export function insertOutbox(conn: Conn, message: NewOutboxMessage, now = Date.now()) {
+  const row = statements(conn).insert.get({
+    kind: message.kind,
+    leadId: message.leadId,
+    subsidiaryId: message.subsidiaryId,
+    toAddress: message.toAddress,
+    subject: message.subject,
+    body: message.body,
+    headers: message.headers ? JSON.stringify(message.headers) : null,
+    now,
+  });
+  if (!row) throw new Error('insert into outbox returned no row');
+  return row;
 }
 
 /**
@@ -36,7 +65,7 @@ export function claimDueOutbox(
     .all()
     .map((r) => r.id);
   if (due.length === 0) return [];
-  return conn
+  const rows = conn
     .update(outbox)
     .set({ nextAttemptAt: now + leaseMs })
     .where(and(inArray(outbox.id, due), eq(outbox.status, 'pending')))
@@ -47,16 +76,34 @@ export function claimDueOutbox(
       toAddress: outbox.toAddress,
       subject: outbox.subject,
       body: outbox.body,
+      headers: outbox.headers,
       attempts: outbox.attempts,
     })
     .all()
     .sort((a, b) => a.id - b.id);
+  return rows.map((r) => ({ ...r, headers: parseHeaders(r.headers) }));
 }
 
+function parseHeaders(json: string | null): Record<string, string> | undefined {
+  if (json === null) return undefined;
+  const value: unknown = JSON.parse(json);
+  if (typeof value !== 'object' || value === null) return undefined;
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+  return out;
+}
+
+/**
+ * A sent message keeps its subject, status and attempts (the forwarding log), but its body
+ * and headers are blanked: a consumer's receipt carries a live unsubscribe link (the token
+ * itself, of which the lead keeps only a hash), and the database must not hold live tokens
+ * once the mail is out. Until then the row is the only copy, so a retry can send the same
+ * link.
+ */
 export function markOutboxSent(conn: Conn, id: number, attempts: number, now: number) {
   conn
     .update(outbox)
-    .set({ status: 'sent', attempts, sentAt: now, lastError: null })
+    .set({ status: 'sent', attempts, sentAt: now, lastError: null, body: '', headers: null })
     .where(eq(outbox.id, id))
     .run();
 }

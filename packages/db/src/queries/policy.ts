@@ -1,5 +1,5 @@
 import { desc, eq, lte, sql } from 'drizzle-orm';
-import type { Conn } from '../client';
+import { type Conn, preparedPerConnection } from '../client';
 import { policyVersions, users } from '../schema';
 
 /** Every published version, newest effective date first, with how many leads were taken under it. */
@@ -44,29 +44,35 @@ export function getCurrentPolicyVersion(conn: Conn, today: string) {
     .get();
 }
 
-export function findPolicyVersionByLabel(conn: Conn, label: string) {
-  return conn
+const statements = preparedPerConnection((conn) => ({
+  byLabel: conn
     .select({ id: policyVersions.id, label: policyVersions.label })
     .from(policyVersions)
-    .where(eq(policyVersions.label, label))
-    .get();
+    .where(eq(policyVersions.label, sql.placeholder('label')))
+    .prepare(),
+  current: conn
+    .select({ id: policyVersions.id, label: policyVersions.label })
+    .from(policyVersions)
+    .where(lte(policyVersions.effectiveDate, sql.placeholder('today')))
+    .orderBy(
+      desc(policyVersions.effectiveDate),
+      desc(policyVersions.publishedAt),
+      desc(policyVersions.id),
+    )
+    .limit(1)
+    .prepare(),
+}));
+
+export function findPolicyVersionByLabel(conn: Conn, label: string) {
+  return statements(conn).byLabel.get({ label });
 }
 
-/** The id of the version in force on `today` (intake's default, without the text). */
-export function getCurrentPolicyVersionId(conn: Conn, today: string): number | null {
-  return (
-    conn
-      .select({ id: policyVersions.id })
-      .from(policyVersions)
-      .where(lte(policyVersions.effectiveDate, today))
-      .orderBy(
-        desc(policyVersions.effectiveDate),
-        desc(policyVersions.publishedAt),
-        desc(policyVersions.id),
-      )
-      .limit(1)
-      .get()?.id ?? null
-  );
+/** The id and label of the version in force on `today` (intake's default, without the text). */
+export function getCurrentPolicyVersionRef(
+  conn: Conn,
+  today: string,
+): { id: number; label: string } | undefined {
+  return statements(conn).current.get({ today });
 }
 
 /** Publishing adds a row; old leads keep pointing at the version they were taken under. */

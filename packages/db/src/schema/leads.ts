@@ -6,7 +6,7 @@ import {
   LEAD_STATUSES,
 } from '@mg/shared';
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
 import { projects, subsidiaries } from './org';
 import { policyVersions } from './policy';
@@ -44,7 +44,10 @@ export const leads = sqliteTable(
      */
     consentEmail: integer('consent_email', { mode: 'boolean' }).notNull().default(false),
     consentSms: integer('consent_sms', { mode: 'boolean' }).notNull().default(false),
-    /** SHA-256 of the unsubscribe token; the token itself is only in the e-mail. */
+    /**
+     * SHA-256 of the unsubscribe token; the token itself is only in the e-mail (and in its
+     * outbox row until sent).
+     */
     unsubscribeTokenHash: text('unsubscribe_token_hash').unique(),
     idempotencyKey: text('idempotency_key').unique(),
     createdAt: integer('created_at').notNull(),
@@ -166,9 +169,16 @@ export const consentEvents = sqliteTable(
   (t) => [index('consent_events_lead_idx').on(t.leadId, t.purpose, t.id)],
 );
 
-/** Opt-outs that survive erasure: only SHA-256 of the normalised e-mail is kept. */
-export const suppressions = sqliteTable('suppressions', {
-  emailHash: text('email_hash').primaryKey(),
-  purpose: text('purpose', { enum: CONSENT_PURPOSES }).notNull(),
-  at: integer('at').notNull(),
-});
+/**
+ * Opt-outs that survive erasure: only SHA-256 of the normalised e-mail is kept, one row per
+ * e-mail and purpose.
+ */
+export const suppressions = sqliteTable(
+  'suppressions',
+  {
+    emailHash: text('email_hash').notNull(),
+    purpose: text('purpose', { enum: CONSENT_PURPOSES }).notNull(),
+    at: integer('at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.emailHash, t.purpose] })],
+);

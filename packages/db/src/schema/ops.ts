@@ -16,6 +16,11 @@ export const outbox = sqliteTable(
     toAddress: text('to_address').notNull(),
     subject: text('subject').notNull(),
     body: text('body').notNull(),
+    /**
+     * Extra mail headers as a JSON object (e.g. List-Unsubscribe), or null. Like the body,
+     * blanked once the message is sent (see markOutboxSent).
+     */
+    headers: text('headers'),
     status: text('status', { enum: OUTBOX_STATUSES }).notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
