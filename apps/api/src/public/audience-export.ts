@@ -1,10 +1,11 @@
 import { pipeline, Readable } from 'node:stream';
 import { type AudienceRow, appendAccessLog, listAudience, osloDate } from '@mg/db';
-import { consentPurposeSchema, hasPermission, toFieldErrors } from '@mg/shared';
+import { consentPurposeSchema, toFieldErrors } from '@mg/shared';
 import { stringify } from 'csv-stringify';
 import type { Context } from 'hono';
-import { type AppBindings, type AppDeps, createRequestContext } from '../context';
-import { scopeFor, writeAuditNow } from '../trpc';
+import type { AppBindings, AppDeps } from '../context';
+import { scopeFor } from '../trpc';
+import { authorizeDownload } from './authorize-download';
 
 const ACTION = 'audience.export';
 
@@ -21,44 +22,14 @@ function cell(value: string): string {
  */
 export function audienceExport(deps: AppDeps) {
   return async (c: Context<AppBindings>) => {
-    const resHeaders = new Headers();
-    const ctx = createRequestContext(deps, c, resHeaders);
-    const answer = (body: unknown, status: 400 | 401 | 403) => {
-      const res = c.json(body, status);
-      for (const cookie of resHeaders.getSetCookie()) res.headers.append('set-cookie', cookie);
-      return res;
-    };
-    // A download link followed from another site must not run an export in the user's name.
-    const site = c.req.header('sec-fetch-site');
-    if (site && site !== 'same-origin' && site !== 'none') {
-      writeAuditNow(ctx, null, {
-        action: ACTION,
-        outcome: 'denied',
-        purpose: 'security',
-        detail: { reason: 'cross_site' },
-      });
-      return answer({ error: { code: 'FORBIDDEN', domainCode: 'forbidden' } }, 403);
-    }
-    if (!ctx.session) {
-      writeAuditNow(ctx, null, {
-        action: ACTION,
-        outcome: 'denied',
-        purpose: 'security',
-        detail: { reason: 'unauthenticated' },
-      });
-      return answer({ error: { code: 'UNAUTHORIZED', domainCode: 'unauthenticated' } }, 401);
-    }
+    const auth = authorizeDownload(deps, c, {
+      action: ACTION,
+      permission: 'audience:export',
+      purpose: 'marketing',
+    });
+    if (!auth.ok) return auth.response;
+    const { ctx, answer } = auth;
     const { user } = ctx.session;
-    const actor = { userId: user.id, role: user.role };
-    if (!hasPermission(user.role, 'audience:export')) {
-      writeAuditNow(ctx, actor, {
-        action: ACTION,
-        outcome: 'denied',
-        purpose: 'marketing',
-        detail: { permission: 'audience:export' },
-      });
-      return answer({ error: { code: 'FORBIDDEN', domainCode: 'forbidden' } }, 403);
-    }
     const purpose = consentPurposeSchema.safeParse(c.req.query('purpose'));
     if (!purpose.success)
       return answer(
@@ -118,7 +89,7 @@ export function audienceExport(deps: AppDeps) {
       'content-disposition': `attachment; filename="${filename}"`,
       'cache-control': 'no-store',
     });
-    for (const cookie of resHeaders.getSetCookie()) headers.append('set-cookie', cookie);
+    for (const cookie of auth.setCookies()) headers.append('set-cookie', cookie);
     return new Response(Readable.toWeb(csv) as ReadableStream<Uint8Array>, { headers });
   };
 }

@@ -2,7 +2,6 @@ import { appendAccessLog, iterateLeadsForExport, type LeadListRow } from '@mg/db
 import {
   type AuditPurpose,
   type ExportPurpose,
-  hasPermission,
   type LeadColumn,
   leadExportInput,
   osloDate,
@@ -11,9 +10,10 @@ import {
 } from '@mg/shared';
 import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
-import { type AppBindings, type AppDeps, createRequestContext } from '../context';
+import type { AppBindings, AppDeps } from '../context';
 import { filterKeys } from '../routers/lead';
-import { scopeFor, writeAuditNow } from '../trpc';
+import { scopeFor } from '../trpc';
+import { authorizeDownload } from './authorize-download';
 
 const ACTION = 'lead.export';
 /** Rows per keyset chunk: the most the export holds in memory at once. */
@@ -73,44 +73,14 @@ function parseJson(value: string | undefined): unknown {
  */
 export function exportLeads(deps: AppDeps) {
   return (c: Context<AppBindings>) => {
-    const resHeaders = new Headers();
-    const ctx = createRequestContext(deps, c, resHeaders);
-    const answer = (body: unknown, status: 400 | 401 | 403) => {
-      const res = c.json(body, status);
-      for (const cookie of resHeaders.getSetCookie()) res.headers.append('set-cookie', cookie);
-      return res;
-    };
-    // A download link followed from another site must not run an export in the user's name.
-    const site = c.req.header('sec-fetch-site');
-    if (site && site !== 'same-origin' && site !== 'none') {
-      writeAuditNow(ctx, null, {
-        action: ACTION,
-        outcome: 'denied',
-        purpose: 'security',
-        detail: { reason: 'cross_site' },
-      });
-      return answer({ error: { code: 'FORBIDDEN', domainCode: 'forbidden' } }, 403);
-    }
-    if (!ctx.session) {
-      writeAuditNow(ctx, null, {
-        action: ACTION,
-        outcome: 'denied',
-        purpose: 'security',
-        detail: { reason: 'unauthenticated' },
-      });
-      return answer({ error: { code: 'UNAUTHORIZED', domainCode: 'unauthenticated' } }, 401);
-    }
+    const auth = authorizeDownload(deps, c, {
+      action: ACTION,
+      permission: 'lead:export',
+      purpose: 'follow_up',
+    });
+    if (!auth.ok) return auth.response;
+    const { ctx, answer } = auth;
     const { user } = ctx.session;
-    const actor = { userId: user.id, role: user.role };
-    if (!hasPermission(user.role, 'lead:export')) {
-      writeAuditNow(ctx, actor, {
-        action: ACTION,
-        outcome: 'denied',
-        purpose: 'follow_up',
-        detail: { permission: 'lead:export' },
-      });
-      return answer({ error: { code: 'FORBIDDEN', domainCode: 'forbidden' } }, 403);
-    }
     const columnsParam = c.req.query('columns');
     const parsed = leadExportInput.safeParse({
       filter: parseJson(c.req.query('filter') ?? '{}'),
@@ -200,7 +170,7 @@ export function exportLeads(deps: AppDeps) {
       'content-disposition': `attachment; filename="leads-${osloDate(Date.now())}.csv"`,
       'cache-control': 'no-store',
     });
-    for (const cookie of resHeaders.getSetCookie()) headers.append('set-cookie', cookie);
+    for (const cookie of auth.setCookies()) headers.append('set-cookie', cookie);
     return new Response(body, { headers });
   };
 }
