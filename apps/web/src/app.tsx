@@ -1,23 +1,51 @@
-import { MantineProvider } from '@mantine/core';
+import {
+  createTheme,
+  MantineProvider,
+  Modal,
+  mergeThemeOverrides,
+  Notification,
+} from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
 import { AuthProvider } from './lib/auth';
 import { createQueryClient } from './lib/query-client';
 import { createApiClient, TRPCProvider } from './lib/trpc';
 import { router } from './router';
-import { theme } from './theme';
+import { cssVariablesResolver, theme } from './theme';
 
 export function App() {
   const [queryClient] = useState(createQueryClient);
   const [trpcClient] = useState(createApiClient);
-  const { i18n } = useTranslation();
+  const { i18n, t } = useTranslation();
+  // Close buttons of notifications and dialogs are icons only: name them in the current language.
+  const localTheme = useMemo(
+    () =>
+      mergeThemeOverrides(
+        theme,
+        createTheme({
+          components: {
+            Notification: Notification.extend({
+              defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } },
+            }),
+            Modal: Modal.extend({
+              defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } },
+            }),
+          },
+        }),
+      ),
+    [t],
+  );
 
   return (
-    <MantineProvider theme={theme} defaultColorScheme="light">
+    <MantineProvider
+      theme={localTheme}
+      defaultColorScheme="light"
+      cssVariablesResolver={cssVariablesResolver}
+    >
       <DatesProvider settings={{ locale: i18n.language, firstDayOfWeek: 1 }}>
         <Notifications position="top-right" />
         <QueryClientProvider client={queryClient}>

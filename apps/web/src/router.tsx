@@ -28,6 +28,18 @@ export const router = createBrowserRouter([
     children: [
       { index: true, element: <LandingRedirect /> },
       {
+        path: 'dashboard',
+        element: <RequirePermission permission="dashboard:read" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/dashboard/dashboard-page')).DashboardPage,
+            }),
+          },
+        ],
+      },
+      {
         path: 'leads',
         element: <RequirePermission permission="lead:read" />,
         children: [

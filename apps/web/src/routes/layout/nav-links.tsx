@@ -2,6 +2,7 @@ import { NavLink, Stack } from '@mantine/core';
 import { hasPermission, type Permission } from '@mg/shared';
 import {
   IconBuildingSkyscraper,
+  IconChartBar,
   IconDeviceDesktop,
   IconFileCertificate,
   IconHomeSearch,
@@ -16,13 +17,22 @@ import { useCurrentUser } from '../../lib/auth';
 
 type NavItem = {
   to: string;
-  label: 'leads' | 'projects' | 'subsidiaries' | 'audience' | 'policy' | 'audit' | 'sessions';
+  label:
+    | 'dashboard'
+    | 'leads'
+    | 'projects'
+    | 'subsidiaries'
+    | 'audience'
+    | 'policy'
+    | 'audit'
+    | 'sessions';
   icon: ComponentType<{ size?: number; 'aria-hidden'?: boolean }>;
   /** Everyone sees the entries without a permission. */
   permission?: Permission;
 };
 
 const ITEMS: NavItem[] = [
+  { to: '/dashboard', label: 'dashboard', icon: IconChartBar, permission: 'dashboard:read' },
   { to: '/leads', label: 'leads', icon: IconListDetails, permission: 'lead:read' },
   { to: '/projects', label: 'projects', icon: IconHomeSearch, permission: 'project:read' },
   {

@@ -47,6 +47,13 @@ function ActivityBody({ item }: { item: Activity }) {
       </Text>
     );
   }
+  if (item.kind === 'assignee') {
+    return (
+      <Text size="sm">
+        {item.fromUserName ?? t('lead.unassigned')} → {item.toUserName ?? t('lead.unassigned')}
+      </Text>
+    );
+  }
   return (
     <Text size="sm">
       {describeValue(t, item.kind, item.fromValue)} → {describeValue(t, item.kind, item.toValue)}

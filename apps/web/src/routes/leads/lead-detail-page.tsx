@@ -6,6 +6,7 @@ import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, TableSkeleton } from '../../components/query-states';
 import { isNotFoundError } from '../../lib/api-error';
+import { useCan } from '../../lib/auth';
 import { formatDate } from '../../lib/format';
 import { parseId } from '../../lib/search-params';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
@@ -15,6 +16,7 @@ import { LeadConsent } from './lead-consent';
 import { LeadDetailsCard } from './lead-details-card';
 import { LeadDisclosures } from './lead-disclosures';
 import { LeadForwarding } from './lead-forwarding';
+import { LeadWorkCard } from './lead-work-card';
 import { RelatedLeads } from './related-leads';
 
 export type LeadDetail = RouterOutputs['lead']['byId'];
@@ -52,6 +54,7 @@ function LeadDetailView({ id }: { id: number }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const query = useQuery(trpc.lead.byId.queryOptions({ id }));
+  const canUpdate = useCan('lead:update');
 
   if (query.isPending) {
     return (
@@ -121,6 +124,7 @@ function LeadDetailView({ id }: { id: number }) {
         <Grid gap="md">
           <Grid.Col span={{ base: 12, lg: 7 }}>
             <Stack gap="md">
+              {canUpdate ? <LeadWorkCard lead={lead} /> : null}
               <LeadDetailsCard lead={lead} />
               <LeadActivity activity={activity} />
             </Stack>

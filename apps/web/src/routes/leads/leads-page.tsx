@@ -1,32 +1,48 @@
-import { Anchor, Button, Group, Paper, Stack, Text } from '@mantine/core';
+import { Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { isSubsidiaryScoped } from '@mg/shared';
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { IconFileExport } from '@tabler/icons-react';
+import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate } from 'react-router';
+import { useLocation } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
-import { useCurrentUser } from '../../lib/auth';
-import { formatDate, formatPhone } from '../../lib/format';
+import { useCan, useCurrentUser } from '../../lib/auth';
 import { useTRPC } from '../../lib/trpc';
-import { ConsentBadges, LeadFlagBadges, LeadStatusBadge } from './lead-badges';
+import { LeadBulkBar } from './lead-bulk-bar';
+import { LeadColumnMenu } from './lead-column-menu';
+import { isSortable, type LeadRow, leadGridColumns } from './lead-columns';
+import { LeadExportModal } from './lead-export-modal';
 import { LeadFiltersBar } from './lead-filters';
+import { SavedViewsMenu } from './saved-views-menu';
 import { useLeadFilters } from './use-lead-filters';
 
 const PAGE_SIZE = 50;
 
+/** Restricted and anonymised leads take no status, assignee or notes, so they can't be picked. */
+const isWorkable = (row: LeadRow) => !row.restricted && row.anonymisedAt === null;
+
 export function LeadsPage() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const trpc = useTRPC();
-  const navigate = useNavigate();
+  const { search: queryString } = useLocation();
   const { role } = useCurrentUser();
+  const canUpdate = useCan('lead:update');
+  const canExport = useCan('lead:export');
   const seesAllSubsidiaries = !isSubsidiaryScoped(role);
-  const filterState = useLeadFilters();
-  const { filters, active, clear } = filterState;
+  const grid = useLeadFilters();
+  const { filter, columns, active, clear, setFilter } = grid;
+  const [selected, setSelected] = useState<LeadRow[]>([]);
+  const [exporting, setExporting] = useState(false);
+
+  // A new filter is a new list: a selection from the old one would act on rows not shown.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset whenever the URL state changes
+  useEffect(() => setSelected([]), [queryString]);
 
   const leads = useInfiniteQuery(
     trpc.lead.list.infiniteQueryOptions(
-      { ...filters, limit: PAGE_SIZE },
+      { ...filter, limit: PAGE_SIZE },
       {
         getNextPageParam: (page) => page.nextCursor ?? undefined,
         // Keep the current rows on screen while a new filter loads, instead of flashing empty.
@@ -36,16 +52,73 @@ export function LeadsPage() {
   );
 
   const rows = leads.data?.pages.flatMap((page) => page.items) ?? [];
-  const total = leads.data?.pages[0]?.total ?? 0;
+  // Only the first page carries the count; later pages answer null.
+  const firstPage = leads.data?.pages[0];
+  const total = firstPage?.total ?? 0;
+  const capped = firstPage?.totalCapped ?? false;
+  const totalLabel = capped
+    ? t('leads.cappedNumber')
+    : new Intl.NumberFormat(i18n.language).format(total);
+
+  // The assignee filter offers the people of the viewer's subsidiary plus anyone on screen.
+  const firstRowId = rows[0]?.id;
+  const colleagues = useQuery({
+    ...trpc.lead.assignees.queryOptions({ leadId: firstRowId ?? 0 }),
+    enabled: canUpdate && !seesAllSubsidiaries && firstRowId !== undefined,
+    staleTime: 5 * 60_000,
+  });
+  const assigneeOptions = useMemo(() => {
+    const byId = new Map<number, string>();
+    for (const user of colleagues.data ?? []) byId.set(user.id, user.name);
+    for (const row of rows)
+      if (row.assigneeUserId !== null && row.assigneeName)
+        byId.set(row.assigneeUserId, row.assigneeName);
+    return [...byId.entries()]
+      .map(([id, name]) => ({ id, name }))
+      .sort((a, b) => a.name.localeCompare(b.name, 'nb'));
+  }, [colleagues.data, rows]);
+
+  const tableColumns = useMemo(() => leadGridColumns(t, columns), [t, columns]);
 
   return (
     <>
       <PageHeader title={t('leads.title')} description={t('leads.description')} />
       <Stack gap="md">
         <Paper withBorder p="md" radius="md">
-          <LeadFiltersBar {...filterState} showSubsidiary={seesAllSubsidiaries} />
+          <LeadFiltersBar
+            filter={filter}
+            setFilter={setFilter}
+            active={active}
+            clear={clear}
+            showSubsidiary={seesAllSubsidiaries}
+            assignees={assigneeOptions}
+          />
         </Paper>
+        {selected.length > 0 && canUpdate ? (
+          <LeadBulkBar selected={selected} onDone={() => setSelected([])} />
+        ) : null}
         <Paper withBorder radius="md">
+          <Group justify="space-between" px="md" py="sm" gap="xs">
+            <Text size="sm" c="dimmed" aria-live="polite">
+              {leads.isPending
+                ? t('common.loading')
+                : t('leads.totalOf', { count: capped ? 10_000 : total, total: totalLabel })}
+            </Text>
+            <Group gap="xs">
+              <SavedViewsMenu grid={grid} />
+              <LeadColumnMenu columns={columns} onChange={grid.setColumns} />
+              {canExport ? (
+                <Button
+                  size="sm"
+                  variant="light"
+                  leftSection={<IconFileExport aria-hidden size={16} />}
+                  onClick={() => setExporting(true)}
+                >
+                  {t('export.button')}
+                </Button>
+              ) : null}
+            </Group>
+          </Group>
           {leads.isPending ? (
             <TableSkeleton />
           ) : leads.isError && !leads.isFetchNextPageError ? (
@@ -60,98 +133,41 @@ export function LeadsPage() {
             </EmptyState>
           ) : (
             <>
-              <Group justify="space-between" px="md" py="sm">
-                <Text size="sm" c="dimmed" aria-live="polite">
-                  {t('leads.total', { count: total })}
-                </Text>
-              </Group>
-              <DataTable
+              <DataTable<LeadRow>
                 aria-label={t('leads.title')}
                 records={rows}
                 idAccessor="id"
                 fetching={leads.isFetching && !leads.isFetchingNextPage}
                 highlightOnHover
                 verticalSpacing="sm"
-                onRowClick={({ record }) => navigate(`/leads/${record.id}`)}
-                columns={[
-                  {
-                    accessor: 'name',
-                    title: t('leads.name'),
-                    render: (row) => (
-                      <Stack gap={2}>
-                        <Anchor
-                          component={Link}
-                          to={`/leads/${row.id}`}
-                          fw={500}
-                          fs={row.anonymisedAt === null ? undefined : 'italic'}
-                          // The row is clickable too; don't navigate twice.
-                          onClick={(event) => event.stopPropagation()}
-                        >
-                          {row.anonymisedAt === null
-                            ? row.name
-                            : t('lead.anonymisedName', { id: row.id })}
-                        </Anchor>
-                        <LeadFlagBadges
-                          restricted={row.restricted}
-                          legalHold={row.legalHold}
-                          anonymisedAt={null}
-                        />
-                      </Stack>
-                    ),
-                  },
-                  {
-                    accessor: 'contact',
-                    title: t('leads.contact'),
-                    visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.md})`,
-                    render: (row) => (
-                      <>
-                        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-                          {row.email ?? '—'}
-                        </Text>
-                        <Text size="xs" c="dimmed" className="tabular">
-                          {row.phone ? formatPhone(row.phone) : '—'}
-                        </Text>
-                      </>
-                    ),
-                  },
-                  {
-                    accessor: 'projectName',
-                    title: t('leads.project'),
-                    visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
-                  },
-                  {
-                    accessor: 'subsidiaryName',
-                    title: t('leads.subsidiary'),
-                    hidden: !seesAllSubsidiaries,
-                    visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.lg})`,
-                  },
-                  {
-                    accessor: 'status',
-                    title: t('leads.status'),
-                    noWrap: true,
-                    render: (row) => <LeadStatusBadge status={row.status} />,
-                  },
-                  {
-                    accessor: 'consent',
-                    title: t('leads.consent'),
-                    noWrap: true,
-                    visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.md})`,
-                    render: (row) => (
-                      <ConsentBadges email={row.consentEmail} sms={row.consentSms} />
-                    ),
-                  },
-                  {
-                    accessor: 'createdAt',
-                    title: t('leads.created'),
-                    noWrap: true,
-                    visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
-                    render: (row) => formatDate(row.createdAt),
-                  },
-                ]}
+                columns={tableColumns}
+                sortStatus={{ columnAccessor: filter.sort, direction: filter.dir }}
+                onSortStatusChange={({ columnAccessor, direction }) => {
+                  const key = String(columnAccessor);
+                  if (isSortable(key)) setFilter({ sort: key, dir: direction });
+                }}
+                sortIcons={undefined}
+                {...(canUpdate
+                  ? {
+                      selectedRecords: selected,
+                      onSelectedRecordsChange: setSelected,
+                      isRecordSelectable: isWorkable,
+                      allRecordsSelectionCheckboxProps: { 'aria-label': t('leads.selectAll') },
+                      selectionCheckboxProps: { 'aria-label': t('leads.selectRow') },
+                      getRecordSelectionCheckboxProps: (row: LeadRow) => ({
+                        'aria-label': t('leads.selectNamed', {
+                          name:
+                            row.anonymisedAt === null
+                              ? (row.name ?? `#${row.id}`)
+                              : t('lead.anonymisedName', { id: row.id }),
+                        }),
+                      }),
+                    }
+                  : {})}
               />
               <Stack align="center" gap={6} p="md">
                 <Text size="sm" c="dimmed">
-                  {t('common.showingOf', { shown: rows.length, total })}
+                  {t('common.showingOf', { shown: rows.length, total: totalLabel })}
                 </Text>
                 {leads.hasNextPage ? (
                   <Button
@@ -170,6 +186,15 @@ export function LeadsPage() {
           )}
         </Paper>
       </Stack>
+      {canExport ? (
+        <LeadExportModal
+          opened={exporting}
+          onClose={() => setExporting(false)}
+          filter={filter}
+          columns={columns}
+          total={totalLabel}
+        />
+      ) : null}
     </>
   );
 }

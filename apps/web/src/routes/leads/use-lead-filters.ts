@@ -1,23 +1,41 @@
-import { CONSENT_PURPOSES, LEAD_STATUSES } from '@mg/shared';
-import { useMemo } from 'react';
-import { parseEnum, parseId, useUrlFilters } from '../../lib/search-params';
+import {
+  DEFAULT_LEAD_COLUMNS,
+  type LeadColumn,
+  type LeadFilterParams,
+  leadGridFromSearchParams,
+  leadGridToSearchParams,
+} from '@mg/shared';
+import { useCallback, useMemo } from 'react';
+import { useSearchParams } from 'react-router';
 
-/** URL parameter names; short, since they end up in shared links. */
-export const LEAD_FILTER_PARAMS = ['q', 'project', 'subsidiary', 'status', 'consent'] as const;
-
+/**
+ * The grid's whole state (filter, sort and columns) lives in the URL through the shared
+ * codec, so a link opens exactly the same grid, and a saved view is just a URL state.
+ */
 export function useLeadFilters() {
-  const [params, setFilters] = useUrlFilters();
-  const filters = useMemo(() => {
-    const search = params.get('q')?.trim() ?? '';
-    return {
-      search: search || undefined,
-      projectId: parseId(params.get('project')),
-      subsidiaryId: parseId(params.get('subsidiary')),
-      status: parseEnum(params.get('status'), LEAD_STATUSES),
-      consent: parseEnum(params.get('consent'), CONSENT_PURPOSES),
-    };
-  }, [params]);
-  const active = Object.values(filters).some((value) => value !== undefined);
-  const clear = () => setFilters(Object.fromEntries(LEAD_FILTER_PARAMS.map((key) => [key, null])));
-  return { filters, setFilters, active, clear };
+  const [params, setParams] = useSearchParams();
+  const { filter, columns } = useMemo(() => leadGridFromSearchParams(params), [params]);
+
+  const setGrid = useCallback(
+    (next: { filter: LeadFilterParams; columns: readonly LeadColumn[] }) =>
+      setParams(leadGridToSearchParams(next), { replace: true }),
+    [setParams],
+  );
+  /** Merge changes into the filter; `undefined` removes a key. */
+  const setFilter = useCallback(
+    (changes: Partial<LeadFilterParams>) => setGrid({ filter: { ...filter, ...changes }, columns }),
+    [setGrid, filter, columns],
+  );
+  const setColumns = useCallback(
+    (next: readonly LeadColumn[]) => setGrid({ filter, columns: next }),
+    [setGrid, filter],
+  );
+
+  const { sort: _sort, dir: _dir, ...narrowing } = filter;
+  const active = Object.values(narrowing).some((value) => value !== undefined);
+  const clear = () => setGrid({ filter: { sort: filter.sort, dir: filter.dir }, columns });
+  const reset = () => setGrid({ filter: {}, columns: DEFAULT_LEAD_COLUMNS });
+  return { filter, columns, setFilter, setColumns, setGrid, active, clear, reset };
 }
+
+export type LeadGridControls = ReturnType<typeof useLeadFilters>;

@@ -1,0 +1,142 @@
+import { BarChart } from '@mantine/charts';
+import { Box, Progress, Table, Text, VisuallyHidden } from '@mantine/core';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
+import { formatDay } from '../../lib/format';
+import type { DashboardSummary } from './dashboard-page';
+
+const PALETTE = [
+  'blue.6',
+  'teal.6',
+  'orange.6',
+  'grape.6',
+  'cyan.6',
+  'lime.7',
+  'pink.6',
+  'indigo.6',
+  'yellow.7',
+  'red.6',
+];
+/** More series than colours would be unreadable: the rest are summed into "other". */
+const MAX_SERIES = 8;
+
+type Series = { name: string; counts: number[] };
+
+function weekLabel(t: TFunction, monday: string) {
+  return t('dashboard.weekOf', { date: formatDay(monday) });
+}
+
+/** Leads per week, stacked by subsidiary (staff who see all) or by project. */
+export function LeadsPerWeekChart({
+  summary,
+  bySubsidiary,
+}: {
+  summary: DashboardSummary;
+  bySubsidiary: boolean;
+}) {
+  const { t } = useTranslation();
+  const all: Series[] = bySubsidiary
+    ? summary.leadsPerWeek.bySubsidiary
+    : summary.leadsPerWeek.byProject;
+  const shown = all.slice(0, MAX_SERIES);
+  const rest = all.slice(MAX_SERIES);
+  const series = shown.map((s, i) => ({
+    name: s.name,
+    color: PALETTE[i % PALETTE.length] ?? 'gray.6',
+  }));
+  const otherKey = t('dashboard.other');
+  if (rest.length > 0) series.push({ name: otherKey, color: 'gray.5' });
+  const data = summary.weeks.map((monday, week) => {
+    const row: Record<string, string | number> = { week: weekLabel(t, monday) };
+    for (const s of shown) row[s.name] = s.counts[week] ?? 0;
+    if (rest.length > 0) row[otherKey] = rest.reduce((sum, s) => sum + (s.counts[week] ?? 0), 0);
+    return row;
+  });
+  return (
+    <Box
+      role="img"
+      aria-label={t('dashboard.perWeekAlt', {
+        weeks: summary.weeks.length,
+        total: summary.total,
+      })}
+    >
+      <BarChart
+        h={300}
+        data={data}
+        dataKey="week"
+        type="stacked"
+        series={series}
+        withLegend
+        legendProps={{ verticalAlign: 'bottom' }}
+        tickLine="y"
+        gridAxis="y"
+        xAxisProps={{ interval: 'preserveStartEnd', minTickGap: 16 }}
+      />
+    </Box>
+  );
+}
+
+/** Status funnel as bars a screen reader can read as a table. */
+export function StatusFunnel({ summary }: { summary: DashboardSummary }) {
+  const { t } = useTranslation();
+  const max = Math.max(1, ...summary.statusFunnel.map((s) => s.count));
+  return (
+    <Table verticalSpacing={6} withRowBorders={false}>
+      <Table.Thead>
+        <Table.Tr>
+          <Table.Th>{t('leads.status')}</Table.Th>
+          <Table.Th w="50%">
+            <VisuallyHidden>{t('dashboard.bar')}</VisuallyHidden>
+          </Table.Th>
+          <Table.Th ta="right">{t('dashboard.count')}</Table.Th>
+        </Table.Tr>
+      </Table.Thead>
+      <Table.Tbody>
+        {summary.statusFunnel.map(({ status, count }) => (
+          <Table.Tr key={status}>
+            <Table.Td>
+              <Text size="sm">{t(`leadStatus.${status}`)}</Text>
+            </Table.Td>
+            <Table.Td>
+              <Progress value={(count / max) * 100} aria-hidden size="lg" radius="sm" />
+            </Table.Td>
+            <Table.Td ta="right" className="tabular">
+              {count}
+            </Table.Td>
+          </Table.Tr>
+        ))}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+export function ProjectTable({ summary }: { summary: DashboardSummary }) {
+  const { t } = useTranslation();
+  const total = Math.max(1, summary.total);
+  return (
+    <Table.ScrollContainer minWidth={320}>
+      <Table verticalSpacing="xs" striped>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>{t('leads.project')}</Table.Th>
+            <Table.Th ta="right">{t('dashboard.count')}</Table.Th>
+            <Table.Th ta="right">{t('dashboard.share')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {summary.leadsPerWeek.byProject.map((project) => (
+            <Table.Tr key={project.projectId}>
+              <Table.Td>{project.name}</Table.Td>
+              <Table.Td ta="right" className="tabular">
+                {project.total}
+              </Table.Td>
+              <Table.Td ta="right" className="tabular">
+                {Math.round((project.total / total) * 100)} %
+              </Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

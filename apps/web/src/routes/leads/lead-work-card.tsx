@@ -1,0 +1,156 @@
+import { Alert, Button, Group, Select, Stack, Text, Textarea } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { LEAD_STATUSES } from '@mg/shared';
+import { IconInfoCircle } from '@tabler/icons-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { notifyApiError } from '../../lib/form-errors';
+import { useTRPC } from '../../lib/trpc';
+import type { LeadDetail } from './lead-detail-page';
+import { SectionCard } from './section-card';
+
+const UNASSIGNED = 'unassigned';
+
+/** Follow-up on one lead: status, who has it, and notes on the timeline. */
+export function LeadWorkCard({ lead }: { lead: LeadDetail['lead'] }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const anonymised = lead.anonymisedAt !== null;
+  const locked = anonymised || lead.restricted;
+  const [note, setNote] = useState('');
+
+  const assignees = useQuery({
+    ...trpc.lead.assignees.queryOptions({ leadId: lead.id }),
+    enabled: !locked,
+  });
+  const refresh = async () => {
+    await Promise.all([
+      queryClient.invalidateQueries(trpc.lead.byId.queryFilter({ id: lead.id })),
+      queryClient.invalidateQueries(trpc.lead.list.pathFilter()),
+    ]);
+  };
+  const saved = () => notifications.show({ color: 'green', message: t('common.saved') });
+
+  const status = useMutation(
+    trpc.lead.updateStatus.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        saved();
+      },
+      onError: notifyApiError,
+    }),
+  );
+  const assign = useMutation(
+    trpc.lead.assign.mutationOptions({
+      onSuccess: async () => {
+        await refresh();
+        saved();
+      },
+      onError: notifyApiError,
+    }),
+  );
+  const addNote = useMutation(
+    trpc.lead.addNote.mutationOptions({
+      onSuccess: async () => {
+        setNote('');
+        await refresh();
+        notifications.show({ color: 'green', message: t('lead.work.noteAdded') });
+      },
+      onError: notifyApiError,
+    }),
+  );
+
+  const submitNote = () => {
+    const body = note.trim();
+    if (body && !addNote.isPending) addNote.mutate({ id: lead.id, body });
+  };
+  const assigneeData = [
+    { value: UNASSIGNED, label: t('lead.unassigned') },
+    ...(assignees.data ?? []).map((user) => ({ value: String(user.id), label: user.name })),
+  ];
+  const currentAssignee = lead.assigneeUserId === null ? UNASSIGNED : String(lead.assigneeUserId);
+  if (lead.assigneeUserId !== null && !assigneeData.some((d) => d.value === currentAssignee))
+    assigneeData.push({ value: currentAssignee, label: lead.assigneeName ?? currentAssignee });
+
+  return (
+    <SectionCard title={t('lead.work.title')}>
+      {locked ? (
+        <Alert color="gray" variant="light" icon={<IconInfoCircle aria-hidden />}>
+          {anonymised ? t('lead.work.lockedAnonymised') : t('lead.work.lockedRestricted')}
+        </Alert>
+      ) : null}
+      <Group grow align="flex-start" gap="sm" wrap="wrap">
+        <Select
+          label={t('leads.status')}
+          allowDeselect={false}
+          disabled={locked || status.isPending}
+          miw={180}
+          data={LEAD_STATUSES.map((value) => ({ value, label: t(`leadStatus.${value}`) }))}
+          value={lead.status}
+          onChange={(value) => {
+            const next = LEAD_STATUSES.find((s) => s === value);
+            if (next && next !== lead.status) status.mutate({ id: lead.id, status: next });
+          }}
+        />
+        <Select
+          label={t('lead.assignee')}
+          allowDeselect={false}
+          searchable
+          nothingFoundMessage={t('common.nothingFound')}
+          disabled={locked || assign.isPending}
+          miw={180}
+          data={assigneeData}
+          value={currentAssignee}
+          onChange={(value) => {
+            if (value === null || value === currentAssignee) return;
+            assign.mutate({
+              id: lead.id,
+              assigneeUserId: value === UNASSIGNED ? null : Number(value),
+            });
+          }}
+        />
+      </Group>
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          submitNote();
+        }}
+      >
+        <Stack gap="xs">
+          <Textarea
+            label={t('lead.work.note')}
+            description={t('lead.work.noteHint')}
+            autosize
+            minRows={2}
+            maxRows={8}
+            maxLength={4000}
+            disabled={locked}
+            value={note}
+            onChange={(event) => setNote(event.currentTarget.value)}
+            onKeyDown={(event) => {
+              if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+                event.preventDefault();
+                submitNote();
+              }
+            }}
+          />
+          <Group justify="space-between">
+            <Text size="xs" c="dimmed">
+              {t('lead.work.noteLogged')}
+            </Text>
+            <Button
+              type="submit"
+              size="sm"
+              disabled={locked || note.trim() === ''}
+              loading={addNote.isPending}
+            >
+              {t('lead.work.addNote')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </SectionCard>
+  );
+}
