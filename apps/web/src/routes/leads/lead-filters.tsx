@@ -198,7 +198,7 @@ export function LeadFiltersBar({
                 {CONSENT_PURPOSES.map((purpose) => (
                   <Select
                     key={purpose}
-                    label={t(`consent.purpose.${purpose}`)}
+                    label={t(`consent.purposeShort.${purpose}`)}
                     placeholder={t('leads.anyConsent')}
                     clearable
                     data={consentData}
