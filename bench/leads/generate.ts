@@ -282,6 +282,12 @@ export function generate(sqlite: Database_['sqlite'], o: GenerateOptions): Gener
     })();
   }
   for (const index of indexes) sqlite.exec(index.sql);
+  // No trigger writes a new lead's full-text row (migration 0007): write them all at once.
+  sqlite.exec(
+    `insert into leads_fts(rowid, name, email, phone, message, scope)
+     select id, name, email, phone || ' ' || substr(phone, 4), message, 's' || subsidiary_id
+     from leads where anonymised_at is null and id not in (select rowid from leads_fts)`,
+  );
   // Merge the FTS segments the million inserts left, as a long-running index would have.
   sqlite.exec(`insert into leads_fts(leads_fts) values ('optimize')`);
   sqlite.pragma('journal_mode = WAL');

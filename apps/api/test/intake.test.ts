@@ -473,3 +473,39 @@ describe('all or nothing', () => {
     expect(counts(t.handle).leads).toBe(before.leads + 1);
   });
 });
+
+describe('search index', () => {
+  const ftsIds = (t: ReturnType<typeof publicApp>, match: string) =>
+    t.handle.sqlite
+      .prepare('select rowid as id from leads_fts where leads_fts match ? order by rowid')
+      .all(match);
+
+  it('a stored lead is found by search, within its subsidiary scope', async () => {
+    const t = publicApp();
+    const res = await postJson(t.app, 'alfa-park', validLead({ name: 'Ingeborg Sæther' }));
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as any;
+    expect(ftsIds(t, `scope : "s${t.f.subA}" AND {name} : "sæther"*`)).toEqual([{ id }]);
+    expect(ftsIds(t, `scope : "s${t.f.subB}" AND {name} : "sæther"*`)).toEqual([]);
+  });
+
+  it('forms stored in one batch are each indexed once; a form that failed is not', async () => {
+    const t = publicApp();
+    t.handle.sqlite.exec(
+      `create trigger receipt_down before insert on outbox when new.to_address = 'fails@example.no'
+       begin select raise(abort, 'receipt down'); end;`,
+    );
+    const [a, failed, b] = await Promise.all([
+      postJson(t.app, 'alfa-park', validLead({ name: 'Batchperson Aaa', email: 'a@example.no' })),
+      postJson(
+        t.app,
+        'alfa-park',
+        validLead({ name: 'Batchperson Bbb', email: 'fails@example.no', marketingEmail: true }),
+      ),
+      postJson(t.app, 'alfa-park', validLead({ name: 'Batchperson Ccc', email: 'c@example.no' })),
+    ]);
+    expect([a.status, failed.status, b.status]).toEqual([201, 500, 201]);
+    const ids = [((await a.json()) as any).id, ((await b.json()) as any).id];
+    expect(ftsIds(t, '{name} : "batchperson"')).toEqual(ids.map((id) => ({ id })));
+  });
+});

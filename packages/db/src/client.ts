@@ -38,6 +38,11 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   const sqlite = new Database(file, { readonly: options.readonly ?? false });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
+  // Checkpoint every ~40 MB of WAL instead of SQLite's default ~4 MB. A lead rewrites the
+  // same hot index pages (about twenty indexes and the full-text segments) in every commit;
+  // a checkpoint copies each page once however often it changed, so checkpointing ten times
+  // less often copies far fewer pages (about 7 % more intake throughput, decision 004).
+  sqlite.pragma('wal_autocheckpoint = 10000');
   sqlite.pragma('busy_timeout = 5000');
   // Anonymised personal data must not linger in free pages.
   sqlite.pragma('secure_delete = ON');

@@ -5,6 +5,7 @@ import {
   findPolicyVersionByLabel,
   findProjectBySlug,
   getCurrentPolicyVersionRef,
+  indexLeadsForSearch,
   insertLead,
   insertOutbox,
   intakeConsent,
@@ -121,9 +122,15 @@ export function consentReceipt(params: {
  * Validate and store one interest form. Everything is written in one transaction: the lead
  * and its disclosure, its consent events, the unsubscribe token hash, the notification in
  * the outbox, the consumer's consent receipt (when any consent was given) and the
- * access-log entry commit together or not at all.
+ * access-log entry commit together or not at all. Within a batch (`batch` given) the lead's
+ * full-text row is written by the batch, in the same transaction, after its last form.
  */
-export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): IntakeOutcome {
+export function submitIntake(
+  db: Db,
+  req: IntakeRequest,
+  now = Date.now(),
+  batch?: IntakeBatch,
+): IntakeOutcome {
   const project = findProjectBySlug(db, req.slug);
   if (!project) return { kind: 'unknownProject' };
   if (typeof req.body.website === 'string' && req.body.website.trim() !== '')
@@ -150,7 +157,7 @@ export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): Inta
   const key = input.idempotencyKey ? `${project.id}:${input.idempotencyKey}` : null;
 
   try {
-    return db.transaction((tx): IntakeOutcome => {
+    const outcome = db.transaction((tx): IntakeOutcome => {
       if (key) {
         const first = findLeadByIdempotencyKey(tx, key);
         if (first)
@@ -159,7 +166,7 @@ export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): Inta
       const open =
         project.subsidiaryActive && PROJECT_STATUSES_OPEN_FOR_INTAKE.includes(project.status);
       if (!open) return { kind: 'closedProject' };
-      const policy = chosenPolicy ?? getCurrentPolicyVersionRef(tx, osloDate(now));
+      const policy = chosenPolicy ?? currentPolicy(tx, now, batch);
       const policyVersionId = policy?.id ?? null;
 
       // Ticked purposes, less any the e-mail has opted out of (the suppression list outlives
@@ -175,19 +182,23 @@ export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): Inta
       // The token leaves this function only inside the receipt's outbox row.
       const unsubscribe = granted.length > 0 ? createUnsubscribeToken() : null;
 
-      const { id: leadId } = insertLead(tx, {
-        projectId: project.id,
-        subsidiaryId: project.subsidiaryId,
-        name: input.name,
-        email: input.email,
-        phone: input.phone,
-        message: input.message ?? null,
-        source: req.source,
-        policyVersionId,
-        idempotencyKey: key,
-        unsubscribeTokenHash: unsubscribe?.hash ?? null,
-        createdAt: now,
-      });
+      const { id: leadId } = insertLead(
+        tx,
+        {
+          projectId: project.id,
+          subsidiaryId: project.subsidiaryId,
+          name: input.name,
+          email: input.email,
+          phone: input.phone,
+          message: input.message ?? null,
+          source: req.source,
+          policyVersionId,
+          idempotencyKey: key,
+          unsubscribeTokenHash: unsubscribe?.hash ?? null,
+          createdAt: now,
+        },
+        { searchIndex: batch ? 'deferred' : 'now' },
+      );
       for (const purpose of Object.keys(requested) as ConsentPurpose[]) {
         if (!requested[purpose]) continue;
         recordConsent(tx, {
@@ -252,6 +263,9 @@ export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): Inta
       );
       return { kind: 'created', leadId, consent };
     });
+    // Only now is the form's savepoint released: its lead stays unless the batch fails.
+    if (outcome.kind === 'created') batch?.newLeadIds.push(outcome.leadId);
+    return outcome;
   } catch (error) {
     // Another process stored the same key between our check and our insert.
     if (key && uniqueViolation(error) === 'idempotency_key') {
@@ -260,6 +274,28 @@ export function submitIntake(db: Db, req: IntakeRequest, now = Date.now()): Inta
     }
     throw error;
   }
+}
+
+/**
+ * What the forms of one group-commit batch share: they run in one transaction, so the
+ * policy version in force on a given day cannot change between them.
+ */
+export interface IntakeBatch {
+  policyByDay: Map<string, { id: number; label: string } | undefined>;
+  /** Leads stored by the batch so far; their full-text rows are written when it ends. */
+  newLeadIds: number[];
+}
+
+function currentPolicy(
+  tx: Parameters<typeof getCurrentPolicyVersionRef>[0],
+  now: number,
+  batch?: IntakeBatch,
+) {
+  const today = osloDate(now);
+  if (!batch) return getCurrentPolicyVersionRef(tx, today);
+  if (!batch.policyByDay.has(today))
+    batch.policyByDay.set(today, getCurrentPolicyVersionRef(tx, today));
+  return batch.policyByDay.get(today);
 }
 
 type Settled = { ok: true; value: IntakeOutcome } | { ok: false; error: unknown };
@@ -279,15 +315,20 @@ export function createIntakeQueue(db: Db) {
     const batch = queue;
     queue = [];
     const results: Settled[] = [];
+    const shared: IntakeBatch = { policyByDay: new Map(), newLeadIds: [] };
     try {
       db.transaction(() => {
         for (const { req } of batch) {
           try {
-            results.push({ ok: true, value: submitIntake(db, req) });
+            results.push({ ok: true, value: submitIntake(db, req, Date.now(), shared) });
           } catch (error) {
             results.push({ ok: false, error });
           }
         }
+        // One statement for the batch's full-text rows: FTS5 flushes its pending terms at
+        // every savepoint, so indexing form by form wrote a segment per form. Part of the
+        // batch's transaction: if it fails, nothing of the batch is stored.
+        indexLeadsForSearch(db, shared.newLeadIds);
       });
     } catch (error) {
       // The commit itself failed: nothing of the batch was stored.

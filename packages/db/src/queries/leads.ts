@@ -715,8 +715,18 @@ const intakeStatements = preparedPerConnection((conn) => ({
   } satisfies Record<ConsentPurpose, unknown>,
 }));
 
-/** A lead and its disclosure to the project's subsidiary (call inside a transaction). */
-export function insertLead(conn: Conn, lead: NewLead) {
+/**
+ * A lead and its disclosure to the project's subsidiary (call inside a transaction), and its
+ * full-text row (migration 0007: no trigger writes it). `searchIndex: 'deferred'` leaves the
+ * full-text row to the caller, who must call `indexLeadsForSearch` with the id in the same
+ * transaction: intake does so once per batch, so FTS5 writes one segment per batch instead
+ * of one per form.
+ */
+export function insertLead(
+  conn: Conn,
+  lead: NewLead,
+  options: { searchIndex?: 'now' | 'deferred' } = {},
+) {
   const q = intakeStatements(conn);
   const row = q.lead.get({
     ...lead,
@@ -725,7 +735,23 @@ export function insertLead(conn: Conn, lead: NewLead) {
   });
   if (!row) throw new Error('insert into leads returned no row');
   q.disclosure.run({ leadId: row.id, subsidiaryId: lead.subsidiaryId, at: lead.createdAt });
+  if (options.searchIndex !== 'deferred') indexLeadsForSearch(conn, [row.id]);
   return row;
+}
+
+/**
+ * Write the full-text rows of newly inserted leads, the same columns the update trigger
+ * writes (the phone also without its country code; the subsidiary as the scope token).
+ * Anonymised leads get no row. Call once per new lead, in the transaction that inserted it.
+ */
+export function indexLeadsForSearch(conn: Conn, ids: readonly number[]) {
+  if (ids.length === 0) return;
+  conn.run(
+    sql`insert into leads_fts(rowid, name, email, phone, message, scope)
+        select id, name, email, phone || ' ' || substr(phone, 4), message, 's' || subsidiary_id
+        from leads where id in (select value from json_each(${JSON.stringify(ids)}))
+        and anonymised_at is null`,
+  );
 }
 
 /**
