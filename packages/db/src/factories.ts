@@ -23,9 +23,29 @@ export function fakeOrgNumber(): string {
   }
 }
 
-/** A Norwegian mobile number in E.164 (4xx xx xxx or 9xx xx xxx). */
+/** Norwegian mobile prefixes that are allocated (42, 43, 44 and 49 are not). */
+const MOBILE_PREFIXES = [
+  '40',
+  '41',
+  '45',
+  '46',
+  '47',
+  '48',
+  '90',
+  '91',
+  '92',
+  '93',
+  '94',
+  '95',
+  '96',
+  '97',
+  '98',
+  '99',
+];
+
+/** A valid Norwegian mobile number in E.164. */
 export function fakePhone(): string {
-  return `+47${faker.helpers.arrayElement(['4', '9'])}${faker.string.numeric(7)}`;
+  return `+47${faker.helpers.arrayElement(MOBILE_PREFIXES)}${faker.string.numeric(6)}`;
 }
 
 export function makeSubsidiary(
