@@ -1,11 +1,12 @@
-import { Button, Select, SimpleGrid, TextInput } from '@mantine/core';
+import { Select, SimpleGrid, TextInput } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { AUDIT_OUTCOMES, AUDIT_TARGET_TYPES } from '@mg/shared';
-import { IconCalendar, IconFilterOff } from '@tabler/icons-react';
+import { IconCalendar } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { CollapsibleFilters } from '../../components/collapsible-filters';
+import { ClearFiltersButton } from '../../components/row-buttons';
 import { translateOpen } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { useDebouncedParam } from '../../lib/use-debounced-param';
@@ -127,18 +128,13 @@ export function AuditFiltersBar({
           </SimpleGrid>
         </CollapsibleFilters>
         {active ? (
-          <Button
-            variant="subtle"
-            size="compact-sm"
-            mt="xs"
-            leftSection={<IconFilterOff aria-hidden size={14} />}
+          <ClearFiltersButton
+            label={t('audit.clearFilters')}
             onClick={() => {
               setTargetId('');
               clear();
             }}
-          >
-            {t('audit.clearFilters')}
-          </Button>
+          />
         ) : null}
       </form>
     </search>

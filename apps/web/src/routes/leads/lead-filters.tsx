@@ -1,11 +1,12 @@
-import { Button, Grid, Select, SimpleGrid, TextInput } from '@mantine/core';
+import { Grid, Select, SimpleGrid, TextInput } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
 import { CONSENT_PURPOSES, type ConsentPurpose, LEAD_STATUSES } from '@mg/shared';
-import { IconCalendar, IconFilterOff, IconSearch } from '@tabler/icons-react';
+import { IconCalendar, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
 import { CollapsibleFilters } from '../../components/collapsible-filters';
+import { ClearFiltersButton } from '../../components/row-buttons';
 import { useCan } from '../../lib/auth';
 import { useTRPC } from '../../lib/trpc';
 import { useDebouncedParam } from '../../lib/use-debounced-param';
@@ -235,18 +236,13 @@ export function LeadFiltersBar({
           </Grid.Col>
         </Grid>
         {active ? (
-          <Button
-            variant="subtle"
-            size="compact-sm"
-            mt="xs"
-            leftSection={<IconFilterOff aria-hidden size={14} />}
+          <ClearFiltersButton
+            label={t('leads.clearFilters')}
             onClick={() => {
               setSearch('');
               clear();
             }}
-          >
-            {t('leads.clearFilters')}
-          </Button>
+          />
         ) : null}
       </form>
     </search>

@@ -1,6 +1,6 @@
-import { ActionIcon, Anchor, Button, Paper, Tooltip, VisuallyHidden } from '@mantine/core';
+import { Anchor, Button, Paper, VisuallyHidden } from '@mantine/core';
 import { isSubsidiaryScoped } from '@mg/shared';
-import { IconPencil, IconPlus } from '@tabler/icons-react';
+import { IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
@@ -8,6 +8,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
+import { EditRowButton } from '../../components/row-buttons';
 import { useCan, useCurrentUser } from '../../lib/auth';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { ProjectFormModal } from './project-form-modal';
@@ -92,15 +93,10 @@ export function ProjectsPage() {
                 textAlign: 'right',
                 hidden: !canWrite,
                 render: (row) => (
-                  <Tooltip label={t('projects.editNamed', { name: row.name })}>
-                    <ActionIcon
-                      variant="subtle"
-                      aria-label={t('projects.editNamed', { name: row.name })}
-                      onClick={() => setEditing(row)}
-                    >
-                      <IconPencil aria-hidden size={18} />
-                    </ActionIcon>
-                  </Tooltip>
+                  <EditRowButton
+                    label={t('projects.editNamed', { name: row.name })}
+                    onClick={() => setEditing(row)}
+                  />
                 ),
               },
             ]}

@@ -1,11 +1,12 @@
-import { ActionIcon, Badge, Button, Paper, Text, Tooltip, VisuallyHidden } from '@mantine/core';
-import { IconPencil, IconPlus } from '@tabler/icons-react';
+import { Badge, Button, Paper, Text, VisuallyHidden } from '@mantine/core';
+import { IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
+import { EditRowButton } from '../../components/row-buttons';
 import { useCan } from '../../lib/auth';
 import { formatOrgNumber } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
@@ -92,15 +93,10 @@ export function SubsidiariesPage() {
                 textAlign: 'right',
                 hidden: !canWrite,
                 render: (row) => (
-                  <Tooltip label={t('subsidiaries.editNamed', { name: row.name })}>
-                    <ActionIcon
-                      variant="subtle"
-                      aria-label={t('subsidiaries.editNamed', { name: row.name })}
-                      onClick={() => setEditing(row)}
-                    >
-                      <IconPencil aria-hidden size={18} />
-                    </ActionIcon>
-                  </Tooltip>
+                  <EditRowButton
+                    label={t('subsidiaries.editNamed', { name: row.name })}
+                    onClick={() => setEditing(row)}
+                  />
                 ),
               },
             ]}
