@@ -1,8 +1,8 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are checked field by field
 import { recordConsent, recordSuppression, schema, suppressionHash } from '@mg/db';
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { outcome, setup } from './helpers';
+import { lastAccessLogEntry, outcome, setup } from './helpers';
 import { addLead, callerFor, cookieFor, postJson, publicApp, validLead } from './public-helpers';
 
 const eventsOf = (t: { handle: ReturnType<typeof setup>['handle'] }, leadId: number) =>
@@ -174,12 +174,7 @@ describe('consent.forwarding (the forwarding log)', () => {
         lastError: null,
       }),
     ]);
-    const entry = t.handle.db
-      .select()
-      .from(schema.accessLog)
-      .orderBy(desc(schema.accessLog.id))
-      .limit(1)
-      .get();
+    const entry = lastAccessLogEntry(t.handle);
     expect(entry).toMatchObject({
       action: 'consent.forwarding',
       targetIds: JSON.stringify([id]),
@@ -249,12 +244,7 @@ describe('marketing audience export', () => {
     );
     // A name that looks like a formula stays text in a spreadsheet.
     expect(csv).toContain(`"'=HYPERLINK(""x"")"`);
-    const entry = t.handle.db
-      .select()
-      .from(schema.accessLog)
-      .orderBy(desc(schema.accessLog.id))
-      .limit(1)
-      .get();
+    const entry = lastAccessLogEntry(t.handle);
     expect(entry).toMatchObject({
       action: 'audience.export',
       outcome: 'ok',
@@ -291,8 +281,7 @@ describe('marketing audience export', () => {
 
   it('refuses and logs: no session, no permission, cross-site, bad purpose', async () => {
     const t = audienceFixture();
-    const lastEntry = () =>
-      t.handle.db.select().from(schema.accessLog).orderBy(desc(schema.accessLog.id)).get();
+    const lastEntry = () => lastAccessLogEntry(t.handle);
 
     expect((await download(t, null)).status).toBe(401);
     expect(lastEntry()).toMatchObject({ action: 'audience.export', outcome: 'denied' });

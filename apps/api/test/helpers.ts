@@ -51,14 +51,19 @@ export function contextFor(
   return { ...base, ...overrides };
 }
 
+/** The newest access-log row, as stored. */
+export function lastAccessLogEntry(handle: Database_) {
+  const { accessLog } = schema;
+  return handle.db.select().from(accessLog).orderBy(desc(accessLog.id)).limit(1).get();
+}
+
 /** A fresh database with the two-subsidiary fixture, and callers per role. */
 export function setup() {
   const handle = createTestDatabase();
   const f = seedFixture(handle);
   const as = (who: Who) => createCaller(contextFor(handle, f, who));
   const { accessLog } = schema;
-  const lastEntry = () =>
-    handle.db.select().from(accessLog).orderBy(desc(accessLog.id)).limit(1).get();
+  const lastEntry = () => lastAccessLogEntry(handle);
   const entries = () => handle.db.select().from(accessLog).orderBy(accessLog.id).all();
   return { handle, f, as, lastEntry, entries };
 }

@@ -2,6 +2,7 @@
 import { insertPolicyVersion, recordSuppression, schema } from '@mg/db';
 import { desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { lastAccessLogEntry } from './helpers';
 import { counts, postForm, postJson, publicApp, validLead, WEBSITE } from './public-helpers';
 
 const lastLead = (t: ReturnType<typeof publicApp>) =>
@@ -60,12 +61,7 @@ describe('POST /api/intake/:slug — 201', () => {
         actorUserId: null,
       }),
     ]);
-    const entry = t.handle.db
-      .select()
-      .from(schema.accessLog)
-      .orderBy(desc(schema.accessLog.id))
-      .limit(1)
-      .get();
+    const entry = lastAccessLogEntry(t.handle);
     expect(entry).toMatchObject({
       action: 'intake.create',
       purpose: 'intake',

@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are checked field by field
 import { schema } from '@mg/db';
-import { desc, eq } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import {
   createUnsubscribeToken,
@@ -8,6 +8,7 @@ import {
   issueUnsubscribeToken,
   listUnsubscribeHeaders,
 } from '../src/lib/unsubscribe';
+import { lastAccessLogEntry } from './helpers';
 import { postJson, publicApp, validLead } from './public-helpers';
 
 /** A lead with both consents, through the real intake, and a token for its link. */
@@ -133,12 +134,7 @@ describe('POST /unsubscribe/:token', () => {
       'marketing_sms',
     ]);
     expect(JSON.stringify(after.suppressions)).not.toMatch(/kari|example/i);
-    const entry = t.handle.db
-      .select()
-      .from(schema.accessLog)
-      .orderBy(desc(schema.accessLog.id))
-      .limit(1)
-      .get();
+    const entry = lastAccessLogEntry(t.handle);
     expect(entry).toMatchObject({
       action: 'consent.unsubscribe',
       purpose: 'marketing',
