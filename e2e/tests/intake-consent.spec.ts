@@ -47,6 +47,21 @@ async function searchLeads(page: Page, text: string) {
   await expect(page).toHaveURL(/[?&]q=/);
 }
 
+/** A visitor (no login) sends the hosted form with e-mail marketing ticked. */
+async function submitHostedForm(
+  visitor: Page,
+  formPath: string,
+  person: { name: string; email: string; phone: string },
+) {
+  await visitor.goto(formPath);
+  await visitor.getByLabel('Navn', { exact: true }).fill(person.name);
+  await visitor.getByLabel('E-post', { exact: true }).fill(person.email);
+  await visitor.getByLabel('Telefon', { exact: true }).fill(person.phone);
+  await visitor.getByRole('checkbox', { name: /nyheter og tilbud .* på e-post/ }).check();
+  await visitor.getByRole('button', { name: 'Send interessemelding' }).click();
+  await expect(visitor).toHaveURL(/\/takk/);
+}
+
 test('a visitor’s form reaches only Fjordbygg, the notice holds no personal data, and staff record a withdrawal', async ({
   page,
   browser,
@@ -63,13 +78,7 @@ test('a visitor’s form reaches only Fjordbygg, the notice holds no personal da
   // The visitor: no login, e-mail marketing ticked.
   const visitorContext = await browser.newContext();
   const visitor = await visitorContext.newPage();
-  await visitor.goto(formPath);
-  await visitor.getByLabel('Navn', { exact: true }).fill(name);
-  await visitor.getByLabel('E-post', { exact: true }).fill(email);
-  await visitor.getByLabel('Telefon', { exact: true }).fill(phone);
-  await visitor.getByRole('checkbox', { name: /nyheter og tilbud .* på e-post/ }).check();
-  await visitor.getByRole('button', { name: 'Send interessemelding' }).click();
-  await expect(visitor).toHaveURL(/\/takk/);
+  await submitHostedForm(visitor, formPath, { name, email, phone });
   await expect(visitor.getByRole('heading', { name: 'Takk for interessen!' })).toBeVisible();
   await expect(visitor.getByRole('status')).toContainText('Fjordbygg AS');
   await visitorContext.close();
@@ -167,13 +176,7 @@ test('the visitor’s receipt carries an unsubscribe link: GET only asks, the bu
 
   const visitorContext = await browser.newContext();
   const visitor = await visitorContext.newPage();
-  await visitor.goto(formPath);
-  await visitor.getByLabel('Navn', { exact: true }).fill(name);
-  await visitor.getByLabel('E-post', { exact: true }).fill(email);
-  await visitor.getByLabel('Telefon', { exact: true }).fill(digits);
-  await visitor.getByRole('checkbox', { name: /nyheter og tilbud .* på e-post/ }).check();
-  await visitor.getByRole('button', { name: 'Send interessemelding' }).click();
-  await expect(visitor).toHaveURL(/\/takk/);
+  await submitHostedForm(visitor, formPath, { name, email, phone: digits });
 
   // The receipt to the visitor's own address, with the RFC 8058 headers and the link.
   let receipt = '';
