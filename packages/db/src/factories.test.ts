@@ -4,7 +4,7 @@ import { fakeOrgNumber, fakePhone } from './factories';
 
 describe('factories make data the validators accept', () => {
   it('phones are valid Norwegian mobiles in E.164', () => {
-    for (let i = 0; i < 500; i++) {
+    for (let i = 0; i < 5000; i++) {
       const phone = fakePhone();
       expect(normalisePhone(phone)).toBe(phone);
     }

@@ -23,11 +23,10 @@ export function fakeOrgNumber(): string {
   }
 }
 
-/** Norwegian mobile prefixes that are allocated (42, 43, 44 and 49 are not). */
+/** Norwegian mobile prefixes whose whole range is allocated (not 42-45 or 49). */
 const MOBILE_PREFIXES = [
   '40',
   '41',
-  '45',
   '46',
   '47',
   '48',
