@@ -3,7 +3,8 @@ import type { ConsentPurpose, LeadStatus, ProjectStatus, Role } from '@mg/shared
 import { eq } from 'drizzle-orm';
 import type { Conn } from './client';
 import { insertUser } from './queries/auth';
-import { insertLead, recordConsent } from './queries/leads';
+import { recordConsent } from './queries/consent';
+import { insertLead } from './queries/leads';
 import { insertProject, insertSubsidiary } from './queries/org';
 import { leadActivities, leads, policyVersions } from './schema';
 

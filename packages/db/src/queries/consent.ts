@@ -11,7 +11,61 @@ import {
   subsidiaries,
   suppressions,
 } from '../schema';
-import { leadScope, recordConsent } from './leads';
+import { leadScope } from './leads/common';
+
+// ---------------------------------------------------------------- consent events
+
+const ph = sql.placeholder;
+
+function setConsentColumn(conn: Conn, column: (typeof CONSENT_PURPOSE_COLUMNS)[ConsentPurpose]) {
+  return conn
+    .update(leads)
+    .set({ [column]: sql`${ph('granted')}`, updatedAt: sql`${ph('at')}` })
+    .where(eq(leads.id, ph('leadId')))
+    .prepare();
+}
+
+const consentStatements = preparedPerConnection((conn) => ({
+  consentEvent: conn
+    .insert(consentEvents)
+    .values({
+      leadId: ph('leadId'),
+      purpose: ph('purpose'),
+      granted: ph('granted'),
+      source: ph('source'),
+      policyVersionId: ph('policyVersionId'),
+      actorUserId: ph('actorUserId'),
+      at: ph('at'),
+    })
+    .prepare(),
+  // One per purpose: the column is part of the SQL. `set` takes no placeholders, so the
+  // values go in as SQL params, already in the driver's form (booleans as 0/1).
+  consentColumn: {
+    marketing_email: setConsentColumn(conn, 'consentEmail'),
+    marketing_sms: setConsentColumn(conn, 'consentSms'),
+  } satisfies Record<ConsentPurpose, unknown>,
+}));
+
+/**
+ * The one place consent changes: append the event and keep the lead's current-consent
+ * column in step. Never updates or deletes an event.
+ */
+export function recordConsent(
+  conn: Conn,
+  e: {
+    leadId: number;
+    purpose: ConsentPurpose;
+    granted: boolean;
+    source: ConsentSource;
+    policyVersionId: number | null;
+    actorUserId: number | null;
+    at: number;
+  },
+) {
+  const q = consentStatements(conn);
+  q.consentEvent.run(e);
+  q.consentColumn[e.purpose].run({ granted: e.granted ? 1 : 0, at: e.at, leadId: e.leadId });
+}
 
 // ---------------------------------------------------------------- suppression list
 

@@ -1,0 +1,202 @@
+import {
+  decodeLeadCursor,
+  encodeLeadCursor,
+  type LeadFilterParams,
+  type LeadListParams,
+  type Scope,
+} from '@mg/shared';
+import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { Conn } from '../../client';
+import { leads, projects, subsidiaries, users } from '../../schema';
+import { flag, leadScopeById, listColumns } from './common';
+import { filterTerms } from './grid-plan';
+import { LEAD_QUERY_TUNING, planSearch, searchCondition } from './search';
+
+/** The indexed column behind each grid sort (see the generated columns in schema/leads.ts). */
+const SORT_KEYS = {
+  createdAt: leads.createdAt,
+  lastActivityAt: leads.lastActivityAt,
+  name: leads.nameSort,
+  status: leads.statusRank,
+} as const;
+
+export class InvalidCursorError extends Error {
+  constructor() {
+    super('invalid cursor');
+  }
+}
+
+function pageOfLeads(
+  conn: Conn,
+  { scope, filter, extra }: { scope: Scope; filter: LeadListParams; extra?: SQL },
+) {
+  const sort = filter.sort ?? 'createdAt';
+  const dir = filter.dir ?? 'desc';
+  const limit = filter.limit ?? 50;
+  const key = SORT_KEYS[sort];
+  // Row values: (key, id) is strictly after the given row, ties broken on id.
+  const afterRow = (value: number | string, id: number) =>
+    dir === 'desc'
+      ? sql`(${key}, ${leads.id}) < (${value}, ${id})`
+      : sql`(${key}, ${leads.id}) > (${value}, ${id})`;
+  let after: SQL | undefined;
+  if (filter.cursor) {
+    const cursor = decodeLeadCursor(filter.cursor);
+    if (!cursor || cursor.sort !== sort || cursor.dir !== dir) throw new InvalidCursorError();
+    after = afterRow(cursor.value, cursor.id);
+  }
+  // Which index walks the rows: the sort key's (with the scope in front) unless a selective
+  // term is there to drive; then that term's index, and the few rows it gives get sorted.
+  const plan = planSearch(conn, scope, filter.search);
+  const terms = filterTerms(scope, filter);
+  const drivers = terms.filter((t) => t.driver);
+  const byIds = plan.kind === 'ids';
+  const driven = byIds || drivers.length > 0;
+  // Ranges and the flag partial indexes have the subsidiary in front; project and assignee
+  // indexes do not, so next to those the scope must not compete for the index.
+  const hintScope = byIds || drivers.some((t) => !t.withScope);
+  const conditions = terms.map((t) => {
+    if (t.driver) return t.plain;
+    if (t.scopeLike) return hintScope ? t.hint : t.plain;
+    return t.hint;
+  });
+  // Driver indexes end in created_at, so createdAt order can come free; any other order is
+  // a sort of the few rows the driver gives.
+  const createdOrderFree =
+    sort === 'createdAt' &&
+    !byIds &&
+    drivers.every(
+      (t) =>
+        t.createdOrder === 'always' ||
+        (t.createdOrder === 'scoped' && scope.kind === 'subsidiary' && !hintScope),
+    );
+  const sorted = driven && !createdOrderFree;
+  const orderKey = sorted ? sql`+${key}` : key;
+  const orderId = sorted ? sql`+${leads.id}` : leads.id;
+  const order = dir === 'desc' ? [desc(orderKey), desc(orderId)] : [asc(orderKey), asc(orderId)];
+  // First the page's ids from `leads` alone, so SQLite picks among the leads indexes and
+  // never drives the query from a joined table; then the columns for just those rows.
+  const select = (where: SQL | undefined, n: number) =>
+    conn
+      .select({ id: leads.id, sortValue: key })
+      .from(leads)
+      .where(where)
+      .orderBy(...order)
+      .limit(n)
+      .all();
+  let keys: { id: number; sortValue: number | string }[];
+  // Names are in no relation to ids, so their id ranges are never tight: straight to the
+  // full match set there.
+  if (plan.kind === 'dense' && !driven && sort !== 'name') {
+    // Candidates in sort order, a chunk at a time; FTS says which of them match, asked only
+    // for the chunk's id range. Too wide a range, or too many candidates, and the rest comes
+    // from the full match set instead. Exact either way: the candidates are every row that
+    // passes the other filters, in order, and the range covers each of them.
+    keys = [];
+    const chunk = Math.max(LEAD_QUERY_TUNING.denseChunkMin, (limit + 1) * 8);
+    let from = after;
+    let scanned = 0;
+    let done = false;
+    while (!done && keys.length <= limit && scanned < LEAD_QUERY_TUNING.denseScanBudget) {
+      const candidates = select(and(...conditions, from, extra), chunk);
+      const first = candidates[0];
+      const lastCandidate = candidates.at(-1);
+      if (!first || !lastCandidate) {
+        done = true;
+        break;
+      }
+      let lo = first.id;
+      let hi = first.id;
+      for (const c of candidates) {
+        lo = Math.min(lo, c.id);
+        hi = Math.max(hi, c.id);
+      }
+      if (hi - lo > candidates.length * LEAD_QUERY_TUNING.denseSpanFactor) break;
+      scanned += candidates.length;
+      const hits = new Set(
+        conn
+          .all<{ id: number }>(
+            sql`select rowid as id from leads_fts
+                where leads_fts match ${plan.match} and rowid >= ${lo} and rowid <= ${hi}`,
+          )
+          .map((r) => r.id),
+      );
+      for (const c of candidates) {
+        if (!hits.has(c.id)) continue;
+        keys.push(c);
+        if (keys.length > limit) break;
+      }
+      if (candidates.length < chunk) done = true;
+      from = afterRow(lastCandidate.sortValue, lastCandidate.id);
+    }
+    if (!done && keys.length <= limit)
+      keys.push(
+        ...select(and(...conditions, searchCondition(plan), from, extra), limit + 1 - keys.length),
+      );
+  } else {
+    keys = select(and(...conditions, searchCondition(plan), after, extra), limit + 1);
+  }
+  const hasMore = keys.length > limit;
+  const pageKeys = hasMore ? keys.slice(0, limit) : keys;
+  const last = pageKeys.at(-1);
+  const nextCursor =
+    hasMore && last ? encodeLeadCursor({ sort, dir, value: last.sortValue, id: last.id }) : null;
+  if (pageKeys.length === 0) return { items: [], nextCursor };
+  const rows = conn
+    .select(listColumns)
+    .from(leads)
+    .innerJoin(projects, eq(projects.id, leads.projectId))
+    .innerJoin(subsidiaries, eq(subsidiaries.id, leads.subsidiaryId))
+    .leftJoin(users, eq(users.id, leads.assigneeUserId))
+    .where(
+      and(
+        inArray(
+          leads.id,
+          pageKeys.map((k) => k.id),
+        ),
+        leadScopeById(scope),
+      ),
+    )
+    .all();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const items = pageKeys.flatMap((k) => {
+    const row = byId.get(k.id);
+    return row ? [row] : [];
+  });
+  return { items, nextCursor };
+}
+
+/**
+ * One page of the grid: filtered, sorted (ties broken on id) and paged by keyset, so a deep
+ * page costs the same as the first. Throws InvalidCursorError for a cursor of another sort.
+ */
+export function listLeads(conn: Conn, { scope, filter }: { scope: Scope; filter: LeadListParams }) {
+  return pageOfLeads(conn, { scope, filter });
+}
+export type LeadListRow = ReturnType<typeof listLeads>['items'][number];
+
+/**
+ * The rows of a CSV export, a chunk at a time by keyset, so 100k rows never sit in memory
+ * together. Exactly the grid's filter and order, within scope, and never a restricted lead
+ * (GDPR art. 18: restricted data is only stored).
+ */
+export function* iterateLeadsForExport(
+  conn: Conn,
+  {
+    scope,
+    filter,
+    chunkSize = 1000,
+  }: { scope: Scope; filter: LeadFilterParams; chunkSize?: number },
+): Generator<LeadListRow[]> {
+  let cursor: string | undefined;
+  for (;;) {
+    const page = pageOfLeads(conn, {
+      scope,
+      filter: { ...filter, cursor, limit: chunkSize },
+      extra: flag(leads.restricted, false),
+    });
+    if (page.items.length > 0) yield page.items;
+    if (!page.nextCursor) return;
+    cursor = page.nextCursor;
+  }
+}

@@ -1,0 +1,21 @@
+// The lead queries, one file per concern; callers import from here (or from '@mg/db').
+export { leadScope, leadScopeById } from './common';
+export { countLeads, countLeadsCapped, LEAD_COUNT_CAP } from './counts';
+export { getLead, getLeadHistory, listRelatedLeads } from './detail';
+export {
+  InvalidCursorError,
+  iterateLeadsForExport,
+  type LeadListRow,
+  listLeads,
+} from './grid';
+export { indexLeadsForSearch, insertLead, type NewLead } from './intake-write';
+export {
+  addLeadNote,
+  findAssignableUser,
+  type LeadForUpdate,
+  leadIdsInScope,
+  leadsForUpdate,
+  setLeadAssignee,
+  setLeadStatus,
+} from './review-write';
+export { LEAD_QUERY_TUNING, leadSearchMatch, toFtsQuery } from './search';

@@ -1,0 +1,91 @@
+import type { LeadSource } from '@mg/shared';
+import { sql } from 'drizzle-orm';
+import { type Conn, preparedPerConnection } from '../../client';
+import { disclosures, leads } from '../../schema';
+
+export interface NewLead {
+  projectId: number;
+  subsidiaryId: number;
+  name: string;
+  email: string;
+  phone: string;
+  message: string | null;
+  source: LeadSource;
+  policyVersionId: number | null;
+  idempotencyKey?: string | null;
+  unsubscribeTokenHash?: string | null;
+  createdAt: number;
+}
+
+const ph = sql.placeholder;
+
+const intakeStatements = preparedPerConnection((conn) => ({
+  lead: conn
+    .insert(leads)
+    .values({
+      projectId: ph('projectId'),
+      subsidiaryId: ph('subsidiaryId'),
+      name: ph('name'),
+      email: ph('email'),
+      phone: ph('phone'),
+      message: ph('message'),
+      source: ph('source'),
+      policyVersionId: ph('policyVersionId'),
+      idempotencyKey: ph('idempotencyKey'),
+      unsubscribeTokenHash: ph('unsubscribeTokenHash'),
+      createdAt: ph('createdAt'),
+      statusChangedAt: ph('createdAt'),
+      lastActivityAt: ph('createdAt'),
+      updatedAt: ph('createdAt'),
+    })
+    .returning({ id: leads.id })
+    .prepare(),
+  disclosure: conn
+    .insert(disclosures)
+    .values({
+      leadId: ph('leadId'),
+      subsidiaryId: ph('subsidiaryId'),
+      kind: 'intake',
+      at: ph('at'),
+    })
+    .prepare(),
+}));
+
+/**
+ * A lead and its disclosure to the project's subsidiary (call inside a transaction), and its
+ * full-text row (migration 0007: no trigger writes it). `searchIndex: 'deferred'` leaves the
+ * full-text row to the caller, who must call `indexLeadsForSearch` with the id in the same
+ * transaction: intake does so once per batch, so FTS5 writes one segment per batch instead
+ * of one per form.
+ */
+export function insertLead(
+  conn: Conn,
+  lead: NewLead,
+  options: { searchIndex?: 'now' | 'deferred' } = {},
+) {
+  const q = intakeStatements(conn);
+  const row = q.lead.get({
+    ...lead,
+    idempotencyKey: lead.idempotencyKey ?? null,
+    unsubscribeTokenHash: lead.unsubscribeTokenHash ?? null,
+  });
+  if (!row) throw new Error('insert into leads returned no row');
+  q.disclosure.run({ leadId: row.id, subsidiaryId: lead.subsidiaryId, at: lead.createdAt });
+  if (options.searchIndex !== 'deferred') indexLeadsForSearch(conn, [row.id]);
+  return row;
+}
+
+/**
+ * Write the full-text rows of newly inserted leads, the same columns the update trigger
+ * writes (the phone also without its country code; the subsidiary as the scope token).
+ * Anonymised leads get no row. Call once per new lead, in the transaction that inserted it.
+ */
+export function indexLeadsForSearch(conn: Conn, ids: readonly number[]) {
+  if (ids.length === 0) return;
+  conn.run(
+    sql`insert into leads_fts(rowid, name, email, phone, message, scope)
+        select id, name, email, phone || ' ' || substr(phone, 4), message, 's' || subsidiary_id
+        from leads where id in (select value from json_each(${JSON.stringify(ids)}))
+        and anonymised_at is null`,
+  );
+}
