@@ -8,11 +8,16 @@ const deps = (file) => Object.keys(JSON.parse(readFileSync(file, 'utf8')).depend
 // the workspace packages use beyond those is bundled.
 const external = deps('package.json').filter((name) => !name.startsWith('@mg/'));
 
-rmSync('dist', { recursive: true, force: true });
+// `node build.mjs <dir>` builds elsewhere (the bundle test does, into a temp dir).
+const outdir = process.argv[2] ?? 'dist';
+rmSync(outdir, { recursive: true, force: true });
 await build({
   entryPoints: ['src/main.ts', 'src/cli.ts'],
-  outdir: 'dist',
+  outdir,
   bundle: true,
+  // Dynamic imports become chunks of their own: the demo seed (and faker) loads only when
+  // an empty database is seeded, and is not part of main.js.
+  splitting: true,
   platform: 'node',
   format: 'esm',
   target: 'node20',
@@ -20,5 +25,5 @@ await build({
   external: [...external, ...external.map((name) => `${name}/*`)],
   logLevel: 'warning',
 });
-cpSync('../../packages/db/drizzle', 'dist/drizzle', { recursive: true });
-cpSync('../../packages/db/seed-data', 'dist/seed-data', { recursive: true });
+cpSync('../../packages/db/drizzle', `${outdir}/drizzle`, { recursive: true });
+cpSync('../../packages/db/seed-data', `${outdir}/seed-data`, { recursive: true });

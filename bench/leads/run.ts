@@ -34,6 +34,7 @@ import {
   leadExportPath,
   osloDate,
   type Scope,
+  scopeFor,
 } from '@mg/shared';
 import { loadEnv } from '../../apps/api/src/env';
 import { createLogger } from '../../apps/api/src/lib/logger';
@@ -134,8 +135,8 @@ const rareOwner = sqlite
 const subsidiaryId = rareOwner?.s ?? g.subsidiaryIds[0] ?? 1;
 const subsidiaryIndex = Math.max(0, g.subsidiaryIds.indexOf(subsidiaryId));
 const SCOPES: [string, Scope][] = [
-  ['scope all', { kind: 'all' }],
-  ['one subsidiary', { kind: 'subsidiary', subsidiaryId }],
+  ['scope all', scopeFor({ role: 'admin', subsidiaryId: null })],
+  ['one subsidiary', scopeFor({ role: 'subsidiary_user', subsidiaryId })],
 ];
 const FILTERED: LeadFilterParams = {
   status: 'contacted',

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { migrateDatabase, openDatabase } from '@mg/db';
-import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '@mg/db/seed';
+import { DEMO_PASSWORD, DEMO_USERS } from '@mg/db/demo-data';
 import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import { loadEnv } from './env';
@@ -20,6 +20,8 @@ migrateDatabase(handle);
 const empty = handle.db.get<{ n: number }>(sql`select count(*) as n from users`).n === 0;
 if (empty && env.DEMO_DATA) {
   log.info({ leads: env.DEMO_LEADS }, 'empty database: seeding demo data');
+  // Loaded only here, so the seed and faker stay out of the main bundle (a chunk of their own).
+  const { seedDemoData } = await import('@mg/db/seed');
   await seedDemoData(handle.db, { hashPassword, leads: env.DEMO_LEADS });
 }
 

@@ -2,9 +2,8 @@ import { type AuditEntry, appendAccessLog, type Conn, type Db } from '@mg/db';
 import {
   type AuditPurpose,
   hasPermission,
-  isSubsidiaryScoped,
   type Permission,
-  type Scope,
+  scopeFor,
   toFieldErrors,
 } from '@mg/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
@@ -129,14 +128,6 @@ const requireSession = t.middleware(({ ctx, next, path }) => {
 export const authedProcedure = t.procedure
   .meta({ permission: 'authenticated' })
   .use(requireSession);
-
-export function scopeFor(user: SessionUser): Scope {
-  if (isSubsidiaryScoped(user.role)) {
-    // A subsidiary user without a subsidiary sees nothing rather than everything.
-    return { kind: 'subsidiary', subsidiaryId: user.subsidiaryId ?? -1 };
-  }
-  return { kind: 'all' };
-}
 
 /**
  * The one way to build a protected procedure. Checks the permission from the shared table,

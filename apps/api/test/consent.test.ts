@@ -1,5 +1,6 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are checked field by field
-import { recordConsent, recordSuppression, schema, suppressionHash } from '@mg/db';
+import { leadsInScope, recordConsent, recordSuppression, schema, suppressionHash } from '@mg/db';
+import { scopeFor } from '@mg/shared';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { lastAccessLogEntry, outcome, setup } from './helpers';
@@ -114,8 +115,10 @@ describe('suppression survives anonymisation', () => {
       .get();
     // Staff record the withdrawal (the unsubscribe link does the same: see unsubscribe.test).
     t.handle.db.transaction((tx) => {
+      const [lead] = leadsInScope(tx, scopeFor({ role: 'admin', subsidiaryId: null }), [id]);
+      if (!lead) throw new Error('lead not found');
       recordConsent(tx, {
-        leadId: id,
+        lead,
         purpose: 'marketing_email',
         granted: false,
         source: 'staff_on_request',

@@ -7,7 +7,7 @@ import {
   seedFixture,
   TEST_PASSWORD_HASH,
 } from '@mg/db/testing';
-import { leadExportPath } from '@mg/shared';
+import { leadExportPath, scopeFor } from '@mg/shared';
 import { and, desc, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -168,14 +168,14 @@ describe('scope on every path', () => {
     const t = workspace();
     const rows = [
       ...iterateLeadsForExport(t.handle.db, {
-        scope: { kind: 'subsidiary', subsidiaryId: t.f.subA },
+        scope: scopeFor({ role: 'subsidiary_user', subsidiaryId: t.f.subA }),
         filter: { subsidiaryId: t.f.subB },
       }),
     ].flat();
     expect(rows).toEqual([]);
     const mine = [
       ...iterateLeadsForExport(t.handle.db, {
-        scope: { kind: 'subsidiary', subsidiaryId: t.f.subA },
+        scope: scopeFor({ role: 'subsidiary_user', subsidiaryId: t.f.subA }),
         filter: {},
         chunkSize: 1,
       }),

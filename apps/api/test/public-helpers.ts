@@ -116,7 +116,7 @@ export function addLead(
   p: { name: string; email: string; phone?: string; consent?: ConsentPurpose[] },
 ) {
   return handle.db.transaction((tx) => {
-    const { id } = insertLead(tx, {
+    const lead = insertLead(tx, {
       projectId: project.id,
       subsidiaryId: project.subsidiaryId,
       name: p.name,
@@ -129,7 +129,7 @@ export function addLead(
     });
     for (const purpose of p.consent ?? [])
       recordConsent(tx, {
-        leadId: id,
+        lead,
         purpose,
         granted: true,
         source: 'form',
@@ -137,6 +137,6 @@ export function addLead(
         actorUserId: null,
         at: Date.now(),
       });
-    return id;
+    return lead.id;
   });
 }

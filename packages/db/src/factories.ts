@@ -147,7 +147,7 @@ export function makeLead(
   const first = faker.person.firstName();
   const last = faker.person.lastName();
   const createdAt = over.createdAt ?? Date.now();
-  const { id } = insertLead(conn, {
+  const lead = insertLead(conn, {
     projectId: project.id,
     subsidiaryId: project.subsidiaryId,
     name: over.name ?? `${first} ${last}`,
@@ -162,13 +162,14 @@ export function makeLead(
     policyVersionId: over.policyVersionId ?? null,
     createdAt,
   });
+  const id = lead.id;
   for (const [purpose, granted] of Object.entries(over.consent ?? {}) as [
     ConsentPurpose,
     boolean,
   ][]) {
     if (!granted) continue;
     recordConsent(conn, {
-      leadId: id,
+      lead,
       purpose,
       granted: true,
       source: 'form',

@@ -9,6 +9,7 @@ import {
   nameSortKey,
   osloDayStart,
   type Scope,
+  scopeFor,
 } from '@mg/shared';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -76,6 +77,9 @@ interface Row {
 }
 
 let subsidiaries: number[] = [];
+const ALL_SCOPE = scopeFor({ role: 'admin', subsidiaryId: null });
+const subsidiaryScope = (subsidiaryId: number) =>
+  scopeFor({ role: 'subsidiary_user', subsidiaryId });
 const projects: { id: number; subsidiaryId: number }[] = [];
 const usersBySub = new Map<number, number[]>();
 let all: Row[] = [];
@@ -274,9 +278,7 @@ function randomFilter(
   }
   f.sort = pick(LEAD_SORTS);
   f.dir = maybe(0.5) ? 'asc' : 'desc';
-  const scope: Scope = maybe(0.5)
-    ? { kind: 'all' }
-    : { kind: 'subsidiary', subsidiaryId: pick(subsidiaries) };
+  const scope: Scope = maybe(0.5) ? ALL_SCOPE : subsidiaryScope(pick(subsidiaries));
   return { scope, filter: f };
 }
 
@@ -334,16 +336,16 @@ describe('lead grid against the oracle', () => {
     expect(all.some((r) => r.legalHold)).toBe(true);
     expect(all.some((r) => r.anonymisedAt !== null)).toBe(true);
     // 'example' (every e-mail) takes the dense search path, a full name the sparse one.
-    expect(oracle({ kind: 'all' }, { search: 'example' }).length).toBeGreaterThan(2000);
-    expect(oracle({ kind: 'all' }, { search: 'Åse Ørnes' }).length).toBeLessThan(2000);
+    expect(oracle(ALL_SCOPE, { search: 'example' }).length).toBeGreaterThan(2000);
+    expect(oracle(ALL_SCOPE, { search: 'Åse Ørnes' }).length).toBeLessThan(2000);
   });
 
   it('sorts names case-insensitively with æ ø å last, ties by id', () => {
-    const ids = walk({ kind: 'all' }, { sort: 'name', dir: 'asc', search: 'ærlig' }, 7).flat();
+    const ids = walk(ALL_SCOPE, { sort: 'name', dir: 'asc', search: 'ærlig' }, 7).flat();
     expect(ids).toEqual(
-      oracle({ kind: 'all' }, { sort: 'name', dir: 'asc', search: 'ærlig' }).map((r) => r.id),
+      oracle(ALL_SCOPE, { sort: 'name', dir: 'asc', search: 'ærlig' }).map((r) => r.id),
     );
-    const names = walk({ kind: 'all' }, { sort: 'name', dir: 'asc' }, 200)
+    const names = walk(ALL_SCOPE, { sort: 'name', dir: 'asc' }, 200)
       .flat()
       .map((id) => all.find((r) => r.id === id)?.name)
       .filter((n): n is string => Boolean(n));
@@ -388,7 +390,7 @@ describe('lead grid against the oracle', () => {
     for (let i = 0; i < 40; i++) {
       const { filter } = randomFilter(random);
       const mine = subsidiaries[i % subsidiaries.length] ?? 0;
-      const scope: Scope = { kind: 'subsidiary', subsidiaryId: mine };
+      const scope = subsidiaryScope(mine);
       const ids = walk(scope, { ...filter, subsidiaryId: undefined }, 100).flat();
       for (const id of ids) expect(all.find((r) => r.id === id)?.subsidiaryId).toBe(mine);
     }
@@ -400,10 +402,7 @@ describe('dashboard numbers against the oracle', () => {
     const from = '2024-03-01';
     const to = '2024-06-30';
     const now = Date.parse('2024-07-01T12:00:00Z');
-    for (const scope of [
-      { kind: 'all' } as Scope,
-      ...subsidiaries.map((s): Scope => ({ kind: 'subsidiary', subsidiaryId: s })),
-    ]) {
+    for (const scope of [ALL_SCOPE, ...subsidiaries.map(subsidiaryScope)]) {
       const s = dashboardSummary(db, { scope, from, to, staleDays: 3, now });
       const inRange = oracle(scope, { from, to });
       expect(s.total).toBe(inRange.length);

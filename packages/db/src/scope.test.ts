@@ -1,4 +1,4 @@
-import type { Scope } from '@mg/shared';
+import { scopeFor } from '@mg/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countLeads, getLead, listLeads, listRelatedLeads } from './queries/leads';
 import { getProject, getSubsidiary, listProjects, listSubsidiaries } from './queries/org';
@@ -9,7 +9,8 @@ let f: Fixture;
 beforeAll(() => {
   f = seedFixture(handle);
 });
-const scopeA = (): Scope => ({ kind: 'subsidiary', subsidiaryId: f.subA });
+const scopeA = () => scopeFor({ role: 'subsidiary_user', subsidiaryId: f.subA });
+const ALL_SCOPE = scopeFor({ role: 'admin', subsidiaryId: null });
 
 describe('record scope in the query layer', () => {
   it("lists only the scoped subsidiary's leads, whatever the filter asks for", () => {
@@ -20,7 +21,7 @@ describe('record scope in the query layer', () => {
     const other = listLeads(db, { scope: scopeA(), filter: { limit: 50, subsidiaryId: f.subB } });
     expect(other.items).toEqual([]);
     expect(countLeads(db, { scope: scopeA(), filter: { subsidiaryId: f.subB } })).toBe(0);
-    expect(countLeads(db, { scope: { kind: 'all' }, filter: {} })).toBe(6);
+    expect(countLeads(db, { scope: ALL_SCOPE, filter: {} })).toBe(6);
   });
 
   it('searches within scope only', () => {
@@ -30,16 +31,14 @@ describe('record scope in the query layer', () => {
 
   it("answers undefined for another subsidiary's lead", () => {
     expect(getLead(handle.db, { scope: scopeA(), id: f.leadsB[0] ?? 0 })).toBeUndefined();
-    expect(getLead(handle.db, { scope: { kind: 'all' }, id: f.leadsB[0] ?? 0 })?.id).toBe(
-      f.leadsB[0],
-    );
+    expect(getLead(handle.db, { scope: ALL_SCOPE, id: f.leadsB[0] ?? 0 })?.id).toBe(f.leadsB[0]);
   });
 
   it("shows the same person's other leads only inside scope", () => {
-    const lead = getLead(handle.db, { scope: { kind: 'all' }, id: f.leadsA[0] ?? 0 });
+    const lead = getLead(handle.db, { scope: ALL_SCOPE, id: f.leadsA[0] ?? 0 });
     if (!lead) throw new Error('fixture lead missing');
     expect(listRelatedLeads(handle.db, { scope: scopeA(), lead })).toEqual([]);
-    expect(listRelatedLeads(handle.db, { scope: { kind: 'all' }, lead }).map((l) => l.id)).toEqual([
+    expect(listRelatedLeads(handle.db, { scope: ALL_SCOPE, lead }).map((l) => l.id)).toEqual([
       f.leadsB[0],
     ]);
   });
@@ -55,7 +54,7 @@ describe('record scope in the query layer', () => {
     const seen: number[] = [];
     let cursor: string | undefined;
     do {
-      const page = listLeads(handle.db, { scope: { kind: 'all' }, filter: { limit: 4, cursor } });
+      const page = listLeads(handle.db, { scope: ALL_SCOPE, filter: { limit: 4, cursor } });
       seen.push(...page.items.map((l) => l.id));
       cursor = page.nextCursor ?? undefined;
     } while (cursor);

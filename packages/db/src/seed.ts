@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONSENT_PURPOSES, type LeadStatus, type ProjectStatus, type Role } from '@mg/shared';
+import { CONSENT_PURPOSES, type LeadStatus, type ProjectStatus } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { assetPath, type Db } from './client';
+import { DEMO_PASSWORD, DEMO_USERS } from './demo-data';
 import {
   fakePhone,
   faker,
@@ -14,25 +15,7 @@ import {
 } from './factories';
 import { leadActivities } from './schema';
 
-/** Demo logins. They exist only in demo data; a real deployment creates its admin by CLI. */
-export const DEMO_PASSWORD = 'demo-passord-2026';
-export const DEMO_USERS: { email: string; name: string; role: Role; subsidiary?: number }[] = [
-  { email: 'admin@mestergruppen.demo', name: 'Ingrid Berg', role: 'admin' },
-  { email: 'personvern@mestergruppen.demo', name: 'Henrik Solheim', role: 'privacy_officer' },
-  { email: 'revisor@mestergruppen.demo', name: 'Marte Lie', role: 'auditor' },
-  { email: 'kari@fjordbygg.demo', name: 'Kari Nordmann', role: 'subsidiary_user', subsidiary: 0 },
-  { email: 'ole@fjordbygg.demo', name: 'Ole Hansen', role: 'subsidiary_user', subsidiary: 0 },
-  { email: 'per@nordlys-bolig.demo', name: 'Per Johansen', role: 'subsidiary_user', subsidiary: 1 },
-  { email: 'siri@austlandshus.demo', name: 'Siri Dahl', role: 'subsidiary_user', subsidiary: 2 },
-  {
-    email: 'jonas@trondhjem-bygg.demo',
-    name: 'Jonas Bakke',
-    role: 'subsidiary_user',
-    subsidiary: 3,
-  },
-  { email: 'emma@sorlandsbolig.demo', name: 'Emma Moe', role: 'subsidiary_user', subsidiary: 4 },
-  { email: 'lars@vestfold-hjem.demo', name: 'Lars Strand', role: 'subsidiary_user', subsidiary: 5 },
-];
+export { DEMO_PASSWORD, DEMO_USERS } from './demo-data';
 
 const SUBSIDIARIES = [
   {

@@ -34,6 +34,13 @@ describe('permission table', () => {
     for (const role of ['admin', 'privacy_officer', 'subsidiary_user'] as const)
       expect(hasPermission(role, 'view:manage')).toBe(true);
     expect(hasPermission('auditor', 'view:manage')).toBe(false);
+  });
+  it('lets only the admin share a view with everyone or remove anyone’s view', () => {
+    for (const p of ['view:share_all', 'view:manage_any'] as const) {
+      expect(hasPermission('admin', p)).toBe(true);
+      for (const role of ['privacy_officer', 'subsidiary_user', 'auditor'] as const)
+        expect(hasPermission(role, p)).toBe(false);
+    }
     expect(hasPermission('privacy_officer', 'lead:export')).toBe(false);
   });
   it('lists only known permissions for every role', () => {

@@ -27,6 +27,10 @@ export const PERMISSIONS = [
   'audit:verify',
   'dashboard:read',
   'view:manage',
+  /** Share a saved view with everyone (not only the owner or their subsidiary). */
+  'view:share_all',
+  /** See and remove anyone's saved view. */
+  'view:manage_any',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

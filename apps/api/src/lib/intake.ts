@@ -160,8 +160,7 @@ export function submitIntake(
     const outcome = db.transaction((tx): IntakeOutcome => {
       if (key) {
         const first = findLeadByIdempotencyKey(tx, key);
-        if (first)
-          return { kind: 'repeat', leadId: first.id, consent: intakeConsent(tx, first.id) };
+        if (first) return { kind: 'repeat', leadId: first.id, consent: intakeConsent(tx, first) };
       }
       const open =
         project.subsidiaryActive && PROJECT_STATUSES_OPEN_FOR_INTAKE.includes(project.status);
@@ -182,7 +181,7 @@ export function submitIntake(
       // The token leaves this function only inside the receipt's outbox row.
       const unsubscribe = granted.length > 0 ? createUnsubscribeToken() : null;
 
-      const { id: leadId } = insertLead(
+      const lead = insertLead(
         tx,
         {
           projectId: project.id,
@@ -199,10 +198,11 @@ export function submitIntake(
         },
         { searchIndex: batch ? 'deferred' : 'now' },
       );
+      const leadId = lead.id;
       for (const purpose of Object.keys(requested) as ConsentPurpose[]) {
         if (!requested[purpose]) continue;
         recordConsent(tx, {
-          leadId,
+          lead,
           purpose,
           granted: consent[purpose],
           source: 'form',
@@ -270,7 +270,7 @@ export function submitIntake(
     // Another process stored the same key between our check and our insert.
     if (key && uniqueViolation(error) === 'idempotency_key') {
       const first = findLeadByIdempotencyKey(db, key);
-      if (first) return { kind: 'repeat', leadId: first.id, consent: intakeConsent(db, first.id) };
+      if (first) return { kind: 'repeat', leadId: first.id, consent: intakeConsent(db, first) };
     }
     throw error;
   }

@@ -90,7 +90,7 @@ export function unsubscribeByToken(
       p === 'marketing_email' ? lead.consentEmail : lead.consentSms,
     );
     const result = withdrawConsent(tx, {
-      leadId: lead.id,
+      lead,
       purposes: granted,
       source: 'unsubscribe_link',
       actorUserId: null,

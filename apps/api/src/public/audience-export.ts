@@ -1,10 +1,9 @@
 import { pipeline, Readable } from 'node:stream';
 import { type AudienceRow, appendAccessLog, listAudience, osloDate } from '@mg/db';
-import { consentPurposeSchema, toFieldErrors } from '@mg/shared';
+import { consentPurposeSchema, scopeFor, toFieldErrors } from '@mg/shared';
 import { stringify } from 'csv-stringify';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
-import { scopeFor } from '../trpc';
 import { authorizeDownload } from './authorize-download';
 
 const ACTION = 'audience.export';

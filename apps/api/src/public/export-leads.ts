@@ -6,13 +6,13 @@ import {
   leadExportInput,
   osloDate,
   type Scope,
+  scopeFor,
   toFieldErrors,
 } from '@mg/shared';
 import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
 import { filterKeys } from '../routers/lead';
-import { scopeFor } from '../trpc';
 import { authorizeDownload } from './authorize-download';
 
 const ACTION = 'lead.export';

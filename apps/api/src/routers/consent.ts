@@ -1,4 +1,4 @@
-import { leadIdsInScope, listOutboxForLead, withdrawConsent } from '@mg/db';
+import { leadsInScope, listOutboxForLead, withdrawConsent } from '@mg/db';
 import { consentWithdrawInput, leadRefInput } from '@mg/shared';
 import { notFound } from '../lib/errors';
 import { NOTIFICATION_KIND } from '../lib/intake';
@@ -14,10 +14,10 @@ export const consentRouter = router({
     .input(consentWithdrawInput)
     .mutation(({ ctx, input }) =>
       ctx.audited((tx, log) => {
-        if (leadIdsInScope(tx, ctx.scope, [input.leadId]).length === 0)
-          throw notFound('lead', input.leadId);
+        const [lead] = leadsInScope(tx, ctx.scope, [input.leadId]);
+        if (!lead) throw notFound('lead', input.leadId);
         const result = withdrawConsent(tx, {
-          leadId: input.leadId,
+          lead,
           purposes: [input.purpose],
           source: 'staff_on_request',
           actorUserId: ctx.actor.userId,
@@ -45,9 +45,9 @@ export const consentRouter = router({
     .input(leadRefInput)
     .query(({ ctx, input }) =>
       ctx.audited((tx, log) => {
-        if (leadIdsInScope(tx, ctx.scope, [input.leadId]).length === 0)
-          throw notFound('lead', input.leadId);
-        const items = listOutboxForLead(tx, input.leadId, NOTIFICATION_KIND);
+        const [lead] = leadsInScope(tx, ctx.scope, [input.leadId]);
+        if (!lead) throw notFound('lead', input.leadId);
+        const items = listOutboxForLead(tx, lead, NOTIFICATION_KIND);
         log({ targetType: 'lead', targetIds: [input.leadId], detail: { messages: items.length } });
         return items;
       }),

@@ -92,7 +92,7 @@ export const leadRouter = router({
       ctx.audited((tx, log) => {
         const lead = getLead(tx, { scope: ctx.scope, id: input.id });
         if (!lead) throw notFound('lead', input.id);
-        const history = getLeadHistory(tx, lead.id);
+        const history = getLeadHistory(tx, lead);
         const related = listRelatedLeads(tx, { scope: ctx.scope, lead });
         log({ targetType: 'lead', targetIds: [lead.id], detail: { related: related.length } });
         return { lead, ...history, related };
@@ -167,7 +167,7 @@ export const leadRouter = router({
         if (!lead) throw notFound('lead', input.id);
         assertWorkable(lead);
         const note = addLeadNote(tx, {
-          leadId: lead.id,
+          lead,
           body: input.body,
           actorUserId: ctx.actor.userId,
         });

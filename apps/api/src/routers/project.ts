@@ -16,7 +16,6 @@ import { can, router } from '../trpc';
 function duplicateSlug() {
   return domainError('CONFLICT', 'duplicateSlug', { slug: [{ key: 'invalid' }] });
 }
-const ALL = { kind: 'all' } as const;
 
 export const projectRouter = router({
   list: can('project:read').query(({ ctx }) => listProjects(ctx.db, { scope: ctx.scope })),
@@ -33,7 +32,7 @@ export const projectRouter = router({
     .input(projectInput)
     .mutation(({ ctx, input }) =>
       ctx.audited((tx, log) => {
-        if (!getSubsidiary(tx, { scope: ALL, id: input.subsidiaryId }))
+        if (!getSubsidiary(tx, { scope: ctx.scope, id: input.subsidiaryId }))
           throw domainError('BAD_REQUEST', 'notFound', { subsidiaryId: [{ key: 'invalid' }] });
         if (findProjectIdBySlug(tx, input.slug)) throw duplicateSlug();
         const { id } = insertProject(tx, input);
@@ -69,7 +68,7 @@ export const projectRouter = router({
       ctx.audited((tx, log) => {
         const project = getProject(tx, { scope: ctx.scope, id: input.projectId });
         if (!project) throw notFound('project', input.projectId);
-        const target = getSubsidiary(tx, { scope: ALL, id: input.subsidiaryId });
+        const target = getSubsidiary(tx, { scope: ctx.scope, id: input.subsidiaryId });
         if (!target)
           throw domainError('BAD_REQUEST', 'notFound', { subsidiaryId: [{ key: 'invalid' }] });
         if (!target.active)

@@ -1,5 +1,5 @@
 import { deleteView, getView, insertView, isViewVisible, listViews, updateView } from '@mg/db';
-import { viewRemoveInput, viewSaveInput } from '@mg/shared';
+import { hasPermission, viewRemoveInput, viewSaveInput } from '@mg/shared';
 import { domainError, notFound } from '../lib/errors';
 import { can, router } from '../trpc';
 import { filterKeys } from './lead';
@@ -20,7 +20,7 @@ export const viewRouter = router({
     .mutation(({ ctx, input }) =>
       ctx.audited((tx, log) => {
         const user = ctx.session.user;
-        if (input.visibility === 'everyone' && user.role !== 'admin')
+        if (input.visibility === 'everyone' && !hasPermission(user.role, 'view:share_all'))
           throw domainError('FORBIDDEN', 'forbidden', { visibility: [{ key: 'invalid' }] });
         if (input.visibility === 'subsidiary' && user.subsidiaryId === null)
           throw domainError('BAD_REQUEST', 'forbidden', { visibility: [{ key: 'invalid' }] });
@@ -61,10 +61,9 @@ export const viewRouter = router({
         const user = ctx.session.user;
         const view = getView(tx, input.id);
         const viewer = { userId: user.id, subsidiaryId: user.subsidiaryId };
-        if (!view || (user.role !== 'admin' && !isViewVisible(view, viewer)))
-          throw notFound('view', input.id);
-        if (user.role !== 'admin' && view.ownerUserId !== user.id)
-          throw domainError('FORBIDDEN', 'forbidden');
+        const anyView = hasPermission(user.role, 'view:manage_any');
+        if (!view || (!anyView && !isViewVisible(view, viewer))) throw notFound('view', input.id);
+        if (!anyView && view.ownerUserId !== user.id) throw domainError('FORBIDDEN', 'forbidden');
         deleteView(tx, view.id);
         log({
           targetType: 'view',

@@ -12,6 +12,7 @@ import {
   suppressions,
 } from '../schema';
 import { leadScope } from './leads/common';
+import { asLeadRef, type LeadRef } from './leads/lead-ref';
 
 // ---------------------------------------------------------------- consent events
 
@@ -52,8 +53,11 @@ const consentStatements = preparedPerConnection((conn) => ({
  */
 export function recordConsent(
   conn: Conn,
-  e: {
-    leadId: number;
+  {
+    lead,
+    ...e
+  }: {
+    lead: LeadRef;
     purpose: ConsentPurpose;
     granted: boolean;
     source: ConsentSource;
@@ -63,8 +67,8 @@ export function recordConsent(
   },
 ) {
   const q = consentStatements(conn);
-  q.consentEvent.run(e);
-  q.consentColumn[e.purpose].run({ granted: e.granted ? 1 : 0, at: e.at, leadId: e.leadId });
+  q.consentEvent.run({ ...e, leadId: lead.id });
+  q.consentColumn[e.purpose].run({ granted: e.granted ? 1 : 0, at: e.at, leadId: lead.id });
 }
 
 // ---------------------------------------------------------------- suppression list
@@ -138,7 +142,7 @@ function currentConsent(row: { consentEmail: boolean; consentSms: boolean }): Co
 export function withdrawConsent(
   conn: Conn,
   params: {
-    leadId: number;
+    lead: LeadRef;
     purposes: readonly ConsentPurpose[];
     source: ConsentSource;
     actorUserId: number | null;
@@ -153,7 +157,7 @@ export function withdrawConsent(
       consentSms: leads.consentSms,
     })
     .from(leads)
-    .where(eq(leads.id, params.leadId))
+    .where(eq(leads.id, params.lead.id))
     .get();
   if (!lead) return null;
   const current = currentConsent(lead);
@@ -161,7 +165,7 @@ export function withdrawConsent(
   for (const purpose of params.purposes) {
     if (current[purpose]) {
       recordConsent(conn, {
-        leadId: lead.id,
+        lead: params.lead,
         purpose,
         granted: false,
         source: params.source,
@@ -179,7 +183,8 @@ export function withdrawConsent(
 }
 
 /** What intake recorded for a lead (its form events), for answering a repeated submission. */
-export function intakeConsent(conn: Conn, leadId: number): ConsentState {
+export function intakeConsent(conn: Conn, lead: LeadRef): ConsentState {
+  const leadId = lead.id;
   const rows = conn
     .select({ purpose: consentEvents.purpose, granted: consentEvents.granted })
     .from(consentEvents)
@@ -202,12 +207,13 @@ const leadByIdempotencyKey = preparedPerConnection((conn) =>
 );
 
 export function findLeadByIdempotencyKey(conn: Conn, key: string) {
-  return leadByIdempotencyKey(conn).get({ key });
+  const row = leadByIdempotencyKey(conn).get({ key });
+  return row && asLeadRef(row);
 }
 
 /** The unsubscribe token is never stored: only its SHA-256, which this looks up. */
 export function findLeadByUnsubscribeHash(conn: Conn, tokenHash: string) {
-  return conn
+  const row = conn
     .select({
       id: leads.id,
       projectName: projects.name,
@@ -219,6 +225,7 @@ export function findLeadByUnsubscribeHash(conn: Conn, tokenHash: string) {
     .innerJoin(projects, eq(projects.id, leads.projectId))
     .where(eq(leads.unsubscribeTokenHash, tokenHash))
     .get();
+  return row && asLeadRef(row);
 }
 
 /** Replace the lead's unsubscribe token hash (a new token makes the old link stop working). */
@@ -313,9 +320,10 @@ export function* listAudience(
 /**
  * The messages of one kind sent about a lead (the forwarding log asks for the subsidiary
  * notifications only, not the consumer's own receipt). Only for a lead the caller already
- * holds.
+ * holds (a LeadRef).
  */
-export function listOutboxForLead(conn: Conn, leadId: number, kind: string) {
+export function listOutboxForLead(conn: Conn, lead: LeadRef, kind: string) {
+  const leadId = lead.id;
   return conn
     .select({
       id: outbox.id,

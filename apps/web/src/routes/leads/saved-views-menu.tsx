@@ -124,10 +124,9 @@ function SaveViewModal({
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const user = useCurrentUser();
+  const canShareAll = useCan('view:share_all');
   const visibilities = VIEW_VISIBILITIES.filter(
-    (v) =>
-      (v !== 'everyone' || user.role === 'admin') &&
-      (v !== 'subsidiary' || user.subsidiaryId !== null),
+    (v) => (v !== 'everyone' || canShareAll) && (v !== 'subsidiary' || user.subsidiaryId !== null),
   );
   const form = useForm<{ name: string; visibility: ViewVisibility }>({
     initialValues: { name: '', visibility: 'personal' },

@@ -11,9 +11,10 @@ import {
   users,
 } from '../../schema';
 import { leadScopeById, listColumns } from './common';
+import { asLeadRef, type LeadRef } from './lead-ref';
 
 export function getLead(conn: Conn, { scope, id }: { scope: Scope; id: number }) {
-  return conn
+  const row = conn
     .select({
       ...listColumns,
       message: leads.message,
@@ -30,10 +31,12 @@ export function getLead(conn: Conn, { scope, id }: { scope: Scope; id: number })
     .leftJoin(users, eq(users.id, leads.assigneeUserId))
     .where(and(eq(leads.id, id), leadScopeById(scope)))
     .get();
+  return row && asLeadRef(row);
 }
 
-/** Only for rows the caller already holds through getLead. */
-export function getLeadHistory(conn: Conn, leadId: number) {
+/** Only for a lead the caller holds (a LeadRef from getLead). */
+export function getLeadHistory(conn: Conn, lead: LeadRef) {
+  const leadId = lead.id;
   const consent = conn
     .select({
       id: consentEvents.id,

@@ -9,12 +9,13 @@ export {
   listLeads,
 } from './grid';
 export { indexLeadsForSearch, insertLead, type NewLead } from './intake-write';
+export type { LeadRef } from './lead-ref';
 export {
   addLeadNote,
   findAssignableUser,
   type LeadForUpdate,
-  leadIdsInScope,
   leadsForUpdate,
+  leadsInScope,
   setLeadAssignee,
   setLeadStatus,
 } from './review-write';

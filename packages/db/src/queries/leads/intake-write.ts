@@ -2,6 +2,7 @@ import type { LeadSource } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { type Conn, preparedPerConnection } from '../../client';
 import { disclosures, leads } from '../../schema';
+import { asLeadRef, type LeadRef } from './lead-ref';
 
 export interface NewLead {
   projectId: number;
@@ -62,7 +63,7 @@ export function insertLead(
   conn: Conn,
   lead: NewLead,
   options: { searchIndex?: 'now' | 'deferred' } = {},
-) {
+): LeadRef {
   const q = intakeStatements(conn);
   const row = q.lead.get({
     ...lead,
@@ -72,7 +73,7 @@ export function insertLead(
   if (!row) throw new Error('insert into leads returned no row');
   q.disclosure.run({ leadId: row.id, subsidiaryId: lead.subsidiaryId, at: lead.createdAt });
   if (options.searchIndex !== 'deferred') indexLeadsForSearch(conn, [row.id]);
-  return row;
+  return asLeadRef({ id: row.id });
 }
 
 /**

@@ -3,15 +3,17 @@ import { and, eq, inArray } from 'drizzle-orm';
 import type { Conn } from '../../client';
 import { leadActivities, leads, users } from '../../schema';
 import { leadScopeById } from './common';
+import { asLeadRef, type LeadRef } from './lead-ref';
 
-export function leadIdsInScope(conn: Conn, scope: Scope, ids: number[]) {
+/** The given leads that this scope may see, as held references. */
+export function leadsInScope(conn: Conn, scope: Scope, ids: number[]): LeadRef[] {
   if (ids.length === 0) return [];
   return conn
     .select({ id: leads.id })
     .from(leads)
     .where(and(inArray(leads.id, ids), leadScopeById(scope)))
     .all()
-    .map((r) => r.id);
+    .map(asLeadRef);
 }
 
 // ---------------------------------------------------------------- review changes
@@ -30,7 +32,8 @@ export function leadsForUpdate(conn: Conn, { scope, ids }: { scope: Scope; ids: 
     })
     .from(leads)
     .where(and(inArray(leads.id, ids), leadScopeById(scope)))
-    .all();
+    .all()
+    .map(asLeadRef);
 }
 export type LeadForUpdate = ReturnType<typeof leadsForUpdate>[number];
 
@@ -53,7 +56,7 @@ export function setLeadStatus(
     lead,
     status,
     actorUserId,
-  }: { lead: Pick<LeadForUpdate, 'id' | 'status'>; status: LeadStatus; actorUserId: number },
+  }: { lead: LeadRef & Pick<LeadForUpdate, 'status'>; status: LeadStatus; actorUserId: number },
   now = Date.now(),
 ): boolean {
   if (lead.status === status) return false;
@@ -83,7 +86,7 @@ export function setLeadAssignee(
     assigneeUserId,
     actorUserId,
   }: {
-    lead: Pick<LeadForUpdate, 'id' | 'assigneeUserId'>;
+    lead: LeadRef & Pick<LeadForUpdate, 'assigneeUserId'>;
     assigneeUserId: number | null;
     actorUserId: number;
   },
@@ -107,9 +110,10 @@ export function setLeadAssignee(
 
 export function addLeadNote(
   conn: Conn,
-  { leadId, body, actorUserId }: { leadId: number; body: string; actorUserId: number },
+  { lead, body, actorUserId }: { lead: LeadRef; body: string; actorUserId: number },
   now = Date.now(),
 ) {
+  const leadId = lead.id;
   conn.update(leads).set({ updatedAt: now }).where(eq(leads.id, leadId)).run();
   return conn
     .insert(leadActivities)
