@@ -8,11 +8,12 @@ import {
   TEST_PASSWORD_HASH,
 } from '@mg/db/testing';
 import { leadExportPath, scopeFor } from '@mg/shared';
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, gt } from 'drizzle-orm';
 import pino from 'pino';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env';
 import { hashPassword } from '../src/lib/password';
+import { EXPORT_CHUNK_ROWS } from '../src/public/export-leads';
 import { createApp } from '../src/server';
 import { outcome, setup } from './helpers';
 
@@ -428,6 +429,74 @@ describe('CSV export over HTTP', () => {
       .where(and(eq(schema.accessLogTargets.entryId, entry?.id ?? 0)))
       .all();
     expect(targets).toHaveLength(expected.length);
+  });
+
+  const entriesAfter = (id: number) =>
+    handle.db.select().from(accessLog).where(gt(accessLog.id, id)).orderBy(accessLog.id).all();
+
+  it('logs the start (filter keys, purpose) before the first row, and the end with the ids', async () => {
+    const cookie = await cookieFor('a@test.no');
+    const before = lastEntry()?.id ?? 0;
+    const res = await app.request(
+      leadExportPath({ status: 'new', search: 'Ørnes' }, ['id', 'name'], 'handover'),
+      { headers: { cookie } },
+    );
+    expect(res.status).toBe(200);
+    // Not a byte of the body read yet: the start is in the log, the end is not.
+    const [started, ...rest] = entriesAfter(before);
+    expect(rest).toEqual([]);
+    expect(started).toMatchObject({
+      action: 'lead.exportStarted',
+      outcome: 'ok',
+      purpose: 'follow_up',
+      targetType: 'lead',
+      targetIds: null,
+      actorUserId: f.users.userA,
+    });
+    expect(JSON.parse(started?.detail ?? '{}')).toMatchObject({
+      exportPurpose: 'handover',
+      columns: ['id', 'name'],
+      filters: ['status'],
+      searched: true,
+    });
+    expect(started?.detail).not.toMatch(/ørnes/i);
+
+    const ids = (await res.text())
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[0]));
+    expect(ids).toEqual([f.leadsA[0]]);
+    const [, done, ...more] = entriesAfter(before);
+    expect(more).toEqual([]);
+    expect(done).toMatchObject({
+      action: 'lead.export',
+      outcome: 'ok',
+      requestId: started?.requestId,
+      targetIds: JSON.stringify(ids),
+      targetCount: 1,
+    });
+  });
+
+  it('a download that breaks off keeps its start entry and logs the ids sent so far', async () => {
+    const cookie = await cookieFor('a@test.no');
+    const before = lastEntry()?.id ?? 0;
+    const res = await app.request(leadExportPath({}, ['id'], 'follow_up'), {
+      headers: { cookie },
+    });
+    const reader = res.body?.getReader();
+    await reader?.read(); // the header
+    await reader?.read(); // the first chunk of rows
+    await reader?.cancel();
+    const entries = entriesAfter(before);
+    expect(entries.map((e) => [e.action, e.outcome])).toEqual([
+      ['lead.exportStarted', 'ok'],
+      ['lead.export', 'error'],
+    ]);
+    // What left the database (the stream reads one chunk ahead), not every lead in scope.
+    expect(entries[1]?.targetCount).toBeGreaterThanOrEqual(EXPORT_CHUNK_ROWS);
+    expect(entries[1]?.targetCount).toBeLessThan(many.length);
+    expect(JSON.parse(entries[1]?.detail ?? '{}')).toMatchObject({ reason: 'aborted' });
   });
 
   it('keeps the search words out of the log and the file to the search', async () => {

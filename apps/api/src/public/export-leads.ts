@@ -16,6 +16,8 @@ import { filterKeys } from '../routers/lead';
 import { authorizeDownload } from './authorize-download';
 
 const ACTION = 'lead.export';
+/** Written before the first row, so a download that breaks off is never without an entry. */
+const STARTED_ACTION = 'lead.exportStarted';
 /** Rows per keyset chunk: the most the export holds in memory at once. */
 export const EXPORT_CHUNK_ROWS = 1000;
 
@@ -67,9 +69,10 @@ function parseJson(value: string | undefined): unknown {
  *
  * Exactly the grid's rows (its filter and sort, in the caller's scope, restricted leads left
  * out) and columns. Needs a session with `lead:export`. Streamed by keyset, a chunk at a
- * time, so 100k rows are never held together. One access-log entry when the stream ends,
- * with every exported id and the count (outcome 'error' and the ids sent so far if the
- * download breaks off). Refusals are logged as denied.
+ * time, so 100k rows are never held together. Two access-log entries: 'lead.exportStarted'
+ * with the filter keys, columns and purpose before the first row is read, and 'lead.export'
+ * when the stream ends, with every exported id and the count (outcome 'error' and the ids
+ * sent so far if the download breaks off). Refusals are logged as denied.
  */
 export function exportLeads(deps: AppDeps) {
   return (c: Context<AppBindings>) => {
@@ -95,6 +98,28 @@ export function exportLeads(deps: AppDeps) {
     const { filter, columns, purpose } = parsed.data;
     const scope: Scope = scopeFor(user);
 
+    const who = {
+      actorUserId: user.id,
+      actorRole: user.role,
+      purpose: AUDIT_PURPOSE[purpose],
+      targetType: 'lead' as const,
+      requestId: ctx.requestId,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+    };
+    // Codes and keys only: never the words searched for.
+    const asked = {
+      exportPurpose: purpose,
+      columns,
+      filters: filterKeys(filter),
+      searched: Boolean(filter.search),
+      sort: filter.sort,
+      dir: filter.dir,
+    };
+    ctx.db.transaction((tx) =>
+      appendAccessLog(tx, { ...who, action: STARTED_ACTION, outcome: 'ok', detail: asked }),
+    );
+
     const ids: number[] = [];
     let logged = false;
     const finish = (outcome: 'ok' | 'error', extra: Record<string, unknown> = {}) => {
@@ -102,27 +127,11 @@ export function exportLeads(deps: AppDeps) {
       logged = true;
       ctx.db.transaction((tx) =>
         appendAccessLog(tx, {
-          actorUserId: user.id,
-          actorRole: user.role,
+          ...who,
           action: ACTION,
-          purpose: AUDIT_PURPOSE[purpose],
-          targetType: 'lead',
           targetIds: ids,
           outcome,
-          requestId: ctx.requestId,
-          ip: ctx.ip,
-          userAgent: ctx.userAgent,
-          // Codes and keys only: never the words searched for.
-          detail: {
-            exportPurpose: purpose,
-            columns,
-            filters: filterKeys(filter),
-            searched: Boolean(filter.search),
-            sort: filter.sort,
-            dir: filter.dir,
-            count: ids.length,
-            ...extra,
-          },
+          detail: { ...asked, count: ids.length, ...extra },
         }),
       );
     };

@@ -35,7 +35,12 @@ const AuthContext = createContext<AuthState | null>(null);
 export function AuthProvider({ children }: { children: ReactNode }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const meQuery = useQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
+  // Not audited, so it may check on focus whether the session ended while the tab was away.
+  const meQuery = useQuery({
+    ...trpc.auth.me.queryOptions(),
+    staleTime: 60_000,
+    refetchOnWindowFocus: true,
+  });
   const { refetch } = meQuery;
 
   const meKey = useMemo(() => trpc.auth.me.queryKey(), [trpc]);

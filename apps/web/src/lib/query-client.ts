@@ -4,7 +4,14 @@ import { shouldRetry } from './api-error';
 export function createQueryClient() {
   return new QueryClient({
     defaultOptions: {
-      queries: { retry: shouldRetry, staleTime: 30_000 },
+      queries: {
+        retry: shouldRetry,
+        staleTime: 30_000,
+        // Every read of personal data writes an access-log entry. Refetching when the window
+        // regains focus would log pages the user already saw, again and again, and bury the
+        // real reads for the auditor; data is refetched when the user navigates or changes it.
+        refetchOnWindowFocus: false,
+      },
       mutations: { retry: false },
     },
   });
