@@ -54,6 +54,9 @@ function LeadDetailView({ id }: { id: number }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const query = useQuery(trpc.lead.byId.queryOptions({ id }));
+  // The forwarding log needs only the id from the URL: started together with the lead (one
+  // batched request) instead of after the lead has rendered. LeadForwarding reads the result.
+  useQuery(trpc.consent.forwarding.queryOptions({ leadId: id }));
   const canUpdate = useCan('lead:update');
 
   if (query.isPending) {
