@@ -1,4 +1,6 @@
 import type { Database_ } from '@mg/db';
+import { DEMO_MESSAGES } from '@mg/db/demo-data';
+import { seededRandom, slugify } from '@mg/shared';
 
 /**
  * A million leads, fast: raw prepared inserts in large transactions, bypassing drizzle. The
@@ -25,18 +27,6 @@ export interface Generated {
   /** The one lead with this name, for a "rare full name" search. */
   rareName: string;
   seconds: number;
-}
-
-/** mulberry32: small, fast, seedable. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const FIRST = [
@@ -134,28 +124,17 @@ const LAST = [
   'Engen',
 ];
 const DOMAINS = ['gmail.com', 'hotmail.com', 'online.no', 'outlook.com', 'icloud.com'];
-const MESSAGES = [
-  'Hei! Jeg er interessert i en 3-roms leilighet med balkong. Når starter salget?',
-  'Kan dere sende prisliste og plantegninger?',
-  'Vi er en familie på fire som ser etter rekkehus. Er det fortsatt ledige enheter?',
-  'Ønsker å bli kontaktet når visning blir satt opp.',
-  'Er det mulig å få parkeringsplass i kjelleren?',
-  'Hvor lang tid er det til innflytting?',
-];
+const MESSAGES = DEMO_MESSAGES;
 const STATUSES = ['new', 'contacted', 'follow_up', 'sold', 'closed'] as const;
 
+/** "Øystein" → "oystein", for e-mail addresses. */
 function ascii(value: string) {
-  return value
-    .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'o')
-    .replace(/å/g, 'a')
-    .replace(/[^a-z0-9]/g, '');
+  return slugify(value).replace(/-/g, '');
 }
 
 export function generate(sqlite: Database_['sqlite'], o: GenerateOptions): Generated {
   const started = performance.now();
-  const random = rng(o.seed ?? 20240617);
+  const random = seededRandom(o.seed ?? 20240617);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const DAY = 86_400_000;
   sqlite.pragma('synchronous = OFF');

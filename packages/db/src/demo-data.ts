@@ -22,3 +22,13 @@ export const DEMO_USERS: { email: string; name: string; role: Role; subsidiary?:
   { email: 'emma@sorlandsbolig.demo', name: 'Emma Moe', role: 'subsidiary_user', subsidiary: 4 },
   { email: 'lars@vestfold-hjem.demo', name: 'Lars Strand', role: 'subsidiary_user', subsidiary: 5 },
 ];
+
+/** What people write in the form (the seed and the bench both use these). */
+export const DEMO_MESSAGES = [
+  'Hei! Jeg er interessert i en 3-roms leilighet med balkong. Når starter salget?',
+  'Kan dere sende prisliste og plantegninger?',
+  'Vi er en familie på fire som ser etter rekkehus. Er det fortsatt ledige enheter?',
+  'Ønsker å bli kontaktet når visning blir satt opp.',
+  'Er det mulig å få parkeringsplass i kjelleren?',
+  'Hvor lang tid er det til innflytting?',
+];

@@ -1,5 +1,12 @@
 import { fakerNB_NO as faker } from '@faker-js/faker';
-import type { ConsentPurpose, LeadStatus, ProjectStatus, Role } from '@mg/shared';
+import {
+  type ConsentPurpose,
+  type LeadStatus,
+  orgNumberCheckDigit,
+  type ProjectStatus,
+  type Role,
+  slugify,
+} from '@mg/shared';
 import { eq } from 'drizzle-orm';
 import type { Conn } from './client';
 import { insertUser } from './queries/auth';
@@ -11,16 +18,12 @@ import { leadActivities, leads, policyVersions } from './schema';
 /** Shared by the seed and the tests, so demo data and test data have the same shape. */
 export { faker };
 
-const ORG_WEIGHTS = [3, 2, 7, 6, 5, 4, 3, 2];
-
 /** A random organisation number with a valid MOD11 check digit. */
 export function fakeOrgNumber(): string {
   for (;;) {
     const prefix = `9${faker.string.numeric(7)}`;
-    const sum = [...prefix].reduce((s, d, i) => s + Number(d) * (ORG_WEIGHTS[i] ?? 0), 0);
-    const rest = sum % 11;
-    const check = rest === 0 ? 0 : 11 - rest;
-    if (check !== 10) return `${prefix}${check}`;
+    const check = orgNumberCheckDigit(prefix);
+    if (check !== null) return `${prefix}${check}`;
   }
 }
 
@@ -73,16 +76,7 @@ export function makeProject(
   now = Date.now(),
 ) {
   const name = over.name ?? `${faker.location.street()} Park`;
-  const slug =
-    over.slug ??
-    `${name}-${faker.string.alphanumeric(4)}`
-      .toLowerCase()
-      .normalize('NFKD')
-      .replace(/æ/g, 'ae')
-      .replace(/ø/g, 'o')
-      .replace(/å/g, 'a')
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-|-$/g, '');
+  const slug = over.slug ?? slugify(`${name}-${faker.string.alphanumeric(4)}`);
   return insertProject(
     conn,
     { name, slug, place: over.place ?? 'Bergen', status: over.status ?? 'on_sale', subsidiaryId },

@@ -10,6 +10,7 @@ import {
   osloDayStart,
   type Scope,
   scopeFor,
+  seededRandom,
 } from '@mg/shared';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -85,21 +86,9 @@ const usersBySub = new Map<number, number[]>();
 let all: Row[] = [];
 let samplePhone = '';
 
-/** A seeded source of randomness, so a failure reproduces. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 beforeAll(() => {
   faker.seed(42);
-  const random = rng(7);
+  const random = seededRandom(7);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   db.transaction((tx) => {
     subsidiaries = [1, 2, 3].map((i) => makeSubsidiary(tx, { name: `Sub ${i} AS` }));
@@ -296,7 +285,7 @@ function walk(scope: Scope, filter: LeadFilterParams, limit: number) {
 }
 
 function compareCombinations(seed: number, count: number, options: { search?: boolean } = {}) {
-  const random = rng(seed);
+  const random = seededRandom(seed);
   for (let i = 0; i < count; i++) {
     const { scope, filter } = randomFilter(random, options);
     const expected = oracle(scope, filter).map((r) => r.id);
@@ -386,7 +375,7 @@ describe('lead grid against the oracle', () => {
   });
 
   it('never returns another subsidiary’s lead, whatever the filter asks for', () => {
-    const random = rng(99);
+    const random = seededRandom(99);
     for (let i = 0; i < 40; i++) {
       const { filter } = randomFilter(random);
       const mine = subsidiaries[i % subsidiaries.length] ?? 0;

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CONSENT_PURPOSES, type LeadStatus, type ProjectStatus } from '@mg/shared';
+import { CONSENT_PURPOSES, type LeadStatus, type ProjectStatus, slugify } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { assetPath, type Db } from './client';
-import { DEMO_PASSWORD, DEMO_USERS } from './demo-data';
+import { DEMO_MESSAGES, DEMO_PASSWORD, DEMO_USERS } from './demo-data';
 import {
   fakePhone,
   faker,
@@ -68,27 +68,9 @@ const PROJECT_STATUS_MIX: ProjectStatus[] = [
   'planning',
   'sold_out',
 ];
-const MESSAGES = [
-  'Hei! Jeg er interessert i en 3-roms leilighet med balkong. Når starter salget?',
-  'Kan dere sende prisliste og plantegninger?',
-  'Vi er en familie på fire som ser etter rekkehus. Er det fortsatt ledige enheter?',
-  'Ønsker å bli kontaktet når visning blir satt opp.',
-  'Er det mulig å få parkeringsplass i kjelleren?',
-  'Hvor lang tid er det til innflytting?',
-];
 
 function policyText(): string {
   return readFileSync(join(assetPath('seed-data'), 'privacy-policy-2024-06-17.txt'), 'utf8');
-}
-
-function slugify(value: string) {
-  return value
-    .toLowerCase()
-    .replace(/æ/g, 'ae')
-    .replace(/ø/g, 'o')
-    .replace(/å/g, 'a')
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
 }
 
 const DAY = 86_400_000;
@@ -203,7 +185,7 @@ export async function seedDemoData(db: Db, options: SeedOptions) {
         ...person,
         createdAt,
         status,
-        message: faker.number.float() < 0.6 ? faker.helpers.arrayElement(MESSAGES) : null,
+        message: faker.number.float() < 0.6 ? faker.helpers.arrayElement(DEMO_MESSAGES) : null,
         consent: {
           [CONSENT_PURPOSES[0]]: consentEmail,
           [CONSENT_PURPOSES[1]]: faker.number.float() < 0.3,

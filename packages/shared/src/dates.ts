@@ -51,7 +51,7 @@ export function osloDayStart(date: string): number {
 }
 
 /** The Oslo calendar day an instant falls on. */
-export function osloDate(at: number): string {
+export function osloDate(at = Date.now()): string {
   const p = osloParts(at);
   return `${p.year}-${String(p.month).padStart(2, '0')}-${String(p.day).padStart(2, '0')}`;
 }

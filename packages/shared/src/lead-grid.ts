@@ -22,6 +22,9 @@ export interface LeadGridState {
   columns: LeadColumn[];
 }
 
+/** The grid shows "10 000+" past this: counting further costs time and tells nobody much. */
+export const LEAD_COUNT_CAP = 10_000;
+
 const yesNo = (value: boolean) => (value ? 'yes' : 'no');
 function readYesNo(value: string | null): boolean | undefined {
   return value === 'yes' ? true : value === 'no' ? false : undefined;

@@ -2,15 +2,23 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 
 const ORG_WEIGHTS = [3, 2, 7, 6, 5, 4, 3, 2] as const;
 
+/**
+ * The MOD11 check digit (Brønnøysund) for the first eight digits of an organisation number,
+ * or null when there is none (a remainder that gives 10: no number starts that way).
+ */
+export function orgNumberCheckDigit(first8: string): number | null {
+  let sum = 0;
+  for (let i = 0; i < 8; i++) sum += Number(first8[i]) * (ORG_WEIGHTS[i] ?? 0);
+  const rest = sum % 11;
+  const check = rest === 0 ? 0 : 11 - rest;
+  return check === 10 ? null : check;
+}
+
 /** Norwegian organisation number: 9 digits, the last a MOD11 check digit (Brønnøysund). */
 export function isValidOrgNumber(value: string): boolean {
   const digits = value.replace(/\s/g, '');
   if (!/^\d{9}$/.test(digits)) return false;
-  let sum = 0;
-  for (let i = 0; i < 8; i++) sum += Number(digits[i]) * (ORG_WEIGHTS[i] ?? 0);
-  const rest = sum % 11;
-  const check = rest === 0 ? 0 : 11 - rest;
-  return check !== 10 && check === Number(digits[8]);
+  return orgNumberCheckDigit(digits.slice(0, 8)) === Number(digits[8]);
 }
 
 export function normaliseOrgNumber(value: string): string {

@@ -4,14 +4,10 @@ import { consentPurposeSchema, scopeFor, toFieldErrors } from '@mg/shared';
 import { stringify } from 'csv-stringify';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
+import { csvText } from '../lib/csv';
 import { authorizeDownload } from './authorize-download';
 
 const ACTION = 'audience.export';
-
-/** Cells a spreadsheet would run as a formula are prefixed so they stay text. */
-function cell(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 
 /**
  * GET /api/exports/audience.csv?purpose=marketing_email — who may receive marketing for a
@@ -74,9 +70,9 @@ export function audienceExport(deps: AppDeps) {
       for (const r of rows)
         yield [
           r.id,
-          cell(r.name),
-          contact === 'email' ? cell(r.contact) : r.contact,
-          cell(r.projectName),
+          csvText(r.name),
+          contact === 'email' ? csvText(r.contact) : r.contact,
+          csvText(r.projectName),
           new Date(r.grantedAt).toISOString(),
         ];
     }

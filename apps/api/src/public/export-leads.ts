@@ -12,6 +12,7 @@ import {
 import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
+import { csvText } from '../lib/csv';
 import { filterKeys } from '../routers/lead';
 import { authorizeDownload } from './authorize-download';
 
@@ -28,25 +29,20 @@ const AUDIT_PURPOSE: Record<ExportPurpose, AuditPurpose> = {
   reporting: 'administration',
 };
 
-/** Cells a spreadsheet would run as a formula are prefixed so they stay text. */
-function text(value: string | null): string {
-  if (value === null) return '';
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-}
 const time = (value: number | null) => (value === null ? '' : new Date(value).toISOString());
 
 /** One cell per column, exactly the grid's allow-list. */
 const CELL: Record<LeadColumn, (row: LeadListRow) => string | number> = {
   id: (r) => r.id,
   createdAt: (r) => time(r.createdAt),
-  name: (r) => text(r.name),
-  email: (r) => text(r.email),
+  name: (r) => csvText(r.name),
+  email: (r) => csvText(r.email),
   // E.164 from intake: "+47…" is a number, not a formula, and must stay as it is.
   phone: (r) => r.phone ?? '',
-  project: (r) => text(r.projectName),
-  subsidiary: (r) => text(r.subsidiaryName),
+  project: (r) => csvText(r.projectName),
+  subsidiary: (r) => csvText(r.subsidiaryName),
   status: (r) => r.status,
-  assignee: (r) => text(r.assigneeName),
+  assignee: (r) => csvText(r.assigneeName),
   consentEmail: (r) => String(r.consentEmail),
   consentSms: (r) => String(r.consentSms),
   lastActivityAt: (r) => time(r.lastActivityAt),

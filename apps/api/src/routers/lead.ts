@@ -22,6 +22,7 @@ import {
   leadListInput,
   leadNoteInput,
   leadStatusInput,
+  leadWorkBlock,
 } from '@mg/shared';
 import { z } from 'zod';
 import { domainError, notFound } from '../lib/errors';
@@ -36,13 +37,10 @@ export function filterKeys(filter: LeadFilterParams) {
     .map(([key]) => key);
 }
 
-/**
- * Restricted leads (GDPR art. 18) may only be stored, and anonymised ones hold nothing to
- * work on: neither gets status changes, assignees or notes.
- */
+/** Status, assignee and notes only on a lead that can be worked on (see leadWorkBlock). */
 function assertWorkable(lead: Pick<LeadForUpdate, 'restricted' | 'anonymisedAt'>) {
-  if (lead.anonymisedAt !== null) throw domainError('CONFLICT', 'leadAnonymised');
-  if (lead.restricted) throw domainError('CONFLICT', 'leadRestricted');
+  const block = leadWorkBlock(lead);
+  if (block) throw domainError('CONFLICT', block);
 }
 
 function invalidAssignee() {

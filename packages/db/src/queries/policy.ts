@@ -89,17 +89,8 @@ export function insertPolicyVersion(
     .get();
 }
 
-const osloCalendar = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/Oslo',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
 /** Today's date in Norway (YYYY-MM-DD), the calendar the effective dates are written in. */
-export function osloDate(now = Date.now()): string {
-  return osloCalendar.format(now);
-}
+export { osloDate } from '@mg/shared';
 
 /** One version's text, by label (for showing the exact version a lead was taken under). */
 export function getPolicyVersionByLabel(conn: Conn, label: string) {

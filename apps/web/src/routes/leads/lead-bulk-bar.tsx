@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Paper, Select, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { LEAD_STATUSES, type LeadStatus } from '@mg/shared';
+import { LEAD_BULK_MAX, LEAD_STATUSES, type LeadStatus } from '@mg/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -47,6 +47,8 @@ export function LeadBulkBar({ selected, onDone }: { selected: LeadRow[]; onDone:
   );
 
   const count = selected.length;
+  // The server takes at most LEAD_BULK_MAX ids in one change; more would only be refused.
+  const tooMany = count > LEAD_BULK_MAX;
   const userName = (id: number | null) =>
     id === null
       ? t('lead.unassigned')
@@ -90,7 +92,7 @@ export function LeadBulkBar({ selected, onDone }: { selected: LeadRow[]; onDone:
           />
           <Button
             size="sm"
-            disabled={status === null}
+            disabled={status === null || tooMany}
             onClick={() => {
               const value = LEAD_STATUSES.find((s) => s === status);
               if (value) setPending({ kind: 'status', status: value });
@@ -120,7 +122,7 @@ export function LeadBulkBar({ selected, onDone }: { selected: LeadRow[]; onDone:
             />
             <Button
               size="sm"
-              disabled={assignee === null}
+              disabled={assignee === null || tooMany}
               onClick={() =>
                 setPending({
                   kind: 'assign',
@@ -136,6 +138,11 @@ export function LeadBulkBar({ selected, onDone }: { selected: LeadRow[]; onDone:
             {t('leads.bulk.assignOneSubsidiary')}
           </Text>
         )}
+        {tooMany ? (
+          <Text size="sm" c="red" style={{ alignSelf: 'center' }}>
+            {t('leads.bulk.tooMany', { max: LEAD_BULK_MAX })}
+          </Text>
+        ) : null}
         <Button variant="subtle" size="sm" onClick={onDone}>
           {t('leads.bulk.clear')}
         </Button>

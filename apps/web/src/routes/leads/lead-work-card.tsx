@@ -1,6 +1,6 @@
 import { Alert, Button, Group, Select, Stack, Text, Textarea } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
-import { LEAD_STATUSES } from '@mg/shared';
+import { LEAD_STATUSES, leadWorkBlock } from '@mg/shared';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -17,8 +17,8 @@ export function LeadWorkCard({ lead }: { lead: LeadDetail['lead'] }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const anonymised = lead.anonymisedAt !== null;
-  const locked = anonymised || lead.restricted;
+  const block = leadWorkBlock(lead);
+  const locked = block !== null;
   const [note, setNote] = useState('');
 
   const assignees = useQuery({
@@ -78,7 +78,9 @@ export function LeadWorkCard({ lead }: { lead: LeadDetail['lead'] }) {
     <SectionCard title={t('lead.work.title')}>
       {locked ? (
         <Alert color="gray" variant="light" icon={<IconInfoCircle aria-hidden />}>
-          {anonymised ? t('lead.work.lockedAnonymised') : t('lead.work.lockedRestricted')}
+          {block === 'leadAnonymised'
+            ? t('lead.work.lockedAnonymised')
+            : t('lead.work.lockedRestricted')}
         </Alert>
       ) : null}
       <Group grow align="flex-start" gap="sm" wrap="wrap">

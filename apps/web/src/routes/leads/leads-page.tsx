@@ -1,5 +1,5 @@
 import { Button, Group, Paper, Stack, Text } from '@mantine/core';
-import { isSubsidiaryScoped } from '@mg/shared';
+import { isLeadWorkable, isSubsidiaryScoped, LEAD_COUNT_CAP } from '@mg/shared';
 import { IconFileExport } from '@tabler/icons-react';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
@@ -19,9 +19,6 @@ import { SavedViewsMenu } from './saved-views-menu';
 import { useLeadFilters } from './use-lead-filters';
 
 const PAGE_SIZE = 50;
-
-/** Restricted and anonymised leads take no status, assignee or notes, so they can't be picked. */
-const isWorkable = (row: LeadRow) => !row.restricted && row.anonymisedAt === null;
 
 export function LeadsPage() {
   const { t, i18n } = useTranslation();
@@ -102,7 +99,7 @@ export function LeadsPage() {
             <Text size="sm" c="dimmed" aria-live="polite">
               {leads.isPending
                 ? t('common.loading')
-                : t('leads.totalOf', { count: capped ? 10_000 : total, total: totalLabel })}
+                : t('leads.totalOf', { count: capped ? LEAD_COUNT_CAP : total, total: totalLabel })}
             </Text>
             <Group gap="xs">
               <SavedViewsMenu grid={grid} />
@@ -151,7 +148,8 @@ export function LeadsPage() {
                   ? {
                       selectedRecords: selected,
                       onSelectedRecordsChange: setSelected,
-                      isRecordSelectable: isWorkable,
+                      // Restricted and anonymised leads take no status, assignee or notes.
+                      isRecordSelectable: isLeadWorkable,
                       allRecordsSelectionCheckboxProps: { 'aria-label': t('leads.selectAll') },
                       selectionCheckboxProps: { 'aria-label': t('leads.selectRow') },
                       getRecordSelectionCheckboxProps: (row: LeadRow) => ({

@@ -1,13 +1,18 @@
 import { Button, Group, Modal, Select, Stack, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { PROJECT_STATUSES, type ProjectStatus, projectInput, projectUpdateInput } from '@mg/shared';
+import {
+  PROJECT_STATUSES,
+  type ProjectStatus,
+  projectInput,
+  projectUpdateInput,
+  slugify,
+} from '@mg/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
-import { suggestSlug } from './slug';
 
 type EditableProject = {
   id: number;
@@ -68,7 +73,7 @@ export function ProjectFormModal({ project, onClose }: Props) {
   });
 
   form.watch('name', ({ value }) => {
-    if (!slugEdited.current) form.setFieldValue('slug', suggestSlug(value));
+    if (!slugEdited.current) form.setFieldValue('slug', slugify(value));
   });
 
   const onSuccess = async () => {

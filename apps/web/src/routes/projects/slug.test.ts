@@ -1,5 +1,5 @@
+import { slugify as suggestSlug } from '@mg/shared';
 import { describe, expect, it } from 'vitest';
-import { suggestSlug } from './slug';
 
 describe('suggestSlug', () => {
   it('spells the Norwegian letters the way URLs usually do', () => {

@@ -1,4 +1,4 @@
-import type { LeadFilterParams, Scope } from '@mg/shared';
+import { LEAD_COUNT_CAP, type LeadFilterParams, type Scope } from '@mg/shared';
 import { and, type SQL, sql } from 'drizzle-orm';
 import type { Conn } from '../../client';
 import { leads } from '../../schema';
@@ -12,9 +12,6 @@ export function countLeads(
 ): number {
   return countLeadsCapped(conn, { scope, filter, cap: Number.POSITIVE_INFINITY }).count;
 }
-
-/** The grid shows "10 000+" past this: counting further costs time and tells nobody much. */
-export const LEAD_COUNT_CAP = 10_000;
 
 /**
  * How many leads a filter matches, counted up to `cap`; `capped` says there are more. Cheap

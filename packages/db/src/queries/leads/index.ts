@@ -1,6 +1,6 @@
 // The lead queries, one file per concern; callers import from here (or from '@mg/db').
 export { leadScope, leadScopeById } from './common';
-export { countLeads, countLeadsCapped, LEAD_COUNT_CAP } from './counts';
+export { countLeads, countLeadsCapped } from './counts';
 export { getLead, getLeadHistory, listRelatedLeads } from './detail';
 export {
   InvalidCursorError,

@@ -1,7 +1,10 @@
 const NORWEGIAN: Record<string, string> = { æ: 'ae', ø: 'o', å: 'a' };
 
-/** "Fjordtunet Øst, trinn 2" → "fjordtunet-ost-trinn-2": a suggestion the user may edit. */
-export function suggestSlug(name: string): string {
+/**
+ * "Fjordtunet Øst, trinn 2" → "fjordtunet-ost-trinn-2": the one way a name becomes a URL slug
+ * (the web form's suggestion, the demo seed, the test factories).
+ */
+export function slugify(name: string): string {
   return name
     .toLowerCase()
     .replace(/[æøå]/g, (letter) => NORWEGIAN[letter] ?? letter)
