@@ -65,6 +65,7 @@ async function submitHostedForm(
 test('a visitor’s form reaches only Fjordbygg, the notice holds no personal data, and staff record a withdrawal', async ({
   page,
   browser,
+  baseURL,
 }) => {
   const suffix = Date.now().toString(36);
   const name = `Sigrid Samtykke${suffix}`;
@@ -114,7 +115,7 @@ test('a visitor’s form reaches only Fjordbygg, the notice holds no personal da
       { timeout: 20_000, message: `an .eml in ${OUTBOX} linking to /leads/${leadId}` },
     )
     .toBe(true);
-  expect(mail).toContain(`http://127.0.0.1:3100/leads/${leadId}`);
+  expect(mail).toContain(`${baseURL}/leads/${leadId}`);
   for (const secret of [name, `Samtykke${suffix}`, email, `sigrid.${suffix}`, digits, phone])
     expect(mail, `the notice must not contain "${secret}"`).not.toContain(secret);
 
@@ -165,6 +166,7 @@ test('a visitor’s form reaches only Fjordbygg, the notice holds no personal da
 test('the visitor’s receipt carries an unsubscribe link: GET only asks, the button withdraws', async ({
   page,
   browser,
+  baseURL,
 }) => {
   const suffix = Date.now().toString(36);
   const name = `Ulrik Avmelding${suffix}`;
@@ -189,7 +191,9 @@ test('the visitor’s receipt carries an unsubscribe link: GET only asks, the bu
       { timeout: 20_000, message: `an .eml in ${OUTBOX} to ${email}` },
     )
     .toBe(true);
-  const link = /http:\/\/127\.0\.0\.1:3100\/unsubscribe\/[a-z2-7]{32}/.exec(receipt)?.[0] ?? '';
+  const link =
+    new RegExp(`${baseURL}/unsubscribe/[a-z2-7]{32}`.replaceAll('.', '\\.')).exec(receipt)?.[0] ??
+    '';
   expect(link, 'the unsubscribe link in the receipt').not.toBe('');
   // Long headers are folded onto a continuation line.
   expect(receipt.replace(/\r?\n[ \t]+/g, ' ')).toContain(`List-Unsubscribe: <${link}>`);
