@@ -1,8 +1,8 @@
 import { schema } from '@mg/db';
 import { createTestDatabase, seedFixture } from '@mg/db/testing';
 import { eq } from 'drizzle-orm';
-import { beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env';
 import { LOCKOUT_THRESHOLD, lockDuration, UnknownEmailCounters } from '../src/lib/login';
 import { loginAttemptsIn } from '../src/lib/login-rate-limit';
@@ -222,9 +222,9 @@ describe('lock-out that holds', () => {
     expect((row?.lockedUntil ?? 0) - Date.now()).toBeGreaterThan(lockDuration(20) - 60_000);
     const failures = w.entries().filter((e) => e.action === 'auth.login' && e.outcome === 'denied');
     expect(failures).toHaveLength(20);
-    expect(
-      await outcome(w.api.auth.login({ email: 'auditor@test.no', password: PASSWORD })),
-    ).toBe('TOO_MANY_REQUESTS');
+    expect(await outcome(w.api.auth.login({ email: 'auditor@test.no', password: PASSWORD }))).toBe(
+      'TOO_MANY_REQUESTS',
+    );
   });
 
   it('answers unknown, existing and locked accounts alike: status, body and timing class', async () => {
@@ -280,9 +280,12 @@ describe('lock-out that holds', () => {
     const refused = await send(batch(10));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(w.entries().slice(before).map((e) => e.detail)).toEqual([
-      JSON.stringify({ reason: 'ip_rate_limited' }),
-    ]);
+    expect(
+      w
+        .entries()
+        .slice(before)
+        .map((e) => e.detail),
+    ).toEqual([JSON.stringify({ reason: 'ip_rate_limited' })]);
   });
 
   it('counts login attempts in a batch path, however it is encoded', () => {

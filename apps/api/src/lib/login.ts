@@ -32,7 +32,10 @@ export function lockDuration(failedLogins: number): number {
  * on restart, which only ever makes an unknown address look less locked, never more.
  */
 export class UnknownEmailCounters {
-  private readonly counters = new Map<string, { failedLogins: number; lockedUntil: number | null }>();
+  private readonly counters = new Map<
+    string,
+    { failedLogins: number; lockedUntil: number | null }
+  >();
   constructor(private readonly max = 10_000) {}
 
   /** The same arithmetic as recordFailedLogin's UPDATE; synchronous, so it cannot interleave. */
