@@ -58,11 +58,13 @@ describe('links come from configuration only', () => {
         host: 'evil.example',
         'x-forwarded-host': 'evil.example',
       },
-      body: JSON.stringify(validLead({ consent: { marketing_email: true } })),
+      body: JSON.stringify(validLead({ marketingEmail: true })),
     });
     expect(res.status).toBe(201);
     const mails = t.handle.db.select().from(schema.outbox).all();
-    expect(mails.length).toBeGreaterThan(0);
+    // The subsidiary's notice and the consumer's receipt with its unsubscribe link.
+    expect(mails.map((m) => m.kind).sort()).toHaveLength(2);
+    expect(JSON.stringify(mails)).toContain(`${base}/unsubscribe/`);
     const text = JSON.stringify(mails);
     expect(text).not.toContain('evil.example');
     for (const mail of mails) expect(`${mail.body}${mail.headers ?? ''}`).toContain(`${base}/`);
