@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
 import { expect, loginAs, test } from './fixtures';
 
+/** The e2e server's port and PUBLIC_URL (playwright.config.ts). */
+const PORT = Number(process.env.E2E_PORT ?? 3100);
+
 /** The e2e server's OUTBOX_DIR (playwright.config.ts), where mail lands as .eml files. */
 const OUTBOX = join(dirname(fileURLToPath(import.meta.url)), '..', '.e2e-data', 'outbox');
 
@@ -114,7 +117,7 @@ test('a visitor’s form reaches only Fjordbygg, the notice holds no personal da
       { timeout: 20_000, message: `an .eml in ${OUTBOX} linking to /leads/${leadId}` },
     )
     .toBe(true);
-  expect(mail).toContain(`http://127.0.0.1:3100/leads/${leadId}`);
+  expect(mail).toContain(`http://127.0.0.1:${PORT}/leads/${leadId}`);
   for (const secret of [name, `Samtykke${suffix}`, email, `sigrid.${suffix}`, digits, phone])
     expect(mail, `the notice must not contain "${secret}"`).not.toContain(secret);
 
@@ -189,7 +192,8 @@ test('the visitor’s receipt carries an unsubscribe link: GET only asks, the bu
       { timeout: 20_000, message: `an .eml in ${OUTBOX} to ${email}` },
     )
     .toBe(true);
-  const link = /http:\/\/127\.0\.0\.1:3100\/unsubscribe\/[a-z2-7]{32}/.exec(receipt)?.[0] ?? '';
+  const link =
+    new RegExp(`http://127\\.0\\.0\\.1:${PORT}/unsubscribe/[a-z2-7]{32}`).exec(receipt)?.[0] ?? '';
   expect(link, 'the unsubscribe link in the receipt').not.toBe('');
   // Long headers are folded onto a continuation line.
   expect(receipt.replace(/\r?\n[ \t]+/g, ' ')).toContain(`List-Unsubscribe: <${link}>`);
