@@ -1,5 +1,5 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -230,6 +230,68 @@ test('a backup taken during writes restores to a database that opens, migrates a
 
     server.kill('SIGTERM');
     expect(await exited(server)).toBe(0);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('SIGTERM lets a request in flight finish, refuses new ones, checkpoints the WAL and exits 0', async () => {
+  test.setTimeout(120_000);
+  const dir = mkdtempSync(join(tmpdir(), 'mg-fault-'));
+  try {
+    const env = serverEnv(dir, await freePort());
+    const base = `http://127.0.0.1:${env.PORT}`;
+    const server = await startServer(env);
+    const slug = openSlug(env.DATABASE_PATH);
+    expect(existsSync(`${env.DATABASE_PATH}.pid`)).toBe(true);
+
+    // A slow upload: the first half of the body now, the rest after the signal.
+    const body = new TextEncoder().encode(
+      JSON.stringify({
+        name: 'Sakte Opplasting',
+        email: `slow.${Date.now()}@example.no`,
+        phone: '91234567',
+        message: 'SIGTERM test',
+        marketingEmail: true,
+      }),
+    );
+    let finish: () => void = () => {};
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(body.slice(0, 20));
+        finish = () => {
+          controller.enqueue(body.slice(20));
+          controller.close();
+        };
+      },
+    });
+    const answer = fetch(`${base}/api/intake/${slug}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
+    await new Promise((r) => setTimeout(r, 500));
+    const stopping = exited(server);
+    server.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 500));
+    // No new connections once stopping.
+    const late = await fetch(`${base}/healthz`).then(
+      () => 'answered',
+      () => 'refused',
+    );
+    expect(late).toBe('refused');
+    finish();
+    const res = await answer;
+    expect(res.status).toBe(201);
+    const { id } = (await res.json()) as { id: number };
+    expect(await stopping).toBe(0);
+
+    // The WAL was folded into the database and the pid file removed.
+    expect(existsSync(`${env.DATABASE_PATH}.pid`)).toBe(false);
+    const wal = `${env.DATABASE_PATH}-wal`;
+    expect(existsSync(wal) ? statSync(wal).size : 0).toBe(0);
+    checkLeads(env.DATABASE_PATH, [id]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
