@@ -10,7 +10,7 @@ import {
 } from '@mg/db';
 import { emailSchema, passwordSchema } from '@mg/shared';
 import { loadEnv } from './env';
-import { backupDatabase, RestoreRefused, restoreDatabase } from './lib/backup';
+import { backupDatabase, restoreDatabase } from './lib/backup';
 import { hashPassword } from './lib/password';
 
 const USAGE = `Usage: mg-leads <command> [options]
@@ -93,9 +93,14 @@ async function main(argv: string[]) {
           console.error('backup needs a target FILE');
           return 2;
         }
-        const { pages } = await backupDatabase(handle.sqlite, file);
-        console.log(`backup written to ${file} (${pages} pages)`);
-        return 0;
+        try {
+          const { pages } = await backupDatabase(handle.sqlite, file);
+          console.log(`backup written to ${file} (${pages} pages)`);
+          return 0;
+        } catch (error) {
+          console.error(`backup failed: ${messageOf(error)}`);
+          return 1;
+        }
       }
       default:
         console.log(USAGE);
@@ -117,10 +122,14 @@ function restore(file: string | undefined, databasePath: string): number {
     if (previous) console.log(`the previous database is kept as ${previous}`);
     return 0;
   } catch (error) {
-    if (!(error instanceof RestoreRefused)) throw error;
-    console.error(`restore refused: ${error.message}`);
+    // RestoreRefused says why; anything else (unreadable file, not a database) as it is.
+    console.error(`restore refused: ${messageOf(error)}`);
     return 1;
   }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -124,16 +124,16 @@ export function restoreDatabase(
   const pid = runningServerPid(target);
   if (pid !== null)
     throw new RestoreRefused(
-      `a server (pid ${pid}) is running on ${target}; stop it before restoring`,
+      `a server (pid ${pid}) is running on ${target}; stop it before restoring (if none is, remove ${pidFileOf(target)})`,
     );
   if (!existsSync(source)) throw new RestoreRefused(`backup ${source} not found`);
 
   const temp = join(dirname(target), `.${basename(target)}.restore.tmp`);
   for (const f of [temp, `${temp}-wal`, `${temp}-shm`]) rmSync(f, { force: true });
   closeSync(openSync(temp, 'wx', 0o600));
-  copyFileSync(source, temp);
   let entries = 0;
   try {
+    copyFileSync(source, temp);
     const candidate = openDatabase(temp);
     try {
       const integrity = candidate.sqlite.pragma('integrity_check', { simple: true });
