@@ -7,6 +7,7 @@ import { count, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadEnv, publicBaseUrl } from '../src/env';
+import { scheduleDailyBackup } from '../src/jobs/backup';
 import { createOutboxWorker } from '../src/jobs/outbox';
 import {
   backupDatabase,
@@ -195,6 +196,26 @@ describe('backup and restore', () => {
       dailyBackupName(new Date('2026-03-05T01:30:00Z')),
       'unrelated.db',
     ]);
+  });
+});
+
+describe('the daily backup job', () => {
+  it('is off without BACKUP_DIR, and writes into it when it runs', async () => {
+    const { handle } = busyDatabase(5);
+    const log = pino({ level: 'silent' });
+    const common = { sqlite: handle.sqlite, keep: 2, pattern: '0 30 2 * * *', log };
+    expect(scheduleDailyBackup({ ...common, dir: undefined })).toBeNull();
+    const dir = join(dirOf(), 'backups');
+    const job = scheduleDailyBackup({ ...common, dir });
+    try {
+      expect(job?.getPattern()).toBe('0 30 2 * * *');
+      await job?.trigger();
+      const files = readdirSync(dir);
+      expect(files).toHaveLength(1);
+      expect(logRows(join(dir, files[0] ?? ''))).toBe(5);
+    } finally {
+      job?.stop();
+    }
   });
 });
 
