@@ -10,6 +10,7 @@ import {
 } from '@mg/db';
 import { emailSchema, passwordSchema } from '@mg/shared';
 import { loadEnv } from './env';
+import { backupDatabase, restoreDatabase } from './lib/backup';
 import { hashPassword } from './lib/password';
 
 const USAGE = `Usage: mg-leads <command> [options]
@@ -18,11 +19,16 @@ Commands:
   migrate                         apply database migrations
   create-admin --email E --name N read the password from stdin (at least 12 characters)
   verify-audit                    check the access log's hash chain; exit 1 if broken
+  backup FILE                     online backup of the database into FILE (mode 0600)
+  restore FILE                    replace the database with the backup FILE, after checking
+                                  its integrity and access log; refused while the server runs
 `;
 
 async function main(argv: string[]) {
   const [command, ...rest] = argv;
   const env = loadEnv();
+  // Before opening the database: restore replaces the file, and must not migrate it first.
+  if (command === 'restore') return restore(rest[0], env.DATABASE_PATH);
   const handle = openDatabase(env.DATABASE_PATH);
   migrateDatabase(handle);
   try {
@@ -81,6 +87,21 @@ async function main(argv: string[]) {
         );
         return 1;
       }
+      case 'backup': {
+        const file = rest[0];
+        if (!file) {
+          console.error('backup needs a target FILE');
+          return 2;
+        }
+        try {
+          const { pages } = await backupDatabase(handle.sqlite, file);
+          console.log(`backup written to ${file} (${pages} pages)`);
+          return 0;
+        } catch (error) {
+          console.error(`backup failed: ${messageOf(error)}`);
+          return 1;
+        }
+      }
       default:
         console.log(USAGE);
         return command ? 2 : 0;
@@ -88,6 +109,27 @@ async function main(argv: string[]) {
   } finally {
     handle.close();
   }
+}
+
+function restore(file: string | undefined, databasePath: string): number {
+  if (!file) {
+    console.error('restore needs the backup FILE');
+    return 2;
+  }
+  try {
+    const { entries, previous } = restoreDatabase(file, databasePath);
+    console.log(`restored ${file} into ${databasePath}: ${entries} access-log entries verified`);
+    if (previous) console.log(`the previous database is kept as ${previous}`);
+    return 0;
+  } catch (error) {
+    // RestoreRefused says why; anything else (unreadable file, not a database) as it is.
+    console.error(`restore refused: ${messageOf(error)}`);
+    return 1;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -12,8 +12,12 @@ const schema = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   DEMO_LEADS: z.coerce.number().int().min(0).max(100_000).default(3000),
-  /** Public base URL, used in links in notifications. */
-  PUBLIC_URL: z.url().optional(),
+  /**
+   * Public base URL, used in every link in mail and for the same-origin check. Required in
+   * production; in development, links use the address the server listens on (never a
+   * request's Host header, which the sender chooses).
+   */
+  PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
   /** Cookies get the Secure flag; defaults to on in production. */
   SECURE_COOKIES: z.enum(['true', 'false']).optional(),
   /** Comma-separated origins allowed to POST the intake form cross-origin. */
@@ -30,12 +34,26 @@ const schema = z.object({
   OUTBOX_DIR: z.string().default('data/outbox'),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).default(20),
   INTAKE_RATE_LIMIT: z.coerce.number().int().min(1).default(10),
+  /** When set, the server writes a daily backup here, keeping the newest BACKUP_KEEP. */
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
+  /** When the daily backup runs (cron, Europe/Oslo). */
+  BACKUP_CRON: z.string().default('0 30 2 * * *'),
 });
 
 export type Env = z.infer<typeof schema>;
 
 export function loadEnv(source: Record<string, string | undefined> = process.env): Env {
-  const parsed = schema.safeParse(source);
+  const parsed = schema
+    .superRefine((env, ctx) => {
+      if (env.NODE_ENV === 'production' && !env.PUBLIC_URL)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message: 'required in production (links in mail must not come from a request)',
+        });
+    })
+    .safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
@@ -45,4 +63,14 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
 
 export function secureCookies(env: Env): boolean {
   return env.SECURE_COOKIES ? env.SECURE_COOKIES === 'true' : env.NODE_ENV === 'production';
+}
+
+/**
+ * The one base URL every link in mail and the same-origin check use: PUBLIC_URL, or else
+ * the address the server binds (HOST:PORT), without a trailing slash.
+ */
+export function publicBaseUrl(env: Pick<Env, 'PUBLIC_URL' | 'HOST' | 'PORT'>): string {
+  if (env.PUBLIC_URL) return env.PUBLIC_URL.replace(/\/+$/, '');
+  const host = env.HOST === '0.0.0.0' || env.HOST === '::' ? 'localhost' : env.HOST;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT}`;
 }

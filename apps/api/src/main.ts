@@ -5,8 +5,10 @@ import { migrateDatabase, openDatabase } from '@mg/db';
 import { DEMO_PASSWORD, DEMO_USERS } from '@mg/db/demo-data';
 import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
-import { loadEnv } from './env';
+import { loadEnv, publicBaseUrl } from './env';
+import { scheduleDailyBackup } from './jobs/backup';
 import { createOutboxWorker } from './jobs/outbox';
+import { removePidFile, writePidFile } from './lib/backup';
 import { createLogger } from './lib/logger';
 import { createMailer } from './lib/mail';
 import { hashPassword } from './lib/password';
@@ -31,10 +33,18 @@ const webDist = env.WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.m
 const mailer = createMailer(env);
 const outbox = createOutboxWorker({ db: handle.db, mailer, log });
 const outboxJob = new Cron('*/15 * * * * *', { protect: true }, () => outbox.kick());
+const backupJob = scheduleDailyBackup({
+  sqlite: handle.sqlite,
+  dir: env.BACKUP_DIR,
+  keep: env.BACKUP_KEEP,
+  pattern: env.BACKUP_CRON,
+  log,
+});
+// Tells `cli.js restore` that this database is in use.
+writePidFile(env.DATABASE_PATH);
 const app = createApp({ db: handle.db, env: { ...env, WEB_DIST: webDist }, log, outbox });
-const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
-  const url =
-    env.PUBLIC_URL ?? `http://${info.address === '::' ? 'localhost' : info.address}:${info.port}`;
+const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => {
+  const url = publicBaseUrl(env);
   const lines = [
     '',
     `  MG Leads is running at ${url}`,
@@ -47,14 +57,43 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
   console.log(`${lines.join('\n')}\n`);
 });
 
-function shutdown() {
+/** In-flight requests get this long to finish after SIGTERM/SIGINT; then they are cut. */
+const SHUTDOWN_GRACE_MS = 10_000;
+let stopping = false;
+
+/**
+ * Graceful stop: no new connections, in-flight requests finish (up to the grace period),
+ * the outbox batch being sent is recorded or its claims released, the WAL is folded into
+ * the database file, and the database is closed.
+ */
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info({ signal }, 'shutting down');
   outboxJob.stop();
-  server.close(async () => {
-    await outbox.stop();
-    mailer.close();
-    handle.close();
-    process.exit(0);
-  });
+  backupJob?.stop();
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  // Keep-alive connections with no request in flight would hold close() open.
+  if ('closeIdleConnections' in server) server.closeIdleConnections();
+  const cut = setTimeout(() => {
+    log.warn('requests still running after the grace period: closing their connections');
+    if ('closeAllConnections' in server) server.closeAllConnections();
+  }, SHUTDOWN_GRACE_MS);
+  await closed;
+  clearTimeout(cut);
+  await outbox.stop(2_000);
+  mailer.close();
+  try {
+    handle.sqlite.pragma('wal_checkpoint(TRUNCATE)');
+  } catch (error) {
+    log.error({ err: error }, 'WAL checkpoint at shutdown failed');
+  }
+  handle.close();
+  removePidFile(env.DATABASE_PATH);
+  log.info('stopped');
+  process.exit(0);
 }
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
 process.on('SIGINT', shutdown);
 process.on('SIGTERM', shutdown);

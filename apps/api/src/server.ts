@@ -11,6 +11,7 @@ import { HTTPException } from 'hono/http-exception';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { type AppBindings, type AppDeps, createRequestContext } from './context';
+import { publicBaseUrl } from './env';
 import { loginRateLimit } from './lib/login-rate-limit';
 import { audienceExport } from './public/audience-export';
 import { exportLeads } from './public/export-leads';
@@ -44,11 +45,16 @@ function sameOriginOnly(
   };
 }
 
+const noStore: MiddlewareHandler = async (c, next) => {
+  await next();
+  if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
+};
+
 export function createApp(deps: AppDeps) {
   const { env, log } = deps;
   const app = new Hono<AppBindings>();
-  const originOf = (c: { req: { url: string } }) =>
-    env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : new URL(c.req.url).origin;
+  const publicOrigin = new URL(publicBaseUrl(env)).origin;
+  const originOf = (_c: unknown) => publicOrigin;
 
   app.use('*', requestId());
   app.use('*', async (c, next) => {
@@ -89,6 +95,11 @@ export function createApp(deps: AppDeps) {
   app.use('*', (c, next) =>
     isPublicPage(c.req.path) ? pageHeaders(c, next) : appHeaders(c, next),
   );
+
+  // Answers and downloads may hold personal data: no cache (browser, proxy) may keep them.
+  // A route that serves public, non-personal data (the policy text) sets its own header.
+  app.use('/trpc/*', noStore);
+  app.use('/api/*', noStore);
 
   app.get('/healthz', (c) => {
     // The database was opened and migrated before the server started listening.

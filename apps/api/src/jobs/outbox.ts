@@ -1,4 +1,10 @@
-import { claimDueOutbox, type Db, markOutboxAttemptFailed, markOutboxSent } from '@mg/db';
+import {
+  claimDueOutbox,
+  type Db,
+  markOutboxAttemptFailed,
+  markOutboxSent,
+  releaseOutboxClaims,
+} from '@mg/db';
 import type { Logger } from '../lib/logger';
 import { describeMailError, type Mailer } from '../lib/mail';
 
@@ -34,6 +40,8 @@ export async function processOutbox(
   deps: OutboxDeps,
   now = Date.now(),
   stop: () => boolean = () => false,
+  /** Ids claimed and not yet recorded, for releasing them at shutdown. */
+  inFlight: Set<number> = new Set(),
 ): Promise<OutboxRun> {
   const { db, mailer, log } = deps;
   const run: OutboxRun = { sent: 0, retrying: 0, failed: 0 };
@@ -41,6 +49,7 @@ export async function processOutbox(
     const claimed = db.transaction((tx) =>
       claimDueOutbox(tx, { now, limit: BATCH, leaseMs: LEASE_MS }),
     );
+    for (const message of claimed) inFlight.add(message.id);
     const results: { id: number; attempts: number; error: string | null }[] = [];
     for (const message of claimed) {
       const attempts = message.attempts + 1;
@@ -76,6 +85,7 @@ export async function processOutbox(
         else run.retrying++;
       }
     });
+    for (const message of claimed) inFlight.delete(message.id);
     for (const r of results)
       if (r.error !== null)
         log.warn({ outboxId: r.id, attempts: r.attempts, error: r.error }, 'mail not sent');
@@ -91,11 +101,12 @@ export function createOutboxWorker(deps: OutboxDeps) {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
+  const inFlight = new Set<number>();
   const loop = async () => {
     do {
       again = false;
       try {
-        await processOutbox(deps, Date.now(), () => stopped);
+        await processOutbox(deps, Date.now(), () => stopped, inFlight);
       } catch (error) {
         deps.log.error({ err: error }, 'outbox run failed');
       }
@@ -116,10 +127,29 @@ export function createOutboxWorker(deps: OutboxDeps) {
     async idle(): Promise<void> {
       while (running) await running;
     },
-    /** For shutdown: no new runs; resolves once the batch in progress is recorded. */
-    async stop(): Promise<void> {
+    /**
+     * For shutdown: no new runs; resolves once the batch in progress is recorded, or after
+     * `graceMs`, when the messages still being sent are released (due again at once) so the
+     * next start does not wait out their lease. Such a message may then go out twice: at
+     * least once, never lost.
+     */
+    async stop(graceMs = Number.POSITIVE_INFINITY): Promise<void> {
       stopped = true;
-      while (running) await running;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((resolve) => {
+        if (Number.isFinite(graceMs)) timer = setTimeout(() => resolve('timeout'), graceMs);
+      });
+      const done = (async () => {
+        while (running) await running;
+        return 'done' as const;
+      })();
+      const result = await Promise.race([done, timeout]);
+      clearTimeout(timer);
+      if (result === 'timeout' && inFlight.size > 0) {
+        const ids = [...inFlight];
+        deps.db.transaction((tx) => releaseOutboxClaims(tx, ids, Date.now()));
+        deps.log.warn({ released: ids.length }, 'outbox claims released at shutdown');
+      }
     },
   };
 }

@@ -4,16 +4,32 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppBindings, AppDeps } from '../context';
 
 /**
+ * How many login attempts one tRPC request carries. A batch names each procedure in the
+ * path (`/trpc/auth.me,auth.login,auth.login`), so a batch of 30 logins is 30 attempts.
+ */
+export function loginAttemptsIn(path: string): number {
+  let decoded = path;
+  try {
+    // An encoded comma or dot must not hide an attempt from the count.
+    decoded = decodeURIComponent(path);
+  } catch {}
+  const procedures = decoded.replace(/^.*\/trpc\//, '').split(',');
+  return procedures.filter((name) => name.trim() === 'auth.login').length;
+}
+
+/**
  * Per-IP cap on login attempts, before any password is hashed: the per-account lock-out
- * stops guessing one password, this stops spraying many accounts from one address.
+ * stops guessing one password, this stops spraying many accounts from one address. It counts
+ * attempts, not HTTP requests: each procedure in a batch costs one point.
  */
 export function loginRateLimit(deps: AppDeps): MiddlewareHandler<AppBindings> {
   const limiter = new RateLimiterMemory({ points: deps.env.LOGIN_RATE_LIMIT, duration: 60 });
   return async (c, next) => {
-    // tRPC may batch several procedures into one path: /trpc/auth.me,auth.login
-    if (c.req.method !== 'POST' || !c.req.path.includes('auth.login')) return next();
+    if (c.req.method !== 'POST') return next();
+    const attempts = loginAttemptsIn(c.req.path);
+    if (attempts === 0) return next();
     try {
-      await limiter.consume(c.get('clientIp') ?? 'unknown');
+      await limiter.consume(c.get('clientIp') ?? 'unknown', attempts);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
       deps.db.transaction((tx) =>

@@ -1,6 +1,12 @@
-import { appendAccessLog, findUserByEmail, recordFailedLogin, resetFailedLogins } from '@mg/db';
+import {
+  appendAccessLog,
+  currentLock,
+  findUserByEmail,
+  type LockoutPolicy,
+  recordFailedLogin,
+  resetFailedLogins,
+} from '@mg/db';
 import { normaliseEmail, type Role } from '@mg/shared';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { baseEntry, type Context } from '../trpc';
 import { domainError } from './errors';
 import { dummyPasswordHash, verifyPassword } from './password';
@@ -8,23 +14,53 @@ import { createSession } from './session';
 
 /** Consecutive failures before an account locks; each further failure doubles the lock. */
 export const LOCKOUT_THRESHOLD = 5;
-const LOCK_BASE_MS = 60_000;
-const LOCK_MAX_MS = 60 * 60_000;
+export const LOCKOUT: LockoutPolicy = {
+  threshold: LOCKOUT_THRESHOLD,
+  baseMs: 60_000,
+  maxMs: 60 * 60_000,
+};
 
 export function lockDuration(failedLogins: number): number {
-  if (failedLogins < LOCKOUT_THRESHOLD) return 0;
-  return Math.min(LOCK_MAX_MS, LOCK_BASE_MS * 2 ** (failedLogins - LOCKOUT_THRESHOLD));
+  if (failedLogins < LOCKOUT.threshold) return 0;
+  return Math.min(LOCKOUT.maxMs, LOCKOUT.baseMs * 2 ** (failedLogins - LOCKOUT.threshold));
 }
 
 /**
- * Unknown e-mails are throttled in memory with the same threshold, so a locked account and
- * a non-existent one answer alike (no user enumeration).
+ * Failure counters for e-mails that have no account, with exactly the rules the users table
+ * applies to real accounts, so a locked account and a non-existent one answer alike (no user
+ * enumeration). In memory: bounded (the least recently failed address goes first) and lost
+ * on restart, which only ever makes an unknown address look less locked, never more.
  */
-const unknownEmailLimiter = new RateLimiterMemory({
-  points: LOCKOUT_THRESHOLD,
-  duration: 15 * 60,
-  blockDuration: 60,
-});
+export class UnknownEmailCounters {
+  private readonly counters = new Map<
+    string,
+    { failedLogins: number; lockedUntil: number | null }
+  >();
+  constructor(private readonly max = 10_000) {}
+
+  /** The same arithmetic as recordFailedLogin's UPDATE; synchronous, so it cannot interleave. */
+  recordFailure(email: string, now: number) {
+    const previous = this.counters.get(email);
+    const failedLogins = (previous?.failedLogins ?? 0) + 1;
+    const lock = lockDuration(failedLogins);
+    const lockedUntil = lock
+      ? Math.max(previous?.lockedUntil ?? 0, now + lock)
+      : (previous?.lockedUntil ?? null);
+    this.counters.delete(email);
+    this.counters.set(email, { failedLogins, lockedUntil });
+    if (this.counters.size > this.max) {
+      const oldest = this.counters.keys().next().value;
+      if (oldest !== undefined) this.counters.delete(oldest);
+    }
+    return { failedLogins, lockedUntil };
+  }
+
+  get size() {
+    return this.counters.size;
+  }
+}
+
+const unknownEmails = new UnknownEmailCounters();
 
 function genericFailure() {
   return domainError('UNAUTHORIZED', 'invalidCredentials');
@@ -33,84 +69,105 @@ function lockedFailure() {
   return domainError('TOO_MANY_REQUESTS', 'rateLimited');
 }
 
-export async function login(ctx: Context, email: string, password: string) {
+export type PasswordCheck =
+  | { ok: true; user: { id: number; role: Role } }
+  | { ok: false; locked: boolean };
+
+/**
+ * Check an e-mail and password, counting failures: the single place that decides whether a
+ * password attempt succeeds (later factors build on its success).
+ *
+ * Every path does the same work, so status, body and timing do not tell which e-mails exist
+ * or are locked: the password is always hashed (against a dummy hash for an unknown e-mail,
+ * and also while an account is locked), and a failure is always counted, for unknown
+ * addresses too. The count is taken AFTER the password check, with one atomic update, so
+ * overlapping attempts (a batch, or parallel requests) each count.
+ */
+export async function checkPassword(
+  ctx: Context,
+  email: string,
+  password: string,
+): Promise<PasswordCheck> {
   const normalised = normaliseEmail(email);
-  const now = Date.now();
   const user = findUserByEmail(ctx.db, normalised);
-  const entry = (actorUserId: number | null, actorRole: Role | null) => ({
-    ...baseEntry(
-      ctx,
-      actorUserId && actorRole ? { userId: actorUserId, role: actorRole } : null,
-      'auth.login',
-    ),
+  const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
+  // Everything below runs synchronously: no other attempt can slip in between read and write.
+  const now = Date.now();
+  const entry = (actor: { id: number; role: Role } | null) => ({
+    ...baseEntry(ctx, actor ? { userId: actor.id, role: actor.role } : null, 'auth.login'),
     purpose: 'security' as const,
   });
 
   if (!user) {
-    await verifyPassword(await dummyPasswordHash(), password);
-    const blocked = await unknownEmailLimiter.consume(normalised).then(
-      () => false,
-      () => true,
-    );
+    const { lockedUntil } = unknownEmails.recordFailure(normalised, now);
+    const locked = lockedUntil !== null && lockedUntil > now;
     ctx.db.transaction((tx) =>
       appendAccessLog(tx, {
-        ...entry(null, null),
+        ...entry(null),
         outcome: 'denied',
-        detail: { reason: blocked ? 'locked' : 'invalid_credentials' },
+        detail: { reason: locked ? 'locked' : 'invalid_credentials' },
       }),
     );
-    throw blocked ? lockedFailure() : genericFailure();
+    return { ok: false, locked };
   }
 
-  if (user.lockedUntil && user.lockedUntil > now) {
+  const actor = { id: user.id, role: user.role };
+  const target = { targetType: 'user' as const, targetIds: [user.id] };
+  if (matches && user.active) {
+    const lockedUntil = currentLock(ctx.db, user.id);
+    if (lockedUntil === null || lockedUntil <= now) return { ok: true, user: actor };
+    // The right password while locked: refused like any attempt, but not counted.
     ctx.db.transaction((tx) =>
       appendAccessLog(tx, {
-        ...entry(user.id, user.role),
+        ...entry(actor),
+        ...target,
         outcome: 'denied',
-        targetType: 'user',
-        targetIds: [user.id],
         detail: { reason: 'locked' },
       }),
     );
-    throw lockedFailure();
+    return { ok: false, locked: true };
   }
 
-  const valid = (await verifyPassword(user.passwordHash, password)) && user.active;
-  if (!valid) {
-    const failed = user.failedLogins + 1;
-    const lock = lockDuration(failed);
-    ctx.db.transaction((tx) => {
-      recordFailedLogin(tx, user.id, failed, lock ? now + lock : null);
-      appendAccessLog(tx, {
-        ...entry(user.id, user.role),
-        outcome: 'denied',
-        targetType: 'user',
-        targetIds: [user.id],
-        detail: { reason: user.active ? 'invalid_credentials' : 'inactive', failedLogins: failed },
-      });
-      if (lock)
-        appendAccessLog(tx, {
-          ...entry(user.id, user.role),
-          action: 'auth.lockout',
-          outcome: 'ok',
-          targetType: 'user',
-          targetIds: [user.id],
-          detail: { lockedForMs: lock },
-        });
+  return ctx.db.transaction((tx) => {
+    const wasLocked = (currentLock(tx, user.id) ?? 0) > now;
+    const { failedLogins, lockedUntil } = recordFailedLogin(tx, user.id, LOCKOUT, now);
+    const locked = lockedUntil !== null && lockedUntil > now;
+    appendAccessLog(tx, {
+      ...entry(actor),
+      ...target,
+      outcome: 'denied',
+      detail: {
+        reason: wasLocked ? 'locked' : user.active ? 'invalid_credentials' : 'inactive',
+        failedLogins,
+      },
     });
-    throw lock ? lockedFailure() : genericFailure();
-  }
+    if (locked && !wasLocked)
+      appendAccessLog(tx, {
+        ...entry(actor),
+        ...target,
+        action: 'auth.lockout',
+        outcome: 'ok',
+        detail: { lockedForMs: lockedUntil - now },
+      });
+    return { ok: false as const, locked };
+  });
+}
 
+export async function login(ctx: Context, email: string, password: string) {
+  const check = await checkPassword(ctx, email, password);
+  if (!check.ok) throw check.locked ? lockedFailure() : genericFailure();
+  const { user } = check;
   const session = ctx.db.transaction((tx) => {
     resetFailedLogins(tx, user.id);
     const created = createSession(
       tx,
       user.id,
       { ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 300) ?? null },
-      now,
+      Date.now(),
     );
     appendAccessLog(tx, {
-      ...entry(user.id, user.role),
+      ...baseEntry(ctx, { userId: user.id, role: user.role }, 'auth.login'),
+      purpose: 'security',
       outcome: 'ok',
       targetType: 'user',
       targetIds: [user.id],

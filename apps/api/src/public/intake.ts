@@ -6,6 +6,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { cors } from 'hono/cors';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppBindings, AppDeps } from '../context';
+import { publicBaseUrl } from '../env';
 import { createIntakeQueue, type IntakeOutcome } from '../lib/intake';
 import { formValuesOf, renderForm } from './form';
 import { configuredOrigins, langOf, messagePage, PAGE_TEXT } from './page';
@@ -81,7 +82,8 @@ export function intakeRoutes(deps: AppDeps) {
   const origins = new Set(configuredOrigins(env));
   const intake = createIntakeQueue(deps.db);
   const limiter = new RateLimiterMemory({ points: env.INTAKE_RATE_LIMIT, duration: 60 });
-  const baseUrlOf = (c: C) => (env.PUBLIC_URL ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+  // From configuration only: a request's Host header is the sender's to choose.
+  const baseUrl = publicBaseUrl(env);
 
   app.use(
     '/:slug',
@@ -99,10 +101,12 @@ export function intakeRoutes(deps: AppDeps) {
    * the configured websites may post; a form on any other site may not. Requests without
    * an Origin (servers, curl) carry no one's cookies and are let through.
    */
-  const publicOrigin = env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : null;
+  const publicOrigin = new URL(baseUrl).origin;
   const originCheck: MiddlewareHandler<AppBindings> = async (c, next) => {
     const origin = c.req.header('origin');
-    const own = origin === publicOrigin || origin === new URL(c.req.url).origin;
+    // Sec-Fetch-Site is set by the browser itself: our own page under another host name
+    // (localhost vs 127.0.0.1 in development) is still same-origin.
+    const own = origin === publicOrigin || c.req.header('sec-fetch-site') === 'same-origin';
     if (origin && !own && !origins.has(origin)) {
       log.info({ requestId: c.get('requestId') }, 'intake refused: origin not allowed');
       return jsonError(c, 403, { code: 'FORBIDDEN', domainCode: 'forbidden' });
@@ -174,7 +178,7 @@ export function intakeRoutes(deps: AppDeps) {
       body,
       idempotencyKey: headerKey,
       source: hosted ? 'hosted_form' : 'website_form',
-      baseUrl: baseUrlOf(c),
+      baseUrl,
       meta: {
         requestId: c.get('requestId'),
         ip: c.get('clientIp'),

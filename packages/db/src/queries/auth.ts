@@ -1,5 +1,5 @@
 import type { Role } from '@mg/shared';
-import { and, asc, eq, lt, or } from 'drizzle-orm';
+import { and, asc, eq, lt, or, sql } from 'drizzle-orm';
 import type { Conn } from '../client';
 import { sessions, subsidiaries, users } from '../schema';
 
@@ -36,13 +36,50 @@ export function insertUser(
     .get();
 }
 
+export interface LockoutPolicy {
+  /** Failures (counted since the last successful login) at which the account locks. */
+  threshold: number;
+  /** Lock after `threshold` failures; doubled by each further failure, up to `maxMs`. */
+  baseMs: number;
+  maxMs: number;
+}
+
+/**
+ * Count one failed login and lock the account once the count reaches the threshold, in one
+ * `UPDATE … RETURNING`: the new count comes from the row itself, so parallel attempts
+ * (batched or concurrent requests whose password checks overlap) each add one. A lock only
+ * ever moves later: it is never shortened by a failure that arrives while locked.
+ */
 export function recordFailedLogin(
   conn: Conn,
   userId: number,
-  failedLogins: number,
-  lockedUntil: number | null,
-) {
-  conn.update(users).set({ failedLogins, lockedUntil }).where(eq(users.id, userId)).run();
+  policy: LockoutPolicy,
+  now = Date.now(),
+): { failedLogins: number; lockedUntil: number | null } {
+  const next = sql`${users.failedLogins} + 1`;
+  // min(base << (n - threshold), max): the shift is capped so it cannot overflow.
+  const lockMs = sql`min(${policy.maxMs}, ${policy.baseMs} << min(${next} - ${policy.threshold}, 30))`;
+  const row = conn
+    .update(users)
+    .set({
+      failedLogins: next,
+      lockedUntil: sql`case when ${next} >= ${policy.threshold}
+        then max(coalesce(${users.lockedUntil}, 0), ${now} + ${lockMs})
+        else ${users.lockedUntil} end`,
+    })
+    .where(eq(users.id, userId))
+    .returning({ failedLogins: users.failedLogins, lockedUntil: users.lockedUntil })
+    .get();
+  if (!row) throw new Error(`recordFailedLogin: no user ${userId}`);
+  return row;
+}
+
+/** The lock as stored now (read again after the slow password check, not before it). */
+export function currentLock(conn: Conn, userId: number): number | null {
+  return (
+    conn.select({ lockedUntil: users.lockedUntil }).from(users).where(eq(users.id, userId)).get()
+      ?.lockedUntil ?? null
+  );
 }
 
 export function resetFailedLogins(conn: Conn, userId: number) {

@@ -84,6 +84,19 @@ export function claimDueOutbox(
   return rows.map((r) => ({ ...r, headers: parseHeaders(r.headers) }));
 }
 
+/**
+ * Give claimed messages back at shutdown: due again now instead of after the lease, so the
+ * next start sends them at once. Only those still pending (not recorded as sent or failed).
+ */
+export function releaseOutboxClaims(conn: Conn, ids: number[], now: number) {
+  if (ids.length === 0) return;
+  conn
+    .update(outbox)
+    .set({ nextAttemptAt: now })
+    .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')))
+    .run();
+}
+
 function parseHeaders(json: string | null): Record<string, string> | undefined {
   if (json === null) return undefined;
   const value: unknown = JSON.parse(json);
