@@ -183,9 +183,7 @@ describe('role x procedure', () => {
     async (path) => {
       const t = setup();
       const input = await SAMPLE_INPUTS[path]?.(t, 'admin');
-      expect(await outcome(call(t.as('anonymous'), path, input))).toBe(
-        'UNAUTHORIZED',
-      );
+      expect(await outcome(call(t.as('anonymous'), path, input))).toBe('UNAUTHORIZED');
       expect(t.lastEntry()).toMatchObject({ action: path, outcome: 'denied', actorUserId: null });
     },
   );
