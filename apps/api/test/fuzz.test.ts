@@ -19,7 +19,7 @@ const paths = Object.keys(procedures).sort();
 type Setup = ReturnType<typeof setup>;
 
 const PROCEDURE_CALLS = 8_000;
-const INTAKE_CALLS = 2_400;
+const INTAKE_CALLS = 2_000;
 const ANSWER_WITHIN_MS = 1_000;
 let calls = 0;
 
@@ -402,5 +402,6 @@ describe('property: the intake endpoint over HTTP', () => {
     expect(calls - callsBefore).toBe(INTAKE_CALLS);
     expect(statuses.get(400) ?? 0).toBeGreaterThan(0);
     expect((statuses.get(201) ?? 0) + (statuses.get(303) ?? 0)).toBeGreaterThan(0);
-  });
+    // About 12 s alone; more when the other packages' suites share the two cores.
+  }, 120_000);
 });
