@@ -43,6 +43,9 @@ const text = (max: number) =>
   z.string().trim().min(1, 'required').max(max, 'tooLong').superRefine(clean(false));
 const multilineText = (max: number) =>
   z.string().trim().min(1, 'required').max(max, 'tooLong').superRefine(clean(true));
+/** For every new free-text input (user names, titles…): required, bounded, and clean. */
+export const freeText = text;
+export const freeMultilineText = multilineText;
 /** An optional filter text (search, action name): may be empty, but never junk. */
 const filterText = (max: number) => z.string().trim().max(max, 'tooLong').superRefine(clean(false));
 export const idSchema = z.number().int().positive();
