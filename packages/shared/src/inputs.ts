@@ -248,7 +248,9 @@ export const viewRemoveInput = z.object({ id: idSchema });
 /** The range the dashboard shows: as given, else the last 12 weeks up to `to` or today. */
 export function dashboardRange(input: { from?: string; to?: string }, today: string) {
   const to = input.to ?? today;
-  return { from: input.from ?? addDays(weekStart(to), -7 * 11), to };
+  // The default never reaches before the first allowed day (a `to` early in 2000).
+  const twelveWeeks = addDays(weekStart(to), -7 * 11);
+  return { from: input.from ?? (twelveWeeks < MIN_DATE ? MIN_DATE : twelveWeeks), to };
 }
 
 /** Why a resolved dashboard range is refused, or null. Also checked once `today` is known. */

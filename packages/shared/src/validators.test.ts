@@ -141,6 +141,9 @@ describe('bounded inputs', () => {
     expect(fromOnly).toEqual({ from: '2001-01-01', to: '2026-12-01' });
     expect(dashboardRangeProblem(fromOnly)).toBe('rangeTooLong');
     expect(dashboardRange({}, '2026-12-01')).toEqual({ from: '2026-09-14', to: '2026-12-01' });
+    const early = dashboardRange({ to: '2000-01-05' }, '2026-12-01');
+    expect(early).toEqual({ from: '2000-01-01', to: '2000-01-05' });
+    expect(dashboardRangeProblem(early)).toBeNull();
   });
 
   it('bounds audit-log instants to the same days', () => {

@@ -1,5 +1,6 @@
 import {
   addDays,
+  dashboardRange,
   dashboardRangeProblem,
   isoDateSchema,
   osloDate,
@@ -42,8 +43,10 @@ export function useDashboardRange() {
     const fallback = defaultRange();
     const given = { from: params.get('from'), to: params.get('to') };
     const linkProblem = rangeProblem(given, fallback.to);
-    const to = linkProblem ? fallback.to : (given.to ?? fallback.to);
-    const from = linkProblem ? fallback.from : (given.from ?? defaultRange(to).from);
+    // The API's own defaults for a missing end, so the page shows what the API would.
+    const { from, to } = linkProblem
+      ? fallback
+      : dashboardRange({ from: given.from ?? undefined, to: given.to ?? undefined }, fallback.to);
     const stale = parseId(params.get('stale'));
     const staleDays = STALE_DAY_CHOICES.find((n) => n === stale) ?? DEFAULT_STALE_DAYS;
     return { from, to, staleDays, linkProblem };
