@@ -139,9 +139,11 @@ const inDateRange = (date: string) => date >= MIN_DATE && date <= MAX_DATE;
 export const isoDateSchema = z.iso.date('invalid').refine(inDateRange, 'dateOutOfRange');
 const isoDate = isoDateSchema;
 /** An instant with its offset, on a day inside the date range. */
-const isoDateTime = z.iso
-  .datetime({ offset: true })
-  .refine((v) => inDateRange(new Date(v).toISOString().slice(0, 10)), 'dateOutOfRange');
+const isoDateTime = z.iso.datetime({ offset: true }).refine((v) => {
+  const at = new Date(v).getTime();
+  // toISOString throws on an invalid date: check first, never let a refine throw (a 500).
+  return Number.isFinite(at) && inDateRange(new Date(at).toISOString().slice(0, 10));
+}, 'dateOutOfRange');
 
 // ---------- leads ----------
 
