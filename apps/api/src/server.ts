@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
+import { TRPC_MAX_BATCH_SIZE } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -121,6 +122,7 @@ export function createApp(deps: AppDeps) {
     '/trpc/*',
     trpcServer({
       router: appRouter,
+      maxBatchSize: TRPC_MAX_BATCH_SIZE,
       createContext: (opts, c) =>
         createRequestContext(deps, c as never, opts.resHeaders) as unknown as Record<
           string,

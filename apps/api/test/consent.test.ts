@@ -150,7 +150,9 @@ describe('suppression survives anonymisation', () => {
     );
     expect(again.status).toBe(201);
     const body = (await again.json()) as any;
-    expect(body.consent).toEqual({ marketing_email: false, marketing_sms: true });
+    // The answer echoes what was ticked (it must not reveal the opt-out); what is stored
+    // leaves the opted-out purpose off.
+    expect(body.consent).toEqual({ marketing_email: true, marketing_sms: true });
     const lead = t.handle.db
       .select({ consentEmail: schema.leads.consentEmail })
       .from(schema.leads)

@@ -415,7 +415,7 @@ describe('classic form POST from the hosted page', () => {
 });
 
 describe('suppression at intake', () => {
-  it('does not re-grant a purpose the e-mail opted out of, and says so only as a boolean', async () => {
+  it('does not re-grant a purpose the e-mail opted out of, and does not tell the caller', async () => {
     const t = publicApp();
     recordSuppression(t.handle.db, {
       email: 'kari.nordmann@example.no',
@@ -429,7 +429,8 @@ describe('suppression at intake', () => {
     );
     expect(res.status).toBe(201);
     const body = (await res.json()) as any;
-    expect(body.consent).toEqual({ marketing_email: false, marketing_sms: true });
+    // The answer echoes what was ticked; only the stored consent leaves the opted-out purpose.
+    expect(body.consent).toEqual({ marketing_email: true, marketing_sms: true });
     expect(lastLead(t)).toMatchObject({ consentEmail: false, consentSms: true });
     const events = t.handle.db
       .select({ purpose: schema.consentEvents.purpose, granted: schema.consentEvents.granted })
@@ -440,6 +441,39 @@ describe('suppression at intake', () => {
       { purpose: 'marketing_email', granted: false },
       { purpose: 'marketing_sms', granted: true },
     ]);
+  });
+});
+
+describe('the public answer is the same whatever the address’s history', () => {
+  const answer = async (t: ReturnType<typeof publicApp>, email: string, form: boolean) => {
+    const lead = validLead({ email, marketingEmail: true, marketingSms: true });
+    const res = form
+      ? await postForm(t.app, 'alfa-park', {
+          ...(lead as Record<string, string>),
+          marketingEmail: 'on',
+          marketingSms: 'on',
+        })
+      : await postJson(t.app, 'alfa-park', lead);
+    const text = await res.text();
+    // The lead id differs from call to call by nature; everything else must not.
+    return {
+      status: res.status,
+      location: res.headers.get('location'),
+      body: text.replace(/"id":\d+/, '"id":0'),
+    };
+  };
+
+  it.each([false, true])('form post: %s', async (form) => {
+    const t = publicApp();
+    const at = Date.now();
+    recordSuppression(t.handle.db, { email: 'ute@example.no', purpose: 'marketing_email', at });
+    recordSuppression(t.handle.db, { email: 'ute@example.no', purpose: 'marketing_sms', at });
+    const clean = await answer(t, 'ny@example.no', form);
+    const suppressed = await answer(t, 'ute@example.no', form);
+    expect(clean.status).toBe(form ? 303 : 201);
+    expect(suppressed).toEqual(clean);
+    // And the opt-out still holds in what was stored.
+    expect(lastLead(t)).toMatchObject({ consentEmail: false, consentSms: false });
   });
 });
 

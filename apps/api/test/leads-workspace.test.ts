@@ -7,10 +7,10 @@ import {
   seedFixture,
   TEST_PASSWORD_HASH,
 } from '@mg/db/testing';
-import { leadExportPath, scopeFor } from '@mg/shared';
+import { leadExportPath, osloDate, scopeFor } from '@mg/shared';
 import { and, desc, eq, gt } from 'drizzle-orm';
 import pino from 'pino';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { loadEnv } from '../src/env';
 import { hashPassword } from '../src/lib/password';
 import { EXPORT_CHUNK_ROWS } from '../src/public/export-leads';
@@ -150,9 +150,17 @@ describe('scope on every path', () => {
     expect(t.lastEntry()).toMatchObject({ action: 'view.remove', targetType: 'view' });
   });
 
-  it('dashboard numbers count only the caller’s subsidiary', async () => {
+  it('dashboard numbers count only the caller’s subsidiary, on the Oslo day', async () => {
+    // 00:30 in Oslo on the day summer time starts: still the day before in UTC, the hour
+    // in which a UTC "today" used to find no leads at all.
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(new Date('2026-03-28T23:30:00Z'));
+    onTestFinished(() => {
+      vi.useRealTimers();
+    });
     const t = workspace();
-    const today = new Date().toISOString().slice(0, 10);
+    const today = osloDate(Date.now());
+    expect(today).toBe('2026-03-29');
     const a = await t.as('userA').dashboard.summary({ from: today, to: today, staleDays: 0 });
     expect(a.total).toBe(3);
     expect(a.leadsPerWeek.bySubsidiary.map((s) => s.subsidiaryId)).toEqual([t.f.subA]);
@@ -163,6 +171,10 @@ describe('scope on every path', () => {
     expect(all.total).toBe(6);
     expect(t.lastEntry()).toMatchObject({ action: 'dashboard.summary', outcome: 'ok' });
     expect(await outcome(t.as('auditor').dashboard.summary({}))).toBe('FORBIDDEN');
+    // The default range ends on the Oslo day too.
+    const byDefault = await t.as('admin').dashboard.summary({});
+    expect(byDefault.range.to).toBe('2026-03-29');
+    expect(byDefault.total).toBe(6);
   });
 
   it('the export iterator never crosses scope and leaves restricted leads out', () => {

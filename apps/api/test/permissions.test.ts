@@ -1,5 +1,9 @@
-import { hasPermission, PERMISSIONS, type Permission, ROLES } from '@mg/shared';
-import { describe, expect, it } from 'vitest';
+import { schema } from '@mg/db';
+import { hasPermission, PERMISSIONS, type Permission, ROLES, type Role } from '@mg/shared';
+import { eq } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { hashPassword } from '../src/lib/password';
+import { createSession } from '../src/lib/session';
 import { appRouter } from '../src/routers/root';
 import type { ProcedureMeta } from '../src/trpc';
 import { outcome, setup, type Who } from './helpers';
@@ -8,57 +12,81 @@ type Procedures = Record<string, { _def: { meta?: ProcedureMeta; type: string } 
 const procedures = appRouter._def.procedures as unknown as Procedures;
 const paths = Object.keys(procedures).sort();
 
+type Setup = ReturnType<typeof setup>;
+
 /**
- * A valid input for every procedure. A new procedure without one fails the matrix test,
- * so nobody can add a procedure that escapes role x procedure coverage.
+ * A valid input for every procedure, given the fixture and the caller: a role that holds the
+ * permission must get a success with it, so a procedure that always fails is caught. Some
+ * build what they act on first (a session to revoke, a view to remove, a login that works).
+ * A new procedure without one fails the matrix test, so nobody can add a procedure that
+ * escapes role x procedure coverage.
  */
-const SAMPLE_INPUTS: Record<string, (f: ReturnType<typeof setup>['f']) => unknown> = {
+const SAMPLE_INPUTS: Record<string, (t: Setup, who: Who) => unknown | Promise<unknown>> = {
   'auth.me': () => undefined,
-  'auth.login': () => ({ email: 'nobody@test.no', password: 'x' }),
+  'auth.login': (t) => {
+    setPassword(t, t.f.users.admin, loginHash);
+    return { email: 'admin@test.no', password: LOGIN_PASSWORD };
+  },
   'auth.logout': () => undefined,
   'auth.sessions': () => undefined,
-  'auth.revokeSession': () => ({ id: 'nope' }),
+  'auth.revokeSession': (t, who) => {
+    const userId = userIdOf(t, who);
+    const { id } = t.handle.db.transaction((tx) =>
+      createSession(tx, userId, { ip: '127.0.0.1', userAgent: 'vitest' }),
+    );
+    return { id };
+  },
   'subsidiary.list': () => undefined,
-  'subsidiary.byId': (f) => ({ id: f.subA }),
+  'subsidiary.byId': (t) => ({ id: t.f.subA }),
   'subsidiary.create': () => ({
     name: 'Ny AS',
     orgNumber: '914778271',
     contactEmail: 'ny@test.no',
   }),
-  'subsidiary.update': (f) => ({
-    id: f.subA,
+  'subsidiary.update': (t) => ({
+    id: t.f.subA,
     name: 'A Bygg AS',
     orgNumber: '923609016',
     contactEmail: 'a@test.no',
     active: true,
   }),
   'project.list': () => undefined,
-  'project.byId': (f) => ({ id: f.projectA }),
-  'project.create': (f) => ({
+  'project.byId': (t) => ({ id: t.f.projectA }),
+  'project.create': (t) => ({
     name: 'Ny',
-    slug: `ny-${Math.random().toString(36).slice(2, 8)}`,
+    slug: 'ny-prosjekt',
     place: 'Oslo',
     status: 'planning',
-    subsidiaryId: f.subA,
+    subsidiaryId: t.f.subA,
   }),
-  'project.update': (f) => ({
-    id: f.projectA,
+  'project.update': (t) => ({
+    id: t.f.projectA,
     name: 'Alfa Park',
     slug: 'alfa-park',
     place: 'Bergen',
     status: 'on_sale',
   }),
-  'project.assign': (f) => ({ projectId: f.projectA, subsidiaryId: f.subB }),
+  'project.assign': (t) => ({ projectId: t.f.projectA, subsidiaryId: t.f.subB }),
   'lead.list': () => ({ limit: 10 }),
-  'lead.byId': (f) => ({ id: f.leadsA[0] }),
-  'lead.assignees': (f) => ({ leadId: f.leadsA[0] }),
-  'lead.updateStatus': (f) => ({ id: f.leadsA[0], status: 'contacted' }),
-  'lead.assign': (f) => ({ id: f.leadsA[0], assigneeUserId: f.users.userA }),
-  'lead.addNote': (f) => ({ id: f.leadsA[0], body: 'Ringte, avtalt visning.' }),
-  'lead.bulkUpdate': (f) => ({ ids: [f.leadsA[1]], status: 'follow_up' }),
+  'lead.byId': (t) => ({ id: t.f.leadsA[0] }),
+  'lead.assignees': (t) => ({ leadId: t.f.leadsA[0] }),
+  'lead.updateStatus': (t) => ({ id: t.f.leadsA[0], status: 'contacted' }),
+  'lead.assign': (t) => ({ id: t.f.leadsA[0], assigneeUserId: t.f.users.userA }),
+  'lead.addNote': (t) => ({ id: t.f.leadsA[0], body: 'Ringte, avtalt visning.' }),
+  'lead.bulkUpdate': (t) => ({ ids: [t.f.leadsA[1]], status: 'follow_up' }),
   'view.list': () => undefined,
   'view.save': () => ({ name: 'Mine nye', visibility: 'personal', filter: { status: 'new' } }),
-  'view.remove': () => ({ id: 999_999 }),
+  'view.remove': async (t, who) => {
+    // The caller's own view, saved first (with the admin's caller when the role cannot).
+    const savePermission = procedures['view.save']?._def.meta?.permission as Permission;
+    const saver = hasPermission(roleOf(who), savePermission) ? who : 'admin';
+    const view = (await t.as(saver).view.save({
+      name: 'Til sletting',
+      visibility: 'personal',
+      filter: {},
+    })) as { id: number };
+    return { id: view.id };
+  },
   'dashboard.summary': () => ({}),
   'audit.list': () => ({ limit: 10 }),
   'audit.actions': () => undefined,
@@ -66,14 +94,37 @@ const SAMPLE_INPUTS: Record<string, (f: ReturnType<typeof setup>['f']) => unknow
   'audit.verify': () => undefined,
   'policy.list': () => undefined,
   'policy.publish': () => ({
-    label: `v-${Math.random().toString(36).slice(2, 8)}`,
+    label: 'v-ny',
     effectiveDate: '2030-01-01',
     body: 'Ny versjon',
   }),
-  'consent.withdraw': (f) => ({ leadId: f.leadsA[0], purpose: 'marketing_email' }),
-  'consent.forwarding': (f) => ({ leadId: f.leadsA[0] }),
+  'consent.withdraw': (t) => ({ leadId: t.f.leadsA[0], purpose: 'marketing_email' }),
+  'consent.forwarding': (t) => ({ leadId: t.f.leadsA[0] }),
   'audience.summary': () => undefined,
 };
+
+const LOGIN_PASSWORD = 'riktig-passord-123';
+let loginHash = '';
+beforeAll(async () => {
+  loginHash = await hashPassword(LOGIN_PASSWORD);
+});
+
+function setPassword(t: Setup, userId: number, hash: string) {
+  t.handle.db
+    .update(schema.users)
+    .set({ passwordHash: hash })
+    .where(eq(schema.users.id, userId))
+    .run();
+}
+
+function roleOf(who: Who): Role {
+  return who === 'userA' || who === 'userB' ? 'subsidiary_user' : (who as Role);
+}
+
+function userIdOf(t: Setup, who: Who): number {
+  if (who === 'anonymous') return t.f.users.admin;
+  return t.f.users[who];
+}
 
 function call(api: ReturnType<ReturnType<typeof setup>['as']>, path: string, input: unknown) {
   const [area, name] = path.split('.') as [string, string];
@@ -108,15 +159,18 @@ describe('role x procedure', () => {
   const cases = paths.flatMap((path) => ROLES.map((role) => [path, role] as const));
   it.each(cases)('%s as %s', async (path, role) => {
     const t = setup();
+    const who = WHO_BY_ROLE[role];
     const permission = procedures[path]?._def.meta?.permission;
-    const result = await outcome(call(t.as(WHO_BY_ROLE[role]), path, SAMPLE_INPUTS[path]?.(t.f)));
-    if (permission === 'public' || permission === 'authenticated') {
-      expect(result).not.toBe('FORBIDDEN');
-      return;
-    }
-    if (hasPermission(role, permission as Permission)) {
-      expect(result).not.toBe('FORBIDDEN');
-      expect(result).not.toBe('UNAUTHORIZED');
+    const input = await SAMPLE_INPUTS[path]?.(t, who);
+    const result = await outcome(call(t.as(who), path, input));
+    if (
+      permission === 'public' ||
+      permission === 'authenticated' ||
+      hasPermission(role, permission as Permission)
+    ) {
+      // Allowed means it works: not merely "not FORBIDDEN" (a procedure that always answers
+      // 500 or NOT_FOUND would pass that).
+      expect(result, `${path} as ${role} with its sample input`).toBe('OK');
     } else {
       expect(result).toBe('FORBIDDEN');
       const entry = t.lastEntry();
@@ -128,9 +182,8 @@ describe('role x procedure', () => {
     '%s refuses anonymous callers and logs it',
     async (path) => {
       const t = setup();
-      expect(await outcome(call(t.as('anonymous'), path, SAMPLE_INPUTS[path]?.(t.f)))).toBe(
-        'UNAUTHORIZED',
-      );
+      const input = await SAMPLE_INPUTS[path]?.(t, 'admin');
+      expect(await outcome(call(t.as('anonymous'), path, input))).toBe('UNAUTHORIZED');
       expect(t.lastEntry()).toMatchObject({ action: path, outcome: 'denied', actorUserId: null });
     },
   );

@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Role } from '@mg/shared';
@@ -10,10 +10,12 @@ export * from './factories';
 
 let template: string | undefined;
 let counter = 0;
-const dir = mkdtempSync(join(tmpdir(), 'mg-leads-test-'));
+let dir: string | undefined;
+const opened: Database_[] = [];
 
-/** A fresh, migrated database file: migrated once per worker, then copied per call. */
+/** A fresh, migrated database file: migrated once per test file, then copied per call. */
 export function createTestDatabase(): Database_ {
+  dir ??= mkdtempSync(join(tmpdir(), 'mg-leads-test-'));
   if (!template) {
     template = join(dir, 'template.db');
     const handle = openDatabase(template);
@@ -23,7 +25,20 @@ export function createTestDatabase(): Database_ {
   }
   const file = join(dir, `test-${process.pid}-${++counter}.db`);
   copyFileSync(template, file);
-  return openDatabase(file);
+  const handle = openDatabase(file);
+  opened.push(handle);
+  return handle;
+}
+
+/**
+ * Close every database this module opened and delete their folder. The packages' vitest
+ * setup files call it after each test file, so runs leave nothing behind in the temp dir.
+ */
+export function removeTestDatabases() {
+  for (const handle of opened.splice(0)) if (handle.sqlite.open) handle.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+  template = undefined;
 }
 
 /** Fixed password hash for tests that never log in through argon2. */

@@ -13,6 +13,10 @@ export const VALIDATION_KEYS = [
   'invalidSlug',
   'passwordTooShort',
   'dateOrder',
+  'dateOutOfRange',
+  'rangeTooLong',
+  'invalidCharacters',
+  'noVisibleText',
 ] as const;
 export type ValidationKey = (typeof VALIDATION_KEYS)[number];
 

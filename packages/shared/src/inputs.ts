@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { daysBetween } from './dates';
+import { addDays, daysBetween, weekStart } from './dates';
 import {
   AUDIT_OUTCOMES,
   AUDIT_TARGET_TYPES,
@@ -15,11 +15,39 @@ import {
   VIEW_VISIBILITIES,
 } from './enums';
 import { decodeLeadCursor } from './lead-sort';
-import { isValidOrgNumber, normaliseEmail, normaliseOrgNumber, normalisePhone } from './validators';
+import {
+  isValidOrgNumber,
+  normaliseEmail,
+  normaliseOrgNumber,
+  normalisePhone,
+  textProblem,
+} from './validators';
 
 export const PASSWORD_MIN_LENGTH = 12;
+/**
+ * Calls per batched tRPC request. The server refuses bigger batches, so one request cannot
+ * fan out into hundreds of procedure calls (and access-log rows); the web client splits its
+ * batches at the same size.
+ */
+export const TRPC_MAX_BATCH_SIZE = 10;
 
-const text = (max: number) => z.string().trim().min(1, 'required').max(max, 'tooLong');
+/**
+ * Free text passes the shared hygiene check (no lone surrogates or control characters, not
+ * only invisible characters); multi-line text may hold newlines and tabs.
+ */
+const clean = (multiline: boolean) => (value: string, ctx: z.RefinementCtx) => {
+  const problem = textProblem(value, { multiline });
+  if (problem) ctx.addIssue({ code: 'custom', message: problem });
+};
+const text = (max: number) =>
+  z.string().trim().min(1, 'required').max(max, 'tooLong').superRefine(clean(false));
+const multilineText = (max: number) =>
+  z.string().trim().min(1, 'required').max(max, 'tooLong').superRefine(clean(true));
+/** For every new free-text input (user names, titles…): required, bounded, and clean. */
+export const freeText = text;
+export const freeMultilineText = multilineText;
+/** An optional filter text (search, action name): may be empty, but never junk. */
+const filterText = (max: number) => z.string().trim().max(max, 'tooLong').superRefine(clean(false));
 export const idSchema = z.number().int().positive();
 
 export const emailSchema = z
@@ -48,6 +76,7 @@ export const orgNumberSchema = z
   .string()
   .trim()
   .min(1, 'required')
+  .max(20, 'tooLong')
   .transform(normaliseOrgNumber)
   .refine(isValidOrgNumber, 'invalidOrgNumber');
 
@@ -96,8 +125,27 @@ export const projectAssignInput = z.object({
   subsidiaryId: idSchema,
 });
 
+// ---------- dates ----------
+/**
+ * Every calendar date the API takes lies in this range: a bound on every loop and query
+ * that walks days or weeks, and far beyond any lead or policy this business will have.
+ */
+export const MIN_DATE = '2000-01-01';
+export const MAX_DATE = '2100-12-31';
+/** The dashboard shows at most five years of weeks. */
+export const DASHBOARD_MAX_DAYS = 5 * 366;
+
+const inDateRange = (date: string) => date >= MIN_DATE && date <= MAX_DATE;
+export const isoDateSchema = z.iso.date('invalid').refine(inDateRange, 'dateOutOfRange');
+const isoDate = isoDateSchema;
+/** An instant with its offset, on a day inside the date range. */
+const isoDateTime = z.iso.datetime({ offset: true }).refine((v) => {
+  const at = new Date(v).getTime();
+  // toISOString throws on an invalid date: check first, never let a refine throw (a 500).
+  return Number.isFinite(at) && inDateRange(new Date(at).toISOString().slice(0, 10));
+}, 'dateOutOfRange');
+
 // ---------- leads ----------
-const isoDate = z.iso.date('invalid');
 
 /** `to` may not be before `from` (ISO dates compare as strings). */
 function checkDateOrder(value: { from?: string; to?: string }, ctx: z.RefinementCtx) {
@@ -117,7 +165,7 @@ const leadFilterShape = {
   consent: z.enum(CONSENT_PURPOSES).optional(),
   /** Current consent per purpose: true granted, false not granted (never given or withdrawn). */
   consents: z.partialRecord(z.enum(CONSENT_PURPOSES), z.boolean()).optional(),
-  search: z.string().trim().max(200, 'tooLong').optional(),
+  search: filterText(200).optional(),
   from: isoDate.optional(),
   to: isoDate.optional(),
   /** A user id, or 'unassigned' for leads nobody has taken. */
@@ -158,7 +206,7 @@ export const leadColumnsSchema = z
 
 export const leadStatusInput = z.object({ id: idSchema, status: z.enum(LEAD_STATUSES) });
 export const leadAssignInput = z.object({ id: idSchema, assigneeUserId: idSchema.nullable() });
-export const leadNoteInput = z.object({ id: idSchema, body: text(4000) });
+export const leadNoteInput = z.object({ id: idSchema, body: multilineText(4000) });
 export const leadAssigneesInput = z.object({ leadId: idSchema });
 export const LEAD_BULK_MAX = 500;
 /** All or nothing: every id must be in scope, or nothing changes. */
@@ -199,7 +247,30 @@ export type ViewSaveInput = z.infer<typeof viewSaveInput>;
 export const viewRemoveInput = z.object({ id: idSchema });
 
 // ---------- dashboard ----------
-export const DASHBOARD_MAX_DAYS = 731;
+/** The range the dashboard shows: as given, else the last 12 weeks up to `to` or today. */
+export function dashboardRange(input: { from?: string; to?: string }, today: string) {
+  const to = input.to ?? today;
+  // The default never reaches before the first allowed day (a `to` early in 2000).
+  const twelveWeeks = addDays(weekStart(to), -7 * 11);
+  return { from: input.from ?? (twelveWeeks < MIN_DATE ? MIN_DATE : twelveWeeks), to };
+}
+
+/** Why a resolved dashboard range is refused, or null. Also checked once `today` is known. */
+export function dashboardRangeProblem(range: { from: string; to: string }) {
+  if (!inDateRange(range.from) || !inDateRange(range.to)) return 'dateOutOfRange' as const;
+  if (range.to < range.from) return 'dateOrder' as const;
+  if (daysBetween(range.from, range.to) > DASHBOARD_MAX_DAYS) return 'rangeTooLong' as const;
+  return null;
+}
+
+/** The resolved range, for the router to check once it knows today. */
+export const dashboardRangeSchema = z
+  .object({ from: z.string(), to: z.string() })
+  .superRefine((range, ctx) => {
+    const problem = dashboardRangeProblem(range);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['from'] });
+  });
+
 export const dashboardInput = z
   .object({
     from: isoDate.optional(),
@@ -209,8 +280,13 @@ export const dashboardInput = z
   })
   .superRefine((value, ctx) => {
     checkDateOrder(value, ctx);
-    if (value.from && value.to && daysBetween(value.from, value.to) > DASHBOARD_MAX_DAYS)
-      ctx.addIssue({ code: 'custom', message: 'invalid', path: ['from'] });
+    // Out-of-range dates have their own issue already; only a long range of good dates here.
+    if (
+      value.from &&
+      value.to &&
+      dashboardRangeProblem(value as { from: string; to: string }) === 'rangeTooLong'
+    )
+      ctx.addIssue({ code: 'custom', message: 'rangeTooLong', path: ['from'] });
   });
 export type DashboardInput = z.infer<typeof dashboardInput>;
 
@@ -226,17 +302,13 @@ const checkbox = z
   ])
   .default(false);
 
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse them
-const CONTROL_CHARS = /[\u0000-\u001f\u007f]/;
-// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse them
-const CONTROL_CHARS_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
-
 /** Empty form fields arrive as "", which means "not given". */
-const optionalText = (max: number) =>
+const optionalText = (max: number, multiline = false) =>
   z
     .string()
     .trim()
     .max(max, 'tooLong')
+    .superRefine(clean(multiline))
     .optional()
     .transform((v) => (v ? v : undefined));
 
@@ -246,13 +318,10 @@ const optionalText = (max: number) =>
  * was shown (missing: the current one).
  */
 export const intakeInput = z.object({
-  name: text(120).refine((v) => !CONTROL_CHARS.test(v), 'invalid'),
+  name: text(120),
   email: emailSchema,
   phone: phoneSchema,
-  message: optionalText(INTAKE_MESSAGE_MAX).refine(
-    (v) => !v || !CONTROL_CHARS_EXCEPT_LINES.test(v),
-    'invalid',
-  ),
+  message: optionalText(INTAKE_MESSAGE_MAX, true),
   marketingEmail: checkbox,
   marketingSms: checkbox,
   policyVersion: optionalText(60),
@@ -264,8 +333,8 @@ export type IntakeInput = z.infer<typeof intakeInput>;
 // ---------- privacy policy and consent ----------
 export const policyPublishInput = z.object({
   label: text(60),
-  effectiveDate: z.iso.date('invalid'),
-  body: z.string().trim().min(1, 'required').max(200_000, 'tooLong'),
+  effectiveDate: isoDate,
+  body: multilineText(200_000),
 });
 export type PolicyPublishInput = z.infer<typeof policyPublishInput>;
 
@@ -276,12 +345,12 @@ export const leadRefInput = z.object({ leadId: idSchema });
 // ---------- access log ----------
 export const auditListInput = z.object({
   actorUserId: idSchema.optional(),
-  action: z.string().trim().max(60, 'tooLong').optional(),
+  action: filterText(60).optional(),
   targetType: z.enum(AUDIT_TARGET_TYPES).optional(),
   targetId: z.number().int().positive().optional(),
   outcome: z.enum(AUDIT_OUTCOMES).optional(),
-  from: z.iso.datetime({ offset: true }).optional(),
-  to: z.iso.datetime({ offset: true }).optional(),
+  from: isoDateTime.optional(),
+  to: isoDateTime.optional(),
   cursor: z.number().int().positive().optional(),
   limit: z.number().int().min(1).max(200).default(50),
 });

@@ -163,6 +163,23 @@ describe('grid state in the URL', () => {
       assigneeUserId: 7,
     });
     expect(back.columns).toEqual(['email']);
+    expect(back.dropped).toEqual([
+      { field: 'status', key: 'invalid' },
+      { field: 'to', key: 'dateOrder' },
+    ]);
+  });
+
+  it('says which values of a link it dropped: out-of-range dates, junk text', () => {
+    const back = leadGridFromSearchParams(
+      parseQueryString(`from=1000-01-01&to=9999-12-31&q=${encodeURIComponent('a\u0000')}`),
+    );
+    expect(back.filter).toEqual({ sort: 'createdAt', dir: 'desc' });
+    expect(back.dropped).toEqual([
+      { field: 'search', key: 'invalidCharacters' },
+      { field: 'from', key: 'dateOutOfRange' },
+      { field: 'to', key: 'dateOutOfRange' },
+    ]);
+    expect(leadGridFromSearchParams(parseQueryString('from=2024-01-01')).dropped).toBeUndefined();
   });
 
   it('builds the export link from the same filter', () => {

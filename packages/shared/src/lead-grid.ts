@@ -5,6 +5,7 @@ import {
   LEAD_COLUMNS,
   type LeadColumn,
 } from './enums';
+import { toFieldErrors, type ValidationKey } from './errors';
 import { type LeadFilter, type LeadFilterParams, leadFilterSchema } from './inputs';
 
 /**
@@ -17,9 +18,20 @@ import { type LeadFilter, type LeadFilterParams, leadFilterSchema } from './inpu
  * Only values that differ from the defaults are written. Reading is forgiving: a value that
  * does not parse is dropped on its own, so an old or hand-edited link still opens.
  */
+export interface DroppedField {
+  field: string;
+  key: ValidationKey;
+  params?: Record<string, number>;
+}
+
 export interface LeadGridState {
   filter: LeadFilter;
   columns: LeadColumn[];
+  /**
+   * Filter fields the link carried that could not be used (an out-of-range date, a to date
+   * before the from date, junk text), so the page can say so instead of silently showing more.
+   */
+  dropped?: DroppedField[];
 }
 
 /** The grid shows "10 000+" past this: counting further costs time and tells nobody much. */
@@ -135,14 +147,19 @@ export function leadGridFromSearchParams(p: SearchParamsLike): LeadGridState {
   }
   if (Object.keys(consents).length > 0) raw.consents = consents;
   // Drop whatever does not validate, field by field; then the pair rule (to >= from).
+  const dropped: DroppedField[] = [];
   for (const key of Object.keys(raw)) {
     if (raw[key] === undefined) continue;
     const single = leadFilterSchema.safeParse({ [key]: raw[key] });
-    if (!single.success) delete raw[key];
+    if (!single.success) {
+      delete raw[key];
+      dropped.push({ field: key, ...firstError(single.error.issues) });
+    }
   }
   let parsed = leadFilterSchema.safeParse(raw);
   if (!parsed.success) {
     delete raw.to;
+    dropped.push({ field: 'to', ...firstError(parsed.error.issues) });
     parsed = leadFilterSchema.safeParse(raw);
   }
   const filter = parsed.success ? parsed.data : leadFilterSchema.parse({});
@@ -150,7 +167,15 @@ export function leadGridFromSearchParams(p: SearchParamsLike): LeadGridState {
   const cols = (p.get('cols') ?? '')
     .split(',')
     .filter((c, i, all) => known.has(c) && all.indexOf(c) === i) as LeadColumn[];
-  return { filter, columns: cols.length > 0 ? cols : [...DEFAULT_LEAD_COLUMNS] };
+  return {
+    filter,
+    columns: cols.length > 0 ? cols : [...DEFAULT_LEAD_COLUMNS],
+    ...(dropped.length > 0 ? { dropped } : {}),
+  };
+}
+
+function firstError(issues: Parameters<typeof toFieldErrors>[0]) {
+  return Object.values(toFieldErrors(issues))[0]?.[0] ?? { key: 'invalid' as const };
 }
 
 /** The CSV export link for exactly what the grid shows. */

@@ -36,3 +36,34 @@ export function normalisePhone(value: string): string | null {
   if (!phone?.isValid()) return null;
   return phone.number;
 }
+
+/**
+ * Characters a person cannot see: zero-width and other format characters (including the
+ * bidi controls), whitespace, marks (variation selectors among them), and the blank "letters" (Hangul fillers,
+ * the blank Braille pattern) that are used to make a name look empty.
+ */
+const INVISIBLE = /[\p{Cf}\p{White_Space}\p{Mn}\p{Me}\u115f\u1160\u3164\uffa0\u2800]/gu;
+/** Lone halves of a surrogate pair: not text, and invalid UTF-8 once stored or sent on. */
+const LONE_SURROGATE = /\p{Cs}/u;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse them
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point is to refuse them
+const CONTROL_EXCEPT_LINES = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+
+export type TextProblem = 'invalidCharacters' | 'noVisibleText';
+
+/**
+ * The one check every free-text input goes through (names, messages, notes, view names,
+ * searches): no lone surrogates, no control characters (newline, carriage return and tab
+ * only where the text may span lines), and at least one visible character unless the text
+ * is empty. Returns what is wrong, or null.
+ */
+export function textProblem(
+  value: string,
+  options: { multiline?: boolean } = {},
+): TextProblem | null {
+  if (LONE_SURROGATE.test(value)) return 'invalidCharacters';
+  if ((options.multiline ? CONTROL_EXCEPT_LINES : CONTROL).test(value)) return 'invalidCharacters';
+  if (value.length > 0 && value.replace(INVISIBLE, '').length === 0) return 'noVisibleText';
+  return null;
+}

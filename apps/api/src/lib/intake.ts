@@ -32,8 +32,12 @@ import {
 export type ConsentGiven = Record<ConsentPurpose, boolean>;
 
 export type IntakeOutcome =
-  /** Stored now, or stored by an earlier request with the same idempotency key. */
-  | { kind: 'created' | 'repeat'; leadId: number; consent: ConsentGiven }
+  /**
+   * Stored now, or stored by an earlier request with the same idempotency key. `consent` is
+   * what is in force (ticked, less earlier opt-outs); `requested` is what this form ticked,
+   * the only thing an anonymous caller is told.
+   */
+  | { kind: 'created' | 'repeat'; leadId: number; consent: ConsentGiven; requested: ConsentGiven }
   /** A bot filled the hidden field: answered like a success, nothing stored. */
   | { kind: 'honeypot' }
   | { kind: 'unknownProject' }
@@ -155,12 +159,22 @@ export function submitIntake(
   const input = parsed.data;
   // Keys are per project, so the same key on two forms never links their leads.
   const key = input.idempotencyKey ? `${project.id}:${input.idempotencyKey}` : null;
+  const requested: ConsentGiven = {
+    marketing_email: input.marketingEmail,
+    marketing_sms: input.marketingSms,
+  };
 
   try {
     const outcome = db.transaction((tx): IntakeOutcome => {
       if (key) {
         const first = findLeadByIdempotencyKey(tx, key);
-        if (first) return { kind: 'repeat', leadId: first.id, consent: intakeConsent(tx, first) };
+        if (first)
+          return {
+            kind: 'repeat',
+            leadId: first.id,
+            consent: intakeConsent(tx, first),
+            requested,
+          };
       }
       const open =
         project.subsidiaryActive && PROJECT_STATUSES_OPEN_FOR_INTAKE.includes(project.status);
@@ -170,10 +184,6 @@ export function submitIntake(
 
       // Ticked purposes, less any the e-mail has opted out of (the suppression list outlives
       // erasure, so a new form cannot re-subscribe someone who unsubscribed).
-      const requested: ConsentGiven = {
-        marketing_email: input.marketingEmail,
-        marketing_sms: input.marketingSms,
-      };
       const consent: ConsentGiven = { marketing_email: false, marketing_sms: false };
       for (const purpose of Object.keys(requested) as ConsentPurpose[])
         consent[purpose] = requested[purpose] && !isSuppressed(tx, { email: input.email, purpose });
@@ -261,7 +271,7 @@ export function submitIntake(
         },
         now,
       );
-      return { kind: 'created', leadId, consent };
+      return { kind: 'created', leadId, consent, requested };
     });
     // Only now is the form's savepoint released: its lead stays unless the batch fails.
     if (outcome.kind === 'created') batch?.newLeadIds.push(outcome.leadId);
@@ -270,7 +280,13 @@ export function submitIntake(
     // Another process stored the same key between our check and our insert.
     if (key && uniqueViolation(error) === 'idempotency_key') {
       const first = findLeadByIdempotencyKey(db, key);
-      if (first) return { kind: 'repeat', leadId: first.id, consent: intakeConsent(db, first) };
+      if (first)
+        return {
+          kind: 'repeat',
+          leadId: first.id,
+          consent: intakeConsent(db, first),
+          requested,
+        };
     }
     throw error;
   }

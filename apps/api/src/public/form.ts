@@ -86,6 +86,10 @@ const ERRORS: Record<Lang, Record<string, string>> = {
       'Skriv inn et gyldig telefonnummer, for eksempel 912 34 567 eller +46 70 123 45 67.',
     'phone.tooLong': 'Telefonnummeret er for langt.',
     'message.tooLong': 'Meldingen kan ha høyst {max} tegn.',
+    'name.invalidCharacters': 'Navnet inneholder tegn som ikke er tillatt.',
+    'name.noVisibleText': 'Skriv inn navnet ditt med synlige tegn.',
+    'message.invalidCharacters': 'Meldingen inneholder tegn som ikke er tillatt.',
+    'message.noVisibleText': 'Meldingen inneholder bare usynlige tegn.',
     'policyVersion.invalid':
       'Personvernerklæringen er oppdatert. Les den nye versjonen og send skjemaet på nytt.',
     other: 'Noe i skjemaet er ikke gyldig. Sjekk feltene og prøv igjen.',
@@ -100,6 +104,10 @@ const ERRORS: Record<Lang, Record<string, string>> = {
     'phone.invalidPhone': 'Enter a valid phone number, like 912 34 567 or +46 70 123 45 67.',
     'phone.tooLong': 'The phone number is too long.',
     'message.tooLong': 'Your message can have at most {max} characters.',
+    'name.invalidCharacters': 'Your name contains characters that are not allowed.',
+    'name.noVisibleText': 'Enter your name with visible characters.',
+    'message.invalidCharacters': 'Your message contains characters that are not allowed.',
+    'message.noVisibleText': 'Your message holds only invisible characters.',
     'policyVersion.invalid':
       'The privacy policy has been updated. Read the new version and send the form again.',
     other: 'Something in the form is not valid. Check the fields and try again.',

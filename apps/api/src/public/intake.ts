@@ -16,7 +16,8 @@ import { configuredOrigins, langOf, messagePage, PAGE_TEXT } from './page';
  * (cross-origin, CORS for the configured origins only), or a classic form POST (from the
  * hosted page or a plain HTML form), which gets HTML back instead of JSON.
  *
- *   201 { id, consent }      stored (or the first result again for a repeated idempotency key)
+ *   201 { id, consent }      stored (or the first result again for a repeated idempotency key);
+ *                            `consent` echoes the ticked purposes, whatever the address's history
  *   400 { error: { code: 'BAD_REQUEST', fieldErrors } }
  *   403 a browser on an origin that is not configured
  *   404 unknown project, or one not taking forms
@@ -201,7 +202,9 @@ export function intakeRoutes(deps: AppDeps) {
     switch (outcome.kind) {
       case 'created':
       case 'repeat':
-        return c.json({ id: outcome.leadId, consent: outcome.consent }, 201);
+        // What was ticked, never what is in force: that would tell anyone who posts a form
+        // whether the address has opted out before.
+        return c.json({ id: outcome.leadId, consent: outcome.requested }, 201);
       case 'honeypot':
         // Looks like any other success to the bot; there is nothing behind it.
         return c.json(

@@ -1,12 +1,13 @@
 import { Anchor, Grid, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
-import { isSubsidiaryScoped, leadGridToSearchParams, toQueryString } from '@mg/shared';
+import { isSubsidiaryScoped, leadGridToSearchParams, MIN_DATE, toQueryString } from '@mg/shared';
 import { IconCalendar } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { LinkProblemAlert } from '../../components/link-problem-alert';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { useCurrentUser } from '../../lib/auth';
@@ -54,7 +55,7 @@ export function DashboardPage() {
   const trpc = useTRPC();
   const { role } = useCurrentUser();
   const bySubsidiary = !isSubsidiaryScoped(role);
-  const { from, to, staleDays, setParams } = useDashboardRange();
+  const { from, to, staleDays, linkProblem, setParams } = useDashboardRange();
   const summary = useQuery({
     ...trpc.dashboard.summary.queryOptions({ from, to, staleDays }),
     placeholderData: keepPreviousData,
@@ -69,6 +70,11 @@ export function DashboardPage() {
     <>
       <PageHeader title={t('dashboard.title')} description={t('dashboard.description')} />
       <Stack gap="md">
+        <LinkProblemAlert
+          problems={linkProblem ? [{ label: t('dashboard.range'), key: linkProblem }] : []}
+          instead={t('linkProblem.dashboardInstead')}
+          onClear={() => setParams({ from: null, to: null })}
+        />
         <Paper withBorder p="md" radius="md">
           <Group gap="sm" align="flex-end" wrap="wrap">
             <DatePickerInput
@@ -79,6 +85,7 @@ export function DashboardPage() {
               allowSingleDateInRange
               miw={260}
               value={[from, to]}
+              minDate={MIN_DATE}
               maxDate={dayjs().format('YYYY-MM-DD')}
               onChange={([start, end]) => {
                 if (start && end)

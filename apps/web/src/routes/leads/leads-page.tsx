@@ -2,10 +2,12 @@ import { Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { isLeadWorkable, isSubsidiaryScoped, LEAD_COUNT_CAP } from '@mg/shared';
 import { IconFileExport } from '@tabler/icons-react';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
+import type { ParseKeys } from 'i18next';
 import { DataTable } from 'mantine-datatable';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
+import { LinkProblemAlert } from '../../components/link-problem-alert';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { useCan, useCurrentUser } from '../../lib/auth';
@@ -19,6 +21,19 @@ import { SavedViewsMenu } from './saved-views-menu';
 import { useLeadFilters } from './use-lead-filters';
 
 const PAGE_SIZE = 50;
+
+/** The filter bar's label for each filter a link can carry. */
+const FILTER_LABELS: Record<string, ParseKeys> = {
+  search: 'leads.search',
+  projectId: 'leads.project',
+  subsidiaryId: 'leads.subsidiary',
+  status: 'leads.status',
+  consents: 'leads.consent',
+  from: 'leads.from',
+  to: 'leads.to',
+  assigneeUserId: 'leads.assignee',
+  anonymised: 'leads.anonymised',
+};
 
 export function LeadsPage() {
   const { t, i18n } = useTranslation();
@@ -81,6 +96,15 @@ export function LeadsPage() {
     <>
       <PageHeader title={t('leads.title')} description={t('leads.description')} />
       <Stack gap="md">
+        <LinkProblemAlert
+          problems={grid.dropped.map((d) => ({
+            label: t(FILTER_LABELS[d.field] ?? 'leads.filters'),
+            key: d.key,
+            params: d.params,
+          }))}
+          instead={t('linkProblem.leadsInstead')}
+          onClear={grid.dropInvalid}
+        />
         <Paper withBorder p="md" radius="md">
           <LeadFiltersBar
             filter={filter}

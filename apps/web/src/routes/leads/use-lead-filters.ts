@@ -14,7 +14,7 @@ import { useSearchParams } from 'react-router';
  */
 export function useLeadFilters() {
   const [params, setParams] = useSearchParams();
-  const { filter, columns } = useMemo(() => leadGridFromSearchParams(params), [params]);
+  const { filter, columns, dropped } = useMemo(() => leadGridFromSearchParams(params), [params]);
 
   const setGrid = useCallback(
     (next: { filter: LeadFilterParams; columns: readonly LeadColumn[] }) =>
@@ -35,7 +35,20 @@ export function useLeadFilters() {
   const active = Object.values(narrowing).some((value) => value !== undefined);
   const clear = () => setGrid({ filter: { sort: filter.sort, dir: filter.dir }, columns });
   const reset = () => setGrid({ filter: {}, columns: DEFAULT_LEAD_COLUMNS });
-  return { filter, columns, setFilter, setColumns, setGrid, active, clear, reset };
+  /** Rewrite the link with only what could be used (the values in `dropped` go). */
+  const dropInvalid = () => setGrid({ filter, columns });
+  return {
+    filter,
+    columns,
+    dropped: dropped ?? [],
+    setFilter,
+    setColumns,
+    setGrid,
+    active,
+    clear,
+    reset,
+    dropInvalid,
+  };
 }
 
 export type LeadGridControls = ReturnType<typeof useLeadFilters>;
