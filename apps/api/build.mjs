@@ -10,7 +10,12 @@ const external = deps('package.json').filter((name) => !name.startsWith('@mg/'))
 
 rmSync('dist', { recursive: true, force: true });
 await build({
-  entryPoints: ['src/main.ts', 'src/cli.ts'],
+  // The access-log check's worker thread is its own entry, beside the bundle that starts it.
+  entryPoints: {
+    main: 'src/main.ts',
+    cli: 'src/cli.ts',
+    'audit-verify-worker': 'src/jobs/audit-verify-worker.ts',
+  },
   outdir: 'dist',
   bundle: true,
   platform: 'node',

@@ -6,6 +6,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemoData } from '@mg/db/seed';
 import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import { loadEnv } from './env';
+import { startAuditJobs } from './jobs/audit-jobs';
 import { createOutboxWorker } from './jobs/outbox';
 import { createLogger } from './lib/logger';
 import { createMailer } from './lib/mail';
@@ -29,6 +30,8 @@ const webDist = env.WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.m
 const mailer = createMailer(env);
 const outbox = createOutboxWorker({ db: handle.db, mailer, log });
 const outboxJob = new Cron('*/15 * * * * *', { protect: true }, () => outbox.kick());
+// Anonymous denials flushed each minute, the access-log head anchored each night.
+const auditJobs = startAuditJobs({ db: handle.db, env, log });
 const app = createApp({ db: handle.db, env: { ...env, WEB_DIST: webDist }, log, outbox });
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (info) => {
   const url =
@@ -49,6 +52,7 @@ function shutdown() {
   outboxJob.stop();
   server.close(async () => {
     await outbox.stop();
+    auditJobs.stop();
     mailer.close();
     handle.close();
     process.exit(0);

@@ -8,10 +8,10 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { type AppBindings, type AppDeps, createRequestContext } from './context';
 import { loginRateLimit } from './lib/login-rate-limit';
+import { serverRequestId } from './lib/request-id';
 import { audienceExport } from './public/audience-export';
 import { exportLeads } from './public/export-leads';
 import { formRoutes } from './public/form';
@@ -50,7 +50,7 @@ export function createApp(deps: AppDeps) {
   const originOf = (c: { req: { url: string } }) =>
     env.PUBLIC_URL ? new URL(env.PUBLIC_URL).origin : new URL(c.req.url).origin;
 
-  app.use('*', requestId());
+  app.use('*', serverRequestId());
   app.use('*', async (c, next) => {
     const forwarded = env.TRUST_PROXY
       ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
