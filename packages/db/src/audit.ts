@@ -181,7 +181,7 @@ const TARGET_CHUNK = 50_000;
  * ever differ from JSON.stringify for some text, the entry is re-hashed the JS way before it
  * is called broken, so the fast path can only make verification faster, never wrong.
  */
-const ENTRIES_SQL = `select id, prev_hash, hash, target_type, target_ids, target_count,
+const ENTRIES_SQL = `select id, prev_hash, hash,
   json_array(id, prev_hash, at, actor_user_id, actor_role, action, purpose, target_type,
     target_ids, target_count, outcome, request_id, ip, user_agent, detail)
   from access_log where id > ? and id <= ? order by id limit ${ENTRY_CHUNK}`;
@@ -289,85 +289,147 @@ export function verifyAccessLog(
   const start = options.from ?? null;
   const fromId = (start?.id ?? 0) + 1;
   const toId = Math.min(options.upTo ?? Number.MAX_SAFE_INTEGER, head?.id ?? 0);
-  let checked = 0;
-  const broken = (firstBrokenId: number, reason: BrokenReason): VerifyResult => ({
+  const chain = walkChain(client, start?.hash ?? GENESIS_HASH, fromId, toId);
+  // Target rows are checked up to the first entry the chain already refuses.
+  const targetsUpTo = chain.broken ? chain.broken.id - 1 : toId;
+  const tailToo = !chain.broken && toId === (head?.id ?? 0);
+  const targetBroken = checkTargets(client, fromId, targetsUpTo, tailToo);
+  const broken =
+    targetBroken !== null ? { id: targetBroken, reason: 'targets' as const } : chain.broken;
+  if (!broken) return { ok: true, fromId, toId, checked: chain.checked, head };
+  return {
     ok: false,
     fromId,
     toId,
-    checked,
+    checked: Math.max(0, broken.id - fromId),
     head,
-    firstBrokenId,
-    reason,
-  });
+    firstBrokenId: broken.id,
+    reason: broken.reason,
+  };
+}
 
+/** Ids, links and hashes of entries fromId..toId. */
+function walkChain(client: RawClient, startHash: string, fromId: number, toId: number) {
   const entries = client.prepare(ENTRIES_SQL);
   entries.raw(true);
-  const targets = client.prepare(TARGETS_SQL);
-  targets.raw(true);
-  let tRows: unknown[][] = [];
-  let tPos = 0;
-  let tAfter = targetRowidAfter(client, fromId - 1);
-  let tDone = false;
-  // The next target row, reading the next chunk when this one is used up.
-  const peek = (): unknown[] | undefined => {
-    if (tPos < tRows.length) return tRows[tPos];
-    if (tDone) return undefined;
-    tRows = targets.all(tAfter);
-    tPos = 0;
-    const last = tRows.at(-1);
-    if (!last) {
-      tDone = true;
-      return undefined;
-    }
-    tAfter = last[0] as number;
-    if (tRows.length < TARGET_CHUNK) tDone = true;
-    return tRows[0];
-  };
-
-  let prevHash = start?.hash ?? GENESIS_HASH;
+  let prevHash = startHash;
   let expectedId = fromId;
   let after = fromId - 1;
+  let checked = 0;
+  const stop = (id: number, reason: BrokenReason) => ({ checked, broken: { id, reason } });
   while (after < toId) {
     const rows = entries.all(after, toId);
     if (rows.length === 0) break;
     for (const r of rows) {
       const id = r[0] as number;
       const hash = r[2] as string;
-      if (id !== expectedId) return broken(expectedId, 'sequence');
-      if (r[1] !== prevHash) return broken(id, 'chain');
-      if (oneShotHash('sha256', r[6] as string) !== hash) {
-        if (hashStoredEntry(client, id) !== hash) return broken(id, 'hash');
-      }
-      // Target rows: those that follow, while they name this entry, must be its target ids.
-      const type = r[3] as string | null;
-      const ids = r[4] as string | null;
-      let row = peek();
-      if (row && (row[1] as number) < id) return broken(row[1] as number, 'targets');
-      let list = '';
-      let n = 0;
-      let typeOk = true;
-      while (row && row[1] === id) {
-        list += n === 0 ? `${row[3]}` : `,${row[3]}`;
-        if (row[2] !== type) typeOk = false;
-        n++;
-        tPos++;
-        row = peek();
-      }
-      const expectRows = type !== null && ids !== null && ((r[5] as number | null) ?? 0) > 0;
-      if (expectRows ? !typeOk || `[${list}]` !== ids : n > 0) return broken(id, 'targets');
+      if (id !== expectedId) return stop(expectedId, 'sequence');
+      if (r[1] !== prevHash) return stop(id, 'chain');
+      if (oneShotHash('sha256', r[3] as string) !== hash && hashStoredEntry(client, id) !== hash)
+        return stop(id, 'hash');
       prevHash = hash;
       expectedId++;
       checked++;
       after = id;
     }
   }
-  if (checked < toId - fromId + 1) return broken(expectedId, 'sequence');
-  // Rows after the last entry's own: added for entries that do not have them.
-  if (toId === (head?.id ?? 0)) {
-    const stray = peek();
-    if (stray) return broken(Math.min(stray[1] as number, toId + 1), 'targets');
+  if (checked < toId - fromId + 1) return stop(expectedId, 'sequence');
+  return { checked, broken: null };
+}
+
+/*
+ * Target rows, a chunk of entries at a time, compared inside SQLite: the rows the entries'
+ * target ids call for, and the rows that follow in insertion order, each as one string. Only
+ * a chunk that differs is walked row by row in JS to find its first broken entry.
+ */
+const EXPECTED_TARGETS_SQL = `select count(*), group_concat(l.id || ' ' || l.target_type || ' ' || j.value, ',')
+  from access_log l, json_each(l.target_ids) j
+  where l.id > ? and l.id <= ? and l.target_type is not null`;
+const ACTUAL_TARGETS_SQL = `select count(*), max(r), group_concat(entry_id || ' ' || target_type || ' ' || target_id, ',')
+  from (select rowid as r, entry_id, target_type, target_id from access_log_targets
+        where rowid > ? order by rowid limit ?)`;
+
+/** The first entry in fromId..upTo whose target rows do not match, or null. */
+function checkTargets(
+  client: RawClient,
+  fromId: number,
+  upTo: number,
+  tailToo: boolean,
+): number | null {
+  const expected = client.prepare(EXPECTED_TARGETS_SQL);
+  expected.raw(true);
+  const actual = client.prepare(ACTUAL_TARGETS_SQL);
+  actual.raw(true);
+  let rowid = targetRowidAfter(client, fromId - 1);
+  for (let a = fromId - 1; a < upTo; a += ENTRY_CHUNK) {
+    const b = Math.min(a + ENTRY_CHUNK, upTo);
+    const [wantN, want] = expected.get(a, b) ?? [];
+    const [haveN, last, have] = actual.get(rowid, wantN ?? 0) ?? [];
+    if (wantN === haveN && want === have) {
+      if (typeof last === 'number') rowid = last;
+      continue;
+    }
+    const walked = walkTargets(client, a, b, rowid);
+    if (walked.broken !== null) return walked.broken;
+    rowid = walked.rowid;
   }
-  return { ok: true, fromId, toId, checked, head };
+  if (!tailToo) return null;
+  // Rows after the last entry's own: added for entries that do not have them.
+  const stray = client
+    .prepare('select entry_id from access_log_targets where rowid > ? order by rowid limit 1')
+    .raw(true)
+    .get(rowid);
+  return stray ? Math.min(stray[0] as number, upTo + 1) : null;
+}
+
+/** Row by row: entries (a, b] against the target rows after `rowid`. */
+function walkTargets(
+  client: RawClient,
+  a: number,
+  b: number,
+  rowid: number,
+): { broken: number | null; rowid: number } {
+  const entries = client
+    .prepare(
+      'select id, target_type, target_ids, target_count from access_log where id > ? and id <= ? order by id',
+    )
+    .raw(true)
+    .all(a, b);
+  const targets = client.prepare(TARGETS_SQL);
+  targets.raw(true);
+  let rows: unknown[][] = [];
+  let pos = 0;
+  let after = rowid;
+  let done = false;
+  const peek = (): unknown[] | undefined => {
+    if (pos < rows.length) return rows[pos];
+    if (done) return undefined;
+    rows = targets.all(after);
+    pos = 0;
+    if (rows.length < TARGET_CHUNK) done = true;
+    return rows[0];
+  };
+  for (const e of entries) {
+    const id = e[0] as number;
+    const type = e[1] as string | null;
+    const ids = e[2] as string | null;
+    let row = peek();
+    if (row && (row[1] as number) < id) return { broken: row[1] as number, rowid: after };
+    let list = '';
+    let n = 0;
+    let typeOk = true;
+    while (row && row[1] === id) {
+      list += n === 0 ? `${row[3]}` : `,${row[3]}`;
+      if (row[2] !== type) typeOk = false;
+      n++;
+      after = row[0] as number;
+      pos++;
+      row = peek();
+    }
+    const expectRows = type !== null && ids !== null && ((e[3] as number | null) ?? 0) > 0;
+    if (expectRows ? !typeOk || `[${list}]` !== ids : n > 0) return { broken: id, rowid: after };
+  }
+  return { broken: null, rowid: after };
 }
 
 export function countAccessLog(conn: Conn): number {
