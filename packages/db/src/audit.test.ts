@@ -140,6 +140,7 @@ describe('access log', () => {
       'tab\tnew\nline\u0001\u001f',
       'ÆØÅ 😀 \u2028\u2029 /',
       '',
+      'nul \u0000 byte',
     ];
     for (const text of odd)
       appendAccessLog(handle.db, {
