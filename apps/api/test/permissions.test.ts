@@ -1,3 +1,4 @@
+import { flushAnonymousDenials } from '@mg/db';
 import { hasPermission, PERMISSIONS, type Permission, ROLES } from '@mg/shared';
 import { describe, expect, it } from 'vitest';
 import { appRouter } from '../src/routers/root';
@@ -64,6 +65,7 @@ const SAMPLE_INPUTS: Record<string, (f: ReturnType<typeof setup>['f']) => unknow
   'audit.actions': () => undefined,
   'audit.actors': () => undefined,
   'audit.verify': () => undefined,
+  'audit.anchor': () => undefined,
   'policy.list': () => undefined,
   'policy.publish': () => ({
     label: `v-${Math.random().toString(36).slice(2, 8)}`,
@@ -131,7 +133,15 @@ describe('role x procedure', () => {
       expect(await outcome(call(t.as('anonymous'), path, SAMPLE_INPUTS[path]?.(t.f)))).toBe(
         'UNAUTHORIZED',
       );
-      expect(t.lastEntry()).toMatchObject({ action: path, outcome: 'denied', actorUserId: null });
+      // Summed up per IP and minute: one entry once the minute is over (here: flushed now).
+      t.handle.db.transaction((tx) => flushAnonymousDenials(tx, Date.now(), { all: true }));
+      const entry = t.lastEntry();
+      expect(entry).toMatchObject({
+        action: 'anonymous.denied',
+        outcome: 'denied',
+        actorUserId: null,
+      });
+      expect(JSON.parse(entry?.detail ?? '{}').actions).toEqual([path]);
     },
   );
 });
