@@ -64,10 +64,28 @@ export function checkAuditLogOffThread(
   });
 }
 
-/** The API's audit trail: anchors from configuration, checks in a worker thread. */
+const running = new WeakMap<Db, Map<AuditCheckMode, Promise<AuditCheck>>>();
+
+/**
+ * The API's audit trail: anchors from configuration, checks in a worker thread. A check asked
+ * for while the same kind is running shares its answer, so repeated clicks start one worker.
+ */
 export function workerAuditTrail(db: Db, env: Env): AuditTrail {
   return {
     anchors: () => anchorConfigFor(env),
-    check: (mode) => checkAuditLogOffThread(db, anchorConfigFor(env), mode),
+    check: (mode) => {
+      let byMode = running.get(db);
+      if (!byMode) {
+        byMode = new Map();
+        running.set(db, byMode);
+      }
+      const inFlight = byMode.get(mode);
+      if (inFlight) return inFlight;
+      const started = checkAuditLogOffThread(db, anchorConfigFor(env), mode).finally(() =>
+        byMode.delete(mode),
+      );
+      byMode.set(mode, started);
+      return started;
+    },
   };
 }
