@@ -29,6 +29,20 @@ describe('access log', () => {
     expect(verifyAccessLog(handle.db).head).toEqual(chainHead(handle.db));
   });
 
+  it('verifies inside a transaction too (its snapshot nests as a savepoint)', () => {
+    const handle = logWithEntries(3);
+    const result = handle.db.transaction((tx) => {
+      appendAccessLog(tx, {
+        action: 'lead.view',
+        outcome: 'ok',
+        targetType: 'lead',
+        targetIds: [9],
+      });
+      return verifyAccessLog(tx);
+    });
+    expect(result).toMatchObject({ ok: true, checked: 4 });
+  });
+
   it('refuses UPDATE and DELETE', () => {
     const { sqlite } = logWithEntries(2);
     expect(() => sqlite.prepare('update access_log set action = ? where id = 1').run('x')).toThrow(

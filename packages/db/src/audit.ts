@@ -158,6 +158,7 @@ export type VerifyResult =
 
 /** What better-sqlite3 gives for a statement: enough for the raw reads below. */
 interface RawStatement {
+  run(...params: unknown[]): unknown;
   raw(on: boolean): RawStatement;
   all(...params: unknown[]): unknown[][];
   get(...params: unknown[]): unknown[] | undefined;
@@ -286,6 +287,22 @@ export function verifyAccessLog(
   options: { from?: VerifyFrom | null; upTo?: number } = {},
 ): VerifyResult {
   const client = rawClient(conn);
+  // One read snapshot for the whole walk: entries (and their target rows) appended by the
+  // running app meanwhile are neither half seen nor taken for rows added after the head.
+  // A savepoint opens a transaction when there is none, and nests inside one when there is.
+  client.prepare('savepoint verify_access_log').run();
+  try {
+    return verifyInSnapshot(conn, client, options);
+  } finally {
+    client.prepare('release verify_access_log').run();
+  }
+}
+
+function verifyInSnapshot(
+  conn: Conn,
+  client: RawClient,
+  options: { from?: VerifyFrom | null; upTo?: number },
+): VerifyResult {
   const head = chainHead(conn);
   const start = options.from ?? null;
   const fromId = (start?.id ?? 0) + 1;
