@@ -12,7 +12,12 @@ const external = deps('package.json').filter((name) => !name.startsWith('@mg/'))
 const outdir = process.argv[2] ?? 'dist';
 rmSync(outdir, { recursive: true, force: true });
 await build({
-  entryPoints: ['src/main.ts', 'src/cli.ts'],
+  // The access-log check's worker thread is its own entry, beside the bundle that starts it.
+  entryPoints: {
+    main: 'src/main.ts',
+    cli: 'src/cli.ts',
+    'audit-verify-worker': 'src/jobs/audit-verify-worker.ts',
+  },
   outdir,
   bundle: true,
   // Dynamic imports become chunks of their own: the demo seed (and faker) loads only when

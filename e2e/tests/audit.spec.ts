@@ -29,4 +29,7 @@ test("an auditor finds a subsidiary user's list and detail views without seeing 
 
   await page.getByRole('button', { name: /Verifiser/ }).click();
   await expect(page.getByText('Loggen er uendret')).toBeVisible();
+  // The result says what was checked, when, and where the chain ends.
+  await expect(page.getByText(/Kontrollert: oppføring #1–#\d+/)).toBeVisible();
+  await expect(page.getByText(/Kjedens siste oppføring: #\d+/)).toBeVisible();
 });

@@ -6,10 +6,11 @@ import {
   insertUser,
   migrateDatabase,
   openDatabase,
-  verifyAccessLog,
 } from '@mg/db';
 import { emailSchema, passwordSchema } from '@mg/shared';
 import { loadEnv } from './env';
+import { anchorConfigFor } from './lib/audit-anchors';
+import { type AuditCheck, anchorAuditLog, checkAuditLog } from './lib/audit-check';
 import { backupDatabase, restoreDatabase } from './lib/backup';
 import { hashPassword } from './lib/password';
 
@@ -18,7 +19,10 @@ const USAGE = `Usage: mg-leads <command> [options]
 Commands:
   migrate                         apply database migrations
   create-admin --email E --name N read the password from stdin (at least 12 characters)
-  verify-audit                    check the access log's hash chain; exit 1 if broken
+  verify-audit                    check the whole access log (chain, target rows, anchors);
+                                  exit 1 if broken
+  anchor-audit                    check the log from the newest anchor, then sign and append
+                                  the chain head to the anchors file; exit 1 if broken
   backup FILE                     online backup of the database into FILE (mode 0600)
   restore FILE                    replace the database with the backup FILE, after checking
                                   its integrity and access log; refused while the server runs
@@ -77,15 +81,15 @@ async function main(argv: string[]) {
         return 0;
       }
       case 'verify-audit': {
-        const result = verifyAccessLog(handle.db);
-        if (result.ok) {
-          console.log(`access log OK: ${result.checked} entries verified`);
-          return 0;
-        }
-        console.error(
-          `access log BROKEN at entry ${result.firstBrokenId} (${result.reason}); ${result.checked} entries before it are intact`,
-        );
-        return 1;
+        const check = checkAuditLog(handle.db, anchorConfigFor(env), 'full');
+        return reportCheck(check);
+      }
+      case 'anchor-audit': {
+        const { check, anchored } = anchorAuditLog(handle.db, anchorConfigFor(env));
+        const code = reportCheck(check);
+        if (anchored) console.log(`anchored entry ${anchored.id} (${anchored.hash})`);
+        else if (check.ok) console.log('nothing new to anchor');
+        return code;
       }
       case 'backup': {
         const file = rest[0];
@@ -130,6 +134,29 @@ function restore(file: string | undefined, databasePath: string): number {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+/** Print a check's outcome for an operator; 0 when it holds, 1 when not. */
+function reportCheck(check: AuditCheck): number {
+  const rate = check.durationMs > 0 ? Math.round((check.checked * 1000) / check.durationMs) : 0;
+  const range = check.checked > 0 ? `entries ${check.fromId}–${check.toId}` : 'no entries';
+  const anchor = check.anchor
+    ? `newest anchor: entry ${check.anchor.id} (${new Date(check.anchor.anchoredAt).toISOString()})`
+    : 'no anchors yet';
+  if (check.ok) {
+    console.log(
+      `access log OK: ${check.checked} entries verified (${range}) in ${check.durationMs} ms (${rate}/s); ${check.anchors} anchors hold; ${anchor}`,
+    );
+    return 0;
+  }
+  const where =
+    check.reason === 'anchorForged'
+      ? `anchors file line ${check.anchorLine ?? '?'} has no valid signature`
+      : `at entry ${check.firstBrokenId}`;
+  console.error(
+    `access log BROKEN (${check.reason}) ${where}; ${check.checked} entries before it hold; ${anchor}`,
+  );
+  return 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

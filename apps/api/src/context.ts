@@ -3,6 +3,7 @@ import type { Context as HonoContext } from 'hono';
 import { generateCookie, getCookie } from 'hono/cookie';
 import type { Env } from './env';
 import { secureCookies } from './env';
+import { workerAuditTrail } from './jobs/audit-verify';
 import type { Logger } from './lib/logger';
 import { SESSION_ABSOLUTE_MS, SESSION_COOKIE, validateSessionToken } from './lib/session';
 import type { Context } from './trpc';
@@ -15,7 +16,9 @@ export interface AppDeps {
   outbox?: { kick(): void };
 }
 
-export type AppBindings = { Variables: { requestId: string; clientIp: string | null } };
+export type AppBindings = {
+  Variables: { requestId: string; clientRequestId: string | null; clientIp: string | null };
+};
 
 /** Build the tRPC context for one HTTP request: who is calling, from where, with which cookie. */
 export function createRequestContext(
@@ -38,6 +41,7 @@ export function createRequestContext(
     db: deps.db,
     log: deps.log,
     requestId: c.get('requestId'),
+    clientRequestId: c.get('clientRequestId'),
     ip: c.get('clientIp'),
     userAgent: c.req.header('user-agent') ?? null,
     session,
@@ -56,5 +60,6 @@ export function createRequestContext(
       },
       clearSession: clear,
     },
+    auditTrail: workerAuditTrail(deps.db, deps.env),
   };
 }

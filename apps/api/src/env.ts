@@ -39,6 +39,15 @@ const schema = z.object({
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
   /** When the daily backup runs (cron, Europe/Oslo). */
   BACKUP_CRON: z.string().default('0 30 2 * * *'),
+  /**
+   * Access-log anchors: the key that signs the chain head (at least 32 characters), kept
+   * outside the database. Without it, a random key is made on first start in
+   * AUDIT_ANCHOR_KEY_FILE (default: audit-anchor.key beside the database, mode 0600).
+   */
+  AUDIT_ANCHOR_KEY: z.string().min(32).optional(),
+  AUDIT_ANCHOR_KEY_FILE: z.string().min(1).optional(),
+  /** Where signed anchors are appended (default: audit-anchors.jsonl beside the database). */
+  AUDIT_ANCHORS_FILE: z.string().min(1).optional(),
 });
 
 export type Env = z.infer<typeof schema>;

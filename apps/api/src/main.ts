@@ -6,6 +6,7 @@ import { DEMO_PASSWORD, DEMO_USERS } from '@mg/db/demo-data';
 import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import { loadEnv, publicBaseUrl } from './env';
+import { startAuditJobs } from './jobs/audit-jobs';
 import { scheduleDailyBackup } from './jobs/backup';
 import { createOutboxWorker } from './jobs/outbox';
 import { removePidFile, writePidFile } from './lib/backup';
@@ -42,6 +43,8 @@ const backupJob = scheduleDailyBackup({
 });
 // Tells `cli.js restore` that this database is in use.
 writePidFile(env.DATABASE_PATH);
+// Anonymous denials flushed each minute, the access-log head anchored each night.
+const auditJobs = startAuditJobs({ db: handle.db, env, log });
 const app = createApp({ db: handle.db, env: { ...env, WEB_DIST: webDist }, log, outbox });
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => {
   const url = publicBaseUrl(env);
@@ -82,6 +85,8 @@ async function shutdown(signal: string) {
   await closed;
   clearTimeout(cut);
   await outbox.stop(2_000);
+  // Anonymous denials still counting become their entries before the database closes.
+  auditJobs.stop();
   mailer.close();
   try {
     handle.sqlite.pragma('wal_checkpoint(TRUNCATE)');
@@ -95,5 +100,3 @@ async function shutdown(signal: string) {
 }
 process.on('SIGINT', () => void shutdown('SIGINT'));
 process.on('SIGTERM', () => void shutdown('SIGTERM'));
-process.on('SIGINT', shutdown);
-process.on('SIGTERM', shutdown);

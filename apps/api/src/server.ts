@@ -9,11 +9,11 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
-import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { type AppBindings, type AppDeps, createRequestContext } from './context';
 import { publicBaseUrl } from './env';
 import { loginRateLimit } from './lib/login-rate-limit';
+import { serverRequestId } from './lib/request-id';
 import { audienceExport } from './public/audience-export';
 import { exportLeads } from './public/export-leads';
 import { formRoutes } from './public/form';
@@ -57,7 +57,7 @@ export function createApp(deps: AppDeps) {
   const publicOrigin = new URL(publicBaseUrl(env)).origin;
   const originOf = (_c: unknown) => publicOrigin;
 
-  app.use('*', requestId());
+  app.use('*', serverRequestId());
   app.use('*', async (c, next) => {
     const forwarded = env.TRUST_PROXY
       ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim()

@@ -1,4 +1,10 @@
-import { type AuditEntry, appendAccessLog, type Conn, type Db } from '@mg/db';
+import {
+  type AuditEntry,
+  appendAccessLog,
+  type Conn,
+  type Db,
+  recordAnonymousDenial,
+} from '@mg/db';
 import {
   type AuditPurpose,
   hasPermission,
@@ -8,6 +14,7 @@ import {
 } from '@mg/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
+import type { AuditTrail } from './lib/audit-check';
 import { DomainError, RecordNotFound } from './lib/errors';
 import type { Logger } from './lib/logger';
 import type { SessionUser } from './lib/session';
@@ -22,11 +29,16 @@ export interface CookieJar {
 export interface Context {
   db: Db;
   log: Logger;
+  /** Made by the server for every request; never the client's. */
   requestId: string;
+  /** What the client sent as x-request-id (checked), kept apart in entries' detail. */
+  clientRequestId?: string | null;
   ip: string | null;
   userAgent: string | null;
   session: { sessionId: string; user: SessionUser } | null;
   cookies: CookieJar;
+  /** Access-log anchors and checks (the API checks in a worker thread). */
+  auditTrail: AuditTrail;
 }
 
 export type ProcedureMeta = {
@@ -90,13 +102,31 @@ export function baseEntry(ctx: Context, actor: Actor | null, action: string) {
     actorRole: actor?.role ?? null,
     action,
     requestId: ctx.requestId,
+    clientRequestId: ctx.clientRequestId ?? null,
     ip: ctx.ip,
     userAgent: ctx.userAgent,
   };
 }
 
-/** For entries outside a change (denials, failures, logins): a transaction of their own. */
+/**
+ * For entries outside a change (denials, failures, logins): a transaction of their own.
+ * A denial without a signed-in actor is only counted, per IP and minute (one entry per
+ * minute with the count), so nobody can flood the log without signing in.
+ */
 export function writeAuditNow(ctx: Context, actor: Actor | null, entry: AuditEntry) {
+  if (!actor && entry.outcome === 'denied') {
+    const reason = entry.detail?.reason;
+    ctx.db.transaction((tx) =>
+      recordAnonymousDenial(tx, {
+        ip: ctx.ip,
+        action: entry.action,
+        reason: typeof reason === 'string' ? reason : 'denied',
+        requestId: ctx.requestId,
+        userAgent: ctx.userAgent,
+      }),
+    );
+    return;
+  }
   ctx.db.transaction((tx) =>
     appendAccessLog(tx, { ...baseEntry(ctx, actor, entry.action), ...entry }),
   );

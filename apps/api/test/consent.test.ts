@@ -1,5 +1,12 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are checked field by field
-import { leadsInScope, recordConsent, recordSuppression, schema, suppressionHash } from '@mg/db';
+import {
+  flushAnonymousDenials,
+  leadsInScope,
+  recordConsent,
+  recordSuppression,
+  schema,
+  suppressionHash,
+} from '@mg/db';
 import { scopeFor } from '@mg/shared';
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -288,8 +295,18 @@ describe('marketing audience export', () => {
     const t = audienceFixture();
     const lastEntry = () => lastAccessLogEntry(t.handle);
 
+    // Anonymous refusals are summed up per IP and minute; flushed here to read them.
+    const anonymousEntry = () => {
+      t.handle.db.transaction((tx) => flushAnonymousDenials(tx, Date.now(), { all: true }));
+      const entry = lastEntry();
+      expect(entry).toMatchObject({ action: 'anonymous.denied', outcome: 'denied' });
+      return JSON.parse(entry?.detail ?? '{}');
+    };
     expect((await download(t, null)).status).toBe(401);
-    expect(lastEntry()).toMatchObject({ action: 'audience.export', outcome: 'denied' });
+    expect(anonymousEntry()).toMatchObject({
+      actions: ['audience.export'],
+      reasons: ['unauthenticated'],
+    });
 
     const userA = cookieFor(t.handle, t.f.users.userA);
     expect((await download(t, userA)).status).toBe(403);
@@ -304,7 +321,10 @@ describe('marketing audience export', () => {
     const admin = cookieFor(t.handle, t.f.users.admin);
     const cross = await download(t, admin, undefined, { 'sec-fetch-site': 'cross-site' });
     expect(cross.status).toBe(403);
-    expect(lastEntry()).toMatchObject({ action: 'audience.export', outcome: 'denied' });
+    expect(anonymousEntry()).toMatchObject({
+      actions: ['audience.export'],
+      reasons: ['cross_site'],
+    });
 
     const bad = await download(t, admin, '?purpose=everything');
     expect(bad.status).toBe(400);

@@ -3,6 +3,8 @@ import { createTestDatabase, type Fixture, seedFixture } from '@mg/db/testing';
 import type { Role } from '@mg/shared';
 import { desc } from 'drizzle-orm';
 import pino from 'pino';
+import type { AnchorConfig } from '../src/lib/audit-anchors';
+import { checkAuditLog } from '../src/lib/audit-check';
 import { appRouter } from '../src/routers/root';
 import { type Context, createCallerFactory } from '../src/trpc';
 
@@ -10,6 +12,14 @@ const createCaller = createCallerFactory(appRouter);
 const silent = pino({ level: 'silent' });
 
 export type Who = 'anonymous' | 'admin' | 'privacy_officer' | 'auditor' | 'userA' | 'userB';
+
+/** Anchors for a test database: a fixed key, a file beside the database. */
+export function testAnchors(handle: Database_): AnchorConfig {
+  return {
+    key: Buffer.from('test-anchor-key-'.repeat(4)),
+    anchorsFile: `${handle.sqlite.name}.anchors.jsonl`,
+  };
+}
 
 export function contextFor(
   handle: Database_,
@@ -30,6 +40,12 @@ export function contextFor(
       clearSession: () => {
         cookies.cleared++;
       },
+    },
+    // Checked in this thread: a worker per call would only slow the tests down (the worker
+    // itself has its own test).
+    auditTrail: {
+      anchors: () => testAnchors(handle),
+      check: async (mode) => checkAuditLog(handle.db, testAnchors(handle), mode),
     },
   };
   if (who !== 'anonymous') {

@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are checked field by field
-import { iterateLeadsForExport, schema } from '@mg/db';
+import { flushAnonymousDenials, iterateLeadsForExport, schema } from '@mg/db';
 import {
   createTestDatabase,
   makeLead,
@@ -536,10 +536,16 @@ describe('CSV export over HTTP', () => {
     }
     const anonymous = await app.request(path);
     expect(anonymous.status).toBe(401);
+    // Anonymous denials are summed up per IP and minute: written once the minute is over.
+    handle.db.transaction((tx) => flushAnonymousDenials(tx, Date.now(), { all: true }));
     expect(lastEntry()).toMatchObject({
-      action: 'lead.export',
+      action: 'anonymous.denied',
       outcome: 'denied',
       actorUserId: null,
+    });
+    expect(JSON.parse(lastEntry()?.detail ?? '{}')).toMatchObject({
+      count: 1,
+      actions: ['lead.export'],
     });
     const cookie = await cookieFor('a@test.no');
     const crossSite = await app.request(path, {

@@ -1,4 +1,4 @@
-import { schema } from '@mg/db';
+import { flushAnonymousDenials, schema } from '@mg/db';
 import { hasPermission, PERMISSIONS, type Permission, ROLES, type Role } from '@mg/shared';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +92,7 @@ const SAMPLE_INPUTS: Record<string, (t: Setup, who: Who) => unknown | Promise<un
   'audit.actions': () => undefined,
   'audit.actors': () => undefined,
   'audit.verify': () => undefined,
+  'audit.anchor': () => undefined,
   'policy.list': () => undefined,
   'policy.publish': () => ({
     label: 'v-ny',
@@ -184,7 +185,15 @@ describe('role x procedure', () => {
       const t = setup();
       const input = await SAMPLE_INPUTS[path]?.(t, 'admin');
       expect(await outcome(call(t.as('anonymous'), path, input))).toBe('UNAUTHORIZED');
-      expect(t.lastEntry()).toMatchObject({ action: path, outcome: 'denied', actorUserId: null });
+      // Summed up per IP and minute: one entry once the minute is over (here: flushed now).
+      t.handle.db.transaction((tx) => flushAnonymousDenials(tx, Date.now(), { all: true }));
+      const entry = t.lastEntry();
+      expect(entry).toMatchObject({
+        action: 'anonymous.denied',
+        outcome: 'denied',
+        actorUserId: null,
+      });
+      expect(JSON.parse(entry?.detail ?? '{}').actions).toEqual([path]);
     },
   );
 });

@@ -1,8 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash as oneShotHash } from 'node:crypto';
 import type { AuditOutcome, AuditPurpose, AuditTargetType } from '@mg/shared';
-import { desc, gt, sql } from 'drizzle-orm';
+import { desc, sql } from 'drizzle-orm';
 import { type Conn, preparedPerConnection } from './client';
-import { accessLog, accessLogTargets } from './schema';
+import { accessLog, accessLogDenials, accessLogTargets } from './schema';
 
 export const GENESIS_HASH = '0'.repeat(64);
 
@@ -19,6 +19,11 @@ export interface AuditEntry {
   userAgent?: string | null;
   /** Non-personal detail only: filter keys, reason codes, counts. */
   detail?: Record<string, unknown> | null;
+  /**
+   * The id the client sent in `x-request-id`, already checked for length and characters.
+   * Kept apart from `requestId` (always made by the server), in `detail.clientRequestId`.
+   */
+  clientRequestId?: string | null;
 }
 
 type StoredFields = Omit<typeof accessLog.$inferSelect, 'hash'>;
@@ -81,6 +86,13 @@ const statements = preparedPerConnection((conn) => ({
     .prepare(),
 }));
 
+function detailJson(entry: AuditEntry): string | null {
+  const detail = entry.clientRequestId
+    ? { ...entry.detail, clientRequestId: entry.clientRequestId }
+    : entry.detail;
+  return detail ? JSON.stringify(detail) : null;
+}
+
 /**
  * Append one entry. Call it inside the transaction of the change it records, so the change
  * and its entry commit or roll back together.
@@ -104,7 +116,7 @@ export function appendAccessLog(conn: Conn, entry: AuditEntry, now = Date.now())
     requestId: entry.requestId ?? null,
     ip: entry.ip ?? null,
     userAgent: entry.userAgent ? entry.userAgent.slice(0, 300) : null,
-    detail: entry.detail ? JSON.stringify(entry.detail) : null,
+    detail: detailJson(entry),
   };
   q.insert.run({ ...fields, hash: hashEntry(fields) });
   if (ids && entry.targetType && ids.length > 0) {
@@ -116,48 +128,447 @@ export function appendAccessLog(conn: Conn, entry: AuditEntry, now = Date.now())
   return fields.id;
 }
 
-export type VerifyResult =
-  | { ok: true; checked: number }
-  | { ok: false; checked: number; firstBrokenId: number; reason: 'hash' | 'chain' | 'sequence' };
+export type BrokenReason = 'sequence' | 'chain' | 'hash' | 'targets';
 
-/** Walk the chain from the start; report the first entry whose hash or link does not hold. */
-export function verifyAccessLog(conn: Conn): VerifyResult {
-  let prevHash = GENESIS_HASH;
-  let expectedId = 1;
-  let checked = 0;
-  for (const row of entriesInOrder(conn)) {
-    if (row.id !== expectedId)
-      return { ok: false, checked, firstBrokenId: expectedId, reason: 'sequence' };
-    if (row.prevHash !== prevHash)
-      return { ok: false, checked, firstBrokenId: row.id, reason: 'chain' };
-    const { hash, ...fields } = row;
-    if (hashEntry(fields) !== hash)
-      return { ok: false, checked, firstBrokenId: row.id, reason: 'hash' };
-    prevHash = hash;
-    expectedId++;
-    checked++;
-  }
-  return { ok: true, checked };
+/** The newest entry: what an anchor signs. */
+export interface ChainHead {
+  id: number;
+  hash: string;
+  at: number;
 }
 
-/** Chunked so a long log is never held in memory at once. */
-function* entriesInOrder(conn: Conn, chunk = 5000) {
-  let after = 0;
-  for (;;) {
-    const rows = conn
-      .select()
-      .from(accessLog)
-      .where(gt(accessLog.id, after))
-      .orderBy(accessLog.id)
-      .limit(chunk)
-      .all();
-    yield* rows;
-    const last = rows.at(-1);
-    if (!last || rows.length < chunk) return;
-    after = last.id;
+/** Where a check starts: after an entry whose hash is known (an anchor), or at the start. */
+export interface VerifyFrom {
+  id: number;
+  hash: string;
+}
+
+interface VerifyCommon {
+  /** First and last entry id checked (toId < fromId when there was nothing to check). */
+  fromId: number;
+  toId: number;
+  checked: number;
+  /** The newest entry when the check started; entries written during the check wait for the next. */
+  head: ChainHead | null;
+}
+
+export type VerifyResult =
+  | (VerifyCommon & { ok: true })
+  | (VerifyCommon & { ok: false; firstBrokenId: number; reason: BrokenReason });
+
+/** What better-sqlite3 gives for a statement: enough for the raw reads below. */
+interface RawStatement {
+  run(...params: unknown[]): unknown;
+  raw(on: boolean): RawStatement;
+  all(...params: unknown[]): unknown[][];
+  get(...params: unknown[]): unknown[] | undefined;
+}
+interface RawClient {
+  prepare(source: string): RawStatement;
+}
+
+/** The better-sqlite3 connection under a drizzle database or transaction. */
+function rawClient(conn: Conn): RawClient {
+  // `session.client` is drizzle-internal (not in its types), set on databases and transactions.
+  return (conn as unknown as { session: { client: RawClient } }).session.client;
+}
+
+const ENTRY_CHUNK = 20_000;
+const TARGET_CHUNK = 50_000;
+
+/*
+ * SQLite builds the canonical JSON (the same array hashEntry builds) in C: about three times
+ * faster than reading sixteen columns into JS objects and stringifying them. Its JSON matches
+ * JSON.stringify for every text tried (quotes, control characters, NUL, emoji, U+2028; see
+ * the tests); should it ever differ, the entry is re-hashed the JS way before it is called
+ * broken, so the fast path can only make verification faster, never wrong.
+ */
+const ENTRIES_SQL = `select id, prev_hash, hash,
+  json_array(id, prev_hash, at, actor_user_id, actor_role, action, purpose, target_type,
+    target_ids, target_count, outcome, request_id, ip, user_agent, detail)
+  from access_log where id > ? and id <= ? order by id limit ${ENTRY_CHUNK}`;
+const ENTRY_FIELDS_SQL = `select id, prev_hash, at, actor_user_id, actor_role, action, purpose,
+  target_type, target_ids, target_count, outcome, request_id, ip, user_agent, detail
+  from access_log where id = ?`;
+const TARGETS_SQL = `select rowid, entry_id, target_type, target_id from access_log_targets
+  where rowid > ? order by rowid limit ${TARGET_CHUNK}`;
+
+export function chainHead(conn: Conn): ChainHead | null {
+  const row = rawClient(conn)
+    .prepare('select id, hash, at from access_log order by id desc limit 1')
+    .raw(true)
+    .get();
+  return row ? { id: row[0] as number, hash: row[1] as string, at: row[2] as number } : null;
+}
+
+/** The entry with this id, as (id, hash, at), or null. */
+export function accessLogEntryHash(conn: Conn, id: number): ChainHead | null {
+  const row = rawClient(conn)
+    .prepare('select id, hash, at from access_log where id = ?')
+    .raw(true)
+    .get(id);
+  return row ? { id: row[0] as number, hash: row[1] as string, at: row[2] as number } : null;
+}
+
+/** Re-hash one entry from its fields the way appendAccessLog did. */
+function hashStoredEntry(client: RawClient, id: number): string | null {
+  const r = client.prepare(ENTRY_FIELDS_SQL).raw(true).get(id);
+  if (!r) return null;
+  const [eid, prevHash, at, actorUserId, actorRole, action, purpose, targetType] = r;
+  return hashEntry({
+    id: eid as number,
+    prevHash: prevHash as string,
+    at: at as number,
+    actorUserId: actorUserId as number | null,
+    actorRole: actorRole as string | null,
+    action: action as string,
+    purpose: purpose as string | null,
+    targetType: targetType as string | null,
+    targetIds: r[8] as string | null,
+    targetCount: r[9] as number | null,
+    outcome: r[10] as StoredFields['outcome'],
+    requestId: r[11] as string | null,
+    ip: r[12] as string | null,
+    userAgent: r[13] as string | null,
+    detail: r[14] as string | null,
+  });
+}
+
+/**
+ * The first target row (in insertion order) that belongs to an entry after `entryId`. Target
+ * rows are written right after their entry, so entry ids grow with the rowid: a binary search
+ * finds where an incremental check starts. (On a tampered table the search may land
+ * anywhere; the walk from there still reports any row out of place, and a full check covers
+ * the rest.)
+ */
+function targetRowidAfter(client: RawClient, entryId: number): number {
+  if (entryId <= 0) return 0;
+  const bounds = client
+    .prepare('select min(rowid), max(rowid) from access_log_targets')
+    .raw(true)
+    .get();
+  let lo = (bounds?.[0] as number | null) ?? 0;
+  let hi = (bounds?.[1] as number | null) ?? 0;
+  if (hi === 0) return 0;
+  const at = client.prepare(
+    'select rowid, entry_id from access_log_targets where rowid >= ? order by rowid limit 1',
+  );
+  at.raw(true);
+  // Find the smallest rowid whose entry id is greater than entryId; answer the rowid before it.
+  let answer = hi;
+  while (lo <= hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const row = at.get(mid);
+    if (!row) {
+      hi = mid - 1;
+      continue;
+    }
+    if ((row[1] as number) > entryId) {
+      answer = Math.min(answer, (row[0] as number) - 1);
+      hi = mid - 1;
+    } else lo = (row[0] as number) + 1;
   }
+  const last = at.get(answer + 1);
+  // Every row belongs to entryId or earlier: start after the last one.
+  if (last && (last[1] as number) <= entryId) return last[0] as number;
+  return answer;
+}
+
+/**
+ * Walk the chain from `from` (an anchored entry) or from the start, up to the head as it was
+ * when the walk began (or `upTo`), and report the first entry that does not hold: a gap in the
+ * ids (sequence), a link to the wrong previous hash (chain), a hash that does not match its
+ * fields (hash), or target rows that do not match the entry's target ids (targets: rows
+ * deleted, changed, added or moved). Reads in chunks with raw prepared statements, so a long
+ * log is never held in memory and no row objects are built.
+ */
+export function verifyAccessLog(
+  conn: Conn,
+  options: { from?: VerifyFrom | null; upTo?: number } = {},
+): VerifyResult {
+  const client = rawClient(conn);
+  // One read snapshot for the whole walk: entries (and their target rows) appended by the
+  // running app meanwhile are neither half seen nor taken for rows added after the head.
+  // A savepoint opens a transaction when there is none, and nests inside one when there is.
+  client.prepare('savepoint verify_access_log').run();
+  try {
+    return verifyInSnapshot(conn, client, options);
+  } finally {
+    client.prepare('release verify_access_log').run();
+  }
+}
+
+function verifyInSnapshot(
+  conn: Conn,
+  client: RawClient,
+  options: { from?: VerifyFrom | null; upTo?: number },
+): VerifyResult {
+  const head = chainHead(conn);
+  const start = options.from ?? null;
+  const fromId = (start?.id ?? 0) + 1;
+  const toId = Math.min(options.upTo ?? Number.MAX_SAFE_INTEGER, head?.id ?? 0);
+  const chain = walkChain(client, start?.hash ?? GENESIS_HASH, fromId, toId);
+  // Target rows are checked up to the first entry the chain already refuses.
+  const targetsUpTo = chain.broken ? chain.broken.id - 1 : toId;
+  const tailToo = !chain.broken && toId === (head?.id ?? 0);
+  const targetBroken = checkTargets(client, fromId, targetsUpTo, tailToo);
+  const broken =
+    targetBroken !== null ? { id: targetBroken, reason: 'targets' as const } : chain.broken;
+  if (!broken) return { ok: true, fromId, toId, checked: chain.checked, head };
+  return {
+    ok: false,
+    fromId,
+    toId,
+    checked: Math.max(0, broken.id - fromId),
+    head,
+    firstBrokenId: broken.id,
+    reason: broken.reason,
+  };
+}
+
+/** Ids, links and hashes of entries fromId..toId. */
+function walkChain(client: RawClient, startHash: string, fromId: number, toId: number) {
+  const entries = client.prepare(ENTRIES_SQL);
+  entries.raw(true);
+  let prevHash = startHash;
+  let expectedId = fromId;
+  let after = fromId - 1;
+  let checked = 0;
+  const stop = (id: number, reason: BrokenReason) => ({ checked, broken: { id, reason } });
+  while (after < toId) {
+    const rows = entries.all(after, toId);
+    if (rows.length === 0) break;
+    for (const r of rows) {
+      const id = r[0] as number;
+      const hash = r[2] as string;
+      if (id !== expectedId) return stop(expectedId, 'sequence');
+      if (r[1] !== prevHash) return stop(id, 'chain');
+      if (oneShotHash('sha256', r[3] as string) !== hash && hashStoredEntry(client, id) !== hash)
+        return stop(id, 'hash');
+      prevHash = hash;
+      expectedId++;
+      checked++;
+      after = id;
+    }
+  }
+  if (checked < toId - fromId + 1) return stop(expectedId, 'sequence');
+  return { checked, broken: null };
+}
+
+/*
+ * Target rows, a chunk of entries at a time, compared inside SQLite: the rows the entries'
+ * target ids call for, and the rows that follow in insertion order, each as one string. Only
+ * a chunk that differs is walked row by row in JS to find its first broken entry.
+ */
+const EXPECTED_TARGETS_SQL = `select count(*), group_concat(l.id || ' ' || l.target_type || ' ' || j.value, ',')
+  from access_log l, json_each(l.target_ids) j
+  where l.id > ? and l.id <= ? and l.target_type is not null`;
+const ACTUAL_TARGETS_SQL = `select count(*), max(r), group_concat(entry_id || ' ' || target_type || ' ' || target_id, ',')
+  from (select rowid as r, entry_id, target_type, target_id from access_log_targets
+        where rowid > ? order by rowid limit ?)`;
+
+/** The first entry in fromId..upTo whose target rows do not match, or null. */
+function checkTargets(
+  client: RawClient,
+  fromId: number,
+  upTo: number,
+  tailToo: boolean,
+): number | null {
+  const expected = client.prepare(EXPECTED_TARGETS_SQL);
+  expected.raw(true);
+  const actual = client.prepare(ACTUAL_TARGETS_SQL);
+  actual.raw(true);
+  let rowid = targetRowidAfter(client, fromId - 1);
+  for (let a = fromId - 1; a < upTo; a += ENTRY_CHUNK) {
+    const b = Math.min(a + ENTRY_CHUNK, upTo);
+    const [wantN, want] = expected.get(a, b) ?? [];
+    const [haveN, last, have] = actual.get(rowid, wantN ?? 0) ?? [];
+    if (wantN === haveN && want === have) {
+      if (typeof last === 'number') rowid = last;
+      continue;
+    }
+    const walked = walkTargets(client, a, b, rowid);
+    if (walked.broken !== null) return walked.broken;
+    rowid = walked.rowid;
+  }
+  if (!tailToo) return null;
+  // Rows after the last entry's own: added for entries that do not have them.
+  const stray = client
+    .prepare('select entry_id from access_log_targets where rowid > ? order by rowid limit 1')
+    .raw(true)
+    .get(rowid);
+  return stray ? Math.min(stray[0] as number, upTo + 1) : null;
+}
+
+/** Row by row: entries (a, b] against the target rows after `rowid`. */
+function walkTargets(
+  client: RawClient,
+  a: number,
+  b: number,
+  rowid: number,
+): { broken: number | null; rowid: number } {
+  const entries = client
+    .prepare(
+      'select id, target_type, target_ids, target_count from access_log where id > ? and id <= ? order by id',
+    )
+    .raw(true)
+    .all(a, b);
+  const targets = client.prepare(TARGETS_SQL);
+  targets.raw(true);
+  let rows: unknown[][] = [];
+  let pos = 0;
+  let after = rowid;
+  let done = false;
+  const peek = (): unknown[] | undefined => {
+    if (pos < rows.length) return rows[pos];
+    if (done) return undefined;
+    rows = targets.all(after);
+    pos = 0;
+    if (rows.length < TARGET_CHUNK) done = true;
+    return rows[0];
+  };
+  for (const e of entries) {
+    const id = e[0] as number;
+    const type = e[1] as string | null;
+    const ids = e[2] as string | null;
+    let row = peek();
+    if (row && (row[1] as number) < id) return { broken: row[1] as number, rowid: after };
+    let list = '';
+    let n = 0;
+    let typeOk = true;
+    while (row && row[1] === id) {
+      list += n === 0 ? `${row[3]}` : `,${row[3]}`;
+      if (row[2] !== type) typeOk = false;
+      n++;
+      after = row[0] as number;
+      pos++;
+      row = peek();
+    }
+    const expectRows = type !== null && ids !== null && ((e[3] as number | null) ?? 0) > 0;
+    if (expectRows ? !typeOk || `[${list}]` !== ids : n > 0) return { broken: id, rowid: after };
+  }
+  return { broken: null, rowid: after };
 }
 
 export function countAccessLog(conn: Conn): number {
   return conn.get<{ n: number }>(sql`select count(*) as n from access_log`).n;
+}
+
+// ------------------------------------------------------------------ anonymous denials
+
+/** The action of the one entry per IP and minute that sums up anonymous denials. */
+export const ANONYMOUS_DENIED_ACTION = 'anonymous.denied';
+const MINUTE = 60_000;
+/** Distinct actions and reasons kept per IP and minute: enough to see what was probed. */
+const DISTINCT_CAP = 20;
+
+export interface AnonymousDenial {
+  ip: string | null;
+  action: string;
+  reason: string;
+  requestId?: string | null;
+  userAgent?: string | null;
+}
+
+const denialStatements = preparedPerConnection((conn) => ({
+  get: conn
+    .select()
+    .from(accessLogDenials)
+    .where(
+      sql`${accessLogDenials.ip} = ${ph('ip')} and ${accessLogDenials.minute} = ${ph('minute')}`,
+    )
+    .prepare(),
+  anyEnded: conn
+    .select({ minute: accessLogDenials.minute })
+    .from(accessLogDenials)
+    .where(sql`${accessLogDenials.minute} < ${ph('minute')}`)
+    .limit(1)
+    .prepare(),
+}));
+
+function addDistinct(json: string, value: string): string {
+  const list = JSON.parse(json) as string[];
+  if (list.includes(value) || list.length >= DISTINCT_CAP) return json;
+  list.push(value);
+  return JSON.stringify(list);
+}
+
+/**
+ * Count an anonymous denial. Nothing is appended to the log here: the count for this IP and
+ * minute goes up, and minutes that have ended become one entry each (see
+ * flushAnonymousDenials). Call inside a transaction.
+ */
+export function recordAnonymousDenial(conn: Conn, denial: AnonymousDenial, now = Date.now()) {
+  const minute = now - (now % MINUTE);
+  if (denialStatements(conn).anyEnded.get({ minute })) flushAnonymousDenials(conn, now);
+  const ip = denial.ip ?? '';
+  const row = denialStatements(conn).get.get({ ip, minute });
+  if (row) {
+    conn
+      .update(accessLogDenials)
+      .set({
+        count: row.count + 1,
+        actions: addDistinct(row.actions, denial.action),
+        reasons: addDistinct(row.reasons, denial.reason),
+      })
+      .where(sql`${accessLogDenials.ip} = ${ip} and ${accessLogDenials.minute} = ${minute}`)
+      .run();
+    return;
+  }
+  conn
+    .insert(accessLogDenials)
+    .values({
+      ip,
+      minute,
+      count: 1,
+      actions: JSON.stringify([denial.action]),
+      reasons: JSON.stringify([denial.reason]),
+      firstRequestId: denial.requestId ?? null,
+      userAgent: denial.userAgent ? denial.userAgent.slice(0, 300) : null,
+    })
+    .run();
+}
+
+/**
+ * Turn counted denials into access-log entries, one per IP and minute, with the count: those
+ * of minutes that ended before `now`, or all of them (`all`, on shutdown). Call inside a
+ * transaction. Returns how many entries were written.
+ */
+export function flushAnonymousDenials(
+  conn: Conn,
+  now = Date.now(),
+  options: { all?: boolean } = {},
+): number {
+  const before = options.all ? Number.MAX_SAFE_INTEGER : now - (now % MINUTE);
+  const rows = conn
+    .select()
+    .from(accessLogDenials)
+    .where(sql`${accessLogDenials.minute} < ${before}`)
+    .orderBy(accessLogDenials.minute, accessLogDenials.ip)
+    .all();
+  for (const row of rows) {
+    appendAccessLog(
+      conn,
+      {
+        action: ANONYMOUS_DENIED_ACTION,
+        outcome: 'denied',
+        purpose: 'security',
+        requestId: row.firstRequestId,
+        ip: row.ip === '' ? null : row.ip,
+        userAgent: row.userAgent,
+        detail: {
+          count: row.count,
+          minute: new Date(row.minute).toISOString(),
+          actions: JSON.parse(row.actions) as string[],
+          reasons: JSON.parse(row.reasons) as string[],
+        },
+      },
+      now,
+    );
+    conn
+      .delete(accessLogDenials)
+      .where(sql`${accessLogDenials.ip} = ${row.ip} and ${accessLogDenials.minute} = ${row.minute}`)
+      .run();
+  }
+  return rows.length;
 }

@@ -1,6 +1,26 @@
-import { listAccessLog, listAuditActions, listStaffUsers, verifyAccessLog } from '@mg/db';
+import { listAccessLog, listAuditActions, listStaffUsers } from '@mg/db';
 import { auditListInput } from '@mg/shared';
+import { z } from 'zod';
+import { type AuditCheck, anchorChecked } from '../lib/audit-check';
 import { can, router } from '../trpc';
+
+const verifyInput = z
+  .object({ mode: z.enum(['incremental', 'full']).default('incremental') })
+  .optional();
+
+/** What the log keeps of a check: the outcome and range, never more than ids and hashes. */
+function checkDetail(check: AuditCheck) {
+  return {
+    ok: check.ok,
+    mode: check.mode,
+    fromId: check.fromId,
+    toId: check.toId,
+    checked: check.checked,
+    headId: check.head?.id ?? null,
+    anchorId: check.anchor?.id ?? null,
+    ...(check.ok ? {} : { reason: check.reason, firstBrokenId: check.firstBrokenId }),
+  };
+}
 
 export const auditRouter = router({
   /** Reading the access log is itself logged. */
@@ -26,10 +46,35 @@ export const auditRouter = router({
     listStaffUsers(ctx.db).map(({ id, name, role }) => ({ id, name, role })),
   ),
 
-  verify: can('audit:verify', { purpose: 'audit' }).mutation(({ ctx }) => {
-    // Verify first, outside the transaction that logs it, so the result covers the log as it was.
-    const result = verifyAccessLog(ctx.db);
-    ctx.audited((_tx, log) => log({ targetType: 'access_log', detail: { ...result } }));
-    return result;
+  /**
+   * Check the log against its anchors, in a worker thread: by default from the newest
+   * anchor on (incremental), or from the first entry (full). The check runs before the
+   * transaction that logs it, so its result covers the log as it was.
+   */
+  verify: can('audit:verify', { purpose: 'audit' })
+    .input(verifyInput)
+    .mutation(async ({ ctx, input }) => {
+      const check = await ctx.auditTrail.check(input?.mode ?? 'incremental');
+      ctx.audited((_tx, log) => log({ targetType: 'access_log', detail: checkDetail(check) }));
+      return check;
+    }),
+
+  /** Anchor the chain head now (the daily job does the same): checked first, then signed. */
+  anchor: can('audit:verify', { purpose: 'audit' }).mutation(async ({ ctx }) => {
+    const check = await ctx.auditTrail.check('incremental');
+    const { anchored } = anchorChecked(ctx.auditTrail.anchors(), check);
+    ctx.audited((_tx, log) =>
+      log({
+        targetType: 'access_log',
+        targetIds: anchored ? [anchored.id] : [],
+        detail: { ...checkDetail(check), anchored: anchored !== null },
+      }),
+    );
+    return {
+      check,
+      anchored: anchored
+        ? { id: anchored.id, hash: anchored.hash, at: anchored.at, anchoredAt: anchored.anchoredAt }
+        : null,
+    };
   }),
 });

@@ -92,7 +92,13 @@ export const leadRouter = router({
         if (!lead) throw notFound('lead', input.id);
         const history = getLeadHistory(tx, lead);
         const related = listRelatedLeads(tx, { scope: ctx.scope, lead });
-        log({ targetType: 'lead', targetIds: [lead.id], detail: { related: related.length } });
+        // The same person's other leads are shown too (project, status, date): their ids are
+        // targets of the entry, so "who saw lead N" finds this read as well.
+        log({
+          targetType: 'lead',
+          targetIds: [lead.id, ...related.map((r) => r.id)],
+          detail: { leadId: lead.id, related: related.length },
+        });
         return { lead, ...history, related };
       }),
     ),

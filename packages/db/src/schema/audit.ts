@@ -1,5 +1,5 @@
 import { AUDIT_OUTCOMES } from '@mg/shared';
-import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 
 /**
  * The access log. Append-only (triggers refuse UPDATE and DELETE) and hash-chained: each
@@ -46,4 +46,29 @@ export const accessLogTargets = sqliteTable(
     targetId: integer('target_id').notNull(),
   },
   (t) => [index('access_log_targets_idx').on(t.targetType, t.targetId, t.entryId)],
+);
+
+/**
+ * Anonymous denials waiting to become one access-log entry per IP and minute. Not the log
+ * itself (rows are counted up and removed when flushed), so an anonymous caller can raise a
+ * counter but never add entries faster than one per IP per minute.
+ */
+export const accessLogDenials = sqliteTable(
+  'access_log_denials',
+  {
+    ip: text('ip').notNull(),
+    /** Start of the minute, ms since the epoch. */
+    minute: integer('minute').notNull(),
+    count: integer('count').notNull(),
+    /** JSON array of the distinct actions (procedure paths) refused, capped. */
+    actions: text('actions').notNull(),
+    /** JSON array of the distinct reasons, capped. */
+    reasons: text('reasons').notNull(),
+    firstRequestId: text('first_request_id'),
+    userAgent: text('user_agent'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.ip, t.minute] }),
+    index('access_log_denials_minute_idx').on(t.minute),
+  ],
 );

@@ -15,7 +15,7 @@ import { AuditEntryDetails } from './audit-entry-details';
 import { AuditFiltersBar } from './audit-filters';
 import { AuditTargets } from './audit-targets';
 import { toAuditListInput, useAuditFilters } from './use-audit-filters';
-import { useVerifyIntegrity, VerifyButton, VerifyResult } from './verify-integrity';
+import { useVerifyIntegrity, VerifyButtons, VerifyResult } from './verify-integrity';
 
 const PAGE_SIZE = 50;
 
@@ -48,7 +48,7 @@ export function AuditPage() {
       <PageHeader
         title={t('audit.title')}
         description={t('audit.description')}
-        actions={canVerify ? <VerifyButton verify={verify} /> : null}
+        actions={canVerify ? <VerifyButtons verify={verify} /> : null}
       />
       <Stack gap="md">
         <VerifyResult verify={verify} />

@@ -1,0 +1,140 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import {
+  appendFileSync,
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ChainHead } from '@mg/db';
+import type { Env } from '../env';
+
+/**
+ * Anchors: the access log's chain head (id, hash, time), signed with HMAC-SHA-256 under a key
+ * that is not in the database, one JSON line each in a file that is not the database either.
+ * Whoever can rewrite the database can re-hash the whole chain or cut its tail off; without
+ * the key they cannot make an anchor that agrees, so `verify` finds both.
+ */
+export interface AnchorConfig {
+  key: Uint8Array;
+  anchorsFile: string;
+}
+
+export interface Anchor {
+  v: 1;
+  id: number;
+  hash: string;
+  /** When the anchored entry was written. */
+  at: number;
+  anchoredAt: number;
+  sig: string;
+}
+
+export interface AnchorRead {
+  anchors: Anchor[];
+  /** Lines (1-based) that do not parse or whose signature does not hold. */
+  forged: number[];
+}
+
+const KEY_BYTES = 32;
+
+/** The key and anchors file, from configuration; makes the key file on first use. */
+export function loadAnchorConfig(env: Env): AnchorConfig {
+  const dataDir = dirname(resolve(env.DATABASE_PATH));
+  const anchorsFile = resolve(env.AUDIT_ANCHORS_FILE ?? join(dataDir, 'audit-anchors.jsonl'));
+  if (env.AUDIT_ANCHOR_KEY) return { key: Buffer.from(env.AUDIT_ANCHOR_KEY, 'utf8'), anchorsFile };
+  const keyFile = resolve(env.AUDIT_ANCHOR_KEY_FILE ?? join(dataDir, 'audit-anchor.key'));
+  if (!existsSync(keyFile)) {
+    mkdirSync(dirname(keyFile), { recursive: true });
+    // 'wx': never overwrite a key another process made a moment ago.
+    try {
+      writeFileSync(keyFile, `${randomBytes(KEY_BYTES).toString('hex')}\n`, {
+        mode: 0o600,
+        flag: 'wx',
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error;
+    }
+  }
+  const text = readFileSync(keyFile, 'utf8').trim();
+  if (!/^[0-9a-f]{64,}$/i.test(text))
+    throw new Error(`${keyFile} does not hold an anchor key (at least 64 hex characters)`);
+  return { key: Buffer.from(text, 'hex'), anchorsFile };
+}
+
+const configs = new WeakMap<Env, AnchorConfig>();
+
+/** loadAnchorConfig, once per configuration object. */
+export function anchorConfigFor(env: Env): AnchorConfig {
+  let config = configs.get(env);
+  if (!config) {
+    config = loadAnchorConfig(env);
+    configs.set(env, config);
+  }
+  return config;
+}
+
+function signingText(a: Pick<Anchor, 'id' | 'hash' | 'at' | 'anchoredAt'>): string {
+  return `mg-leads access-log anchor v1|${a.id}|${a.hash}|${a.at}|${a.anchoredAt}`;
+}
+
+function sign(key: Uint8Array, a: Pick<Anchor, 'id' | 'hash' | 'at' | 'anchoredAt'>): string {
+  return createHmac('sha256', key).update(signingText(a)).digest('hex');
+}
+
+export function signAnchor(key: Uint8Array, head: ChainHead, anchoredAt: number): Anchor {
+  const fields = { id: head.id, hash: head.hash, at: head.at, anchoredAt };
+  return { v: 1, ...fields, sig: sign(key, fields) };
+}
+
+/** Append one anchor line; the file is made readable by its owner only. */
+export function appendAnchor(config: AnchorConfig, anchor: Anchor): void {
+  mkdirSync(dirname(config.anchorsFile), { recursive: true });
+  appendFileSync(config.anchorsFile, `${JSON.stringify(anchor)}\n`, { mode: 0o600 });
+  chmodSync(config.anchorsFile, 0o600);
+}
+
+function isAnchor(value: unknown): value is Anchor {
+  const a = value as Partial<Anchor> | null;
+  return (
+    typeof a === 'object' &&
+    a !== null &&
+    a.v === 1 &&
+    Number.isSafeInteger(a.id) &&
+    typeof a.hash === 'string' &&
+    Number.isSafeInteger(a.at) &&
+    Number.isSafeInteger(a.anchoredAt) &&
+    typeof a.sig === 'string'
+  );
+}
+
+/** Every anchor whose signature holds, by entry id; and the lines that are forged. */
+export function readAnchors(config: AnchorConfig): AnchorRead {
+  if (!existsSync(config.anchorsFile)) return { anchors: [], forged: [] };
+  const anchors: Anchor[] = [];
+  const forged: number[] = [];
+  const lines = readFileSync(config.anchorsFile, 'utf8').split('\n');
+  lines.forEach((line, index) => {
+    if (line.trim() === '') return;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line);
+    } catch {
+      forged.push(index + 1);
+      return;
+    }
+    if (!isAnchor(parsed)) {
+      forged.push(index + 1);
+      return;
+    }
+    const expected = Buffer.from(sign(config.key, parsed), 'hex');
+    const given = Buffer.from(parsed.sig, 'hex');
+    if (given.length !== expected.length || !timingSafeEqual(given, expected))
+      forged.push(index + 1);
+    else anchors.push(parsed);
+  });
+  anchors.sort((a, b) => a.id - b.id || a.anchoredAt - b.anchoredAt);
+  return { anchors, forged };
+}

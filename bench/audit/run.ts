@@ -1,0 +1,350 @@
+/**
+ * Verifying the access log at a million entries.
+ *
+ *   pnpm --filter @mg/bench audit [-- --entries 1000000 --keep]
+ *
+ * Builds a SQLite file in a temporary folder holding --entries chained access-log entries
+ * with a realistic mix of target ids (mostly intake and detail views with one to three lead
+ * ids, some grid pages and audit reads with fifty, logins, anonymous-denial sums with none),
+ * written the way appendAccessLog writes them (same hash, target rows right after their
+ * entry). Then it measures a full verification (chain, hashes, target rows, anchors) as the
+ * CLI runs it, the same check in a worker thread as the API runs it, and an incremental check
+ * from an anchor near the head. Goal: full verify >= 300,000 entries/s; exits 1 when missed.
+ */
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { GENESIS_HASH, hashEntry, migrateDatabase, openDatabase } from '@mg/db';
+import { checkAuditLogOffThread } from '../../apps/api/src/jobs/audit-verify';
+import { type AnchorConfig, appendAnchor, signAnchor } from '../../apps/api/src/lib/audit-anchors';
+import { type AuditCheck, checkAuditLog } from '../../apps/api/src/lib/audit-check';
+
+const { values: args } = parseArgs({
+  // pnpm passes the `--` separator through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    entries: { type: 'string', default: '1000000' },
+    keep: { type: 'boolean', default: false },
+  },
+});
+const ENTRIES = Math.max(10_000, Number(args.entries));
+const GOAL = 300_000;
+const CHUNK = 50_000;
+const UA =
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36';
+
+// ------------------------------------------------------------------ the database
+
+const dir = mkdtempSync(join(tmpdir(), 'mg-bench-audit-'));
+const file = join(dir, 'audit.db');
+console.log(
+  `\nMG Leads: access-log verification benchmark (${ENTRIES.toLocaleString('en')} entries)`,
+);
+console.log(`database: ${file}\n`);
+const handle = openDatabase(file);
+migrateDatabase(handle);
+const { sqlite } = handle;
+
+// A fixed pseudo-random sequence, so runs are comparable.
+let seed = 42;
+const rnd = (n: number) => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed % n;
+};
+const leadIds = (n: number) => Array.from({ length: n }, () => 1 + rnd(1_000_000));
+const uuid = () =>
+  `${rnd(0xfffffff).toString(16).padStart(8, '0')}-4${rnd(0xfff).toString(16).padStart(3, '0')}-8${rnd(0xfff).toString(16).padStart(3, '0')}-${rnd(0xfffffff).toString(16).padStart(12, '0')}`;
+
+type Kind = {
+  share: number;
+  make: (id: number) => {
+    actorUserId: number | null;
+    actorRole: string | null;
+    action: string;
+    purpose: string;
+    targetType: string | null;
+    ids: number[] | null;
+    outcome: 'ok' | 'denied';
+    ip: string | null;
+    userAgent: string | null;
+    detail: Record<string, unknown> | null;
+  };
+};
+const staff = () => ({
+  actorUserId: 1 + rnd(200),
+  actorRole: 'subsidiary_user',
+  ip: `10.0.${rnd(255)}.${rnd(255)}`,
+  userAgent: UA,
+});
+/** The mix: shares sum to 1. Mean about 4.5 target ids per entry. */
+const KINDS: Kind[] = [
+  {
+    share: 0.6,
+    make: () => ({
+      actorUserId: null,
+      actorRole: null,
+      action: 'intake.create',
+      purpose: 'intake',
+      targetType: 'lead',
+      ids: leadIds(1),
+      outcome: 'ok',
+      ip: null,
+      userAgent: null,
+      detail: { projectId: 1 + rnd(300), source: 'form' },
+    }),
+  },
+  {
+    share: 0.22,
+    make: () => {
+      const related = rnd(3);
+      return {
+        ...staff(),
+        action: 'lead.byId',
+        purpose: 'follow_up',
+        targetType: 'lead',
+        ids: leadIds(1 + related),
+        outcome: 'ok',
+        detail: { related },
+      };
+    },
+  },
+  {
+    share: 0.05,
+    make: () => ({
+      ...staff(),
+      action: 'lead.list',
+      purpose: 'follow_up',
+      targetType: 'lead',
+      ids: leadIds(50),
+      outcome: 'ok',
+      detail: {
+        filters: ['status'],
+        searched: false,
+        sort: 'createdAt',
+        dir: 'desc',
+        page: 'first',
+      },
+    }),
+  },
+  {
+    share: 0.02,
+    make: (id) => ({
+      ...staff(),
+      actorRole: 'auditor',
+      action: 'audit.list',
+      purpose: 'audit',
+      targetType: 'access_log',
+      ids: Array.from({ length: 50 }, (_, i) => Math.max(1, id - 1 - i)),
+      outcome: 'ok',
+      detail: { filters: [] },
+    }),
+  },
+  {
+    share: 0.06,
+    make: () => {
+      const s = staff();
+      return {
+        ...s,
+        action: 'auth.login',
+        purpose: 'security',
+        targetType: 'user',
+        ids: [s.actorUserId],
+        outcome: 'ok',
+        detail: null,
+      };
+    },
+  },
+  {
+    share: 0.03,
+    make: () => ({
+      actorUserId: null,
+      actorRole: null,
+      action: 'anonymous.denied',
+      purpose: 'security',
+      targetType: null,
+      ids: null,
+      outcome: 'denied',
+      ip: `203.0.113.${rnd(255)}`,
+      userAgent: 'curl/8.5.0',
+      detail: { count: 1 + rnd(500), minute: '2026-12-01T12:00:00.000Z', actions: ['lead.list'] },
+    }),
+  },
+  {
+    share: 0.02,
+    make: () => ({
+      ...staff(),
+      action: 'lead.updateStatus',
+      purpose: 'follow_up',
+      targetType: 'lead',
+      ids: leadIds(1),
+      outcome: 'ok',
+      detail: { status: 'contacted' },
+    }),
+  },
+];
+const pick = () => {
+  let r = rnd(10_000) / 10_000;
+  for (const kind of KINDS) {
+    r -= kind.share;
+    if (r < 0) return kind;
+  }
+  return KINDS[0] as Kind;
+};
+
+console.log('generating …');
+const genStart = performance.now();
+// Bulk load without the secondary indexes, then build them once: what the log looks like
+// after years of appends, made in a minute instead of an hour.
+const indexes = sqlite
+  .prepare(
+    "select sql from sqlite_master where type = 'index' and tbl_name in ('access_log', 'access_log_targets') and sql is not null",
+  )
+  .pluck()
+  .all() as string[];
+for (const ddl of indexes) {
+  const name = /INDEX\s+[`"]?([\w]+)/i.exec(ddl)?.[1];
+  if (name) sqlite.exec(`drop index ${name}`);
+}
+sqlite.pragma('synchronous = OFF');
+const insertEntry = sqlite.prepare(
+  `insert into access_log (id, prev_hash, at, actor_user_id, actor_role, action, purpose, target_type,
+     target_ids, target_count, outcome, request_id, ip, user_agent, detail, hash)
+   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+);
+const insertTarget = sqlite.prepare(
+  'insert into access_log_targets (entry_id, target_type, target_id) values (?, ?, ?)',
+);
+let prevHash = GENESIS_HASH;
+let at = Date.UTC(2024, 0, 1);
+let targetRows = 0;
+const fill = sqlite.transaction((from: number, to: number) => {
+  for (let id = from; id < to; id++) {
+    at += rnd(60_000);
+    const e = pick().make(id);
+    const fields = {
+      id,
+      prevHash,
+      at,
+      actorUserId: e.actorUserId,
+      actorRole: e.actorRole,
+      action: e.action,
+      purpose: e.purpose,
+      targetType: e.targetType,
+      targetIds: e.ids ? JSON.stringify(e.ids) : null,
+      targetCount: e.ids ? e.ids.length : null,
+      outcome: e.outcome,
+      requestId: uuid(),
+      ip: e.ip,
+      userAgent: e.userAgent,
+      detail: e.detail ? JSON.stringify(e.detail) : null,
+    };
+    const hash = hashEntry(fields);
+    insertEntry.run(
+      id,
+      prevHash,
+      at,
+      fields.actorUserId,
+      fields.actorRole,
+      fields.action,
+      fields.purpose,
+      fields.targetType,
+      fields.targetIds,
+      fields.targetCount,
+      fields.outcome,
+      fields.requestId,
+      fields.ip,
+      fields.userAgent,
+      fields.detail,
+      hash,
+    );
+    if (e.ids && e.targetType)
+      for (const target of e.ids) {
+        insertTarget.run(id, e.targetType, target);
+        targetRows++;
+      }
+    prevHash = hash;
+  }
+});
+for (let id = 1; id <= ENTRIES; id += CHUNK) fill(id, Math.min(ENTRIES + 1, id + CHUNK));
+for (const ddl of indexes) sqlite.exec(ddl);
+sqlite.pragma('synchronous = NORMAL');
+sqlite.pragma('wal_checkpoint(TRUNCATE)');
+const genSeconds = (performance.now() - genStart) / 1000;
+const sizeMb = statSync(file).size / 1024 / 1024;
+console.log(
+  `generated ${ENTRIES.toLocaleString('en')} entries, ${targetRows.toLocaleString('en')} target rows ` +
+    `(${(targetRows / ENTRIES).toFixed(1)} per entry) in ${genSeconds.toFixed(1)} s (${sizeMb.toFixed(0)} MB)\n`,
+);
+
+// Anchors: one a day's worth of entries before the head, as the nightly job leaves them.
+const config: AnchorConfig = {
+  key: Buffer.from('bench-anchor-key-'.repeat(4)),
+  anchorsFile: join(dir, 'anchors.jsonl'),
+};
+const anchorAt = (id: number) => {
+  const row = sqlite.prepare('select id, hash, at from access_log where id = ?').get(id) as {
+    id: number;
+    hash: string;
+    at: number;
+  };
+  appendAnchor(config, signAnchor(config.key, row, Date.now()));
+};
+anchorAt(Math.floor(ENTRIES / 2));
+anchorAt(ENTRIES - 10_000);
+
+// ------------------------------------------------------------------ measuring
+
+interface Row {
+  name: string;
+  check: AuditCheck;
+  ms: number;
+}
+const rows: Row[] = [];
+async function measure(name: string, run: () => AuditCheck | Promise<AuditCheck>) {
+  const start = performance.now();
+  const check = await run();
+  const ms = performance.now() - start;
+  if (!check.ok) throw new Error(`${name}: the generated log does not verify (${check.reason})`);
+  rows.push({ name, check, ms });
+  const rate = (check.checked * 1000) / ms;
+  console.log(
+    `  ${name.padEnd(34)} ${check.checked.toLocaleString('en').padStart(10)} entries ` +
+      `${ms.toFixed(0).padStart(6)} ms  ${Math.round(rate).toLocaleString('en').padStart(9)} entries/s`,
+  );
+  return rate;
+}
+
+// Warm the page cache once, so the runs compare verification and not the disk.
+sqlite.prepare('select count(*), sum(length(hash)) from access_log').get();
+sqlite.prepare('select count(*), sum(target_id) from access_log_targets').get();
+
+const fullRates: number[] = [];
+for (let i = 0; i < 3; i++)
+  fullRates.push(
+    await measure(`full (CLI, run ${i + 1})`, () => checkAuditLog(handle.db, config, 'full')),
+  );
+await measure('full, in a worker thread (API)', () =>
+  checkAuditLogOffThread(handle.db, config, 'full'),
+);
+await measure('incremental from the newest anchor', () =>
+  checkAuditLog(handle.db, config, 'incremental'),
+);
+
+const best = Math.max(...fullRates);
+const verdict = best >= GOAL ? 'ok' : 'MISSED';
+console.log('\nSummary');
+console.log(
+  `  full verify: ${Math.round(best).toLocaleString('en')} entries/s (best of 3; ` +
+    `${Math.round((best * targetRows) / ENTRIES).toLocaleString('en')} target rows/s)  ` +
+    `goal >= ${GOAL.toLocaleString('en')}/s  ${verdict}`,
+);
+console.log(
+  `  generation: ${genSeconds.toFixed(1)} s; database ${sizeMb.toFixed(0)} MB; ` +
+    `${(targetRows / ENTRIES).toFixed(1)} target ids per entry`,
+);
+
+handle.close();
+if (args.keep) console.log(`kept ${dir}`);
+else rmSync(dir, { recursive: true, force: true });
+if (best < GOAL) process.exitCode = 1;
