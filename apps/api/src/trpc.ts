@@ -11,7 +11,7 @@ import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
 import { DomainError, RecordNotFound } from './lib/errors';
 import type { Logger } from './lib/logger';
-import type { SessionUser } from './lib/session';
+import type { PendingSession, SessionUser } from './lib/session';
 
 // ---------------------------------------------------------------- context
 
@@ -28,6 +28,15 @@ export interface Context {
   userAgent: string | null;
   session: { sessionId: string; user: SessionUser } | null;
   cookies: CookieJar;
+  /**
+   * A session past the password only (a code to give, or a second factor to enrol): it is
+   * not `session`, so every procedure refuses it but the few built for it.
+   */
+  pending?: PendingSession | null;
+  /** Origin for links in mail: PUBLIC_URL, else the request's own. */
+  baseUrl?: string;
+  /** Sends queued mail soon (after a commit that queued some). */
+  kickOutbox?: () => void;
 }
 
 export type ProcedureMeta = {

@@ -13,6 +13,11 @@ export const VALIDATION_KEYS = [
   'invalidSlug',
   'passwordTooShort',
   'dateOrder',
+  // accounts
+  'passwordTooCommon',
+  'subsidiaryRequired',
+  'subsidiaryNotAllowed',
+  'invalidCode',
 ] as const;
 export type ValidationKey = (typeof VALIDATION_KEYS)[number];
 
@@ -34,6 +39,14 @@ export const DOMAIN_ERROR_CODES = [
   'leadAnonymised',
   'duplicateLabel',
   'internal',
+  // accounts
+  'linkInvalid',
+  'wrongPassword',
+  'invalidCode',
+  'notInvited',
+  'ownAccount',
+  'totpAlreadyEnabled',
+  'totpNotEnabled',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

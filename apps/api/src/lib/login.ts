@@ -4,6 +4,7 @@ import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { baseEntry, type Context } from '../trpc';
 import { domainError } from './errors';
 import { dummyPasswordHash, verifyPassword } from './password';
+import { afterPassword } from './second-factor';
 import { createSession } from './session';
 
 /** Consecutive failures before an account locks; each further failure doubles the lock. */
@@ -102,21 +103,24 @@ export async function login(ctx: Context, email: string, password: string) {
   }
 
   const session = ctx.db.transaction((tx) => {
-    resetFailedLogins(tx, user.id);
     const created = createSession(
       tx,
       user.id,
       { ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 300) ?? null },
       now,
     );
+    const stage = afterPassword(tx, user, created.id, now);
+    // With a code still to give, failures keep counting: re-entering the password must not
+    // reset the count of wrong codes.
+    if (stage !== 'totp') resetFailedLogins(tx, user.id);
     appendAccessLog(tx, {
       ...entry(user.id, user.role),
       outcome: 'ok',
       targetType: 'user',
       targetIds: [user.id],
     });
-    return created;
+    return { ...created, stage };
   });
   ctx.cookies.setSession(session.token);
-  return { userId: user.id };
+  return { userId: user.id, stage: session.stage };
 }
