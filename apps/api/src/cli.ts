@@ -10,6 +10,7 @@ import {
 } from '@mg/db';
 import { emailSchema, passwordSchema } from '@mg/shared';
 import { loadEnv } from './env';
+import { inviteFromCli } from './lib/cli-invite';
 import { hashPassword } from './lib/password';
 
 const USAGE = `Usage: mg-leads <command> [options]
@@ -18,6 +19,8 @@ Commands:
   migrate                         apply database migrations
   create-admin --email E --name N read the password from stdin (at least 12 characters)
   verify-audit                    check the access log's hash chain; exit 1 if broken
+  invite --email E --name N --role R [--subsidiary ID]
+                                  invite a user: a single-use link (72 h) through the outbox
 `;
 
 async function main(argv: string[]) {
@@ -70,6 +73,8 @@ async function main(argv: string[]) {
         console.log(`admin created with id ${id}`);
         return 0;
       }
+      case 'invite':
+        return inviteFromCli(handle.db, env, rest);
       case 'verify-audit': {
         const result = verifyAccessLog(handle.db);
         if (result.ok) {

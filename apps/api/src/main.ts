@@ -7,6 +7,7 @@ import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import { loadEnv } from './env';
 import { createOutboxWorker } from './jobs/outbox';
+import { firstAdminHelp } from './lib/first-start';
 import { createLogger } from './lib/logger';
 import { createMailer } from './lib/mail';
 import { hashPassword } from './lib/password';
@@ -41,7 +42,7 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
   if (env.DEMO_DATA) {
     lines.push(`  Demo logins (password for all: ${DEMO_PASSWORD}):`);
     for (const u of DEMO_USERS) lines.push(`    ${u.role.padEnd(16)} ${u.email}`);
-  }
+  } else if (empty) lines.push(...firstAdminHelp());
   console.log(`${lines.join('\n')}\n`);
 });
 

@@ -51,6 +51,7 @@ export function issueLink(
       now,
     );
   else queueMail(conn, ACCOUNT_MAIL_KINDS.reset, user.email, resetMail(link), {}, now);
+  return link;
 }
 
 function linkInvalid() {

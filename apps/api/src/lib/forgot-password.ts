@@ -5,10 +5,22 @@ import { baseEntry, type Context } from '../trpc';
 import { issueLink } from './accounts';
 import { domainError } from './errors';
 
-/** Per address: a few links an hour, so nobody's mailbox can be flooded through us. */
-const perAddress = new RateLimiterMemory({ points: 3, duration: 60 * 60 });
-/** Per IP: stops one client from trying many addresses. */
-const perIp = new RateLimiterMemory({ points: 20, duration: 15 * 60 });
+type Limiters = { perAddress: RateLimiterMemory; perIp: RateLimiterMemory };
+/** One pair per database, so separate databases (tests) do not share counts. */
+const limiters = new WeakMap<object, Limiters>();
+function limitersFor(db: object): Limiters {
+  let l = limiters.get(db);
+  if (!l) {
+    l = {
+      // Per address: a few links an hour, so nobody's mailbox can be flooded through us.
+      perAddress: new RateLimiterMemory({ points: 3, duration: 60 * 60 }),
+      // Per IP: one client cannot try address after address.
+      perIp: new RateLimiterMemory({ points: 20, duration: 15 * 60 }),
+    };
+    limiters.set(db, l);
+  }
+  return l;
+}
 
 const consumed = (limiter: RateLimiterMemory, key: string) =>
   limiter.consume(key).then(
@@ -23,6 +35,7 @@ const consumed = (limiter: RateLimiterMemory, key: string) =>
  * Only the per-IP limit answers differently (429), which tells nothing about any address.
  */
 export async function requestPasswordReset(ctx: Context, rawEmail: string, now = Date.now()) {
+  const { perAddress, perIp } = limitersFor(ctx.db);
   if (!(await consumed(perIp, ctx.ip ?? 'unknown'))) {
     ctx.db.transaction((tx) =>
       appendAccessLog(tx, {

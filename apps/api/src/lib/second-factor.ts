@@ -110,10 +110,20 @@ export function newRecoveryCodes(conn: Conn, userId: number): string[] {
 }
 
 /**
- * Per account, in memory: a burst of codes is refused before any is checked. The lock-out
- * (failed sign-ins in the database) is what stops slow guessing.
+ * Per account, in memory: a burst of codes is refused before any is checked (parallel
+ * requests cannot all be tried before the lock-out lands). The lock-out (failed sign-ins in
+ * the database) is what stops slower guessing, so this allows a little more than it.
+ * One limiter per database, so separate databases (tests) do not share counts.
  */
-const codeLimiter = new RateLimiterMemory({ points: 5, duration: 60 });
+const codeLimiters = new WeakMap<object, RateLimiterMemory>();
+function codeLimiter(db: object) {
+  let limiter = codeLimiters.get(db);
+  if (!limiter) {
+    limiter = new RateLimiterMemory({ points: 10, duration: 60 });
+    codeLimiters.set(db, limiter);
+  }
+  return limiter;
+}
 
 /**
  * Checks a TOTP code (a used step cannot be replayed) or a recovery code (each works once),
@@ -137,11 +147,13 @@ export function checkSecondFactor(
   return { ok: false, lockedForMs: lock };
 }
 
-export async function consumeCodeAttempt(userId: number): Promise<boolean> {
-  return codeLimiter.consume(String(userId)).then(
-    () => true,
-    () => false,
-  );
+export async function consumeCodeAttempt(db: object, userId: number): Promise<boolean> {
+  return codeLimiter(db)
+    .consume(String(userId))
+    .then(
+      () => true,
+      () => false,
+    );
 }
 
 export function invalidCode() {
@@ -160,7 +172,7 @@ export async function verifySecondFactor(ctx: Context, code: string, now = Date.
   const row = getUserForAdmin(ctx.db, user.id);
   if (!row?.totpSecret || !row.totpEnabledAt) throw unauthenticated(ctx, 'auth.verifyTotp');
   const secret = row.totpSecret;
-  if ((row.lockedUntil && row.lockedUntil > now) || !(await consumeCodeAttempt(user.id))) {
+  if ((row.lockedUntil && row.lockedUntil > now) || !(await consumeCodeAttempt(ctx.db, user.id))) {
     writeAuditNow(ctx, actor, {
       action: 'auth.verifyTotp',
       outcome: 'denied',

@@ -162,7 +162,7 @@ export const accountRouter = router({
     const row = ownRow(ctx, user.id);
     if (row.totpEnabledAt) throw domainError('CONFLICT', 'totpAlreadyEnabled');
     if (!row.totpSecret) throw domainError('CONFLICT', 'totpNotEnabled');
-    if (!(await consumeCodeAttempt(user.id))) throw rateLimited();
+    if (!(await consumeCodeAttempt(ctx.db, user.id))) throw rateLimited();
     const now = Date.now();
     const step = matchTotpStep(row.totpSecret, input.code, now);
     if (step === null) throw invalidCode();
@@ -182,7 +182,7 @@ export const accountRouter = router({
     const row = await checkCurrentPassword(ctx, user, input.password);
     if (!row.totpEnabledAt || !row.totpSecret) throw domainError('CONFLICT', 'totpNotEnabled');
     const secret = row.totpSecret;
-    if (!(await consumeCodeAttempt(user.id))) throw rateLimited();
+    if (!(await consumeCodeAttempt(ctx.db, user.id))) throw rateLimited();
     const ok = ctx.db.transaction((tx) => {
       const now = Date.now();
       const checked = checkSecondFactor(tx, { id: user.id, secret }, input.code, now);

@@ -1,0 +1,69 @@
+import { schema } from '@mg/db';
+import { createTestDatabase } from '@mg/db/testing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadEnv } from '../src/env';
+import { inviteFromCli } from '../src/lib/cli-invite';
+import { firstAdminHelp } from '../src/lib/first-start';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('cli invite', () => {
+  it('invites the first admin of an empty install: a queued mail and the printed link', () => {
+    const out = vi.spyOn(console, 'log').mockImplementation(() => {});
+    const handle = createTestDatabase();
+    const env = loadEnv({ NODE_ENV: 'production', PUBLIC_URL: 'https://leads.example.no' });
+    const code = inviteFromCli(handle.db, env, [
+      '--email',
+      'Sjef@Example.no',
+      '--name',
+      'Sjef',
+      '--role',
+      'admin',
+    ]);
+    expect(code).toBe(0);
+    const [user] = handle.db.select().from(schema.users).all();
+    expect(user).toMatchObject({ email: 'sjef@example.no', role: 'admin', passwordSetAt: null });
+    const [mail] = handle.db.select().from(schema.outbox).all();
+    expect(mail?.body).toMatch(/https:\/\/leads\.example\.no\/set-password#token=[a-z0-9]{32}/);
+    expect(out.mock.calls.flat().join('\n')).toContain(
+      'https://leads.example.no/set-password#token=',
+    );
+    expect(
+      handle.db
+        .select()
+        .from(schema.accessLog)
+        .all()
+        .map((e) => e.action),
+    ).toEqual(['cli.invite']);
+  });
+
+  it('refuses a subsidiary user without a subsidiary, and a duplicate e-mail', () => {
+    const err = vi.spyOn(console, 'error').mockImplementation(() => {});
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const handle = createTestDatabase();
+    const env = loadEnv({ NODE_ENV: 'production' });
+    expect(
+      inviteFromCli(handle.db, env, [
+        '--email',
+        'a@b.no',
+        '--name',
+        'A',
+        '--role',
+        'subsidiary_user',
+      ]),
+    ).toBe(2);
+    expect(err.mock.calls.flat().join('\n')).toContain('subsidiaryRequired');
+    expect(
+      inviteFromCli(handle.db, env, ['--email', 'a@b.no', '--name', 'A', '--role', 'auditor']),
+    ).toBe(0);
+    expect(
+      inviteFromCli(handle.db, env, ['--email', 'a@b.no', '--name', 'A', '--role', 'auditor']),
+    ).toBe(1);
+  });
+
+  it('the start log of an empty production install says how to get the first admin', () => {
+    expect(firstAdminHelp().join('\n')).toContain('cli.js invite --email');
+  });
+});
