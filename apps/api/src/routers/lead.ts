@@ -195,6 +195,7 @@ export const leadRouter = router({
   bulkUpdate: can('lead:update', { purpose: 'follow_up' })
     .input(leadBulkInput)
     .mutation(({ ctx, input }) => {
+      let mailed = false;
       const result = ctx.audited((tx, log) => {
         const rows = leadsForUpdate(tx, { scope: ctx.scope, ids: input.ids });
         const found = new Map(rows.map((r) => [r.id, r]));
@@ -253,9 +254,10 @@ export const leadRouter = router({
             changed,
           },
         });
-        return { updated: changed, ids: input.ids, notified };
+        if (notified) mailed = true;
+        return { updated: changed, ids: input.ids };
       });
-      if (result.notified) ctx.kickOutbox?.();
+      if (mailed) ctx.kickOutbox?.();
       return result;
     }),
 });

@@ -22,7 +22,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, TableSkeleton } from '../../components/query-states';
-import { useAuth } from '../../lib/auth';
+import { useAuth, useCan } from '../../lib/auth';
 import { applyApiError, notifyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
 import { LanguageSwitcher } from '../layout/language-switcher';
@@ -44,6 +44,7 @@ export function AccountPage() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const account = useQuery(trpc.account.get.queryOptions());
+  const canWorkLeads = useCan('lead:update');
 
   return (
     <>
@@ -69,7 +70,10 @@ export function AccountPage() {
               required={account.data.totpRequired}
               codesLeft={account.data.recoveryCodesLeft}
             />
-            <NotificationsSection notifyOnAssign={account.data.notifyOnAssign} />
+            {/* Only roles that work leads can have one assigned to them. */}
+            {canWorkLeads ? (
+              <NotificationsSection notifyOnAssign={account.data.notifyOnAssign} />
+            ) : null}
             <SessionsSection />
           </Stack>
         </SimpleGrid>
