@@ -8,7 +8,7 @@ import {
   openDatabase,
   verifyAccessLog,
 } from '@mg/db';
-import { emailSchema, passwordSchema } from '@mg/shared';
+import { emailSchema, newPasswordSchema } from '@mg/shared';
 import { loadEnv } from './env';
 import { inviteFromCli } from './lib/cli-invite';
 import { hashPassword } from './lib/password';
@@ -43,9 +43,9 @@ async function main(argv: string[]) {
           console.error('create-admin needs a valid --email and a --name');
           return 2;
         }
-        const password = passwordSchema.safeParse(readFileSync(0, 'utf8').replace(/\r?\n$/, ''));
+        const password = newPasswordSchema.safeParse(readFileSync(0, 'utf8').replace(/\r?\n$/, ''));
         if (!password.success) {
-          console.error('the password (stdin) must be at least 12 characters');
+          console.error('the password (stdin) must have 12+ characters and not be a common one');
           return 2;
         }
         if (findUserByEmail(handle.db, email.data)) {

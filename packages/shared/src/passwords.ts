@@ -23,7 +23,7 @@ export function isCommonPassword(password: string): boolean {
     lower.replace(/^[\d\W_]+/, ''),
     lower.replace(/^[\d\W_]+|[\d\W_]+$/g, ''),
   ]);
-  // A short unit repeated ("qwertyqwerty", "abcabcabcabc").
+  // A short unit repeated ("qwertyqwerty", "abcdefabcdef").
   const repeated = /^(.+?)\1+$/.exec(lower);
   if (repeated?.[1]) candidates.add(repeated[1]);
   for (const c of candidates) if (c.length > 0 && list.has(c)) return true;
