@@ -153,7 +153,16 @@ test('an admin invites a subsidiary user, who sets a password, enrols a second f
   // Only the new subsidiary's one lead.
   await nina.goto('/leads');
   await expect(nina.getByText('1 lead', { exact: true })).toBeVisible();
-  await expect(nina.getByRole('link', { name: visitorName })).toBeVisible();
+  await nina.getByRole('link', { name: visitorName }).click();
+  // She takes the lead; it stays hers after she leaves, marked as no longer active.
+  await nina
+    .getByRole('textbox', { name: 'Ansvarlig' })
+    .or(nina.getByRole('combobox', { name: 'Ansvarlig' }))
+    .first()
+    .click();
+  await nina.getByRole('option', { name: 'Nina Nyansatt', exact: true }).click();
+  await expect(nina.getByText('Endringene er lagret')).toBeVisible();
+  const leadPath = new URL(nina.url()).pathname;
 
   // The admin deactivates her; her open page goes to login on its next request.
   await page.reload();
@@ -172,4 +181,12 @@ test('an admin invites a subsidiary user, who sets a password, enrols a second f
   await expect(nina).toHaveURL(/\/login/);
   await expect(nina.getByText('Økten din er utløpt')).toBeVisible();
   await nina.context().close();
+
+  await page.goto(leadPath);
+  await expect(
+    page
+      .getByRole('textbox', { name: 'Ansvarlig' })
+      .or(page.getByRole('combobox', { name: 'Ansvarlig' }))
+      .first(),
+  ).toHaveValue('Nina Nyansatt (ikke lenger aktiv)');
 });
