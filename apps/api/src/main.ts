@@ -7,7 +7,7 @@ import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import { loadEnv } from './env';
 import { createOutboxWorker } from './jobs/outbox';
-import { firstAdminHelp } from './lib/first-start';
+import { firstAdminHelp, keepDemoWithoutTotp } from './lib/first-start';
 import { createLogger } from './lib/logger';
 import { createMailer } from './lib/mail';
 import { hashPassword } from './lib/password';
@@ -23,6 +23,7 @@ if (empty && env.DEMO_DATA) {
   log.info({ leads: env.DEMO_LEADS }, 'empty database: seeding demo data');
   await seedDemoData(handle.db, { hashPassword, leads: env.DEMO_LEADS });
 }
+keepDemoWithoutTotp(handle.db, env.DEMO_DATA);
 
 // The built SPA sits beside the API: apps/web/dist from apps/api/src or apps/api/dist.
 const webDist = env.WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url));

@@ -1,9 +1,9 @@
-import { schema } from '@mg/db';
+import { getTotpRequiredRoles, schema, setTotpRequiredRoles } from '@mg/db';
 import { createTestDatabase } from '@mg/db/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadEnv } from '../src/env';
 import { inviteFromCli } from '../src/lib/cli-invite';
-import { firstAdminHelp } from '../src/lib/first-start';
+import { firstAdminHelp, keepDemoWithoutTotp } from '../src/lib/first-start';
 
 afterEach(() => {
   vi.restoreAllMocks();
@@ -65,5 +65,20 @@ describe('cli invite', () => {
 
   it('the start log of an empty production install says how to get the first admin', () => {
     expect(firstAdminHelp().join('\n')).toContain('cli.js invite --email');
+  });
+});
+
+describe('a demo database from before the second-factor setting', () => {
+  it('keeps password-only sign-in when DEMO_DATA is on, and the default otherwise', () => {
+    const real = createTestDatabase();
+    keepDemoWithoutTotp(real.db, false);
+    expect(getTotpRequiredRoles(real.db)).toEqual(['admin', 'privacy_officer']);
+    const demo = createTestDatabase();
+    keepDemoWithoutTotp(demo.db, true);
+    expect(getTotpRequiredRoles(demo.db)).toEqual([]);
+    // An admin's later choice is kept.
+    setTotpRequiredRoles(demo.db, ['admin']);
+    keepDemoWithoutTotp(demo.db, true);
+    expect(getTotpRequiredRoles(demo.db)).toEqual(['admin']);
   });
 });

@@ -340,6 +340,17 @@ export function getTotpRequiredRoles(conn: Conn): Role[] {
     : [...DEFAULT_TOTP_REQUIRED_ROLES];
 }
 
+/** Whether an admin (or the demo seed) has ever chosen the roles. */
+export function hasTotpRequiredRolesSetting(conn: Conn): boolean {
+  return (
+    conn
+      .select({ key: settings.key })
+      .from(settings)
+      .where(eq(settings.key, TOTP_ROLES_KEY))
+      .get() !== undefined
+  );
+}
+
 export function setTotpRequiredRoles(conn: Conn, roles: readonly Role[], now = Date.now()) {
   const value = JSON.stringify([...new Set(roles)].sort());
   conn
