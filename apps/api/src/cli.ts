@@ -7,11 +7,12 @@ import {
   migrateDatabase,
   openDatabase,
 } from '@mg/db';
-import { emailSchema, passwordSchema } from '@mg/shared';
+import { emailSchema, newPasswordSchema } from '@mg/shared';
 import { loadEnv } from './env';
 import { anchorConfigFor } from './lib/audit-anchors';
 import { type AuditCheck, anchorAuditLog, checkAuditLog } from './lib/audit-check';
 import { backupDatabase, restoreDatabase } from './lib/backup';
+import { inviteFromCli } from './lib/cli-invite';
 import { hashPassword } from './lib/password';
 
 const USAGE = `Usage: mg-leads <command> [options]
@@ -26,6 +27,8 @@ Commands:
   backup FILE                     online backup of the database into FILE (mode 0600)
   restore FILE                    replace the database with the backup FILE, after checking
                                   its integrity and access log; refused while the server runs
+  invite --email E --name N --role R [--subsidiary ID]
+                                  invite a user: a single-use link (72 h) through the outbox
 `;
 
 async function main(argv: string[]) {
@@ -50,9 +53,9 @@ async function main(argv: string[]) {
           console.error('create-admin needs a valid --email and a --name');
           return 2;
         }
-        const password = passwordSchema.safeParse(readFileSync(0, 'utf8').replace(/\r?\n$/, ''));
+        const password = newPasswordSchema.safeParse(readFileSync(0, 'utf8').replace(/\r?\n$/, ''));
         if (!password.success) {
-          console.error('the password (stdin) must be at least 12 characters');
+          console.error('the password (stdin) must have 12+ characters and not be a common one');
           return 2;
         }
         if (findUserByEmail(handle.db, email.data)) {
@@ -80,6 +83,8 @@ async function main(argv: string[]) {
         console.log(`admin created with id ${id}`);
         return 0;
       }
+      case 'invite':
+        return inviteFromCli(handle.db, env, rest);
       case 'verify-audit': {
         const check = checkAuditLog(handle.db, anchorConfigFor(env), 'full');
         return reportCheck(check);

@@ -2,10 +2,10 @@ import type { Db } from '@mg/db';
 import type { Context as HonoContext } from 'hono';
 import { generateCookie, getCookie } from 'hono/cookie';
 import type { Env } from './env';
-import { secureCookies } from './env';
+import { publicBaseUrl, secureCookies } from './env';
 import { workerAuditTrail } from './jobs/audit-verify';
 import type { Logger } from './lib/logger';
-import { SESSION_ABSOLUTE_MS, SESSION_COOKIE, validateSessionToken } from './lib/session';
+import { resolveSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from './lib/session';
 import type { Context } from './trpc';
 
 export interface AppDeps {
@@ -29,14 +29,14 @@ export function createRequestContext(
   const secure = secureCookies(deps.env);
   const cookieName = secure ? `__Host-${SESSION_COOKIE}` : SESSION_COOKIE;
   const token = getCookie(c, cookieName);
-  const session = token ? validateSessionToken(deps.db, token) : null;
+  const { session, pending } = resolveSession(deps.db, token);
   // tRPC builds its own Response, so cookies go on the headers it hands us.
   const clear = () =>
     resHeaders.append(
       'set-cookie',
       generateCookie(cookieName, '', { path: '/', secure, maxAge: 0 }),
     );
-  if (token && !session) clear();
+  if (token && !session && !pending) clear();
   return {
     db: deps.db,
     log: deps.log,
@@ -45,6 +45,9 @@ export function createRequestContext(
     ip: c.get('clientIp'),
     userAgent: c.req.header('user-agent') ?? null,
     session,
+    pending,
+    baseUrl: publicBaseUrl(deps.env),
+    kickOutbox: () => deps.outbox?.kick(),
     cookies: {
       setSession(value) {
         resHeaders.append(

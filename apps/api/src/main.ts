@@ -10,6 +10,7 @@ import { startAuditJobs } from './jobs/audit-jobs';
 import { scheduleDailyBackup } from './jobs/backup';
 import { createOutboxWorker } from './jobs/outbox';
 import { removePidFile, writePidFile } from './lib/backup';
+import { firstAdminHelp, keepDemoWithoutTotp } from './lib/first-start';
 import { createLogger } from './lib/logger';
 import { createMailer } from './lib/mail';
 import { hashPassword } from './lib/password';
@@ -27,6 +28,7 @@ if (empty && env.DEMO_DATA) {
   const { seedDemoData } = await import('@mg/db/seed');
   await seedDemoData(handle.db, { hashPassword, leads: env.DEMO_LEADS });
 }
+keepDemoWithoutTotp(handle.db, env.DEMO_DATA);
 
 // The built SPA sits beside the API: apps/web/dist from apps/api/src or apps/api/dist.
 const webDist = env.WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
@@ -56,7 +58,7 @@ const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, (
   if (env.DEMO_DATA) {
     lines.push(`  Demo logins (password for all: ${DEMO_PASSWORD}):`);
     for (const u of DEMO_USERS) lines.push(`    ${u.role.padEnd(16)} ${u.email}`);
-  }
+  } else if (empty) lines.push(...firstAdminHelp());
   console.log(`${lines.join('\n')}\n`);
 });
 

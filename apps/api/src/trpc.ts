@@ -17,7 +17,7 @@ import { ZodError } from 'zod';
 import type { AuditTrail } from './lib/audit-check';
 import { DomainError, RecordNotFound } from './lib/errors';
 import type { Logger } from './lib/logger';
-import type { SessionUser } from './lib/session';
+import type { PendingSession, SessionUser } from './lib/session';
 
 // ---------------------------------------------------------------- context
 
@@ -39,6 +39,15 @@ export interface Context {
   cookies: CookieJar;
   /** Access-log anchors and checks (the API checks in a worker thread). */
   auditTrail: AuditTrail;
+  /**
+   * A session past the password only (a code to give, or a second factor to enrol): it is
+   * not `session`, so every procedure refuses it but the few built for it.
+   */
+  pending?: PendingSession | null;
+  /** Origin for links in mail: PUBLIC_URL, else the listening address (never the Host header). */
+  baseUrl?: string;
+  /** Sends queued mail soon (after a commit that queued some). */
+  kickOutbox?: () => void;
 }
 
 export type ProcedureMeta = {

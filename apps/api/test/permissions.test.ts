@@ -1,18 +1,45 @@
-import { flushAnonymousDenials, schema } from '@mg/db';
+import {
+  flushAnonymousDenials,
+  getUserForAdmin,
+  insertInvitedUser,
+  schema,
+  setSessionStage,
+  updateUserFields,
+} from '@mg/db';
 import { hasPermission, PERMISSIONS, type Permission, ROLES, type Role } from '@mg/shared';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { issueLink } from '../src/lib/accounts';
 import { hashPassword } from '../src/lib/password';
-import { createSession } from '../src/lib/session';
+import { newTotpSecret, totpCodeAt } from '../src/lib/second-factor';
+import { createSession, type PendingSession } from '../src/lib/session';
 import { appRouter } from '../src/routers/root';
-import type { ProcedureMeta } from '../src/trpc';
-import { outcome, setup, type Who } from './helpers';
+import { type Context, createCallerFactory, type ProcedureMeta } from '../src/trpc';
+import { contextFor, outcome, setup, type Who } from './helpers';
 
 type Procedures = Record<string, { _def: { meta?: ProcedureMeta; type: string } }>;
 const procedures = appRouter._def.procedures as unknown as Procedures;
 const paths = Object.keys(procedures).sort();
 
 type Setup = ReturnType<typeof setup>;
+const createCaller = createCallerFactory(appRouter);
+
+/** A sample that also needs the caller's context changed (e.g. a session held at the code step). */
+const CONTEXT = Symbol('context');
+type WithContext = { input: unknown; [CONTEXT]: Partial<Context> };
+function withContext(input: unknown, overrides: Partial<Context>): WithContext {
+  return { input, [CONTEXT]: overrides };
+}
+
+/** The caller and input a sample asks for. */
+async function prepare(t: Setup, path: string, who: Who) {
+  const sample = await SAMPLE_INPUTS[path]?.(t, who);
+  if (sample && typeof sample === 'object' && CONTEXT in sample) {
+    const { input, [CONTEXT]: overrides } = sample as WithContext;
+    return { api: createCaller(contextFor(t.handle, t.f, who, overrides)), input };
+  }
+  return { api: t.as(who), input: sample };
+}
 
 /**
  * A valid input for every procedure, given the fixture and the caller: a role that holds the
@@ -102,6 +129,58 @@ const SAMPLE_INPUTS: Record<string, (t: Setup, who: Who) => unknown | Promise<un
   'consent.withdraw': (t) => ({ leadId: t.f.leadsA[0], purpose: 'marketing_email' }),
   'consent.forwarding': (t) => ({ leadId: t.f.leadsA[0] }),
   'audience.summary': () => undefined,
+  'auth.verifyTotp': (t, who) => {
+    // Only a session held at the code step may give one: the caller is such a session.
+    const userId = userIdOf(t, who);
+    const secret = enableTotp(t, userId);
+    return withContext(
+      { code: totpCodeAt(secret, Date.now()) },
+      { session: null, pending: pendingAtCode(t, userId) },
+    );
+  },
+  'auth.linkInfo': (t) => ({ token: invitationToken(t) }),
+  'auth.setPassword': (t) => ({ token: invitationToken(t), password: 'et langt nytt passord' }),
+  'auth.forgotPassword': () => ({ email: 'nobody@test.no' }),
+  'user.list': () => ({ search: 'a' }),
+  'user.invite': (t) => ({
+    name: 'Ny Bruker',
+    email: `ny-${Math.random().toString(36).slice(2, 8)}@test.no`,
+    role: 'subsidiary_user',
+    subsidiaryId: t.f.subA,
+  }),
+  'user.resendInvitation': (t) => ({ id: invitedUser(t).id }),
+  'user.revokeInvitation': (t) => ({ id: invitedUser(t).id }),
+  'user.deactivate': (t) => ({ id: t.f.users.userB }),
+  'user.reactivate': (t) => ({ id: t.f.users.userB }),
+  'user.updateAccess': (t) => ({
+    id: t.f.users.userB,
+    role: 'subsidiary_user',
+    subsidiaryId: t.f.subA,
+  }),
+  'user.unlock': (t) => ({ id: t.f.users.userB }),
+  'user.resetPassword': (t) => ({ id: t.f.users.userB }),
+  'user.totpRoles': () => undefined,
+  'user.setTotpRoles': () => ({ roles: ['admin'] }),
+  'account.get': () => undefined,
+  'account.updateName': () => ({ name: 'Nytt Navn' }),
+  'account.changePassword': (t, who) => {
+    setPassword(t, userIdOf(t, who), loginHash);
+    return { currentPassword: LOGIN_PASSWORD, newPassword: 'et langt nytt passord' };
+  },
+  'account.signOutOthers': () => undefined,
+  'account.setNotifications': () => ({ notifyOnAssign: false }),
+  'account.totpBegin': () => undefined,
+  'account.totpConfirm': (t, who) => {
+    const secret = newTotpSecret();
+    updateUserFields(t.handle.db, userIdOf(t, who), { totpSecret: secret }, Date.now());
+    return { code: totpCodeAt(secret, Date.now()) };
+  },
+  'account.totpDisable': (t, who) => {
+    const userId = userIdOf(t, who);
+    setPassword(t, userId, loginHash);
+    const secret = enableTotp(t, userId);
+    return { password: LOGIN_PASSWORD, code: totpCodeAt(secret, Date.now()) };
+  },
 };
 
 const LOGIN_PASSWORD = 'riktig-passord-123';
@@ -116,6 +195,66 @@ function setPassword(t: Setup, userId: number, hash: string) {
     .set({ passwordHash: hash })
     .where(eq(schema.users.id, userId))
     .run();
+}
+
+/** Switches TOTP on for a user and gives back the secret, so a sample can compute a code. */
+function enableTotp(t: Setup, userId: number): string {
+  const secret = newTotpSecret();
+  updateUserFields(
+    t.handle.db,
+    userId,
+    { totpSecret: secret, totpEnabledAt: Date.now(), totpLastStep: null },
+    Date.now(),
+  );
+  return secret;
+}
+
+/** A session past the password only, waiting for the second factor. */
+function pendingAtCode(t: Setup, userId: number): PendingSession {
+  const { id } = t.handle.db.transaction((tx) =>
+    createSession(tx, userId, { ip: '127.0.0.1', userAgent: 'vitest' }),
+  );
+  t.handle.db.transaction((tx) => setSessionStage(tx, id, 'totp'));
+  const row = getUserForAdmin(t.handle.db, userId);
+  if (!row) throw new Error(`no user ${userId}`);
+  return {
+    sessionId: id,
+    createdAt: Date.now(),
+    stage: 'totp',
+    user: {
+      id: userId,
+      email: row.email,
+      name: row.name,
+      role: row.role,
+      subsidiaryId: row.subsidiaryId,
+      active: true,
+      subsidiaryName: null,
+    },
+  };
+}
+
+/** Someone invited who has not yet chosen a password. */
+function invitedUser(t: Setup) {
+  const email = `invitert-${Math.random().toString(36).slice(2, 8)}@test.no`;
+  const user = t.handle.db.transaction((tx) =>
+    insertInvitedUser(
+      tx,
+      { name: 'Invitert Person', email, role: 'subsidiary_user', subsidiaryId: t.f.subA },
+      Date.now(),
+    ),
+  );
+  return { ...user, email, name: 'Invitert Person' };
+}
+
+/** A live invitation link's token (the part after #token=). */
+function invitationToken(t: Setup): string {
+  const user = invitedUser(t);
+  const link = t.handle.db.transaction((tx) =>
+    issueLink(tx, user, 'invite', 'http://127.0.0.1:3000'),
+  );
+  const token = new URL(link).hash.replace(/^#token=/, '');
+  if (!token) throw new Error(`no token in ${link}`);
+  return token;
 }
 
 function roleOf(who: Who): Role {
@@ -162,8 +301,8 @@ describe('role x procedure', () => {
     const t = setup();
     const who = WHO_BY_ROLE[role];
     const permission = procedures[path]?._def.meta?.permission;
-    const input = await SAMPLE_INPUTS[path]?.(t, who);
-    const result = await outcome(call(t.as(who), path, input));
+    const { api, input } = await prepare(t, path, who);
+    const result = await outcome(call(api, path, input));
     if (
       permission === 'public' ||
       permission === 'authenticated' ||

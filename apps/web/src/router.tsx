@@ -17,6 +17,32 @@ export const router = createBrowserRouter([
     hydrateFallbackElement: <FullPageLoader />,
   },
   {
+    path: '/login/code',
+    errorElement: <RouteErrorPage />,
+    hydrateFallbackElement: <FullPageLoader />,
+    lazy: async () => ({ Component: (await import('./routes/auth/code-page')).CodePage }),
+  },
+  {
+    path: '/enrol',
+    errorElement: <RouteErrorPage />,
+    hydrateFallbackElement: <FullPageLoader />,
+    lazy: async () => ({ Component: (await import('./routes/auth/enrol-page')).EnrolPage }),
+  },
+  {
+    path: '/set-password',
+    errorElement: <RouteErrorPage />,
+    hydrateFallbackElement: <FullPageLoader />,
+    lazy: async () => ({
+      Component: (await import('./routes/auth/set-password-page')).SetPasswordPage,
+    }),
+  },
+  {
+    path: '/forgot-password',
+    errorElement: <RouteErrorPage />,
+    hydrateFallbackElement: <FullPageLoader />,
+    lazy: async () => ({ Component: (await import('./routes/auth/forgot-page')).ForgotPage }),
+  },
+  {
     path: '/',
     element: (
       <RequireAuth>
@@ -122,6 +148,24 @@ export const router = createBrowserRouter([
             }),
           },
         ],
+      },
+      {
+        path: 'users',
+        element: <RequirePermission permission="user:read" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/users/users-page')).UsersPage,
+            }),
+          },
+        ],
+      },
+      {
+        path: 'account',
+        lazy: async () => ({
+          Component: (await import('./routes/account/account-page')).AccountPage,
+        }),
       },
       {
         path: 'sessions',

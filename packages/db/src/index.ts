@@ -8,5 +8,6 @@ export * from './queries/leads';
 export * from './queries/org';
 export * from './queries/outbox';
 export * from './queries/policy';
+export * from './queries/users';
 export * from './queries/views';
 export * as schema from './schema';

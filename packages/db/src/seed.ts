@@ -13,6 +13,7 @@ import {
   makeSubsidiary,
   makeUser,
 } from './factories';
+import { setTotpRequiredRoles } from './queries/users';
 import { leadActivities } from './schema';
 
 export { DEMO_PASSWORD, DEMO_USERS } from './demo-data';
@@ -211,6 +212,10 @@ export async function seedDemoData(db: Db, options: SeedOptions) {
           .run();
       }
     }
+    // The demo's shared password is printed in the start log: a second factor would only get
+    // in the way of trying the app. A real installation keeps the default (admin, privacy
+    // officer), and an admin can switch it on here on /users.
+    setTotpRequiredRoles(tx, [], now);
   });
   db.run(sql`pragma optimize`);
 }

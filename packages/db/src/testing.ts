@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Role } from '@mg/shared';
 import { type Database_, migrateDatabase, openDatabase } from './client';
 import { makeLead, makePolicyVersion, makeProject, makeSubsidiary, makeUser } from './factories';
+import { setTotpRequiredRoles } from './queries/users';
 
 /** The factories, for tests that need more rows than the fixture. */
 export * from './factories';
@@ -93,6 +94,9 @@ export function seedFixture(handle: Database_, passwordHash = TEST_PASSWORD_HASH
       makeLead(tx, pB, { name: 'David Berg', policyVersionId: policyId }),
       makeLead(tx, pB, { name: 'Eva Holm', policyVersionId: policyId }),
     ];
+    // Like the demo data: no second factor required, so tests sign in with a password alone.
+    // The tests of that requirement switch it on themselves.
+    setTotpRequiredRoles(tx, [], 0);
     return { policyId, subA, subB, projectA, projectB, users, leadsA, leadsB };
   });
 }

@@ -17,6 +17,11 @@ export const VALIDATION_KEYS = [
   'rangeTooLong',
   'invalidCharacters',
   'noVisibleText',
+  // accounts
+  'passwordTooCommon',
+  'subsidiaryRequired',
+  'subsidiaryNotAllowed',
+  'invalidCode',
 ] as const;
 export type ValidationKey = (typeof VALIDATION_KEYS)[number];
 
@@ -38,6 +43,14 @@ export const DOMAIN_ERROR_CODES = [
   'leadAnonymised',
   'duplicateLabel',
   'internal',
+  // accounts
+  'linkInvalid',
+  'wrongPassword',
+  'invalidCode',
+  'notInvited',
+  'ownAccount',
+  'totpAlreadyEnabled',
+  'totpNotEnabled',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

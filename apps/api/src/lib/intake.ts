@@ -52,7 +52,7 @@ export interface IntakeRequest {
   /** From the Idempotency-Key header; wins over a form field of the same name. */
   idempotencyKey?: string | undefined;
   source: LeadSource;
-  /** Where links in the notification point (PUBLIC_URL or the request's origin). */
+  /** Where links in the notification point (publicBaseUrl: PUBLIC_URL or the listening address). */
   baseUrl: string;
   meta: RequestMeta;
 }

@@ -10,6 +10,7 @@ import { normaliseEmail, type Role } from '@mg/shared';
 import { baseEntry, type Context } from '../trpc';
 import { domainError } from './errors';
 import { dummyPasswordHash, verifyPassword } from './password';
+import { afterPassword } from './second-factor';
 import { createSession } from './session';
 
 /** Consecutive failures before an account locks; each further failure doubles the lock. */
@@ -157,14 +158,18 @@ export async function login(ctx: Context, email: string, password: string) {
   const check = await checkPassword(ctx, email, password);
   if (!check.ok) throw check.locked ? lockedFailure() : genericFailure();
   const { user } = check;
+  const now = Date.now();
   const session = ctx.db.transaction((tx) => {
-    resetFailedLogins(tx, user.id);
     const created = createSession(
       tx,
       user.id,
       { ip: ctx.ip, userAgent: ctx.userAgent?.slice(0, 300) ?? null },
-      Date.now(),
+      now,
     );
+    const stage = afterPassword(tx, user, created.id, now);
+    // With a code still to give, failures keep counting: re-entering the password must not
+    // reset the count of wrong codes.
+    if (stage !== 'totp') resetFailedLogins(tx, user.id);
     appendAccessLog(tx, {
       ...baseEntry(ctx, { userId: user.id, role: user.role }, 'auth.login'),
       purpose: 'security',
@@ -172,8 +177,8 @@ export async function login(ctx: Context, email: string, password: string) {
       targetType: 'user',
       targetIds: [user.id],
     });
-    return created;
+    return { ...created, stage };
   });
   ctx.cookies.setSession(session.token);
-  return { userId: user.id };
+  return { userId: user.id, stage: session.stage };
 }

@@ -1,4 +1,5 @@
 import { type Conn, deleteSession, findSessionWithUser, insertSession, touchSession } from '@mg/db';
+import type { SessionStage } from '@mg/shared';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { constantTimeEqual } from '@oslojs/crypto/subtle';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
@@ -9,6 +10,8 @@ export const SESSION_ABSOLUTE_MS = 12 * 60 * 60_000;
 /** Refresh last activity at most once a minute, so reads do not all become writes. */
 const TOUCH_INTERVAL_MS = 60_000;
 export const SESSION_COOKIE = 'mg_session';
+/** How long a session may wait at the second-factor step. */
+export const PENDING_SESSION_MS = 10 * 60_000;
 
 function randomString(): string {
   const bytes = new Uint8Array(20);
@@ -50,7 +53,31 @@ export function validateSessionToken(conn: Conn, token: string, now = Date.now()
     deleteSession(conn, id);
     return null;
   }
+  // Half signed in (password given, second factor not yet): a short window, then start over.
+  if (row.stage !== 'full' && now - row.createdAt > PENDING_SESSION_MS) {
+    deleteSession(conn, id);
+    return null;
+  }
   if (now - row.lastActiveAt > TOUCH_INTERVAL_MS) touchSession(conn, id, now);
   const user: SessionUser = { ...row.user, subsidiaryName: row.subsidiaryName };
-  return { sessionId: id, createdAt: row.createdAt, user };
+  return { sessionId: id, createdAt: row.createdAt, stage: row.stage, user };
+}
+
+export type PendingSession = {
+  sessionId: string;
+  createdAt: number;
+  stage: Exclude<SessionStage, 'full'>;
+  user: SessionUser;
+};
+
+/**
+ * The request's session split in two: only a `full` one is signed in; one past the password
+ * only is `pending`, which no procedure accepts but the second-factor ones.
+ */
+export function resolveSession(conn: Conn, token: string | undefined, now = Date.now()) {
+  const s = token ? validateSessionToken(conn, token, now) : null;
+  if (!s) return { session: null, pending: null };
+  const { stage, ...rest } = s;
+  if (stage === 'full') return { session: rest, pending: null };
+  return { session: null, pending: { ...rest, stage } satisfies PendingSession };
 }

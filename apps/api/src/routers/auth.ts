@@ -1,15 +1,42 @@
 import { appendAccessLog, deleteSession, listUserSessions } from '@mg/db';
-import { loginInput, ROLE_PERMISSIONS } from '@mg/shared';
+import {
+  forgotPasswordInput,
+  linkTokenInput,
+  loginInput,
+  ROLE_PERMISSIONS,
+  setPasswordInput,
+  totpCodeInput,
+} from '@mg/shared';
 import { z } from 'zod';
+import { describeLink, setPasswordFromLink } from '../lib/accounts';
 import { notFound } from '../lib/errors';
+import { requestPasswordReset } from '../lib/forgot-password';
 import { login } from '../lib/login';
+import { anySessionProcedure, verifySecondFactor } from '../lib/second-factor';
 import { authedProcedure, baseEntry, publicProcedure, router } from '../trpc';
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => {
+    // Past the password only: the app shows the second-factor step and nothing else.
+    if (ctx.pending) {
+      const { user, stage } = ctx.pending;
+      return {
+        stage,
+        user: {
+          id: user.id,
+          email: user.email,
+          name: user.name,
+          role: user.role,
+          subsidiaryId: user.subsidiaryId,
+          subsidiaryName: user.subsidiaryName,
+        },
+        permissions: [],
+      };
+    }
     if (!ctx.session) return null;
     const { user } = ctx.session;
     return {
+      stage: 'full' as const,
       user: {
         id: user.id,
         email: user.email,
@@ -23,12 +50,32 @@ export const authRouter = router({
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    const { userId } = await login(ctx, input.email, input.password);
-    return { userId };
+    const { userId, stage } = await login(ctx, input.email, input.password);
+    return { userId, stage };
   }),
 
-  logout: authedProcedure.mutation(({ ctx }) => {
-    const { sessionId, user } = ctx.session;
+  /** The second step of signing in, for a user with a second factor. */
+  verifyTotp: publicProcedure
+    .input(totpCodeInput)
+    .mutation(({ ctx, input }) => verifySecondFactor(ctx, input.code)),
+
+  /** Whose invitation or reset link this is, before they choose a password. */
+  linkInfo: publicProcedure
+    .input(linkTokenInput)
+    .query(({ ctx, input }) => describeLink(ctx.db, input.token)),
+
+  /** Sets the password from an invitation or reset link; the person then signs in. */
+  setPassword: publicProcedure
+    .input(setPasswordInput)
+    .mutation(({ ctx, input }) => setPasswordFromLink(ctx, input.token, input.password)),
+
+  forgotPassword: publicProcedure
+    .input(forgotPasswordInput)
+    .mutation(({ ctx, input }) => requestPasswordReset(ctx, input.email)),
+
+  /** Also ends a session held at the second-factor step ("cancel"). */
+  logout: anySessionProcedure.mutation(({ ctx }) => {
+    const { sessionId, user } = ctx.account;
     ctx.db.transaction((tx) => {
       deleteSession(tx, sessionId);
       appendAccessLog(tx, {

@@ -25,6 +25,7 @@ import {
   leadWorkBlock,
 } from '@mg/shared';
 import { z } from 'zod';
+import { noticeAssignment } from '../lib/assignment-notice';
 import { domainError, notFound } from '../lib/errors';
 import { can, router } from '../trpc';
 
@@ -135,8 +136,8 @@ export const leadRouter = router({
 
   assign: can('lead:update', { purpose: 'follow_up' })
     .input(leadAssignInput)
-    .mutation(({ ctx, input }) =>
-      ctx.audited((tx, log) => {
+    .mutation(({ ctx, input }) => {
+      const result = ctx.audited((tx, log) => {
         const [lead] = leadsForUpdate(tx, { scope: ctx.scope, ids: [input.id] });
         if (!lead) throw notFound('lead', input.id);
         assertWorkable(lead);
@@ -153,14 +154,24 @@ export const leadRouter = router({
           assigneeUserId: input.assigneeUserId,
           actorUserId: ctx.actor.userId,
         });
+        const notified =
+          changed &&
+          noticeAssignment(tx, {
+            assigneeUserId: input.assigneeUserId,
+            actorUserId: ctx.actor.userId,
+            leadIds: [lead.id],
+            baseUrl: ctx.baseUrl ?? 'http://localhost',
+          });
         log({
           targetType: 'lead',
           targetIds: [lead.id],
-          detail: { from: lead.assigneeUserId, to: input.assigneeUserId, changed },
+          detail: { from: lead.assigneeUserId, to: input.assigneeUserId, changed, notified },
         });
-        return { id: lead.id, assigneeUserId: input.assigneeUserId, changed };
-      }),
-    ),
+        return { id: lead.id, assigneeUserId: input.assigneeUserId, changed, notified };
+      });
+      if (result.notified) ctx.kickOutbox?.();
+      return result;
+    }),
 
   /** A note on the timeline. The log records that a note was added, never its text. */
   addNote: can('lead:update', { purpose: 'follow_up' })
@@ -187,8 +198,9 @@ export const leadRouter = router({
    */
   bulkUpdate: can('lead:update', { purpose: 'follow_up' })
     .input(leadBulkInput)
-    .mutation(({ ctx, input }) =>
-      ctx.audited((tx, log) => {
+    .mutation(({ ctx, input }) => {
+      let mailed = false;
+      const result = ctx.audited((tx, log) => {
         const rows = leadsForUpdate(tx, { scope: ctx.scope, ids: input.ids });
         const found = new Map(rows.map((r) => [r.id, r]));
         const missing = input.ids.find((id) => !found.has(id));
@@ -206,6 +218,7 @@ export const leadRouter = router({
             throw invalidAssignee();
         }
         let changed = 0;
+        const newlyAssigned: number[] = [];
         const now = Date.now();
         for (const id of input.ids) {
           const lead = found.get(id);
@@ -214,12 +227,28 @@ export const leadRouter = router({
           if (status !== undefined)
             touched =
               setLeadStatus(tx, { lead, status, actorUserId: ctx.actor.userId }, now) || touched;
-          if (assigneeUserId !== undefined)
-            touched =
-              setLeadAssignee(tx, { lead, assigneeUserId, actorUserId: ctx.actor.userId }, now) ||
-              touched;
+          if (assigneeUserId !== undefined) {
+            const moved = setLeadAssignee(
+              tx,
+              { lead, assigneeUserId, actorUserId: ctx.actor.userId },
+              now,
+            );
+            if (moved) newlyAssigned.push(lead.id);
+            touched = moved || touched;
+          }
           if (touched) changed++;
         }
+        // One mail for the batch, not one per lead.
+        const notified = noticeAssignment(
+          tx,
+          {
+            assigneeUserId: assigneeUserId ?? null,
+            actorUserId: ctx.actor.userId,
+            leadIds: newlyAssigned,
+            baseUrl: ctx.baseUrl ?? 'http://localhost',
+          },
+          now,
+        );
         log({
           targetType: 'lead',
           targetIds: input.ids,
@@ -229,7 +258,10 @@ export const leadRouter = router({
             changed,
           },
         });
+        if (notified) mailed = true;
         return { updated: changed, ids: input.ids };
-      }),
-    ),
+      });
+      if (mailed) ctx.kickOutbox?.();
+      return result;
+    }),
 });

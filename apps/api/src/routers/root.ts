@@ -1,4 +1,5 @@
 import { router } from '../trpc';
+import { accountRouter } from './account';
 import { audienceRouter } from './audience';
 import { auditRouter } from './audit';
 import { authRouter } from './auth';
@@ -8,6 +9,7 @@ import { leadRouter } from './lead';
 import { policyRouter } from './policy';
 import { projectRouter } from './project';
 import { subsidiaryRouter } from './subsidiary';
+import { userRouter } from './user';
 import { viewRouter } from './view';
 
 export const appRouter = router({
@@ -21,6 +23,8 @@ export const appRouter = router({
   policy: policyRouter,
   consent: consentRouter,
   audience: audienceRouter,
+  user: userRouter,
+  account: accountRouter,
 });
 
 export type AppRouter = typeof appRouter;

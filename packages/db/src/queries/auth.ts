@@ -31,7 +31,7 @@ export function insertUser(
 ) {
   return conn
     .insert(users)
-    .values({ ...input, createdAt: now, updatedAt: now })
+    .values({ passwordSetAt: now, ...input, createdAt: now, updatedAt: now })
     .returning({ id: users.id })
     .get();
 }
@@ -111,6 +111,7 @@ export function findSessionWithUser(conn: Conn, sessionId: string) {
       secretHash: sessions.secretHash,
       createdAt: sessions.createdAt,
       lastActiveAt: sessions.lastActiveAt,
+      stage: sessions.stage,
       user: {
         id: users.id,
         email: users.email,

@@ -1,4 +1,4 @@
-import { ROLES } from '@mg/shared';
+import { ROLES, SESSION_STAGES, USER_TOKEN_KINDS } from '@mg/shared';
 import {
   type AnySQLiteColumn,
   blob,
@@ -20,6 +20,16 @@ export const users = sqliteTable('users', {
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   failedLogins: integer('failed_logins').notNull().default(0),
   lockedUntil: integer('locked_until'),
+  /** Null until the person sets a password from their invitation: status "invited". */
+  passwordSetAt: integer('password_set_at'),
+  lastLoginAt: integer('last_login_at'),
+  /** Base32 TOTP secret; kept while enrolment is unconfirmed, in use once totpEnabledAt is set. */
+  totpSecret: text('totp_secret'),
+  totpEnabledAt: integer('totp_enabled_at'),
+  /** The last accepted TOTP time step: a code at or before it is a replay. */
+  totpLastStep: integer('totp_last_step'),
+  /** Staff notification when a lead is assigned to them (opt-out on /account). */
+  notifyOnAssign: integer('notify_on_assign', { mode: 'boolean' }).notNull().default(true),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
@@ -40,6 +50,46 @@ export const sessions = sqliteTable(
     lastActiveAt: integer('last_active_at').notNull(),
     ip: text('ip'),
     userAgent: text('user_agent'),
+    /**
+     * `full`, or a session that has passed the password only: `totp` (must give a code) or
+     * `enrol` (its role requires a second factor it has not set up). Only `full` is signed in.
+     */
+    stage: text('stage', { enum: SESSION_STAGES }).notNull().default('full'),
   },
   (t) => [index('sessions_user_idx').on(t.userId)],
+);
+
+/**
+ * Single-use links (invitation, password reset). The link carries the token; only its
+ * SHA-256 is stored, like session secrets.
+ */
+export const userTokens = sqliteTable(
+  'user_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    kind: text('kind', { enum: USER_TOKEN_KINDS }).notNull(),
+    tokenHash: blob('token_hash', { mode: 'buffer' }).notNull().unique(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+    revokedAt: integer('revoked_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('user_tokens_user_idx').on(t.userId, t.kind)],
+);
+
+/** Ten per enrolment, each SHA-256 hashed and usable once. */
+export const recoveryCodes = sqliteTable(
+  'recovery_codes',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    codeHash: blob('code_hash', { mode: 'buffer' }).notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('recovery_codes_user_idx').on(t.userId)],
 );

@@ -1,5 +1,6 @@
 import {
   Alert,
+  Anchor,
   Box,
   Button,
   Center,
@@ -18,7 +19,7 @@ import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Navigate, useNavigate, useSearchParams } from 'react-router';
+import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { FullPageLoader } from '../../components/query-states';
 import { getApiErrorInfo } from '../../lib/api-error';
 import { useAuth } from '../../lib/auth';
@@ -36,6 +37,7 @@ export function LoginPage() {
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();
   const next = safeNextPath(searchParams.get('next'));
+  const passwordSet = searchParams.get('passwordSet') === '1';
   const { status, me, sessionEnd, startSession } = useAuth();
   // Kept as a key, not a sentence, so the message follows a language switch.
   const [failure, setFailure] = useState<LoginFailure | null>(null);
@@ -92,6 +94,11 @@ export function LoginPage() {
                   {t('auth.subtitle')}
                 </Text>
               </div>
+              {passwordSet && !failure ? (
+                <Alert color="teal" variant="light" role="status">
+                  {t('auth.passwordSet')}
+                </Alert>
+              ) : null}
               {sessionEnd && !failure ? (
                 <Alert
                   color={sessionEnd === 'expired' ? 'yellow' : 'blue'}
@@ -129,6 +136,9 @@ export function LoginPage() {
               <Button type="submit" loading={login.isPending} fullWidth mt="xs">
                 {t('auth.submit')}
               </Button>
+              <Anchor component={Link} to="/forgot-password" size="sm" ta="center">
+                {t('auth.forgot')}
+              </Anchor>
             </Stack>
           </form>
         </Paper>

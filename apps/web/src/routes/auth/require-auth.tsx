@@ -23,5 +23,11 @@ export function RequireAuth({ children }: { children: ReactNode }) {
     const search = next === '/' ? '' : `?next=${encodeURIComponent(next)}`;
     return <Navigate to={`/login${search}`} replace />;
   }
+  // Past the password only: the second step first, and nothing else (the API agrees).
+  if (me.stage === 'totp') {
+    const next = `${location.pathname}${location.search}`;
+    return <Navigate to={`/login/code?next=${encodeURIComponent(next)}`} replace />;
+  }
+  if (me.stage === 'enrol') return <Navigate to="/enrol" replace />;
   return children;
 }

@@ -9,6 +9,7 @@ import {
   IconListDetails,
   IconShieldCheck,
   IconSpeakerphone,
+  IconUsers,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -25,6 +26,7 @@ type NavItem = {
     | 'audience'
     | 'policy'
     | 'audit'
+    | 'users'
     | 'sessions';
   icon: ComponentType<{ size?: number; 'aria-hidden'?: boolean }>;
   /** Everyone sees the entries without a permission. */
@@ -49,6 +51,7 @@ const ITEMS: NavItem[] = [
   },
   { to: '/policy', label: 'policy', icon: IconFileCertificate, permission: 'policy:publish' },
   { to: '/audit', label: 'audit', icon: IconShieldCheck, permission: 'audit:read' },
+  { to: '/users', label: 'users', icon: IconUsers, permission: 'user:read' },
   { to: '/sessions', label: 'sessions', icon: IconDeviceDesktop },
 ];
 

@@ -1,5 +1,10 @@
 import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
-import { IconChevronDown, IconDeviceDesktop, IconLogout } from '@tabler/icons-react';
+import {
+  IconChevronDown,
+  IconDeviceDesktop,
+  IconLogout,
+  IconUserCircle,
+} from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -52,6 +57,13 @@ export function UserMenu() {
           {user.subsidiaryName ? <Text size="xs">{user.subsidiaryName}</Text> : null}
         </Menu.Label>
         <Menu.Divider />
+        <Menu.Item
+          component={Link}
+          to="/account"
+          leftSection={<IconUserCircle aria-hidden size={16} />}
+        >
+          {t('nav.account')}
+        </Menu.Item>
         <Menu.Item
           component={Link}
           to="/sessions"

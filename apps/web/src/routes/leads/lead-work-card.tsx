@@ -71,8 +71,15 @@ export function LeadWorkCard({ lead }: { lead: LeadDetail['lead'] }) {
     ...(assignees.data ?? []).map((user) => ({ value: String(user.id), label: user.name })),
   ];
   const currentAssignee = lead.assigneeUserId === null ? UNASSIGNED : String(lead.assigneeUserId);
-  if (lead.assigneeUserId !== null && !assigneeData.some((d) => d.value === currentAssignee))
-    assigneeData.push({ value: currentAssignee, label: lead.assigneeName ?? currentAssignee });
+  // Assignable people are the active users of the lead's subsidiary: once the list is in, an
+  // assignee missing from it was deactivated (or moved away); the lead stays theirs and says so.
+  if (lead.assigneeUserId !== null && !assigneeData.some((d) => d.value === currentAssignee)) {
+    const name = lead.assigneeName ?? currentAssignee;
+    assigneeData.push({
+      value: currentAssignee,
+      label: assignees.isSuccess ? t('lead.assigneeInactive', { name }) : name,
+    });
+  }
 
   return (
     <SectionCard title={t('lead.work.title')}>

@@ -1,6 +1,6 @@
 import { Button, Group, Paper, Stack, Text } from '@mantine/core';
 import { isLeadWorkable, isSubsidiaryScoped, LEAD_COUNT_CAP } from '@mg/shared';
-import { IconFileExport } from '@tabler/icons-react';
+import { IconFileExport, IconUserCheck } from '@tabler/icons-react';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { ParseKeys } from 'i18next';
 import { DataTable } from 'mantine-datatable';
@@ -39,12 +39,18 @@ export function LeadsPage() {
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
   const { search: queryString } = useLocation();
-  const { role } = useCurrentUser();
+  const { role, id: userId } = useCurrentUser();
   const canUpdate = useCan('lead:update');
   const canExport = useCan('lead:export');
   const seesAllSubsidiaries = !isSubsidiaryScoped(role);
   const grid = useLeadFilters();
   const { filter, columns, active, clear, setFilter } = grid;
+  // "Mine leads": assigned to me, nothing else narrowing the grid.
+  const mine =
+    filter.assigneeUserId === userId &&
+    Object.entries(filter).every(
+      ([key, value]) => value === undefined || ['sort', 'dir', 'assigneeUserId'].includes(key),
+    );
   const [selected, setSelected] = useState<LeadRow[]>([]);
   const [exporting, setExporting] = useState(false);
 
@@ -126,6 +132,24 @@ export function LeadsPage() {
                 : t('leads.totalOf', { count: capped ? LEAD_COUNT_CAP : total, total: totalLabel })}
             </Text>
             <Group gap="xs">
+              {canUpdate ? (
+                <Button
+                  size="sm"
+                  variant={mine ? 'filled' : 'light'}
+                  leftSection={<IconUserCheck aria-hidden size={16} />}
+                  aria-pressed={mine}
+                  onClick={() =>
+                    grid.setGrid({
+                      filter: mine
+                        ? { sort: filter.sort, dir: filter.dir }
+                        : { sort: filter.sort, dir: filter.dir, assigneeUserId: userId },
+                      columns,
+                    })
+                  }
+                >
+                  {t('leads.mine')}
+                </Button>
+              ) : null}
               <SavedViewsMenu grid={grid} />
               <LeadColumnMenu columns={columns} onChange={grid.setColumns} />
               {canExport ? (

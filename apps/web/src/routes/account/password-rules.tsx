@@ -1,0 +1,7 @@
+import { useTranslation } from 'react-i18next';
+
+/** The rules the server checks too (`passwordProblem` in @mg/shared). */
+export function PasswordRules() {
+  const { t } = useTranslation();
+  return <span>{t('setPassword.rules')}</span>;
+}
