@@ -1,3 +1,4 @@
+// The one guard every package's tests load (each vitest.config lists this file).
 import { afterEach, beforeEach, type MockInstance, vi } from 'vitest';
 
 /**
