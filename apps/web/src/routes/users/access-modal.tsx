@@ -1,14 +1,14 @@
-import { Alert, Button, Group, Modal, Select, Stack } from '@mantine/core';
+import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { isSubsidiaryScoped, ROLES, type Role, userAccessInput } from '@mg/shared';
+import { userAccessInput } from '@mg/shared';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
-import { toAccessInput } from './invite-modal';
+import { AccessFields, type AccessValues, toAccessInput } from './access-fields';
 import type { UserRow } from './users-page';
 
-type Values = { role: string; subsidiaryId: string | null };
+type Values = AccessValues;
 
 export function AccessModal({
   user,
@@ -37,7 +37,6 @@ export function AccessModal({
       onError: (e) => applyApiError(form, e),
     }),
   );
-  const scoped = isSubsidiaryScoped(form.values.role as Role);
   return (
     <Modal opened onClose={onClose} title={`${t('users.changeAccess')}: ${user.name}`} centered>
       <form
@@ -48,27 +47,7 @@ export function AccessModal({
           <Alert color="yellow" variant="light">
             {t('users.changeAccessBody')}
           </Alert>
-          <Select
-            label={t('users.role')}
-            required
-            allowDeselect={false}
-            data={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
-            {...form.getInputProps('role')}
-            onChange={(value) => {
-              form.setFieldValue('role', value ?? user.role);
-              if (!isSubsidiaryScoped((value ?? user.role) as Role))
-                form.setFieldValue('subsidiaryId', null);
-            }}
-          />
-          <Select
-            label={t('users.subsidiary')}
-            required={scoped}
-            disabled={!scoped}
-            searchable
-            clearable
-            data={subsidiaries}
-            {...form.getInputProps('subsidiaryId')}
-          />
+          <AccessFields form={form} subsidiaries={subsidiaries} fallbackRole={user.role} />
           <Group justify="flex-end" gap="xs">
             <Button variant="default" onClick={onClose}>
               {t('common.cancel')}

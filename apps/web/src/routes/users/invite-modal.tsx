@@ -1,21 +1,14 @@
-import { Button, Group, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { isSubsidiaryScoped, ROLES, type Role, userInviteInput } from '@mg/shared';
+import { userInviteInput } from '@mg/shared';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { AccessFields, toAccessInput } from './access-fields';
 
 type Option = { value: string; label: string };
 type Values = { name: string; email: string; role: string; subsidiaryId: string | null };
-
-/** Form state to API input: the select's string id to a number, none to null. */
-export function toAccessInput(values: { role: string; subsidiaryId: string | null }) {
-  return {
-    role: values.role as Role,
-    subsidiaryId: values.subsidiaryId ? Number(values.subsidiaryId) : null,
-  };
-}
 
 export function InviteModal({
   subsidiaries,
@@ -40,7 +33,6 @@ export function InviteModal({
   const invite = useMutation(
     trpc.user.invite.mutationOptions({ onSuccess: onDone, onError: (e) => applyApiError(form, e) }),
   );
-  const scoped = isSubsidiaryScoped(form.values.role as Role);
   return (
     <Modal opened onClose={onClose} title={t('users.inviteTitle')} centered>
       <form
@@ -65,28 +57,11 @@ export function InviteModal({
             required
             {...form.getInputProps('email')}
           />
-          <Select
-            label={t('users.role')}
-            required
-            allowDeselect={false}
-            data={ROLES.map((r) => ({ value: r, label: t(`roles.${r}`) }))}
-            {...form.getInputProps('role')}
-            onChange={(value) => {
-              form.setFieldValue('role', value ?? 'subsidiary_user');
-              // Only a subsidiary user has a subsidiary: clear it when the role changes away.
-              if (!isSubsidiaryScoped((value ?? 'subsidiary_user') as Role))
-                form.setFieldValue('subsidiaryId', null);
-            }}
-          />
-          <Select
-            label={t('users.subsidiary')}
-            description={t('users.subsidiaryHint')}
-            required={scoped}
-            disabled={!scoped}
-            searchable
-            clearable
-            data={subsidiaries}
-            {...form.getInputProps('subsidiaryId')}
+          <AccessFields
+            form={form}
+            subsidiaries={subsidiaries}
+            fallbackRole="subsidiary_user"
+            subsidiaryHint={t('users.subsidiaryHint')}
           />
           <Group justify="flex-end" gap="xs">
             <Button variant="default" onClick={onClose}>
