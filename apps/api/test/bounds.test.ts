@@ -186,6 +186,18 @@ describe('signed-in free text refuses junk with a field error', () => {
         }),
     ],
     [
+      'user.invite',
+      'name',
+      (api, f, v) =>
+        api.user.invite({
+          name: v,
+          email: 'ny.bruker@test.no',
+          role: 'subsidiary_user',
+          subsidiaryId: f.subA,
+        }),
+    ],
+    ['account.updateName', 'name', (api, _f, v) => api.account.updateName({ name: v })],
+    [
       'policy.publish',
       'body',
       (api, _f, v) => api.policy.publish({ label: 'v9', effectiveDate: '2030-01-01', body: v }),

@@ -1,19 +1,14 @@
 import { z } from 'zod';
 import { USER_STATUSES } from './accounts';
 import { ROLES } from './enums';
+import { emailSchema, freeText, idSchema } from './inputs';
 import { passwordProblem } from './passwords';
 import { isSubsidiaryScoped } from './permissions';
-import { normaliseEmail } from './validators';
 
-const id = z.number().int().positive();
-const name = z.string().trim().min(1, 'required').max(120, 'tooLong');
-const email = z
-  .string()
-  .trim()
-  .min(1, 'required')
-  .max(254, 'tooLong')
-  .pipe(z.email('invalidEmail'))
-  .transform(normaliseEmail);
+const id = idSchema;
+/** A person's name: the same hygiene as every other free text (no control or invisible-only text). */
+const name = freeText(120);
+const email = emailSchema;
 
 /** A new password: at least 12 characters and not one of the 1,000 most common. */
 export const newPasswordSchema = z.string().superRefine((value, ctx) => {
