@@ -13,38 +13,33 @@ import { notFound } from '../lib/errors';
 import { requestPasswordReset } from '../lib/forgot-password';
 import { login } from '../lib/login';
 import { anySessionProcedure, verifySecondFactor } from '../lib/second-factor';
+import type { SessionUser } from '../lib/session';
 import { authedProcedure, baseEntry, publicProcedure, router } from '../trpc';
+
+/** What the app may know of the signed-in person: explicit fields, never the whole row. */
+function ownProfile(user: SessionUser) {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    subsidiaryId: user.subsidiaryId,
+    subsidiaryName: user.subsidiaryName,
+  };
+}
 
 export const authRouter = router({
   me: publicProcedure.query(({ ctx }) => {
     // Past the password only: the app shows the second-factor step and nothing else.
     if (ctx.pending) {
       const { user, stage } = ctx.pending;
-      return {
-        stage,
-        user: {
-          id: user.id,
-          email: user.email,
-          name: user.name,
-          role: user.role,
-          subsidiaryId: user.subsidiaryId,
-          subsidiaryName: user.subsidiaryName,
-        },
-        permissions: [],
-      };
+      return { stage, user: ownProfile(user), permissions: [] };
     }
     if (!ctx.session) return null;
     const { user } = ctx.session;
     return {
       stage: 'full' as const,
-      user: {
-        id: user.id,
-        email: user.email,
-        name: user.name,
-        role: user.role,
-        subsidiaryId: user.subsidiaryId,
-        subsidiaryName: user.subsidiaryName,
-      },
+      user: ownProfile(user),
       permissions: [...ROLE_PERMISSIONS[user.role]],
     };
   }),
