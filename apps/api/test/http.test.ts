@@ -134,13 +134,16 @@ describe('HTTP surface', () => {
     const res = await attempt();
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    const last = handle.sqlite
-      .prepare('select action, outcome, detail from access_log order by id desc limit 1')
-      .get();
-    expect(last).toEqual({
-      action: 'auth.login',
-      outcome: 'denied',
-      detail: JSON.stringify({ reason: 'ip_rate_limited' }),
-    });
+    // Counted per IP and minute, like every anonymous denial: not an entry per refusal.
+    const counted = handle.sqlite
+      .prepare('select count, actions, reasons from access_log_denials')
+      .all();
+    expect(counted).toEqual([
+      {
+        count: 1,
+        actions: JSON.stringify(['auth.login']),
+        reasons: JSON.stringify(['ip_rate_limited']),
+      },
+    ]);
   });
 });
