@@ -1,14 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  appendAccessLog,
-  findUserByEmail,
-  insertUser,
-  migrateDatabase,
-  openDatabase,
-} from '@mg/db';
+import { findUserByEmail, insertUser, migrateDatabase, openDatabase } from '@mg/db';
 import { emailSchema, newPasswordSchema } from '@mg/shared';
 import { loadEnv } from './env';
+import { logEntry, OPERATOR } from './lib/access-log';
 import { anchorConfigFor } from './lib/audit-anchors';
 import { type AuditCheck, anchorAuditLog, checkAuditLog } from './lib/audit-check';
 import { backupDatabase, restoreDatabase } from './lib/backup';
@@ -71,7 +66,7 @@ async function main(argv: string[]) {
             subsidiaryId: null,
             passwordHash,
           });
-          appendAccessLog(tx, {
+          logEntry(tx, null, OPERATOR, {
             action: 'cli.createAdmin',
             outcome: 'ok',
             purpose: 'administration',

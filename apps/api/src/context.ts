@@ -4,9 +4,9 @@ import { generateCookie, getCookie } from 'hono/cookie';
 import type { Env } from './env';
 import { publicBaseUrl, secureCookies } from './env';
 import { workerAuditTrail } from './jobs/audit-verify';
+import type { Context } from './lib/context-types';
 import type { Logger } from './lib/logger';
 import { resolveSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from './lib/session';
-import type { Context } from './trpc';
 
 export interface AppDeps {
   db: Db;

@@ -13,6 +13,7 @@ import { secureHeaders } from 'hono/secure-headers';
 import { type AppBindings, type AppDeps, createRequestContext } from './context';
 import { publicBaseUrl } from './env';
 import { loginRateLimit } from './lib/login-rate-limit';
+import { allowedOrigins, originAllowed, originHeaders } from './lib/origin';
 import { serverRequestId } from './lib/request-id';
 import { audienceExport } from './public/audience-export';
 import { exportLeads } from './public/export-leads';
@@ -26,21 +27,14 @@ import { appRouter } from './routers/root';
 const TRPC_BODY_LIMIT = 256 * 1024;
 
 /**
- * Hono's csrf() only inspects form-like content types. Our API speaks JSON, so every
- * state-changing request must prove it is same-origin: Sec-Fetch-Site, or else Origin.
- * Requests with neither header do not come from a browser and cannot carry a victim's
- * cookie on someone else's behalf.
+ * Every state-changing tRPC request must prove it is same-origin (lib/origin.ts, the rule
+ * shared with downloads and intake): a JSON API is not covered by form-only CSRF checks.
  */
-function sameOriginOnly(
-  allowedOrigin: (c: Parameters<MiddlewareHandler>[0]) => string,
-): MiddlewareHandler {
+function sameOriginOnly(allowed: ReadonlySet<string>): MiddlewareHandler {
   return async (c, next) => {
     if (c.req.method === 'GET' || c.req.method === 'HEAD' || c.req.method === 'OPTIONS')
       return next();
-    const site = c.req.header('sec-fetch-site');
-    const origin = c.req.header('origin');
-    const ok = site ? site === 'same-origin' : origin ? origin === allowedOrigin(c) : true;
-    if (!ok)
+    if (!originAllowed(originHeaders(c.req), allowed))
       return c.json({ error: { code: 'FORBIDDEN', message: 'cross-site request refused' } }, 403);
     return next();
   };
@@ -54,8 +48,7 @@ const noStore: MiddlewareHandler = async (c, next) => {
 export function createApp(deps: AppDeps) {
   const { env, log } = deps;
   const app = new Hono<AppBindings>();
-  const publicOrigin = new URL(publicBaseUrl(env)).origin;
-  const originOf = (_c: unknown) => publicOrigin;
+  const ownOrigin = allowedOrigins(publicBaseUrl(env));
 
   app.use('*', serverRequestId());
   app.use('*', async (c, next) => {
@@ -108,9 +101,11 @@ export function createApp(deps: AppDeps) {
     return c.json({ status: 'ok' });
   });
 
-  app.use('/trpc/*', csrf({ origin: (origin, c) => origin === originOf(c) }));
+  // Hono's csrf() refuses form-encoded posts from other origins even without Sec-Fetch-Site
+  // (a strictness our rule leaves to browsers); both read the same allowed origins.
+  app.use('/trpc/*', csrf({ origin: (origin) => ownOrigin.has(origin) }));
+  app.use('/trpc/*', sameOriginOnly(ownOrigin));
   app.use('/trpc/*', loginRateLimit(deps));
-  app.use('/trpc/*', sameOriginOnly(originOf));
   app.use(
     '/trpc/*',
     bodyLimit({

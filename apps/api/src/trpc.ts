@@ -1,54 +1,15 @@
-import {
-  type AuditEntry,
-  appendAccessLog,
-  type Conn,
-  type Db,
-  recordAnonymousDenial,
-} from '@mg/db';
-import {
-  type AuditPurpose,
-  hasPermission,
-  type Permission,
-  scopeFor,
-  toFieldErrors,
-} from '@mg/shared';
+import type { AuditEntry, Conn } from '@mg/db';
+import { type AuditPurpose, type Permission, type SessionStage, toFieldErrors } from '@mg/shared';
 import { initTRPC, TRPCError } from '@trpc/server';
 import { ZodError } from 'zod';
-import type { AuditTrail } from './lib/audit-check';
+import { type LogEntry, logEntry, logNow } from './lib/access-log';
+import { authorize, refuseUnauthenticated } from './lib/authorize';
+import type { Context } from './lib/context-types';
 import { DomainError, RecordNotFound } from './lib/errors';
-import type { Logger } from './lib/logger';
-import type { PendingSession, SessionUser } from './lib/session';
+import { accountSession } from './lib/second-factor';
 
-// ---------------------------------------------------------------- context
-
-export interface CookieJar {
-  setSession(token: string): void;
-  clearSession(): void;
-}
-
-export interface Context {
-  db: Db;
-  log: Logger;
-  /** Made by the server for every request; never the client's. */
-  requestId: string;
-  /** What the client sent as x-request-id (checked), kept apart in entries' detail. */
-  clientRequestId?: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  session: { sessionId: string; user: SessionUser } | null;
-  cookies: CookieJar;
-  /** Access-log anchors and checks (the API checks in a worker thread). */
-  auditTrail: AuditTrail;
-  /**
-   * A session past the password only (a code to give, or a second factor to enrol): it is
-   * not `session`, so every procedure refuses it but the few built for it.
-   */
-  pending?: PendingSession | null;
-  /** Origin for links in mail: PUBLIC_URL, else the listening address (never the Host header). */
-  baseUrl?: string;
-  /** Sends queued mail soon (after a commit that queued some). */
-  kickOutbox?: () => void;
-}
+// The context type lives in lib (lib code takes it and must not import this file).
+export type { Context, CookieJar } from './lib/context-types';
 
 export type ProcedureMeta = {
   /** Every procedure names exactly one: a permission, or that it is public/any signed-in user. */
@@ -96,70 +57,25 @@ export const middleware = t.middleware;
 
 // ---------------------------------------------------------------- audit helpers
 
-type Actor = { userId: number; role: SessionUser['role'] };
 export type LogFn = (
-  entry: Omit<AuditEntry, 'outcome' | 'action'> & {
+  entry: Omit<LogEntry, 'outcome' | 'action'> & {
     action?: string;
     outcome?: AuditEntry['outcome'];
   },
 ) => void;
-
-/** Who, from where, in which request: the part of an entry every writer shares. */
-export function baseEntry(ctx: Context, actor: Actor | null, action: string) {
-  return {
-    actorUserId: actor?.userId ?? null,
-    actorRole: actor?.role ?? null,
-    action,
-    requestId: ctx.requestId,
-    clientRequestId: ctx.clientRequestId ?? null,
-    ip: ctx.ip,
-    userAgent: ctx.userAgent,
-  };
-}
-
-/**
- * For entries outside a change (denials, failures, logins): a transaction of their own.
- * A denial without a signed-in actor is only counted, per IP and minute (one entry per
- * minute with the count), so nobody can flood the log without signing in.
- */
-export function writeAuditNow(ctx: Context, actor: Actor | null, entry: AuditEntry) {
-  if (!actor && entry.outcome === 'denied') {
-    const reason = entry.detail?.reason;
-    ctx.db.transaction((tx) =>
-      recordAnonymousDenial(tx, {
-        ip: ctx.ip,
-        action: entry.action,
-        reason: typeof reason === 'string' ? reason : 'denied',
-        requestId: ctx.requestId,
-        userAgent: ctx.userAgent,
-      }),
-    );
-    return;
-  }
-  ctx.db.transaction((tx) =>
-    appendAccessLog(tx, { ...baseEntry(ctx, actor, entry.action), ...entry }),
-  );
-}
 
 // ---------------------------------------------------------------- procedures
 
 /** No session needed. Used for login and for reading who is signed in. */
 export const publicProcedure = t.procedure.meta({ permission: 'public' });
 
+function refusal(code: 'UNAUTHORIZED' | 'FORBIDDEN') {
+  const key = code === 'UNAUTHORIZED' ? 'unauthenticated' : 'forbidden';
+  return new TRPCError({ code, message: key, cause: new DomainError(code, key) });
+}
+
 const requireSession = t.middleware(({ ctx, next, path }) => {
-  if (!ctx.session) {
-    writeAuditNow(ctx, null, {
-      action: path,
-      outcome: 'denied',
-      purpose: 'security',
-      detail: { reason: 'unauthenticated' },
-    });
-    throw new TRPCError({
-      code: 'UNAUTHORIZED',
-      message: 'unauthenticated',
-      cause: new DomainError('UNAUTHORIZED', 'unauthenticated'),
-    });
-  }
+  if (!ctx.session) throw refusal(refuseUnauthenticated(ctx, path).code);
   return next({ ctx: { session: ctx.session } });
 });
 
@@ -169,69 +85,70 @@ export const authedProcedure = t.procedure
   .use(requireSession);
 
 /**
- * The one way to build a protected procedure. Checks the permission from the shared table,
- * computes the caller's record scope once, and gives the handler `audited`, which runs its
- * work in a transaction together with its access-log entries: a change is never saved
- * without its entry, and a procedure that forgets to log fails instead of committing.
- * Denied attempts (missing permission, someone else's record) are logged here.
+ * Procedures a signed-in user may use and also a session held at a second-factor step the
+ * list accepts (enrolment, or logout while a code is still owed). Nothing else accepts such
+ * a session (the request context does not count it as signed in).
+ */
+function accountBuilder(accept: readonly SessionStage[]) {
+  return publicProcedure.meta({ permission: 'authenticated' }).use(({ ctx, next, path }) => {
+    const account = accountSession(ctx, accept);
+    if (!account) throw refusal(refuseUnauthenticated(ctx, path).code);
+    return next({ ctx: { account } });
+  });
+}
+
+/** The second factor's enrolment: a full session, or one whose role requires it first. */
+export const enrolmentProcedure = accountBuilder(['enrol']);
+
+/** Logout: also ends a session held at either second-factor step. */
+export const anySessionProcedure = accountBuilder(['enrol', 'totp']);
+
+/**
+ * The one way to build a protected procedure. `authorize` (lib/authorize.ts, shared with the
+ * file downloads) checks the session and the permission from the shared table, logs any
+ * refusal, and computes the caller's record scope once; the handler gets `audited`, which
+ * runs its work in a transaction together with its access-log entries: a change is never
+ * saved without its entry, and a procedure that forgets to log fails instead of committing.
+ * Someone else's record and internal errors are logged here too.
  */
 export function can(permission: Permission, options: { purpose?: AuditPurpose } = {}) {
-  return t.procedure
-    .meta({ permission })
-    .use(requireSession)
-    .use(async ({ ctx, next, path }) => {
-      const user = ctx.session.user;
-      const actor: Actor = { userId: user.id, role: user.role };
-      if (!hasPermission(user.role, permission)) {
-        writeAuditNow(ctx, actor, {
+  const purpose = options.purpose ?? null;
+  return t.procedure.meta({ permission }).use(async ({ ctx, next, path }) => {
+    const auth = authorize(ctx, permission, purpose, path);
+    if (!auth.ok) throw refusal(auth.code);
+    const { actor, scope, session } = auth;
+    const audited = <T>(work: (tx: Conn, log: LogFn) => T): T =>
+      ctx.db.transaction((tx) => {
+        let entries = 0;
+        const log: LogFn = (entry) => {
+          entries++;
+          logEntry(tx, ctx, actor, {
+            purpose,
+            outcome: 'ok',
+            ...entry,
+            action: entry.action ?? path,
+          });
+        };
+        const result = work(tx, log);
+        if (entries === 0) throw new Error(`${path} wrote no access-log entry`);
+        return result;
+      });
+    const result = await next({ ctx: { session, actor, scope, audited } });
+    if (!result.ok) {
+      const cause = result.error.cause;
+      if (cause instanceof RecordNotFound) {
+        logNow(ctx.db, ctx, actor, {
           action: path,
           outcome: 'denied',
-          purpose: options.purpose ?? null,
-          detail: { permission },
+          purpose,
+          targetType: cause.targetType,
+          targetIds: [cause.targetId],
+          detail: { reason: 'not_found_or_out_of_scope' },
         });
-        throw new TRPCError({
-          code: 'FORBIDDEN',
-          message: 'forbidden',
-          cause: new DomainError('FORBIDDEN', 'forbidden'),
-        });
+      } else if (result.error.code === 'INTERNAL_SERVER_ERROR') {
+        logNow(ctx.db, ctx, actor, { action: path, outcome: 'error', purpose });
       }
-      const scope = scopeFor(user);
-      const audited = <T>(work: (tx: Conn, log: LogFn) => T): T =>
-        ctx.db.transaction((tx) => {
-          let entries = 0;
-          const log: LogFn = (entry) => {
-            entries++;
-            appendAccessLog(tx, {
-              ...baseEntry(ctx, actor, entry.action ?? path),
-              purpose: options.purpose ?? null,
-              outcome: 'ok',
-              ...entry,
-            });
-          };
-          const result = work(tx, log);
-          if (entries === 0) throw new Error(`${path} wrote no access-log entry`);
-          return result;
-        });
-      const result = await next({ ctx: { actor, scope, audited } });
-      if (!result.ok) {
-        const cause = result.error.cause;
-        if (cause instanceof RecordNotFound) {
-          writeAuditNow(ctx, actor, {
-            action: path,
-            outcome: 'denied',
-            purpose: options.purpose ?? null,
-            targetType: cause.targetType,
-            targetIds: [cause.targetId],
-            detail: { reason: 'not_found_or_out_of_scope' },
-          });
-        } else if (result.error.code === 'INTERNAL_SERVER_ERROR') {
-          writeAuditNow(ctx, actor, {
-            action: path,
-            outcome: 'error',
-            purpose: options.purpose ?? null,
-          });
-        }
-      }
-      return result;
-    });
+    }
+    return result;
+  });
 }

@@ -67,11 +67,14 @@ describe('login', () => {
     expect(wrong.code).toBe('UNAUTHORIZED');
     expect(unknown.code).toBe('UNAUTHORIZED');
     expect(wrong.message).toBe(unknown.message);
-    expect(w.entries().map((e) => [e.action, e.outcome])).toEqual([
-      ['auth.login', 'denied'],
-      ['auth.login', 'denied'],
+    // The known account's failure is its own entry; the unknown address has no account, so
+    // it is an anonymous denial, counted per IP and minute (nobody can grow the log with it).
+    expect(w.entries().map((e) => [e.action, e.outcome, e.actorUserId])).toEqual([
+      ['auth.login', 'denied', w.f.users.admin],
     ]);
-    expect(JSON.stringify(w.entries())).not.toContain('ingen@test.no');
+    const counted = w.handle.db.select().from(schema.accessLogDenials).all();
+    expect(counted).toMatchObject([{ count: 1, reasons: JSON.stringify(['invalid_credentials']) }]);
+    expect(JSON.stringify([w.entries(), counted])).not.toContain('ingen@test.no');
   });
 
   it('locks the account after repeated failures, with back-off, and logs the lock-out', async () => {
@@ -281,12 +284,10 @@ describe('lock-out that holds', () => {
     const refused = await send(batch(10));
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
-    expect(
-      w
-        .entries()
-        .slice(before)
-        .map((e) => e.detail),
-    ).toEqual([JSON.stringify({ reason: 'ip_rate_limited' })]);
+    // Refused attempts are counted as anonymous denials (one entry per IP and minute later).
+    expect(w.entries().slice(before)).toEqual([]);
+    const counted = w.handle.db.select().from(schema.accessLogDenials).all();
+    expect(counted.flatMap((d) => JSON.parse(d.reasons))).toContain('ip_rate_limited');
   });
 
   it('counts login attempts in a batch path, however it is encoded', () => {

@@ -83,7 +83,14 @@ describe('HTTP surface', () => {
       body: 'a=1',
     });
     expect(form.status).toBe(403);
-    // The session survived all three.
+    // A form post that hides where it comes from (no Origin, no Sec-Fetch-Site) is refused too.
+    const hiddenForm = await app.request('/trpc/auth.logout', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
+      body: 'a=1',
+    });
+    expect(hiddenForm.status).toBe(403);
+    // The session survived all four.
     const me = await app.request('/trpc/auth.me', { headers: { cookie } });
     expect(((await me.json()) as any).result.data).not.toBeNull();
   });
@@ -134,13 +141,16 @@ describe('HTTP surface', () => {
     const res = await attempt();
     expect(res.status).toBe(429);
     expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
-    const last = handle.sqlite
-      .prepare('select action, outcome, detail from access_log order by id desc limit 1')
-      .get();
-    expect(last).toEqual({
-      action: 'auth.login',
-      outcome: 'denied',
-      detail: JSON.stringify({ reason: 'ip_rate_limited' }),
-    });
+    // Counted per IP and minute, like every anonymous denial: not an entry per refusal.
+    const counted = handle.sqlite
+      .prepare('select count, actions, reasons from access_log_denials')
+      .all();
+    expect(counted).toEqual([
+      {
+        count: 1,
+        actions: JSON.stringify(['auth.login']),
+        reasons: JSON.stringify(['ip_rate_limited']),
+      },
+    ]);
   });
 });

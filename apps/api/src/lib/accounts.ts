@@ -1,5 +1,4 @@
 import {
-  appendAccessLog,
   type Conn,
   consumeToken,
   deleteUserSessions,
@@ -9,7 +8,7 @@ import {
   updateUserFields,
 } from '@mg/db';
 import { INVITATION_VALID_MS, RESET_VALID_MS, type UserTokenKind } from '@mg/shared';
-import { baseEntry, type Context } from '../trpc';
+import { logEntry, PUBLIC } from './access-log';
 import {
   ACCOUNT_MAIL_KINDS,
   invitationMail,
@@ -17,6 +16,7 @@ import {
   queueMail,
   resetMail,
 } from './account-mail';
+import type { Context } from './context-types';
 import { domainError } from './errors';
 import { hashToken, randomToken } from './link-tokens';
 import { hashPassword } from './password';
@@ -91,12 +91,9 @@ export async function setPasswordFromLink(
     // Whichever link was used, the other kind is spent too: one password, one way in.
     revokeUserTokens(tx, row.userId, row.kind === 'invite' ? 'reset' : 'invite', now);
     deleteUserSessions(tx, row.userId);
-    appendAccessLog(tx, {
-      ...baseEntry(
-        ctx,
-        null,
-        row.kind === 'invite' ? 'auth.acceptInvitation' : 'auth.resetPassword',
-      ),
+    // A password link is used by someone not signed in: no IP or user agent is kept.
+    logEntry(tx, ctx, PUBLIC, {
+      action: row.kind === 'invite' ? 'auth.acceptInvitation' : 'auth.resetPassword',
       purpose: 'security',
       outcome: 'ok',
       targetType: 'user',

@@ -1,13 +1,8 @@
 import { parseArgs } from 'node:util';
-import {
-  appendAccessLog,
-  type Db,
-  findUserIdByEmail,
-  getSubsidiary,
-  insertInvitedUser,
-} from '@mg/db';
+import { type Db, findUserIdByEmail, getSubsidiary, insertInvitedUser } from '@mg/db';
 import { scopeFor, userInviteInput } from '@mg/shared';
 import { type Env, publicBaseUrl } from '../env';
+import { logEntry, OPERATOR } from './access-log';
 import { issueLink } from './accounts';
 
 /**
@@ -63,7 +58,7 @@ export function inviteFromCli(db: Db, env: Env, args: string[], now = Date.now()
       baseUrl,
       now,
     );
-    appendAccessLog(tx, {
+    logEntry(tx, null, OPERATOR, {
       action: 'cli.invite',
       outcome: 'ok',
       purpose: 'security',

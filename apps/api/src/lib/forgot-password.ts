@@ -1,8 +1,9 @@
-import { appendAccessLog, findUserIdByEmail, getUserForAdmin } from '@mg/db';
+import { findUserIdByEmail, getUserForAdmin } from '@mg/db';
 import { normaliseEmail } from '@mg/shared';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
-import { baseEntry, type Context } from '../trpc';
+import { logEntry, logNow, PUBLIC } from './access-log';
 import { issueLink } from './accounts';
+import type { Context } from './context-types';
 import { domainError } from './errors';
 
 type Limiters = { perAddress: RateLimiterMemory; perIp: RateLimiterMemory };
@@ -37,14 +38,12 @@ const consumed = (limiter: RateLimiterMemory, key: string) =>
 export async function requestPasswordReset(ctx: Context, rawEmail: string, now = Date.now()) {
   const { perAddress, perIp } = limitersFor(ctx.db);
   if (!(await consumed(perIp, ctx.ip ?? 'unknown'))) {
-    ctx.db.transaction((tx) =>
-      appendAccessLog(tx, {
-        ...baseEntry(ctx, null, 'auth.forgotPassword'),
-        purpose: 'security',
-        outcome: 'denied',
-        detail: { reason: 'ip_rate_limited' },
-      }),
-    );
+    logNow(ctx.db, ctx, PUBLIC, {
+      action: 'auth.forgotPassword',
+      purpose: 'security',
+      outcome: 'denied',
+      detail: { reason: 'ip_rate_limited' },
+    });
     throw domainError('TOO_MANY_REQUESTS', 'rateLimited');
   }
   const email = normaliseEmail(rawEmail);
@@ -58,8 +57,9 @@ export async function requestPasswordReset(ctx: Context, rawEmail: string, now =
       issueLink(tx, user, 'reset', ctx.baseUrl ?? 'http://localhost', now);
       queued = true;
     }
-    appendAccessLog(tx, {
-      ...baseEntry(ctx, null, 'auth.forgotPassword'),
+    // Whoever asks is not signed in: no IP or user agent is kept.
+    logEntry(tx, ctx, PUBLIC, {
+      action: 'auth.forgotPassword',
       purpose: 'security',
       outcome: send ? 'ok' : 'denied',
       targetType: user ? 'user' : null,

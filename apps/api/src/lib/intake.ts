@@ -1,5 +1,4 @@
 import {
-  appendAccessLog,
   type Db,
   findLeadByIdempotencyKey,
   findPolicyVersionByLabel,
@@ -21,6 +20,7 @@ import {
   PROJECT_STATUSES_OPEN_FOR_INTAKE,
   toFieldErrors,
 } from '@mg/shared';
+import { logEntry, PUBLIC } from './access-log';
 import { uniqueViolation } from './errors';
 import {
   createUnsubscribeToken,
@@ -257,16 +257,16 @@ export function submitIntake(
           now,
         );
       }
-      appendAccessLog(
+      logEntry(
         tx,
+        req.meta,
+        PUBLIC,
         {
-          actorUserId: null,
           action: 'intake.create',
           purpose: 'intake',
           targetType: 'lead',
           targetIds: [leadId],
           outcome: 'ok',
-          ...req.meta,
           detail: { projectId: project.id, source: req.source },
         },
         now,

@@ -1,7 +1,7 @@
-import { appendAccessLog } from '@mg/db';
 import type { MiddlewareHandler } from 'hono';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppBindings, AppDeps } from '../context';
+import { logNow, PUBLIC } from './access-log';
 
 /**
  * How many login attempts one tRPC request carries. A batch names each procedure in the
@@ -32,17 +32,20 @@ export function loginRateLimit(deps: AppDeps): MiddlewareHandler<AppBindings> {
       await limiter.consume(c.get('clientIp') ?? 'unknown', attempts);
     } catch (error) {
       if (!(error instanceof RateLimiterRes)) throw error;
-      deps.db.transaction((tx) =>
-        appendAccessLog(tx, {
-          action: 'auth.login',
-          outcome: 'denied',
-          purpose: 'security',
-          requestId: c.get('requestId'),
-          ip: c.get('clientIp'),
-          userAgent: c.req.header('user-agent') ?? null,
-          detail: { reason: 'ip_rate_limited' },
-        }),
-      );
+      // Counted per IP and minute like every anonymous denial: a refused caller must not be
+      // able to grow the access log by one entry per request.
+      const request = {
+        requestId: c.get('requestId'),
+        clientRequestId: c.get('clientRequestId'),
+        ip: c.get('clientIp'),
+        userAgent: c.req.header('user-agent') ?? null,
+      };
+      logNow(deps.db, request, PUBLIC, {
+        action: 'auth.login',
+        outcome: 'denied',
+        purpose: 'security',
+        detail: { reason: 'ip_rate_limited' },
+      });
       c.header('Retry-After', String(Math.max(1, Math.ceil(error.msBeforeNext / 1000))));
       return c.json(
         {

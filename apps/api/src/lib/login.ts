@@ -1,5 +1,4 @@
 import {
-  appendAccessLog,
   currentLock,
   findUserByEmail,
   type LockoutPolicy,
@@ -7,7 +6,8 @@ import {
   resetFailedLogins,
 } from '@mg/db';
 import { normaliseEmail, type Role } from '@mg/shared';
-import { baseEntry, type Context } from '../trpc';
+import { logEntry, logNow, PUBLIC, staff } from './access-log';
+import type { Context } from './context-types';
 import { domainError } from './errors';
 import { dummyPasswordHash, verifyPassword } from './password';
 import { afterPassword } from './second-factor';
@@ -94,21 +94,17 @@ export async function checkPassword(
   const matches = await verifyPassword(user?.passwordHash ?? (await dummyPasswordHash()), password);
   // Everything below runs synchronously: no other attempt can slip in between read and write.
   const now = Date.now();
-  const entry = (actor: { id: number; role: Role } | null) => ({
-    ...baseEntry(ctx, actor ? { userId: actor.id, role: actor.role } : null, 'auth.login'),
-    purpose: 'security' as const,
-  });
+  const entry = { action: 'auth.login', purpose: 'security' as const };
 
   if (!user) {
     const { lockedUntil } = unknownEmails.recordFailure(normalised, now);
     const locked = lockedUntil !== null && lockedUntil > now;
-    ctx.db.transaction((tx) =>
-      appendAccessLog(tx, {
-        ...entry(null),
-        outcome: 'denied',
-        detail: { reason: locked ? 'locked' : 'invalid_credentials' },
-      }),
-    );
+    // No account behind the address: an anonymous denial, counted per IP and minute.
+    logNow(ctx.db, ctx, PUBLIC, {
+      ...entry,
+      outcome: 'denied',
+      detail: { reason: locked ? 'locked' : 'invalid_credentials' },
+    });
     return { ok: false, locked };
   }
 
@@ -118,14 +114,12 @@ export async function checkPassword(
     const lockedUntil = currentLock(ctx.db, user.id);
     if (lockedUntil === null || lockedUntil <= now) return { ok: true, user: actor };
     // The right password while locked: refused like any attempt, but not counted.
-    ctx.db.transaction((tx) =>
-      appendAccessLog(tx, {
-        ...entry(actor),
-        ...target,
-        outcome: 'denied',
-        detail: { reason: 'locked' },
-      }),
-    );
+    logNow(ctx.db, ctx, staff(actor), {
+      ...entry,
+      ...target,
+      outcome: 'denied',
+      detail: { reason: 'locked' },
+    });
     return { ok: false, locked: true };
   }
 
@@ -133,8 +127,8 @@ export async function checkPassword(
     const wasLocked = (currentLock(tx, user.id) ?? 0) > now;
     const { failedLogins, lockedUntil } = recordFailedLogin(tx, user.id, LOCKOUT, now);
     const locked = lockedUntil !== null && lockedUntil > now;
-    appendAccessLog(tx, {
-      ...entry(actor),
+    logEntry(tx, ctx, staff(actor), {
+      ...entry,
       ...target,
       outcome: 'denied',
       detail: {
@@ -143,8 +137,8 @@ export async function checkPassword(
       },
     });
     if (locked && !wasLocked)
-      appendAccessLog(tx, {
-        ...entry(actor),
+      logEntry(tx, ctx, staff(actor), {
+        ...entry,
         ...target,
         action: 'auth.lockout',
         outcome: 'ok',
@@ -170,8 +164,8 @@ export async function login(ctx: Context, email: string, password: string) {
     // With a code still to give, failures keep counting: re-entering the password must not
     // reset the count of wrong codes.
     if (stage !== 'totp') resetFailedLogins(tx, user.id);
-    appendAccessLog(tx, {
-      ...baseEntry(ctx, { userId: user.id, role: user.role }, 'auth.login'),
+    logEntry(tx, ctx, staff(user), {
+      action: 'auth.login',
       purpose: 'security',
       outcome: 'ok',
       targetType: 'user',

@@ -1,5 +1,4 @@
 import {
-  appendAccessLog,
   type Conn,
   claimTotpStep,
   consumeRecoveryCode,
@@ -19,7 +18,9 @@ import { createTOTPKeyURI, generateHOTP } from '@oslojs/otp';
 import { TRPCError } from '@trpc/server';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { renderSVG } from 'uqr';
-import { baseEntry, type Context, publicProcedure, writeAuditNow } from '../trpc';
+import { logEntry, logNow, staff } from './access-log';
+import { refuseUnauthenticated } from './authorize';
+import type { Context } from './context-types';
 import { DomainError, domainError } from './errors';
 import { hashToken, randomToken } from './link-tokens';
 import { lockDuration } from './login';
@@ -168,12 +169,12 @@ export async function verifySecondFactor(ctx: Context, code: string, now = Date.
   const pending = ctx.pending;
   if (pending?.stage !== 'totp') throw unauthenticated(ctx, 'auth.verifyTotp');
   const user = pending.user;
-  const actor = { userId: user.id, role: user.role };
+  const actor = staff(user);
   const row = getUserForAdmin(ctx.db, user.id);
   if (!row?.totpSecret || !row.totpEnabledAt) throw unauthenticated(ctx, 'auth.verifyTotp');
   const secret = row.totpSecret;
   if ((row.lockedUntil && row.lockedUntil > now) || !(await consumeCodeAttempt(ctx.db, user.id))) {
-    writeAuditNow(ctx, actor, {
+    logNow(ctx.db, ctx, actor, {
       action: 'auth.verifyTotp',
       outcome: 'denied',
       purpose: 'security',
@@ -185,9 +186,9 @@ export async function verifySecondFactor(ctx: Context, code: string, now = Date.
   }
   const result = ctx.db.transaction((tx) => {
     const checked = checkSecondFactor(tx, { id: user.id, secret }, code, now);
-    const entry = { ...baseEntry(ctx, actor, 'auth.verifyTotp'), purpose: 'security' as const };
+    const entry = { action: 'auth.verifyTotp', purpose: 'security' as const };
     if (!checked.ok) {
-      appendAccessLog(tx, {
+      logEntry(tx, ctx, actor, {
         ...entry,
         outcome: 'denied',
         targetType: 'user',
@@ -195,7 +196,7 @@ export async function verifySecondFactor(ctx: Context, code: string, now = Date.
         detail: { reason: 'invalid_code' },
       });
       if (checked.lockedForMs)
-        appendAccessLog(tx, {
+        logEntry(tx, ctx, actor, {
           ...entry,
           action: 'auth.lockout',
           outcome: 'ok',
@@ -209,7 +210,7 @@ export async function verifySecondFactor(ctx: Context, code: string, now = Date.
     // it is promoted in place rather than reissued.
     setSessionStage(tx, pending.sessionId, 'full');
     resetFailedLogins(tx, user.id);
-    appendAccessLog(tx, {
+    logEntry(tx, ctx, actor, {
       ...entry,
       outcome: 'ok',
       targetType: 'user',
@@ -225,12 +226,7 @@ export async function verifySecondFactor(ctx: Context, code: string, now = Date.
 // ---------------------------------------------------------------- enrolment gate
 
 function unauthenticated(ctx: Context, path: string) {
-  writeAuditNow(ctx, null, {
-    action: path,
-    outcome: 'denied',
-    purpose: 'security',
-    detail: { reason: 'unauthenticated' },
-  });
+  refuseUnauthenticated(ctx, path);
   return new TRPCError({
     code: 'UNAUTHORIZED',
     message: 'unauthenticated',
@@ -245,28 +241,15 @@ export interface AccountSession {
 }
 
 /**
- * For the procedures a signed-in user may use, and also a user whose role requires a second
- * factor they have not enrolled yet: the enrolment itself. Nothing else accepts such a
- * session (the request context does not count it as signed in).
+ * The account a procedure of the account builder (trpc.ts) acts for: a full session, or a
+ * session held at one of the accepted second-factor steps; else null.
  */
-function accountBuilder(accept: readonly SessionStage[]) {
-  return publicProcedure.meta({ permission: 'authenticated' }).use(({ ctx, next, path }) => {
-    const account: AccountSession | null = ctx.session
-      ? { ...ctx.session, stage: 'full' }
-      : ctx.pending && accept.includes(ctx.pending.stage)
-        ? { sessionId: ctx.pending.sessionId, user: ctx.pending.user, stage: ctx.pending.stage }
-        : null;
-    if (!account) throw unauthenticated(ctx, path);
-    return next({ ctx: { account } });
-  });
+export function accountSession(
+  ctx: Context,
+  accept: readonly SessionStage[],
+): AccountSession | null {
+  if (ctx.session) return { ...ctx.session, stage: 'full' };
+  if (ctx.pending && accept.includes(ctx.pending.stage))
+    return { sessionId: ctx.pending.sessionId, user: ctx.pending.user, stage: ctx.pending.stage };
+  return null;
 }
-
-/**
- * For the procedures a signed-in user may use, and also a user whose role requires a second
- * factor they have not enrolled yet: the enrolment itself. Nothing else accepts such a
- * session (the request context does not count it as signed in).
- */
-export const enrolmentProcedure = accountBuilder(['enrol']);
-
-/** Logout: also ends a session held at either second-factor step. */
-export const anySessionProcedure = accountBuilder(['enrol', 'totp']);

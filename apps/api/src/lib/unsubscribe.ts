@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  appendAccessLog,
   type Conn,
   type Db,
   findLeadByUnsubscribeHash,
@@ -9,6 +8,7 @@ import {
 } from '@mg/db';
 import { CONSENT_PURPOSES, type ConsentPurpose } from '@mg/shared';
 import { encodeBase32LowerCaseNoPadding } from '@oslojs/encoding';
+import { logEntry, PUBLIC } from './access-log';
 
 /** 20 random bytes in base32: 32 characters, 160 bits, unguessable. */
 const TOKEN_PATTERN = /^[a-z2-7]{32}$/;
@@ -97,16 +97,16 @@ export function unsubscribeByToken(
       at: now,
     });
     const withdrawn = result?.withdrawn ?? [];
-    appendAccessLog(
+    logEntry(
       tx,
+      meta,
+      PUBLIC,
       {
-        actorUserId: null,
         action: 'consent.unsubscribe',
         purpose: 'marketing',
         targetType: 'lead',
         targetIds: [lead.id],
         outcome: 'ok',
-        ...meta,
         detail: { withdrawn },
       },
       now,

@@ -1,9 +1,10 @@
 import { pipeline, Readable } from 'node:stream';
-import { type AudienceRow, appendAccessLog, listAudience, osloDate } from '@mg/db';
-import { consentPurposeSchema, scopeFor, toFieldErrors } from '@mg/shared';
+import { type AudienceRow, listAudience, osloDate } from '@mg/db';
+import { consentPurposeSchema, toFieldErrors } from '@mg/shared';
 import { stringify } from 'csv-stringify';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
+import { logEntry } from '../lib/access-log';
 import { csvText } from '../lib/csv';
 import { authorizeDownload } from './authorize-download';
 
@@ -23,8 +24,7 @@ export function audienceExport(deps: AppDeps) {
       purpose: 'marketing',
     });
     if (!auth.ok) return auth.response;
-    const { ctx, answer } = auth;
-    const { user } = ctx.session;
+    const { ctx, answer, actor, scope } = auth;
     const purpose = consentPurposeSchema.safeParse(c.req.query('purpose'));
     if (!purpose.success)
       return answer(
@@ -42,19 +42,13 @@ export function audienceExport(deps: AppDeps) {
     // Read and log in one transaction: the entry names exactly the rows in the file.
     const rows = ctx.db.transaction((tx) => {
       const all: AudienceRow[] = [];
-      for (const chunk of listAudience(tx, { scope: scopeFor(user), purpose: purpose.data }))
-        all.push(...chunk);
-      appendAccessLog(tx, {
-        actorUserId: user.id,
-        actorRole: user.role,
+      for (const chunk of listAudience(tx, { scope, purpose: purpose.data })) all.push(...chunk);
+      logEntry(tx, ctx, actor, {
         action: ACTION,
         purpose: 'marketing',
         targetType: 'lead',
         targetIds: all.map((r) => r.id),
         outcome: 'ok',
-        requestId: ctx.requestId,
-        ip: ctx.ip,
-        userAgent: ctx.userAgent,
         detail: { consentPurpose: purpose.data, count: all.length },
       });
       return all;

@@ -1,24 +1,36 @@
-import type { AuditPurpose, Permission } from '@mg/shared';
-import { hasPermission } from '@mg/shared';
+import type { AuditPurpose, Permission, Scope } from '@mg/shared';
 import type { Context as HonoContext } from 'hono';
 import { type AppBindings, type AppDeps, createRequestContext } from '../context';
-import { type Context, writeAuditNow } from '../trpc';
+import { publicBaseUrl } from '../env';
+import { logNow, PUBLIC, type StaffActor } from '../lib/access-log';
+import { authorize } from '../lib/authorize';
+import type { Context } from '../lib/context-types';
+import { allowedOrigins, originAllowed, originHeaders } from '../lib/origin';
 
 type Answer = (body: unknown, status: 400 | 401 | 403) => Response;
 type Authorized = {
   ok: true;
   ctx: Context & { session: NonNullable<Context['session']> };
-  actor: { userId: number; role: NonNullable<Context['session']>['user']['role'] };
+  actor: StaffActor;
+  scope: Scope;
   /** A JSON error that keeps any cookie the session check set (e.g. clearing a stale one). */
   answer: Answer;
   /** Set-Cookie values to carry on the file response. */
   setCookies: () => string[];
 };
 
+const REFUSED = {
+  UNAUTHORIZED: {
+    body: { error: { code: 'UNAUTHORIZED', domainCode: 'unauthenticated' } },
+    status: 401,
+  },
+  FORBIDDEN: { body: { error: { code: 'FORBIDDEN', domainCode: 'forbidden' } }, status: 403 },
+} as const;
+
 /**
- * The checks every file download (CSV exports) makes before it reads anything, the same way
- * the tRPC builder does for procedures: same-origin, signed in, the permission from the
- * shared table. Every refusal is logged as denied.
+ * The checks every file download (CSV exports) makes before it reads anything: the shared
+ * origin rule (lib/origin.ts), then the same `authorize` as every procedure (signed in, the
+ * permission from the shared table, the scope). Every refusal is logged as denied, there.
  */
 export function authorizeDownload(
   deps: AppDeps,
@@ -32,41 +44,28 @@ export function authorizeDownload(
     for (const cookie of resHeaders.getSetCookie()) res.headers.append('set-cookie', cookie);
     return res;
   };
-  const deny = (
-    actor: Authorized['actor'] | null,
-    detail: Record<string, unknown>,
-    purpose: AuditPurpose,
-  ) => writeAuditNow(ctx, actor, { action: rule.action, outcome: 'denied', purpose, detail });
 
   // A download link followed from another site must not run an export in the user's name.
-  const site = c.req.header('sec-fetch-site');
-  if (site && site !== 'same-origin' && site !== 'none') {
-    deny(null, { reason: 'cross_site' }, 'security');
-    return {
-      ok: false,
-      response: answer({ error: { code: 'FORBIDDEN', domainCode: 'forbidden' } }, 403),
-    };
+  if (!originAllowed(originHeaders(c.req), allowedOrigins(publicBaseUrl(deps.env)))) {
+    logNow(ctx.db, ctx, PUBLIC, {
+      action: rule.action,
+      outcome: 'denied',
+      purpose: 'security',
+      detail: { reason: 'cross_site' },
+    });
+    const { body, status } = REFUSED.FORBIDDEN;
+    return { ok: false, response: answer(body, status) };
   }
-  const session = ctx.session;
-  if (!session) {
-    deny(null, { reason: 'unauthenticated' }, 'security');
-    return {
-      ok: false,
-      response: answer({ error: { code: 'UNAUTHORIZED', domainCode: 'unauthenticated' } }, 401),
-    };
-  }
-  const actor = { userId: session.user.id, role: session.user.role };
-  if (!hasPermission(session.user.role, rule.permission)) {
-    deny(actor, { permission: rule.permission }, rule.purpose);
-    return {
-      ok: false,
-      response: answer({ error: { code: 'FORBIDDEN', domainCode: 'forbidden' } }, 403),
-    };
+  const auth = authorize(ctx, rule.permission, rule.purpose, rule.action);
+  if (!auth.ok) {
+    const { body, status } = REFUSED[auth.code];
+    return { ok: false, response: answer(body, status) };
   }
   return {
     ok: true,
-    ctx: { ...ctx, session },
-    actor,
+    ctx: { ...ctx, session: auth.session },
+    actor: auth.actor,
+    scope: auth.scope,
     answer,
     setCookies: () => resHeaders.getSetCookie(),
   };

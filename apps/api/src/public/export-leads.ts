@@ -1,19 +1,17 @@
-import { appendAccessLog, iterateLeadsForExport, type LeadListRow } from '@mg/db';
+import { iterateLeadsForExport, type LeadListRow } from '@mg/db';
 import {
   type AuditPurpose,
   type ExportPurpose,
   type LeadColumn,
   leadExportInput,
   osloDate,
-  type Scope,
-  scopeFor,
   toFieldErrors,
 } from '@mg/shared';
 import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
+import { filterKeys, logNow } from '../lib/access-log';
 import { csvText } from '../lib/csv';
-import { filterKeys } from '../routers/lead';
 import { authorizeDownload } from './authorize-download';
 
 const ACTION = 'lead.export';
@@ -78,8 +76,7 @@ export function exportLeads(deps: AppDeps) {
       purpose: 'follow_up',
     });
     if (!auth.ok) return auth.response;
-    const { ctx, answer } = auth;
-    const { user } = ctx.session;
+    const { ctx, answer, actor, scope } = auth;
     const columnsParam = c.req.query('columns');
     const parsed = leadExportInput.safeParse({
       filter: parseJson(c.req.query('filter') ?? '{}'),
@@ -92,17 +89,8 @@ export function exportLeads(deps: AppDeps) {
         400,
       );
     const { filter, columns, purpose } = parsed.data;
-    const scope: Scope = scopeFor(user);
 
-    const who = {
-      actorUserId: user.id,
-      actorRole: user.role,
-      purpose: AUDIT_PURPOSE[purpose],
-      targetType: 'lead' as const,
-      requestId: ctx.requestId,
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-    };
+    const about = { purpose: AUDIT_PURPOSE[purpose], targetType: 'lead' as const };
     // Codes and keys only: never the words searched for.
     const asked = {
       exportPurpose: purpose,
@@ -112,24 +100,20 @@ export function exportLeads(deps: AppDeps) {
       sort: filter.sort,
       dir: filter.dir,
     };
-    ctx.db.transaction((tx) =>
-      appendAccessLog(tx, { ...who, action: STARTED_ACTION, outcome: 'ok', detail: asked }),
-    );
+    logNow(ctx.db, ctx, actor, { ...about, action: STARTED_ACTION, outcome: 'ok', detail: asked });
 
     const ids: number[] = [];
     let logged = false;
     const finish = (outcome: 'ok' | 'error', extra: Record<string, unknown> = {}) => {
       if (logged) return;
       logged = true;
-      ctx.db.transaction((tx) =>
-        appendAccessLog(tx, {
-          ...who,
-          action: ACTION,
-          targetIds: ids,
-          outcome,
-          detail: { ...asked, count: ids.length, ...extra },
-        }),
-      );
+      logNow(ctx.db, ctx, actor, {
+        ...about,
+        action: ACTION,
+        targetIds: ids,
+        outcome,
+        detail: { ...asked, count: ids.length, ...extra },
+      });
     };
 
     const chunks = iterateLeadsForExport(deps.db, {

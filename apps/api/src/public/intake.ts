@@ -8,6 +8,7 @@ import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppBindings, AppDeps } from '../context';
 import { publicBaseUrl } from '../env';
 import { createIntakeQueue, type IntakeOutcome } from '../lib/intake';
+import { allowedOrigins, originAllowed, originHeaders } from '../lib/origin';
 import { formValuesOf, renderForm } from './form';
 import { configuredOrigins, langOf, messagePage, PAGE_TEXT } from './page';
 
@@ -102,13 +103,9 @@ export function intakeRoutes(deps: AppDeps) {
    * the configured websites may post; a form on any other site may not. Requests without
    * an Origin (servers, curl) carry no one's cookies and are let through.
    */
-  const publicOrigin = new URL(baseUrl).origin;
+  const mayPost = allowedOrigins(baseUrl, [...origins]);
   const originCheck: MiddlewareHandler<AppBindings> = async (c, next) => {
-    const origin = c.req.header('origin');
-    // Sec-Fetch-Site is set by the browser itself: our own page under another host name
-    // (localhost vs 127.0.0.1 in development) is still same-origin.
-    const own = origin === publicOrigin || c.req.header('sec-fetch-site') === 'same-origin';
-    if (origin && !own && !origins.has(origin)) {
+    if (!originAllowed(originHeaders(c.req), mayPost)) {
       log.info({ requestId: c.get('requestId') }, 'intake refused: origin not allowed');
       return jsonError(c, 403, { code: 'FORBIDDEN', domainCode: 'forbidden' });
     }

@@ -1,5 +1,4 @@
 import {
-  appendAccessLog,
   countUnusedRecoveryCodes,
   deleteOtherSessions,
   deleteRecoveryCodes,
@@ -17,6 +16,7 @@ import {
   totpCodeInput,
   totpDisableInput,
 } from '@mg/shared';
+import { logEntry, staff } from '../lib/access-log';
 import { domainError } from '../lib/errors';
 import { lockDuration } from '../lib/login';
 import { hashPassword, verifyPassword } from '../lib/password';
@@ -24,7 +24,6 @@ import {
   checkSecondFactor,
   consumeCodeAttempt,
   enrolmentDetails,
-  enrolmentProcedure,
   invalidCode,
   matchTotpStep,
   newRecoveryCodes,
@@ -32,11 +31,11 @@ import {
   rateLimited,
 } from '../lib/second-factor';
 import type { SessionUser } from '../lib/session';
-import { authedProcedure, baseEntry, type Context, router } from '../trpc';
+import { authedProcedure, type Context, enrolmentProcedure, router } from '../trpc';
 
-function entry(ctx: Context, user: SessionUser, action: string) {
+function entry(user: SessionUser, action: string) {
   return {
-    ...baseEntry(ctx, { userId: user.id, role: user.role }, action),
+    action,
     purpose: 'security' as const,
     outcome: 'ok' as const,
     targetType: 'user' as const,
@@ -63,8 +62,8 @@ async function checkCurrentPassword(ctx: Context, user: SessionUser, password: s
     const failed = incrementFailedLogins(tx, user.id);
     const lock = lockDuration(failed);
     if (lock) setLockedUntil(tx, user.id, now + lock);
-    appendAccessLog(tx, {
-      ...entry(ctx, user, 'account.checkPassword'),
+    logEntry(tx, ctx, staff(user), {
+      ...entry(user, 'account.checkPassword'),
       outcome: 'denied',
       detail: { reason: 'wrong_password', failedLogins: failed },
     });
@@ -98,7 +97,7 @@ export const accountRouter = router({
     const { user } = ctx.session;
     ctx.db.transaction((tx) => {
       updateUserFields(tx, user.id, { name: input.name }, Date.now());
-      appendAccessLog(tx, entry(ctx, user, 'account.updateName'));
+      logEntry(tx, ctx, staff(user), entry(user, 'account.updateName'));
     });
     return { ok: true };
   }),
@@ -112,7 +111,10 @@ export const accountRouter = router({
       const now = Date.now();
       updateUserFields(tx, user.id, { passwordHash, passwordSetAt: now, failedLogins: 0 }, now);
       const n = deleteOtherSessions(tx, user.id, sessionId);
-      appendAccessLog(tx, { ...entry(ctx, user, 'account.changePassword'), detail: { ended: n } });
+      logEntry(tx, ctx, staff(user), {
+        ...entry(user, 'account.changePassword'),
+        detail: { ended: n },
+      });
       return n;
     });
     return { ok: true, endedSessions: ended };
@@ -122,7 +124,10 @@ export const accountRouter = router({
     const { user, sessionId } = ctx.session;
     const ended = ctx.db.transaction((tx) => {
       const n = deleteOtherSessions(tx, user.id, sessionId);
-      appendAccessLog(tx, { ...entry(ctx, user, 'account.signOutOthers'), detail: { ended: n } });
+      logEntry(tx, ctx, staff(user), {
+        ...entry(user, 'account.signOutOthers'),
+        detail: { ended: n },
+      });
       return n;
     });
     return { endedSessions: ended };
@@ -132,8 +137,8 @@ export const accountRouter = router({
     const { user } = ctx.session;
     ctx.db.transaction((tx) => {
       updateUserFields(tx, user.id, { notifyOnAssign: input.notifyOnAssign }, Date.now());
-      appendAccessLog(tx, {
-        ...entry(ctx, user, 'account.setNotifications'),
+      logEntry(tx, ctx, staff(user), {
+        ...entry(user, 'account.setNotifications'),
         detail: { notifyOnAssign: input.notifyOnAssign },
       });
     });
@@ -148,7 +153,7 @@ export const accountRouter = router({
     const secret = newTotpSecret();
     ctx.db.transaction((tx) => {
       updateUserFields(tx, user.id, { totpSecret: secret, totpLastStep: null }, Date.now());
-      appendAccessLog(tx, entry(ctx, user, 'account.totpBegin'));
+      logEntry(tx, ctx, staff(user), entry(user, 'account.totpBegin'));
     });
     return enrolmentDetails(secret, row.email);
   }),
@@ -170,7 +175,7 @@ export const accountRouter = router({
       updateUserFields(tx, user.id, { totpEnabledAt: now, totpLastStep: step }, now);
       const recovery = newRecoveryCodes(tx, user.id);
       if (stage === 'enrol') setSessionStage(tx, sessionId, 'full');
-      appendAccessLog(tx, entry(ctx, user, 'account.totpEnable'));
+      logEntry(tx, ctx, staff(user), entry(user, 'account.totpEnable'));
       return recovery;
     });
     return { recoveryCodes: codes };
@@ -187,8 +192,8 @@ export const accountRouter = router({
       const now = Date.now();
       const checked = checkSecondFactor(tx, { id: user.id, secret }, input.code, now);
       if (!checked.ok) {
-        appendAccessLog(tx, {
-          ...entry(ctx, user, 'account.totpDisable'),
+        logEntry(tx, ctx, staff(user), {
+          ...entry(user, 'account.totpDisable'),
           outcome: 'denied',
           detail: { reason: 'invalid_code' },
         });
@@ -201,7 +206,7 @@ export const accountRouter = router({
         now,
       );
       deleteRecoveryCodes(tx, user.id);
-      appendAccessLog(tx, entry(ctx, user, 'account.totpDisable'));
+      logEntry(tx, ctx, staff(user), entry(user, 'account.totpDisable'));
       return true;
     });
     if (!ok) throw invalidCode();

@@ -1,4 +1,4 @@
-import { appendAccessLog, deleteSession, listUserSessions } from '@mg/db';
+import { deleteSession, listUserSessions } from '@mg/db';
 import {
   forgotPasswordInput,
   linkTokenInput,
@@ -8,13 +8,14 @@ import {
   totpCodeInput,
 } from '@mg/shared';
 import { z } from 'zod';
+import { logEntry, staff } from '../lib/access-log';
 import { describeLink, setPasswordFromLink } from '../lib/accounts';
 import { notFound } from '../lib/errors';
 import { requestPasswordReset } from '../lib/forgot-password';
 import { login } from '../lib/login';
-import { anySessionProcedure, verifySecondFactor } from '../lib/second-factor';
+import { verifySecondFactor } from '../lib/second-factor';
 import type { SessionUser } from '../lib/session';
-import { authedProcedure, baseEntry, publicProcedure, router } from '../trpc';
+import { anySessionProcedure, authedProcedure, publicProcedure, router } from '../trpc';
 
 /** What the app may know of the signed-in person: explicit fields, never the whole row. */
 function ownProfile(user: SessionUser) {
@@ -73,8 +74,8 @@ export const authRouter = router({
     const { sessionId, user } = ctx.account;
     ctx.db.transaction((tx) => {
       deleteSession(tx, sessionId);
-      appendAccessLog(tx, {
-        ...baseEntry(ctx, { userId: user.id, role: user.role }, 'auth.logout'),
+      logEntry(tx, ctx, staff(user), {
+        action: 'auth.logout',
         purpose: 'security',
         outcome: 'ok',
       });
@@ -98,8 +99,8 @@ export const authRouter = router({
       if (!own) throw notFound('session', 0);
       ctx.db.transaction((tx) => {
         deleteSession(tx, input.id);
-        appendAccessLog(tx, {
-          ...baseEntry(ctx, { userId: user.id, role: user.role }, 'auth.revokeSession'),
+        logEntry(tx, ctx, staff(user), {
+          action: 'auth.revokeSession',
           purpose: 'security',
           outcome: 'ok',
           targetType: 'user',

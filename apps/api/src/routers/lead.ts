@@ -15,7 +15,6 @@ import {
 } from '@mg/db';
 import {
   idSchema,
-  type LeadFilterParams,
   leadAssigneesInput,
   leadAssignInput,
   leadBulkInput,
@@ -25,19 +24,12 @@ import {
   leadWorkBlock,
 } from '@mg/shared';
 import { z } from 'zod';
+import { filterKeys } from '../lib/access-log';
 import { noticeAssignment } from '../lib/assignment-notice';
 import { domainError, notFound } from '../lib/errors';
 import { can, router } from '../trpc';
 
 /** Filter keys for the log: which filters were used, never the words searched for. */
-export function filterKeys(filter: LeadFilterParams) {
-  return Object.entries(filter)
-    .filter(
-      ([key, value]) => value !== undefined && key !== 'search' && key !== 'sort' && key !== 'dir',
-    )
-    .map(([key]) => key);
-}
-
 /** Status, assignee and notes only on a lead that can be worked on (see leadWorkBlock). */
 function assertWorkable(lead: Pick<LeadForUpdate, 'restricted' | 'anonymisedAt'>) {
   const block = leadWorkBlock(lead);

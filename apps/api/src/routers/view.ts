@@ -1,8 +1,8 @@
 import { deleteView, getView, insertView, isViewVisible, listViews, updateView } from '@mg/db';
 import { hasPermission, viewRemoveInput, viewSaveInput } from '@mg/shared';
+import { filterKeys } from '../lib/access-log';
 import { domainError, notFound } from '../lib/errors';
 import { can, router } from '../trpc';
-import { filterKeys } from './lead';
 
 /**
  * Saved grid views: a named filter and column choice, stored on the server. Personal (only
