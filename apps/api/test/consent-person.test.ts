@@ -1,5 +1,8 @@
 // biome-ignore-all lint/suspicious/noExplicitAny: response bodies are checked field by field
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import {
   isSuppressed,
   leadsInScope,
@@ -12,12 +15,14 @@ import { makeLead } from '@mg/db/testing';
 import { leadExportPath, scopeFor } from '@mg/shared';
 import { and, desc, eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { loadEnv } from '../src/env';
 import {
   CONFIRMATION_TTL_MS,
   confirmConsentByToken,
   issueConsentConfirmation,
 } from '../src/lib/consent-confirmation';
 import { RECEIPT_KIND } from '../src/lib/intake';
+import { loadSuppressionKey } from '../src/lib/server-secrets';
 import { issueUnsubscribeToken } from '../src/lib/unsubscribe';
 import { lastAccessLogEntry, outcome } from './helpers';
 import { callerFor, cookieFor, postJson, publicApp, validLead } from './public-helpers';
@@ -161,6 +166,14 @@ describe('consent belongs to the person', () => {
       }),
     ).toBe(true);
     expect(await audienceIds(t, 'marketing_sms')).toEqual([sameEmail.id]);
+    // A later form with that phone (another e-mail) ticking SMS stays suppressed.
+    const later = await form(t, 'alfa-park', {
+      email: 'tre@example.no',
+      phone: '900 11 223',
+      marketingSms: true,
+    });
+    expect(later.consent).toEqual({ marketing_email: false, marketing_sms: true });
+    expect(consentOf(t, later.id)).toEqual({ email: false, sms: false });
   });
 
   it("a subsidiary user's withdrawal tells them nothing of the other subsidiary's lead", async () => {
@@ -379,5 +392,50 @@ describe('double opt-in after an opt-out', () => {
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.kind === 'hmac')).toBe(true);
     expect(rows.map((r) => r.emailHash)).not.toContain(plain);
+  });
+});
+
+describe('opt-outs from before the key', () => {
+  it('a legacy plain-SHA-256 row still keeps a new form and the audience suppressed', async () => {
+    const t = publicApp();
+    const plain = createHash('sha256').update('gammel@example.no').digest('hex');
+    t.handle.db
+      .insert(schema.suppressions)
+      .values({ emailHash: plain, purpose: 'marketing_email', at: 1 })
+      .run();
+    const lead = await form(t, 'alfa-park', { email: 'Gammel@Example.no', marketingEmail: true });
+    expect(consentOf(t, lead.id)).toEqual({ email: false, sms: false });
+    // An imported lead that carries consent is still left out of the audience.
+    const imported = makeLead(
+      t.handle.db,
+      { id: t.f.projectB, subsidiaryId: t.f.subB },
+      {
+        email: 'gammel@example.no',
+        consent: { marketing_email: true },
+      },
+    );
+    expect(await audienceIds(t, 'marketing_email')).not.toContain(imported);
+  });
+});
+
+describe('the suppression key', () => {
+  it('comes from SUPPRESSION_KEY, or a 0600 file made once beside the database', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mg-suppression-key-'));
+    try {
+      const env = loadEnv({ DATABASE_PATH: join(dir, 'db', 'x.db') });
+      const first = loadSuppressionKey(env);
+      expect(first).toHaveLength(32);
+      const file = join(dir, 'db', 'suppression.key');
+      expect(statSync(file).mode & 0o777).toBe(0o600);
+      expect(loadSuppressionKey(env).equals(first)).toBe(true);
+      const fromEnv = loadSuppressionKey({ ...env, SUPPRESSION_KEY: 'k'.repeat(40) });
+      expect(fromEnv.toString()).toBe('k'.repeat(40));
+      writeFileSync(join(dir, 'bad.key'), 'not a key\n');
+      expect(() =>
+        loadSuppressionKey({ ...env, SUPPRESSION_KEY_FILE: join(dir, 'bad.key') }),
+      ).toThrow(/does not hold a suppression key/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
