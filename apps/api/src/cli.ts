@@ -1,6 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { findUserByEmail, insertUser, migrateDatabase, openDatabase } from '@mg/db';
+import {
+  findUserByEmail,
+  insertUser,
+  migrateDatabase,
+  openDatabase,
+  setSuppressionKey,
+} from '@mg/db';
 import { emailSchema, newPasswordSchema } from '@mg/shared';
 import { loadEnv } from './env';
 import { logEntry, OPERATOR } from './lib/access-log';
@@ -9,6 +15,7 @@ import { type AuditCheck, anchorAuditLog, checkAuditLog } from './lib/audit-chec
 import { backupDatabase, restoreDatabase } from './lib/backup';
 import { inviteFromCli } from './lib/cli-invite';
 import { hashPassword } from './lib/password';
+import { loadSuppressionKey } from './lib/server-secrets';
 
 const USAGE = `Usage: mg-leads <command> [options]
 
@@ -33,6 +40,8 @@ async function main(argv: string[]) {
   if (command === 'restore') return restore(rest[0], env.DATABASE_PATH);
   const handle = openDatabase(env.DATABASE_PATH);
   migrateDatabase(handle);
+  // Loaded on first use: most commands never touch the suppression list.
+  setSuppressionKey(handle.db, () => loadSuppressionKey(env));
   try {
     switch (command) {
       case 'migrate':

@@ -46,6 +46,13 @@ const schema = z.object({
    */
   AUDIT_ANCHOR_KEY: z.string().min(32).optional(),
   AUDIT_ANCHOR_KEY_FILE: z.string().min(1).optional(),
+  /**
+   * The suppression list's HMAC key (at least 32 characters), kept outside the database.
+   * Without it, a random key is made on first start in SUPPRESSION_KEY_FILE (default:
+   * suppression.key beside the database, mode 0600). Keep it: a new key orphans every entry.
+   */
+  SUPPRESSION_KEY: z.string().min(32).optional(),
+  SUPPRESSION_KEY_FILE: z.string().min(1).optional(),
   /** Where signed anchors are appended (default: audit-anchors.jsonl beside the database). */
   AUDIT_ANCHORS_FILE: z.string().min(1).optional(),
 });

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { migrateDatabase, openDatabase } from '@mg/db';
+import { migrateDatabase, openDatabase, rekeyLegacySuppressions, setSuppressionKey } from '@mg/db';
 import { DEMO_PASSWORD, DEMO_USERS } from '@mg/db/demo-data';
 import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
@@ -14,12 +14,18 @@ import { firstAdminHelp, keepDemoWithoutTotp } from './lib/first-start';
 import { createLogger } from './lib/logger';
 import { createMailer } from './lib/mail';
 import { hashPassword } from './lib/password';
+import { loadSuppressionKey } from './lib/server-secrets';
 import { createApp } from './server';
 
 const env = loadEnv();
 const log = createLogger(env.LOG_LEVEL);
 const handle = openDatabase(env.DATABASE_PATH);
 migrateDatabase(handle);
+setSuppressionKey(handle.db, loadSuppressionKey(env));
+// Opt-outs stored before the key existed (plain SHA-256) become HMAC entries where a lead
+// still holds the address; the rest keep suppressing as they are.
+const rekeyed = handle.db.transaction((tx) => rekeyLegacySuppressions(tx));
+if (rekeyed.rekeyed + rekeyed.remaining > 0) log.info(rekeyed, 'legacy suppression entries');
 
 const empty = handle.db.get<{ n: number }>(sql`select count(*) as n from users`).n === 0;
 if (empty && env.DEMO_DATA) {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
+import { hasSuppressionKey, setSuppressionKey } from '@mg/db';
 import { TRPC_MAX_BATCH_SIZE } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { Hono, type MiddlewareHandler } from 'hono';
@@ -15,7 +16,9 @@ import { publicBaseUrl } from './env';
 import { loginRateLimit } from './lib/login-rate-limit';
 import { allowedOrigins, originAllowed, originHeaders } from './lib/origin';
 import { serverRequestId } from './lib/request-id';
+import { loadSuppressionKey } from './lib/server-secrets';
 import { audienceExport } from './public/audience-export';
+import { confirmConsentRoutes } from './public/confirm-consent';
 import { exportLeads } from './public/export-leads';
 import { formRoutes } from './public/form';
 import { intakeRoutes } from './public/intake';
@@ -47,6 +50,9 @@ const noStore: MiddlewareHandler = async (c, next) => {
 
 export function createApp(deps: AppDeps) {
   const { env, log } = deps;
+  // main.ts and the CLI set the key at start-up; for anything else that builds the app over
+  // a database (tests, bench) it is loaded from configuration on first use.
+  if (!hasSuppressionKey(deps.db)) setSuppressionKey(deps.db, () => loadSuppressionKey(env));
   const app = new Hono<AppBindings>();
   const ownOrigin = allowedOrigins(publicBaseUrl(env));
 
@@ -143,6 +149,7 @@ export function createApp(deps: AppDeps) {
   app.route('/skjema', formRoutes(deps));
   app.route('/personvern', policyPageRoutes(deps));
   app.route('/unsubscribe', unsubscribeRoutes(deps));
+  app.route('/confirm-consent', confirmConsentRoutes(deps));
   // Signed in, with audience:export.
   app.get('/api/exports/audience.csv', audienceExport(deps));
   // Signed in, with lead:export: the grid's rows and columns, streamed.

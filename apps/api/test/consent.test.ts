@@ -5,7 +5,7 @@ import {
   recordConsent,
   recordSuppression,
   schema,
-  suppressionHash,
+  suppressionHmac,
 } from '@mg/db';
 import { scopeFor } from '@mg/shared';
 import { eq } from 'drizzle-orm';
@@ -64,7 +64,12 @@ describe('consent.withdraw (staff, on request)', () => {
     const suppressed = t.handle.db
       .select()
       .from(schema.suppressions)
-      .where(eq(schema.suppressions.emailHash, suppressionHash(' Ase@Example.NO ')))
+      .where(
+        eq(
+          schema.suppressions.emailHash,
+          suppressionHmac(t.handle.db, { email: ' Ase@Example.NO ' }),
+        ),
+      )
       .get();
     expect(suppressed).toMatchObject({ purpose: 'marketing_email' });
     expect(t.lastEntry()).toMatchObject({

@@ -78,7 +78,7 @@ describe("the consumer's consent receipt", () => {
     expect(receipt?.body).not.toContain('på e-post');
   });
 
-  it('is not queued for a purpose the e-mail has opted out of', async () => {
+  it('for a purpose the e-mail has opted out of, asks to confirm instead (double opt-in)', async () => {
     const t = await intake({ marketingEmail: true });
     const eml = (await sendAll(t)).find((e) => e.includes('List-Unsubscribe'));
     const url = /https:\/\/leads\.example\.no\/unsubscribe\/[a-z2-7]{32}/.exec(eml ?? '')?.[0];
@@ -91,7 +91,11 @@ describe("the consumer's consent receipt", () => {
       .from(schema.outbox)
       .where(and(eq(schema.outbox.leadId, id), eq(schema.outbox.kind, RECEIPT_KIND)))
       .all();
-    expect(receipts).toHaveLength(0);
+    expect(receipts).toHaveLength(1);
+    const body = receipts[0]?.body ?? '';
+    expect(body).not.toContain('Du har samtykket');
+    expect(body).toContain('Du har tidligere meldt deg av nyheter og tilbud på e-post');
+    expect(body).toMatch(/https:\/\/leads\.example\.no\/confirm-consent\/[a-z2-7]{32}/);
   });
 
   it('is mailed with RFC 8058 headers and a link that confirms on GET and withdraws on POST', async () => {

@@ -4,7 +4,11 @@ import { join } from 'node:path';
 import type { Role } from '@mg/shared';
 import { type Database_, migrateDatabase, openDatabase } from './client';
 import { makeLead, makePolicyVersion, makeProject, makeSubsidiary, makeUser } from './factories';
+import { setSuppressionKey } from './queries/consent';
 import { setTotpRequiredRoles } from './queries/users';
+
+/** The suppression list's key in tests (the API loads its own from configuration). */
+export const TEST_SUPPRESSION_KEY = Buffer.from('test-suppression-key-'.repeat(2));
 
 /** The factories, for tests that need more rows than the fixture. */
 export * from './factories';
@@ -27,6 +31,7 @@ export function createTestDatabase(): Database_ {
   const file = join(dir, `test-${process.pid}-${++counter}.db`);
   copyFileSync(template, file);
   const handle = openDatabase(file);
+  setSuppressionKey(handle.db, TEST_SUPPRESSION_KEY);
   opened.push(handle);
   return handle;
 }

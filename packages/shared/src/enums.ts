@@ -22,8 +22,26 @@ export type LeadStatus = (typeof LEAD_STATUSES)[number];
 export const CONSENT_PURPOSES = ['marketing_email', 'marketing_sms'] as const;
 export type ConsentPurpose = (typeof CONSENT_PURPOSES)[number];
 
-export const CONSENT_SOURCES = ['form', 'unsubscribe_link', 'staff_on_request', 'dsr'] as const;
+/**
+ * `double_opt_in`: the person confirmed through the single-use link in a receipt, after a form
+ * that ticked consent from an address on the suppression list.
+ */
+export const CONSENT_SOURCES = [
+  'form',
+  'unsubscribe_link',
+  'staff_on_request',
+  'dsr',
+  'double_opt_in',
+] as const;
 export type ConsentSource = (typeof CONSENT_SOURCES)[number];
+
+/**
+ * How a suppression entry is keyed: `hmac` (HMAC-SHA-256 under the server's secret) or
+ * `sha256`, the plain hash of the e-mail that entries had before the key existed (kept, so no
+ * opt-out is lost, until it can be re-keyed from a lead that still holds the address).
+ */
+export const SUPPRESSION_KINDS = ['hmac', 'sha256'] as const;
+export type SuppressionKind = (typeof SUPPRESSION_KINDS)[number];
 
 export const LEAD_SOURCES = ['website_form', 'hosted_form', 'import', 'demo'] as const;
 export type LeadSource = (typeof LEAD_SOURCES)[number];

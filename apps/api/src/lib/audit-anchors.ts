@@ -1,15 +1,9 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import {
-  appendFileSync,
-  chmodSync,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  writeFileSync,
-} from 'node:fs';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ChainHead } from '@mg/db';
 import type { Env } from '../env';
+import { loadOrCreateKeyFile } from './server-secrets';
 
 /**
  * Anchors: the access log's chain head (id, hash, time), signed with HMAC-SHA-256 under a key
@@ -38,30 +32,13 @@ export interface AnchorRead {
   forged: number[];
 }
 
-const KEY_BYTES = 32;
-
 /** The key and anchors file, from configuration; makes the key file on first use. */
 export function loadAnchorConfig(env: Env): AnchorConfig {
   const dataDir = dirname(resolve(env.DATABASE_PATH));
   const anchorsFile = resolve(env.AUDIT_ANCHORS_FILE ?? join(dataDir, 'audit-anchors.jsonl'));
   if (env.AUDIT_ANCHOR_KEY) return { key: Buffer.from(env.AUDIT_ANCHOR_KEY, 'utf8'), anchorsFile };
   const keyFile = resolve(env.AUDIT_ANCHOR_KEY_FILE ?? join(dataDir, 'audit-anchor.key'));
-  if (!existsSync(keyFile)) {
-    mkdirSync(dirname(keyFile), { recursive: true });
-    // 'wx': never overwrite a key another process made a moment ago.
-    try {
-      writeFileSync(keyFile, `${randomBytes(KEY_BYTES).toString('hex')}\n`, {
-        mode: 0o600,
-        flag: 'wx',
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code !== 'EEXIST') throw error;
-    }
-  }
-  const text = readFileSync(keyFile, 'utf8').trim();
-  if (!/^[0-9a-f]{64,}$/i.test(text))
-    throw new Error(`${keyFile} does not hold an anchor key (at least 64 hex characters)`);
-  return { key: Buffer.from(text, 'hex'), anchorsFile };
+  return { key: loadOrCreateKeyFile(keyFile, 'an anchor key'), anchorsFile };
 }
 
 const configs = new WeakMap<Env, AnchorConfig>();

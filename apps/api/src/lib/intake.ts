@@ -21,6 +21,7 @@ import {
   toFieldErrors,
 } from '@mg/shared';
 import { logEntry, PUBLIC } from './access-log';
+import { confirmationUrl, issueConsentConfirmation } from './consent-confirmation';
 import { uniqueViolation } from './errors';
 import {
   createUnsubscribeToken,
@@ -91,7 +92,9 @@ const PURPOSE_TEXT: Record<ConsentPurpose, string> = {
 /**
  * The consumer's receipt for the marketing consent given on the form: what was consented to,
  * under which policy version, and the link that withdraws it (also sent as RFC 8058
- * List-Unsubscribe headers, so mail clients show their own unsubscribe button).
+ * List-Unsubscribe headers, so mail clients show their own unsubscribe button). Purposes
+ * ticked from an address on the suppression list are not in force yet: the receipt asks the
+ * person to confirm them through a single-use link instead (double opt-in).
  */
 export function consentReceipt(params: {
   projectName: string;
@@ -99,25 +102,38 @@ export function consentReceipt(params: {
   policyLabel: string | null;
   baseUrl: string;
   token: string;
+  pending?: readonly ConsentPurpose[];
+  confirmToken?: string | null;
 }) {
-  const purposes = params.purposes.map((p) => PURPOSE_TEXT[p]).join(' og ');
+  const list = (purposes: readonly ConsentPurpose[]) =>
+    purposes.map((p) => PURPOSE_TEXT[p]).join(' og ');
   const policy = params.policyLabel
     ? `personvernerklæringen vår (versjon ${params.policyLabel})`
     : 'personvernerklæringen vår';
+  const pending = params.pending ?? [];
+  const lines = ['Hei,', '', `Takk for at du har meldt interesse for ${params.projectName}.`];
+  if (params.purposes.length > 0)
+    lines.push(
+      `Du har samtykket til å få ${list(params.purposes)} fra Mestergruppen Eiendom etter ${policy}.`,
+    );
+  if (pending.length > 0 && params.confirmToken)
+    lines.push(
+      '',
+      `Du har tidligere meldt deg av ${list(pending)}. Vil du ha dem igjen, må du bekrefte det her (lenken virker én gang, i 7 dager):`,
+      confirmationUrl(params.baseUrl, params.confirmToken),
+      'Gjør du ingenting, får du dem ikke.',
+    );
+  lines.push(
+    '',
+    'Du kan når som helst trekke samtykket tilbake her:',
+    unsubscribeUrl(params.baseUrl, params.token),
+    '',
+    '-- ',
+    'Mestergruppen Eiendom',
+  );
   return {
     subject: `Takk for interessen for ${params.projectName}`,
-    body: [
-      'Hei,',
-      '',
-      `Takk for at du har meldt interesse for ${params.projectName}.`,
-      `Du har samtykket til å få ${purposes} fra Mestergruppen Eiendom etter ${policy}.`,
-      '',
-      'Du kan når som helst trekke samtykket tilbake her:',
-      unsubscribeUrl(params.baseUrl, params.token),
-      '',
-      '-- ',
-      'Mestergruppen Eiendom',
-    ].join('\n'),
+    body: lines.join('\n'),
     headers: listUnsubscribeHeaders(params.baseUrl, params.token),
   };
 }
@@ -182,14 +198,21 @@ export function submitIntake(
       const policy = chosenPolicy ?? currentPolicy(tx, now, batch);
       const policyVersionId = policy?.id ?? null;
 
-      // Ticked purposes, less any the e-mail has opted out of (the suppression list outlives
-      // erasure, so a new form cannot re-subscribe someone who unsubscribed).
+      // Ticked purposes, less any the person (e-mail; phone for SMS) has opted out of: the
+      // suppression list outlives erasure, so a new form cannot re-subscribe someone who
+      // unsubscribed. Those wait for the person's confirmation (double opt-in).
       const consent: ConsentGiven = { marketing_email: false, marketing_sms: false };
       for (const purpose of Object.keys(requested) as ConsentPurpose[])
-        consent[purpose] = requested[purpose] && !isSuppressed(tx, { email: input.email, purpose });
+        consent[purpose] =
+          requested[purpose] &&
+          !isSuppressed(tx, { email: input.email, phone: input.phone, purpose });
       const granted = (Object.keys(consent) as ConsentPurpose[]).filter((p) => consent[p]);
+      const pending = (Object.keys(consent) as ConsentPurpose[]).filter(
+        (p) => requested[p] && !consent[p],
+      );
       // The token leaves this function only inside the receipt's outbox row.
-      const unsubscribe = granted.length > 0 ? createUnsubscribeToken() : null;
+      const unsubscribe =
+        granted.length > 0 || pending.length > 0 ? createUnsubscribeToken() : null;
 
       const lead = insertLead(
         tx,
@@ -238,12 +261,16 @@ export function submitIntake(
         now,
       );
       if (unsubscribe) {
+        const confirmToken =
+          pending.length > 0 ? issueConsentConfirmation(tx, lead, pending, now) : null;
         const receipt = consentReceipt({
           projectName: project.name,
           purposes: granted,
           policyLabel: policy?.label ?? null,
           baseUrl: req.baseUrl,
           token: unsubscribe.token,
+          pending,
+          confirmToken,
         });
         insertOutbox(
           tx,

@@ -71,9 +71,11 @@ export interface RequestMeta {
 }
 
 /**
- * Withdraw every purpose the lead currently consents to, put the e-mail on the suppression
- * list, and log it, in one transaction. A repeat withdraws nothing more (idempotent) and is
- * logged as well. Returns null for an unknown token.
+ * Withdraw every marketing purpose from the person: every lead with
+ * the same e-mail (or phone, for SMS) at any subsidiary gets its withdrawal event, the
+ * address goes on the suppression list, and one access-log entry names every lead touched,
+ * all in one transaction. A repeat withdraws nothing more (idempotent) and is logged as well.
+ * Returns null for an unknown token.
  */
 export function unsubscribeByToken(
   db: Db,
@@ -86,17 +88,17 @@ export function unsubscribeByToken(
   return db.transaction((tx) => {
     const lead = findLeadByUnsubscribeHash(tx, hash);
     if (!lead) return null;
-    const granted = CONSENT_PURPOSES.filter((p) =>
-      p === 'marketing_email' ? lead.consentEmail : lead.consentSms,
-    );
+    // Every purpose, whatever this one lead holds: "no more news and offers" means it for
+    // the person, whose other leads may still consent to a purpose this one never had.
     const result = withdrawConsent(tx, {
       lead,
-      purposes: granted,
+      purposes: CONSENT_PURPOSES,
       source: 'unsubscribe_link',
       actorUserId: null,
       at: now,
     });
     const withdrawn = result?.withdrawn ?? [];
+    const touched = result?.touchedLeadIds ?? [];
     logEntry(
       tx,
       meta,
@@ -105,9 +107,9 @@ export function unsubscribeByToken(
         action: 'consent.unsubscribe',
         purpose: 'marketing',
         targetType: 'lead',
-        targetIds: [lead.id],
+        targetIds: [lead.id, ...touched.filter((id) => id !== lead.id)],
         outcome: 'ok',
-        detail: { withdrawn },
+        detail: { withdrawn, leads: touched.length, ...(result?.capped ? { capped: true } : {}) },
       },
       now,
     );

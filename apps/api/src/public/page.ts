@@ -16,6 +16,7 @@ export const langOf = (value: unknown): Lang => (value === 'en' ? 'en' : 'nb');
 export const PUBLIC_PAGE_PREFIXES = [
   '/skjema/',
   '/unsubscribe/',
+  '/confirm-consent/',
   '/personvern',
   // A classic form post is answered with the form again (errors) from this path.
   '/api/intake/',

@@ -7,8 +7,11 @@ import { can, router } from '../trpc';
 export const consentRouter = router({
   /**
    * Staff record that the person asked to withdraw a consent: a 'staff_on_request' event
-   * with the acting user, and the e-mail on the suppression list. Idempotent: when the
-   * consent is already withdrawn nothing is appended (the request is still logged).
+   * with the acting user on every lead of the person (same e-mail, or phone for SMS, at any
+   * subsidiary) that consents, and the address on the suppression list. The answer is about
+   * this lead only, so a subsidiary user learns nothing of leads outside their scope; the
+   * access-log entry names every lead touched. Idempotent: when nothing consents any more,
+   * nothing is appended (the request is still logged).
    */
   withdraw: can('consent:withdraw', { purpose: 'marketing' })
     .input(consentWithdrawInput)
@@ -24,11 +27,22 @@ export const consentRouter = router({
           at: Date.now(),
         });
         const changed = (result?.withdrawn.length ?? 0) > 0;
+        const touched = result?.touchedLeadIds ?? [];
+        if (result?.capped)
+          ctx.log.warn(
+            { leadId: input.leadId, purpose: input.purpose },
+            'consent withdrawal reached the per-person cap of leads',
+          );
         log({
           action: 'consent.withdraw',
           targetType: 'lead',
-          targetIds: [input.leadId],
-          detail: { consentPurpose: input.purpose, changed },
+          targetIds: [input.leadId, ...touched.filter((id) => id !== input.leadId)],
+          detail: {
+            consentPurpose: input.purpose,
+            changed,
+            leads: touched.length,
+            ...(result?.capped ? { capped: true } : {}),
+          },
         });
         return {
           changed,

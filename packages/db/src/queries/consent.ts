@@ -1,9 +1,17 @@
-import { createHash } from 'node:crypto';
-import { type ConsentPurpose, type ConsentSource, normaliseEmail, type Scope } from '@mg/shared';
-import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import { createHash, createHmac } from 'node:crypto';
+import {
+  CONSENT_PURPOSES,
+  type ConsentPurpose,
+  type ConsentSource,
+  normaliseEmail,
+  normalisePhone,
+  type Scope,
+} from '@mg/shared';
+import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import { type Conn, preparedPerConnection } from '../client';
 import {
   CONSENT_PURPOSE_COLUMNS,
+  consentConfirmations,
   consentEvents,
   leads,
   outbox,
@@ -71,57 +79,228 @@ export function recordConsent(
   q.consentColumn[e.purpose].run({ granted: e.granted ? 1 : 0, at: e.at, leadId: lead.id });
 }
 
+// ---------------------------------------------------------------- suppression key
+
+/**
+ * The server secret suppression entries are keyed with, per database connection (like
+ * preparedPerConnection, keyed on drizzle's session, so transactions find their database's
+ * key). The API sets it at start-up from configuration (apps/api/src/lib/server-secrets.ts);
+ * a provider is resolved on first use. Without one, hashing refuses loudly: a silent
+ * fallback to an unkeyed hash would write reversible entries.
+ */
+const suppressionKeys = new WeakMap<object, Uint8Array | (() => Uint8Array)>();
+
+function sessionOf(conn: Conn): object {
+  // `session` is drizzle-internal (see preparedPerConnection); a transaction's is its database's.
+  return (conn as unknown as { session: object }).session;
+}
+
+export const SUPPRESSION_KEY_MIN_BYTES = 32;
+
+/** Set the suppression key of a database (a key, or a function that loads it on first use). */
+export function setSuppressionKey(conn: Conn, key: Uint8Array | (() => Uint8Array)): void {
+  if (typeof key !== 'function' && key.byteLength < SUPPRESSION_KEY_MIN_BYTES)
+    throw new Error(`the suppression key must have at least ${SUPPRESSION_KEY_MIN_BYTES} bytes`);
+  suppressionKeys.set(sessionOf(conn), key);
+}
+
+export function hasSuppressionKey(conn: Conn): boolean {
+  return suppressionKeys.has(sessionOf(conn));
+}
+
+function suppressionKey(conn: Conn): Uint8Array {
+  const session = sessionOf(conn);
+  const entry = suppressionKeys.get(session);
+  if (!entry) throw new Error('no suppression key is set for this database (setSuppressionKey)');
+  if (typeof entry !== 'function') return entry;
+  const key = entry();
+  setSuppressionKey(conn, key);
+  return key;
+}
+
 // ---------------------------------------------------------------- suppression list
 
 /**
- * The suppression key: SHA-256 (hex) of the normalised e-mail. The table's key is
- * (email_hash, purpose), so one e-mail holds one row per purpose. Only this hash survives
- * erasure; nothing in it can be read back without already knowing the address.
+ * The address a purpose is about: the normalised e-mail for e-mail marketing, the E.164
+ * phone for SMS. Null when the lead has none (anonymised).
  */
-export function suppressionHash(email: string): string {
+export function consentAddress(
+  purpose: ConsentPurpose,
+  person: { email?: string | null; phone?: string | null },
+): string | null {
+  if (purpose === 'marketing_email') return person.email ? normaliseEmail(person.email) : null;
+  if (!person.phone) return null;
+  return normalisePhone(person.phone) ?? person.phone.trim();
+}
+
+/**
+ * HMAC-SHA-256 of a typed address (`email:…` or `phone:…`) under the server's key: without
+ * the key, a list of addresses cannot be matched against the table.
+ */
+export function suppressionHmac(
+  conn: Conn,
+  address: { email: string } | { phone: string },
+): string {
+  const text =
+    'email' in address
+      ? `email:${normaliseEmail(address.email)}`
+      : `phone:${normalisePhone(address.phone) ?? address.phone.trim()}`;
+  return createHmac('sha256', suppressionKey(conn)).update(text).digest('hex');
+}
+
+/**
+ * The plain SHA-256 (hex) of the normalised e-mail that entries were keyed with before the
+ * server key existed (for both purposes). Only read, never written any more.
+ */
+export function legacySuppressionHash(email: string): string {
   return createHash('sha256').update(normaliseEmail(email)).digest('hex');
 }
 
-/** Idempotent: an opt-out recorded twice is still one row, with its first time. */
+/**
+ * The keys under which a person's opt-out from a purpose may be stored: the purpose's own
+ * address (HMAC), and for SMS also the e-mail (an SMS opt-out recorded when only the e-mail
+ * was known, as the legacy entries were), and the legacy plain hash of the e-mail.
+ */
+function suppressionKeysFor(
+  conn: Conn,
+  purpose: ConsentPurpose,
+  person: { email?: string | null; phone?: string | null },
+): string[] {
+  const keys: string[] = [];
+  if (purpose === 'marketing_sms' && person.phone)
+    keys.push(suppressionHmac(conn, { phone: person.phone }));
+  if (person.email) {
+    keys.push(suppressionHmac(conn, { email: person.email }));
+    keys.push(legacySuppressionHash(person.email));
+  }
+  return keys;
+}
+
+/**
+ * Idempotent: an opt-out recorded twice is still one row, with its first time. Keyed on the
+ * purpose's address (the phone for SMS); an SMS opt-out with no phone falls back to the e-mail.
+ */
 export function recordSuppression(
   conn: Conn,
-  { email, purpose, at }: { email: string; purpose: ConsentPurpose; at: number },
+  {
+    email,
+    phone,
+    purpose,
+    at,
+  }: { email?: string | null; phone?: string | null; purpose: ConsentPurpose; at: number },
 ) {
+  const address =
+    purpose === 'marketing_sms' && phone ? { phone } : email ? { email } : phone ? { phone } : null;
+  if (!address) return;
   conn
     .insert(suppressions)
-    .values({ emailHash: suppressionHash(email), purpose, at })
+    .values({ emailHash: suppressionHmac(conn, address), purpose, at, kind: 'hmac' })
     .onConflictDoNothing()
     .run();
 }
 
-const suppressionLookup = preparedPerConnection((conn) =>
+/** Remove every entry that suppresses this person for this purpose (double opt-in). */
+export function liftSuppression(
+  conn: Conn,
+  {
+    email,
+    phone,
+    purpose,
+  }: { email?: string | null; phone?: string | null; purpose: ConsentPurpose },
+): void {
+  const keys = suppressionKeysFor(conn, purpose, { email, phone });
+  if (keys.length === 0) return;
   conn
-    .select({ at: suppressions.at })
-    .from(suppressions)
-    .where(
-      and(
-        eq(suppressions.emailHash, sql.placeholder('emailHash')),
-        eq(suppressions.purpose, sql.placeholder('purpose')),
-      ),
-    )
-    .prepare(),
-);
+    .delete(suppressions)
+    .where(and(eq(suppressions.purpose, purpose), inArray(suppressions.emailHash, keys)))
+    .run();
+}
 
 export function isSuppressed(
   conn: Conn,
-  { email, purpose }: { email: string; purpose: ConsentPurpose },
+  {
+    email,
+    phone,
+    purpose,
+  }: { email?: string | null; phone?: string | null; purpose: ConsentPurpose },
 ): boolean {
-  return Boolean(suppressionLookup(conn).get({ emailHash: suppressionHash(email), purpose }));
+  const keys = suppressionKeysFor(conn, purpose, { email, phone });
+  if (keys.length === 0) return false;
+  return Boolean(
+    conn
+      .select({ at: suppressions.at })
+      .from(suppressions)
+      .where(and(eq(suppressions.purpose, purpose), inArray(suppressions.emailHash, keys)))
+      .get(),
+  );
 }
 
-/** The purposes this e-mail has opted out of. */
-export function suppressedPurposes(conn: Conn, email: string): Set<ConsentPurpose> {
-  const rows = conn
-    .select({ purpose: suppressions.purpose })
+/** The purposes this person (e-mail, and phone for SMS) has opted out of. */
+export function suppressedPurposes(
+  conn: Conn,
+  email: string,
+  phone?: string | null,
+): Set<ConsentPurpose> {
+  return new Set(
+    CONSENT_PURPOSES.filter((purpose) => isSuppressed(conn, { email, phone, purpose })),
+  );
+}
+
+/**
+ * Re-key legacy entries (plain SHA-256 of the e-mail) whose address a lead still holds:
+ * each becomes the HMAC entry of that e-mail for the same purpose, with its first time, and
+ * the reversible row goes. Entries whose address no lead holds any more (anonymised) stay
+ * and keep suppressing (isSuppressed checks both kinds). Reads the leads only when legacy
+ * rows exist. Returns how many were re-keyed and how many remain.
+ */
+export function rekeyLegacySuppressions(conn: Conn): { rekeyed: number; remaining: number } {
+  const legacy = conn
+    .select({ hash: suppressions.emailHash, purpose: suppressions.purpose, at: suppressions.at })
     .from(suppressions)
-    .where(eq(suppressions.emailHash, suppressionHash(email)))
+    .where(eq(suppressions.kind, 'sha256'))
     .all();
-  return new Set(rows.map((r) => r.purpose));
+  if (legacy.length === 0) return { rekeyed: 0, remaining: 0 };
+  const byHash = new Map<string, typeof legacy>();
+  for (const row of legacy) byHash.set(row.hash, [...(byHash.get(row.hash) ?? []), row]);
+  let rekeyed = 0;
+  let after = 0;
+  // Keyset over leads with an e-mail, so a large table is read in bounded pieces.
+  for (;;) {
+    const page = conn
+      .select({ id: leads.id, email: leads.email })
+      .from(leads)
+      .where(and(gt(leads.id, after), isNotNull(leads.email)))
+      .orderBy(asc(leads.id))
+      .limit(5000)
+      .all();
+    for (const lead of page) {
+      if (!lead.email) continue;
+      const rows = byHash.get(legacySuppressionHash(lead.email));
+      if (!rows) continue;
+      byHash.delete(legacySuppressionHash(lead.email));
+      for (const row of rows) {
+        conn
+          .insert(suppressions)
+          .values({
+            emailHash: suppressionHmac(conn, { email: lead.email }),
+            purpose: row.purpose,
+            at: row.at,
+            kind: 'hmac',
+          })
+          .onConflictDoNothing()
+          .run();
+        conn
+          .delete(suppressions)
+          .where(and(eq(suppressions.emailHash, row.hash), eq(suppressions.purpose, row.purpose)))
+          .run();
+        rekeyed++;
+      }
+    }
+    const last = page.at(-1);
+    if (!last || byHash.size === 0) break;
+    after = last.id;
+  }
+  return { rekeyed, remaining: legacy.length - rekeyed };
 }
 
 // ---------------------------------------------------------------- consent changes
@@ -133,11 +312,21 @@ function currentConsent(row: { consentEmail: boolean; consentSms: boolean }): Co
 }
 
 /**
- * Withdraw consent for the given purposes (only those currently granted get an event, so a
- * repeat appends nothing) and put the e-mail on the suppression list for every purpose
- * asked about, so no later intake or import re-subscribes the person. Events go through
- * recordConsent, the one place consent changes. Returns the purposes actually withdrawn and
- * the consent state after, or null when the lead does not exist.
+ * A person has a few leads. If one address matches more than this, something is wrong (a
+ * shared test address, an import gone bad): the withdrawal still reaches this many, the
+ * suppression entry covers every future form, and the caller logs that it was capped.
+ */
+export const PERSON_LEADS_CAP = 100;
+
+/**
+ * Withdraw consent for the given purposes from the *person*: every lead with the same
+ * normalised e-mail (e-mail purpose) or phone (SMS purpose), at any subsidiary, that
+ * currently consents gets its own withdrawal event through recordConsent (so the grid's
+ * consent filters, the lead CSV and the audience agree), and the address goes on the
+ * suppression list for every purpose asked about, so no later form or import re-subscribes
+ * the person. A repeat appends nothing. Returns what changed on `lead` itself (all a
+ * subsidiary user may be told), every lead that got an event (for the access log, which
+ * holds ids only), and whether the cap cut the fan-out; or null when the lead does not exist.
  */
 export function withdrawConsent(
   conn: Conn,
@@ -148,11 +337,17 @@ export function withdrawConsent(
     actorUserId: number | null;
     at: number;
   },
-): { withdrawn: ConsentPurpose[]; consent: ConsentState } | null {
+): {
+  withdrawn: ConsentPurpose[];
+  consent: ConsentState;
+  touchedLeadIds: number[];
+  capped: boolean;
+} | null {
   const lead = conn
     .select({
       id: leads.id,
       email: leads.email,
+      phone: leads.phone,
       consentEmail: leads.consentEmail,
       consentSms: leads.consentSms,
     })
@@ -162,10 +357,32 @@ export function withdrawConsent(
   if (!lead) return null;
   const current = currentConsent(lead);
   const withdrawn: ConsentPurpose[] = [];
-  for (const purpose of params.purposes) {
-    if (current[purpose]) {
+  const touched = new Set<number>();
+  let capped = false;
+  for (const purpose of new Set(params.purposes)) {
+    const column = leads[CONSENT_PURPOSE_COLUMNS[purpose]];
+    const address = consentAddress(purpose, lead);
+    // The person's other consenting leads (anonymised ones hold no address, so never match).
+    const others = address
+      ? conn
+          .select({ id: leads.id })
+          .from(leads)
+          .where(
+            and(
+              eq(purpose === 'marketing_email' ? leads.email : leads.phone, address),
+              eq(column, true),
+              ne(leads.id, lead.id),
+            ),
+          )
+          .orderBy(asc(leads.id))
+          .limit(PERSON_LEADS_CAP)
+          .all()
+      : [];
+    if (others.length >= PERSON_LEADS_CAP) capped = true;
+    const targets = [...(current[purpose] ? [lead.id] : []), ...others.map((o) => o.id)];
+    for (const id of targets) {
       recordConsent(conn, {
-        lead: params.lead,
+        lead: asLeadRef({ id }),
         purpose,
         granted: false,
         source: params.source,
@@ -173,13 +390,142 @@ export function withdrawConsent(
         actorUserId: params.actorUserId,
         at: params.at,
       });
+      touched.add(id);
+    }
+    if (current[purpose]) {
       withdrawn.push(purpose);
       current[purpose] = false;
     }
-    // An anonymised lead has no e-mail left; its opt-out was kept when it was anonymised.
-    if (lead.email) recordSuppression(conn, { email: lead.email, purpose, at: params.at });
+    // An anonymised lead has no address left; its opt-out was kept when it was anonymised.
+    recordSuppression(conn, { email: lead.email, phone: lead.phone, purpose, at: params.at });
   }
-  return { withdrawn, consent: current };
+  return { withdrawn, consent: current, touchedLeadIds: [...touched], capped };
+}
+
+/**
+ * An objection to direct marketing (GDPR art. 21(2)-(3)) ends every marketing purpose for the
+ * person: withdrawConsent for all purposes, across all their leads. For the objection flow of
+ * a data subject request; the caller writes the access-log entry with `touchedLeadIds`.
+ */
+export function withdrawAllMarketing(
+  conn: Conn,
+  params: { lead: LeadRef; source?: ConsentSource; actorUserId: number | null; at: number },
+) {
+  return withdrawConsent(conn, {
+    lead: params.lead,
+    purposes: CONSENT_PURPOSES,
+    source: params.source ?? 'dsr',
+    actorUserId: params.actorUserId,
+    at: params.at,
+  });
+}
+
+// ---------------------------------------------------------------- double opt-in
+
+/** Store a confirmation link's hash (the token itself is only in the receipt mail). */
+export function insertConsentConfirmation(
+  conn: Conn,
+  c: {
+    lead: LeadRef;
+    tokenHash: string;
+    purposes: readonly ConsentPurpose[];
+    at: number;
+    expiresAt: number;
+  },
+): void {
+  conn
+    .insert(consentConfirmations)
+    .values({
+      tokenHash: c.tokenHash,
+      leadId: c.lead.id,
+      purposes: c.purposes.join(','),
+      createdAt: c.at,
+      expiresAt: c.expiresAt,
+    })
+    .run();
+}
+
+function parsePurposes(text: string): ConsentPurpose[] {
+  return CONSENT_PURPOSES.filter((p) => text.split(',').includes(p));
+}
+
+export type ConfirmationState = 'open' | 'used' | 'expired';
+export type ConsentPurposeList = readonly ConsentPurpose[];
+
+/** What a confirmation link is for, read only (the GET page changes nothing). */
+export function findConsentConfirmation(conn: Conn, tokenHash: string, now: number) {
+  const row = conn
+    .select({
+      leadId: consentConfirmations.leadId,
+      purposes: consentConfirmations.purposes,
+      expiresAt: consentConfirmations.expiresAt,
+      usedAt: consentConfirmations.usedAt,
+      projectName: projects.name,
+      anonymisedAt: leads.anonymisedAt,
+    })
+    .from(consentConfirmations)
+    .innerJoin(leads, eq(leads.id, consentConfirmations.leadId))
+    .innerJoin(projects, eq(projects.id, leads.projectId))
+    .where(eq(consentConfirmations.tokenHash, tokenHash))
+    .get();
+  // An anonymised lead has no address to confirm for: the link is dead.
+  if (!row || row.anonymisedAt !== null) return undefined;
+  const state: ConfirmationState =
+    row.usedAt !== null ? 'used' : row.expiresAt <= now ? 'expired' : 'open';
+  return {
+    leadId: row.leadId,
+    projectName: row.projectName,
+    purposes: parsePurposes(row.purposes),
+    state,
+  };
+}
+
+/**
+ * Use a confirmation link once: mark it used, record a 'double_opt_in' granted event per
+ * purpose on its lead (under the policy version the form was sent with) and lift the
+ * suppression for those purposes. Call inside a transaction with the access-log entry.
+ */
+export function confirmConsent(
+  conn: Conn,
+  { tokenHash, at }: { tokenHash: string; at: number },
+):
+  | { kind: 'confirmed'; lead: LeadRef; purposes: ConsentPurpose[] }
+  | { kind: 'used' | 'expired' | 'unknown' } {
+  const found = findConsentConfirmation(conn, tokenHash, at);
+  if (!found) return { kind: 'unknown' };
+  if (found.state !== 'open') return { kind: found.state };
+  // Guarded on used_at, so two racing POSTs cannot both confirm.
+  const claimed = conn
+    .update(consentConfirmations)
+    .set({ usedAt: at })
+    .where(and(eq(consentConfirmations.tokenHash, tokenHash), isNull(consentConfirmations.usedAt)))
+    .run();
+  if (claimed.changes !== 1) return { kind: 'used' };
+  const lead = conn
+    .select({
+      id: leads.id,
+      email: leads.email,
+      phone: leads.phone,
+      policyVersionId: leads.policyVersionId,
+    })
+    .from(leads)
+    .where(eq(leads.id, found.leadId))
+    .get();
+  if (!lead) return { kind: 'unknown' };
+  const ref = asLeadRef({ id: lead.id });
+  for (const purpose of found.purposes) {
+    recordConsent(conn, {
+      lead: ref,
+      purpose,
+      granted: true,
+      source: 'double_opt_in',
+      policyVersionId: lead.policyVersionId,
+      actorUserId: null,
+      at,
+    });
+    liftSuppression(conn, { email: lead.email, phone: lead.phone, purpose });
+  }
+  return { kind: 'confirmed', lead: ref, purposes: found.purposes };
 }
 
 /** What intake recorded for a lead (its form events), for answering a repeated submission. */
@@ -260,6 +606,8 @@ export function* listAudience(
   }: { scope: Scope; purpose: ConsentPurpose; chunkSize?: number },
 ): Generator<AudienceRow[]> {
   const contactColumn = purpose === 'marketing_email' ? leads.email : leads.phone;
+  // Every key this purpose is suppressed under (HMAC and legacy): a lead is out when any of
+  // its own keys is here (suppressionKeysFor), the same test intake makes.
   const suppressed = new Set(
     conn
       .select({ emailHash: suppressions.emailHash })
@@ -276,6 +624,7 @@ export function* listAudience(
         id: leads.id,
         name: leads.name,
         email: leads.email,
+        phone: leads.phone,
         contact: contactColumn,
         projectName: projects.name,
         grantedAt: sql<number>`(select max(${consentEvents.at}) from ${consentEvents} where ${consentEvents.leadId} = ${leads.id} and ${consentEvents.purpose} = ${purpose} and ${consentEvents.granted} = 1)`,
@@ -297,7 +646,11 @@ export function* listAudience(
     const out: AudienceRow[] = [];
     for (const r of rows) {
       if (!r.name || !r.email || !r.contact) continue;
-      if (suppressed.has(suppressionHash(r.email))) continue;
+      if (
+        suppressed.size > 0 &&
+        suppressionKeysFor(conn, purpose, r).some((key) => suppressed.has(key))
+      )
+        continue;
       if (seen.has(r.contact)) continue;
       seen.add(r.contact);
       out.push({

@@ -4,6 +4,7 @@ import {
   DISCLOSURE_KINDS,
   LEAD_SOURCES,
   LEAD_STATUSES,
+  SUPPRESSION_KINDS,
 } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
@@ -170,8 +171,12 @@ export const consentEvents = sqliteTable(
 );
 
 /**
- * Opt-outs that survive erasure: only SHA-256 of the normalised e-mail is kept, one row per
- * e-mail and purpose.
+ * Opt-outs that survive erasure, one row per address and purpose: the address is the
+ * normalised e-mail for marketing_email and the E.164 phone for marketing_sms, kept only as
+ * HMAC-SHA-256 under the server's secret (`kind` 'hmac'), so a list of addresses cannot be
+ * matched against the table without the key. `kind` 'sha256' rows are the plain SHA-256 of
+ * the e-mail (for either purpose) written before the key existed: still honoured, and
+ * re-keyed at start-up when a lead still holds the address. The column keeps its old name.
  */
 export const suppressions = sqliteTable(
   'suppressions',
@@ -179,6 +184,28 @@ export const suppressions = sqliteTable(
     emailHash: text('email_hash').notNull(),
     purpose: text('purpose', { enum: CONSENT_PURPOSES }).notNull(),
     at: integer('at').notNull(),
+    kind: text('kind', { enum: SUPPRESSION_KINDS }).notNull().default('sha256'),
   },
   (t) => [primaryKey({ columns: [t.emailHash, t.purpose] })],
+);
+
+/**
+ * Double opt-in: a form ticked consent from a suppressed address, so the receipt carries a
+ * single-use, time-limited link; only the link's SHA-256 is stored. Confirming records a
+ * 'double_opt_in' consent event on the lead and lifts the suppression for those purposes.
+ */
+export const consentConfirmations = sqliteTable(
+  'consent_confirmations',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    leadId: integer('lead_id')
+      .notNull()
+      .references(() => leads.id),
+    /** The purposes to confirm, comma-separated (from CONSENT_PURPOSES). */
+    purposes: text('purposes').notNull(),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('consent_confirmations_lead_idx').on(t.leadId)],
 );

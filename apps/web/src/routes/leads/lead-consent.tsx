@@ -33,8 +33,9 @@ const STATE_BADGE: Record<CurrentState, { color: string; key: `consent.${Current
 };
 
 /**
- * A form event that is not a grant means the box was ticked but the e-mail is on the
- * suppression list (someone who opted out cannot be re-subscribed by a new form).
+ * A form event that is not a grant means the box was ticked but the address is on the
+ * suppression list (someone who opted out cannot be re-subscribed by a new form); it stays
+ * so until the person confirms through the receipt's link (a 'double_opt_in' event).
  */
 function isSuppressedAtIntake(event: ConsentEvent) {
   return event.source === 'form' && !event.granted;
