@@ -1,11 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   ANONYMOUS_DENIED_ACTION,
+  accessLogEntryHash,
   appendAccessLog,
   chainHead,
   flushAnonymousDenials,
+  GENESIS_HASH,
+  mergeRanges,
+  type RangeCheck,
   recordAnonymousDenial,
+  strayTargetsAfter,
   verifyAccessLog,
+  verifyAccessLogRange,
 } from './audit';
 import { createTestDatabase } from './testing';
 
@@ -239,5 +245,158 @@ describe('anonymous denials', () => {
     };
     expect(JSON.parse(last.detail)).toMatchObject({ count: 1, minute: '2026-12-01T12:01:00.000Z' });
     expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: 3 });
+  });
+});
+
+/**
+ * A log split into ranges as the worker threads check it: every range on its own (start
+ * hash read from the entry before, first target row found by binary search), joined by
+ * mergeRanges, with a range that did not start where the one before ended checked again.
+ */
+function verifyInRanges(handle: ReturnType<typeof createTestDatabase>, size: number) {
+  const head = chainHead(handle.db);
+  const toId = head?.id ?? 0;
+  const startHash = (a: number) =>
+    a === 1 ? GENESIS_HASH : (accessLogEntryHash(handle.db, a - 1)?.hash ?? GENESIS_HASH);
+  const ranges: RangeCheck[] = [];
+  for (let a = 1; a <= toId; a += size) {
+    const b = Math.min(a + size - 1, toId);
+    ranges.push(
+      verifyAccessLogRange(handle.db, {
+        fromId: a,
+        toId: b,
+        startHash: startHash(a),
+        startRowid: a === 1 ? 0 : null,
+      }),
+    );
+  }
+  let rechecked = 0;
+  const result = mergeRanges(
+    { fromId: 1, toId, head },
+    ranges,
+    strayTargetsAfter(handle.db),
+    (range, startRowid) => {
+      rechecked++;
+      return verifyAccessLogRange(handle.db, {
+        fromId: range.fromId,
+        toId: range.toId,
+        startHash: startHash(range.fromId),
+        startRowid,
+      });
+    },
+  );
+  return { result, rechecked };
+}
+
+/** 24 entries: one to four target ids each, every fifth without targets. */
+function mixedLog() {
+  const handle = createTestDatabase();
+  for (let i = 1; i <= 24; i++)
+    appendAccessLog(handle.db, {
+      action: 'lead.list',
+      outcome: 'ok',
+      targetType: i % 5 === 0 ? null : i % 3 === 0 ? 'user' : 'lead',
+      targetIds: i % 5 === 0 ? null : Array.from({ length: 1 + (i % 4) }, (_, k) => i * 10 + k),
+    });
+  handle.sqlite.exec(`drop trigger access_log_no_update; drop trigger access_log_no_delete;
+    drop trigger access_log_targets_no_update; drop trigger access_log_targets_no_delete;
+    pragma foreign_keys = off;`);
+  return handle;
+}
+
+const firstRowOf = (entry: number) =>
+  `(select min(rowid) from access_log_targets where entry_id = ${entry})`;
+const lastRowOf = (entry: number) =>
+  `(select max(rowid) from access_log_targets where entry_id = ${entry})`;
+
+/** Tamperings around entries 8 and 9: a range boundary when ranges hold 8, 4, 2 or 1 entries. */
+const TAMPERINGS: { name: string; sql: string; firstBrokenId: number }[] = [
+  {
+    name: 'target rows of the last entry of a range deleted',
+    sql: 'delete from access_log_targets where entry_id = 8',
+    firstBrokenId: 8,
+  },
+  {
+    name: "the first row of a range's first entry changed",
+    sql: `update access_log_targets set target_id = 1 where rowid = ${firstRowOf(9)}`,
+    firstBrokenId: 9,
+  },
+  {
+    name: 'a row moved back across the boundary',
+    sql: `update access_log_targets set entry_id = 8 where rowid = ${firstRowOf(9)}`,
+    firstBrokenId: 8,
+  },
+  {
+    name: 'a row moved forward across the boundary',
+    sql: `update access_log_targets set entry_id = 9 where rowid = ${lastRowOf(8)}`,
+    firstBrokenId: 8,
+  },
+  {
+    name: 'a row of the last entry of a range deleted (the binary search lands early)',
+    sql: `delete from access_log_targets where rowid = ${lastRowOf(8)}`,
+    firstBrokenId: 8,
+  },
+  {
+    name: 'a row added to an earlier entry at the end of the table',
+    sql: "insert into access_log_targets (entry_id, target_type, target_id) values (8, 'lead', 5)",
+    firstBrokenId: 8,
+  },
+  {
+    name: 'the first entry of a range deleted',
+    sql: 'delete from access_log where id = 9',
+    firstBrokenId: 9,
+  },
+  {
+    name: 'the last entry of a range deleted',
+    sql: 'delete from access_log where id = 8',
+    firstBrokenId: 8,
+  },
+  {
+    name: 'the last entry of a range changed',
+    sql: "update access_log set action = 'lead.byId' where id = 8",
+    firstBrokenId: 8,
+  },
+  {
+    name: 'the link of the first entry of a range changed',
+    sql: `update access_log set prev_hash = '${'e'.repeat(64)}' where id = 9`,
+    firstBrokenId: 9,
+  },
+  {
+    name: 'the last entries cut off with their rows',
+    sql: 'delete from access_log where id > 20; delete from access_log_targets where entry_id > 20',
+    firstBrokenId: 0,
+  },
+  {
+    name: 'a stray row for the head',
+    sql: "insert into access_log_targets (entry_id, target_type, target_id) values (24, 'lead', 1)",
+    firstBrokenId: 24,
+  },
+];
+
+describe('access log checked in ranges (as the worker threads do)', () => {
+  it('joins intact ranges of every size into the single walk’s answer', () => {
+    const handle = mixedLog();
+    const single = verifyAccessLog(handle.db);
+    expect(single).toMatchObject({ ok: true, checked: 24 });
+    for (const size of [1, 2, 3, 4, 5, 8, 24, 100])
+      expect(verifyInRanges(handle, size)).toEqual({ result: single, rechecked: 0 });
+  });
+
+  for (const tampering of TAMPERINGS)
+    it(`finds the same first broken entry: ${tampering.name}`, () => {
+      const handle = mixedLog();
+      handle.sqlite.exec(tampering.sql);
+      const single = verifyAccessLog(handle.db);
+      if (tampering.firstBrokenId === 0) expect(single).toMatchObject({ ok: true, toId: 20 });
+      else expect(single).toMatchObject({ ok: false, firstBrokenId: tampering.firstBrokenId });
+      for (const size of [1, 2, 3, 4, 5, 8, 24])
+        expect({ size, ...verifyInRanges(handle, size).result }).toEqual({ size, ...single });
+    });
+
+  it('checks a range again from where the one before ended when the search lands elsewhere', () => {
+    const handle = mixedLog();
+    handle.sqlite.exec(`update access_log_targets set entry_id = 8 where rowid = ${firstRowOf(9)}`);
+    // Ranges of 8: the second range's search skips the moved row; the first ends before it.
+    expect(verifyInRanges(handle, 8).rechecked).toBeGreaterThan(0);
   });
 });

@@ -3,6 +3,8 @@ import {
   type BrokenReason,
   type ChainHead,
   type Conn,
+  type VerifyFrom,
+  type VerifyResult,
   verifyAccessLog,
 } from '@mg/db';
 import {
@@ -55,6 +57,30 @@ export type AuditCheck =
       anchorLine?: number;
     });
 
+/** What a check compares the log with: the anchors file, read once. */
+export interface CheckPlan {
+  mode: AuditCheckMode;
+  anchors: Anchor[];
+  forged: number[];
+  /** Where the walk starts: after the newest anchor (incremental), or at the start. */
+  from: VerifyFrom | null;
+  checkedAt: number;
+  started: number;
+}
+
+export function planCheck(
+  config: AnchorConfig,
+  mode: AuditCheckMode,
+  now: () => number = Date.now,
+): CheckPlan {
+  const started = performance.now();
+  const checkedAt = now();
+  const { anchors, forged } = readAnchors(config);
+  const latest = anchors.at(-1) ?? null;
+  const from = mode === 'incremental' && latest ? { id: latest.id, hash: latest.hash } : null;
+  return { mode, anchors, forged, from, checkedAt, started };
+}
+
 /**
  * Verify the access log against its anchors: every anchor's signature, every anchored entry
  * still has its anchored hash, the log still reaches the newest anchor, and the chain (with
@@ -67,15 +93,17 @@ export function checkAuditLog(
   mode: AuditCheckMode,
   now: () => number = Date.now,
 ): AuditCheck {
-  const started = performance.now();
-  const checkedAt = now();
-  const { anchors, forged } = readAnchors(config);
+  const plan = planCheck(config, mode, now);
+  return judgeWalk(conn, plan, verifyAccessLog(conn, { from: plan.from }));
+}
+
+/** The verdict on a walk of the chain (made here or in worker threads) and the anchors. */
+export function judgeWalk(conn: Conn, plan: CheckPlan, walk: VerifyResult): AuditCheck {
+  const { anchors, forged, mode, checkedAt } = plan;
   const latest = anchors.at(-1) ?? null;
   const anchor = latest
     ? { id: latest.id, hash: latest.hash, at: latest.at, anchoredAt: latest.anchoredAt }
     : null;
-  const startFrom = mode === 'incremental' && latest ? { id: latest.id, hash: latest.hash } : null;
-  const walk = verifyAccessLog(conn, { from: startFrom });
   const common = {
     mode,
     fromId: walk.fromId,
@@ -86,7 +114,7 @@ export function checkAuditLog(
     anchors: anchors.length,
     checkedAt,
   };
-  const done = () => Math.round(performance.now() - started);
+  const done = () => Math.round(performance.now() - plan.started);
   const firstForged = forged[0];
   if (firstForged !== undefined)
     return {

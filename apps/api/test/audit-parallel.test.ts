@@ -1,0 +1,42 @@
+import { appendAccessLog } from '@mg/db';
+import { createTestDatabase } from '@mg/db/testing';
+import { describe, expect, it } from 'vitest';
+import { checkAuditLogFile } from '../src/jobs/audit-verify';
+import { type AuditCheck, checkAuditLog } from '../src/lib/audit-check';
+import { testAnchors } from './helpers';
+
+const strip = ({ checkedAt: _c, durationMs: _d, ...rest }: AuditCheck) => rest;
+
+/** 30 entries with one to three target ids; three worker threads take ten entries each. */
+function log() {
+  const handle = createTestDatabase();
+  for (let i = 1; i <= 30; i++)
+    appendAccessLog(handle.db, {
+      action: 'lead.byId',
+      outcome: 'ok',
+      targetType: 'lead',
+      targetIds: Array.from({ length: 1 + (i % 3) }, (_, k) => i * 10 + k),
+    });
+  return handle;
+}
+
+describe('access-log check in several worker threads', () => {
+  it('agrees with the single walk on an intact log and on one broken at a range boundary', async () => {
+    const handle = log();
+    const config = testAnchors(handle);
+    const split = { workers: 3, minRange: 1 };
+    const intact = await checkAuditLogFile(handle.sqlite.name, config, 'full', split);
+    expect(intact).toMatchObject({ ok: true, checked: 30, fromId: 1, toId: 30 });
+    expect(strip(intact)).toEqual(strip(checkAuditLog(handle.db, config, 'full')));
+
+    // The first row of entry 11 (the second thread's first entry) moved to entry 10 (the
+    // first thread's last): the second thread's search starts after it, the first thread
+    // ends before it, so the second range is checked again from the right row.
+    handle.sqlite.exec(`drop trigger access_log_targets_no_update;
+      update access_log_targets set entry_id = 10
+        where rowid = (select min(rowid) from access_log_targets where entry_id = 11);`);
+    const moved = await checkAuditLogFile(handle.sqlite.name, config, 'full', split);
+    expect(moved).toMatchObject({ ok: false, reason: 'targets', firstBrokenId: 10 });
+    expect(strip(moved)).toEqual(strip(checkAuditLog(handle.db, config, 'full')));
+  }, 180_000);
+});
