@@ -20,6 +20,9 @@ const env = {
   PATH: `${join(tools, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
   TURBO_TELEMETRY_DISABLED: '1',
   TURBO_NO_UPDATE_NOTIFIER: '1',
+  // `npm start` / `npm run dev` are the demo: seed it unless told otherwise (the server's
+  // own default is off, and production refuses it).
+  DEMO_DATA: process.env.DEMO_DATA ?? (process.env.NODE_ENV === 'production' ? 'false' : 'true'),
 };
 
 function step(title) {

@@ -48,6 +48,8 @@ export interface Context {
   baseUrl?: string;
   /** Sends queued mail soon (after a commit that queued some). */
   kickOutbox?: () => void;
+  /** Where .eml copies of mail are (OUTBOX_DIR): anonymisation deletes a person's. */
+  outboxDir?: string;
 }
 
 export type ProcedureMeta = {
