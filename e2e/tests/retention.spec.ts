@@ -29,7 +29,7 @@ test('the privacy officer holds a lead, runs retention from its page, and the he
   const pick = async (n: number) => {
     const link = links.nth(n);
     const id = Number((await link.getAttribute('href'))?.split('/').pop());
-    return { id, name: (await link.innerText()).trim() };
+    return { id, name: (await link.textContent())?.trim() ?? '' };
   };
   const held = await pick(0);
   const erased = await pick(1);
@@ -61,7 +61,7 @@ test('the privacy officer holds a lead, runs retention from its page, and the he
   await page.getByRole('button', { name: 'Prøvekjøring' }).click();
   const dry = page.getByRole('status').filter({ hasText: 'Prøvekjøring:' });
   await expect(dry).toBeVisible();
-  const wouldBe = Number(/(\d+) leads ville/.exec(await dry.innerText())?.[1]);
+  const wouldBe = Number(/(\d+) leads ville/.exec((await dry.textContent()) ?? '')?.[1]);
   expect(wouldBe).toBeGreaterThan(0);
   await expect(dry).toContainText('1 beholdt på grunn av rettslig tilbakehold');
 
@@ -70,7 +70,9 @@ test('the privacy officer holds a lead, runs retention from its page, and the he
   await confirm.getByRole('button', { name: 'Kjør lagringstid' }).click();
   const done = page.getByRole('status').filter({ hasText: 'leads anonymisert' });
   await expect(done).toBeVisible();
-  expect(Number(/(\d+) leads anonymisert/.exec(await done.innerText())?.[1])).toBe(wouldBe);
+  expect(Number(/(\d+) leads anonymisert/.exec((await done.textContent()) ?? '')?.[1])).toBe(
+    wouldBe,
+  );
 
   const history = page.getByRole('table', { name: 'Kjøringer' });
   await expect(history.getByRole('row')).toHaveCount(3);

@@ -6,8 +6,8 @@ import { makeLead } from '@mg/db/testing';
 import { addMonths, osloDayStart, retentionCutoff } from '@mg/shared';
 import { eq, inArray } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SYSTEM_SCOPE } from '../src/jobs/retention';
 import { loadEnv } from '../src/env';
+import { SYSTEM_SCOPE } from '../src/jobs/retention';
 import { retentionRun } from '../src/lib/erasure';
 import { createMailer } from '../src/lib/mail';
 import { outcome, setup } from './helpers';
@@ -104,7 +104,11 @@ describe('retention', () => {
     const now = Date.parse('2026-03-15T11:00:00Z');
     const dir = tempDir();
     const run = (dryRun: boolean) =>
-      retentionRun(t.handle.db, { scope: SYSTEM_SCOPE, dryRun, trigger: 'cli', by: SYSTEM, outboxDir: dir }, now);
+      retentionRun(
+        t.handle.db,
+        { scope: SYSTEM_SCOPE, dryRun, trigger: 'cli', by: SYSTEM, outboxDir: dir },
+        now,
+      );
     const dry = await run(true);
     const real = await run(false);
     expect([dry.anonymised, dry.skippedLegalHold]).toEqual([0, 1]);
@@ -180,7 +184,11 @@ describe('retention', () => {
     // A lead that reaches 24 months in ten days.
     const soon = Date.now() - 24 * 30.5 * 86_400_000 + 10 * 86_400_000;
     const id = t.f.leadsA[1] ?? 0;
-    t.handle.db.update(schema.leads).set({ lastActivityAt: soon }).where(eq(schema.leads.id, id)).run();
+    t.handle.db
+      .update(schema.leads)
+      .set({ lastActivityAt: soon })
+      .where(eq(schema.leads.id, id))
+      .run();
     const upcoming = await po.retention.upcoming();
     expect(upcoming.items.map((i) => i.id)).toEqual([id]);
     expect(upcoming.items[0]).not.toHaveProperty('name');
