@@ -16,6 +16,9 @@ const command = process.argv[2] ?? 'start';
 
 // turbo runs package scripts through pnpm, so the pinned one must be first on PATH.
 const env = {
+  // `npm start` / `npm run dev` are the demo: demo data unless told otherwise (the server's
+  // own default is off, and production refuses it).
+  ...(process.env.NODE_ENV === 'production' ? {} : { DEMO_DATA: 'true' }),
   ...process.env,
   PATH: `${join(tools, 'node_modules', '.bin')}${delimiter}${process.env.PATH ?? ''}`,
   TURBO_TELEMETRY_DISABLED: '1',

@@ -10,11 +10,13 @@ import {
 import { emailSchema, newPasswordSchema } from '@mg/shared';
 import { loadEnv } from './env';
 import { checkAuditLogOffThread } from './jobs/audit-verify';
+import { SYSTEM_SCOPE } from './jobs/retention';
 import { logEntry, OPERATOR } from './lib/access-log';
 import { anchorConfigFor } from './lib/audit-anchors';
 import { type AuditCheck, anchorAuditLog } from './lib/audit-check';
 import { backupDatabase, restoreDatabase } from './lib/backup';
 import { inviteFromCli } from './lib/cli-invite';
+import { anonymiseNow, retentionRun } from './lib/erasure';
 import { hashPassword } from './lib/password';
 import { loadSuppressionKey } from './lib/server-secrets';
 
@@ -32,6 +34,10 @@ Commands:
                                   its integrity and access log; refused while the server runs
   invite --email E --name N --role R [--subsidiary ID]
                                   invite a user: a single-use link (72 h) through the outbox
+  retention [--dry-run]           anonymise leads past the retention period (legal holds are
+                                  kept), delete expired sessions and sent mail older than 30
+                                  days; --dry-run only counts
+  anonymise --lead ID [--lead ID] anonymise these leads now (legal holds are kept)
 `;
 
 async function main(argv: string[]) {
@@ -101,6 +107,43 @@ async function main(argv: string[]) {
         if (anchored) console.log(`anchored entry ${anchored.id} (${anchored.hash})`);
         else if (check.ok) console.log('nothing new to anchor');
         return code;
+      }
+      case 'retention': {
+        const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' } } });
+        const dryRun = values['dry-run'] ?? false;
+        const result = await retentionRun(handle.db, {
+          scope: SYSTEM_SCOPE,
+          dryRun,
+          trigger: 'cli',
+          by: { actorUserId: null, actorRole: null, requestId: 'cli' },
+          outboxDir: env.OUTBOX_DIR,
+        });
+        const verb = dryRun ? 'would be anonymised' : 'anonymised';
+        console.log(
+          `retention (${result.periodMonths} months): ${result.anonymised} leads ${verb}, ${result.skippedLegalHold} skipped for a legal hold; ${result.sessionsDeleted} expired sessions and ${result.outboxDeleted} sent mails older than 30 days ${dryRun ? 'would be deleted' : 'deleted'}`,
+        );
+        return 0;
+      }
+      case 'anonymise': {
+        const { values } = parseArgs({
+          args: rest,
+          options: { lead: { type: 'string', multiple: true } },
+        });
+        const ids = (values.lead ?? []).map(Number);
+        if (ids.length === 0 || ids.some((id) => !Number.isInteger(id) || id <= 0)) {
+          console.error('anonymise needs one or more --lead ID (positive whole numbers)');
+          return 2;
+        }
+        const result = await anonymiseNow(handle.db, {
+          scope: SYSTEM_SCOPE,
+          ids,
+          reason: { kind: 'cli' },
+          by: { actorUserId: null, actorRole: null, requestId: 'cli' },
+          outboxDir: env.OUTBOX_DIR,
+        });
+        console.log(`anonymised ${result.anonymised.length} leads`);
+        for (const s of result.skipped) console.log(`  lead ${s.id} skipped: ${s.reason}`);
+        return 0;
       }
       case 'backup': {
         const file = rest[0];

@@ -48,6 +48,7 @@ export function createRequestContext(
     pending,
     baseUrl: publicBaseUrl(deps.env),
     kickOutbox: () => deps.outbox?.kick(),
+    outboxDir: deps.env.OUTBOX_DIR,
     cookies: {
       setSession(value) {
         resHeaders.append(

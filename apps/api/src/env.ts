@@ -6,10 +6,13 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
   DATABASE_PATH: z.string().min(1).default('data/mg-leads.db'),
-  /** Seed demo data into an empty database on start. */
+  /**
+   * Seed demo data into an empty database on start (and keep demo sign-in without a second
+   * factor). Off unless asked for, and refused in production: demo users have a known password.
+   */
   DEMO_DATA: z
     .enum(['true', 'false'])
-    .default('true')
+    .default('false')
     .transform((v) => v === 'true'),
   DEMO_LEADS: z.coerce.number().int().min(0).max(100_000).default(3000),
   /**
@@ -39,6 +42,8 @@ const schema = z.object({
   BACKUP_KEEP: z.coerce.number().int().min(1).max(365).default(7),
   /** When the daily backup runs (cron, Europe/Oslo). */
   BACKUP_CRON: z.string().default('0 30 2 * * *'),
+  /** When the daily retention run goes (cron, Europe/Oslo). */
+  RETENTION_CRON: z.string().default('0 15 3 * * *'),
   /**
    * Access-log anchors: the key that signs the chain head (at least 32 characters), kept
    * outside the database. Without it, a random key is made on first start in
@@ -67,6 +72,12 @@ export function loadEnv(source: Record<string, string | undefined> = process.env
           code: 'custom',
           path: ['PUBLIC_URL'],
           message: 'required in production (links in mail must not come from a request)',
+        });
+      if (env.NODE_ENV === 'production' && env.DEMO_DATA)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['DEMO_DATA'],
+          message: 'refused in production (demo users share a published password)',
         });
     })
     .safeParse(source);

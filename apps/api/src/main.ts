@@ -9,6 +9,7 @@ import { loadEnv, publicBaseUrl } from './env';
 import { startAuditJobs } from './jobs/audit-jobs';
 import { scheduleDailyBackup } from './jobs/backup';
 import { createOutboxWorker } from './jobs/outbox';
+import { scheduleRetention } from './jobs/retention';
 import { removePidFile, writePidFile } from './lib/backup';
 import { firstAdminHelp, keepDemoWithoutTotp } from './lib/first-start';
 import { createLogger } from './lib/logger';
@@ -49,6 +50,13 @@ const backupJob = scheduleDailyBackup({
   pattern: env.BACKUP_CRON,
   log,
 });
+// Leads past the retention period anonymised, expired sessions and old sent mail removed.
+const retentionJob = scheduleRetention({
+  db: handle.db,
+  outboxDir: env.OUTBOX_DIR,
+  pattern: env.RETENTION_CRON,
+  log,
+});
 // Tells `cli.js restore` that this database is in use.
 writePidFile(env.DATABASE_PATH);
 // Anonymous denials flushed each minute, the access-log head anchored each night.
@@ -83,6 +91,7 @@ async function shutdown(signal: string) {
   log.info({ signal }, 'shutting down');
   outboxJob.stop();
   backupJob?.stop();
+  retentionJob.stop();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Keep-alive connections with no request in flight would hold close() open.
   if ('closeIdleConnections' in server) server.closeIdleConnections();

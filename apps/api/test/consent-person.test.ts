@@ -81,6 +81,20 @@ async function audienceIds(t: T, purpose: string) {
 }
 
 describe('consent belongs to the person', () => {
+  it('an objection to marketing on lead A withdraws both purposes on lead B at the other subsidiary', async () => {
+    const { t, a, b } = await personAtTwoSubsidiaries();
+    const answer = await callerFor(t, 'privacy_officer').lead.object({
+      id: a,
+      kind: 'marketing',
+      reason: 'Ønsker ikke markedsføring',
+    });
+    expect(answer.restricted).toBe(false);
+    expect(consentOf(t, a)).toEqual({ email: false, sms: false });
+    expect(consentOf(t, b)).toEqual({ email: false, sms: false });
+    expect(lastAccessLogEntry(t.handle)).toMatchObject({ action: 'lead.object', outcome: 'ok' });
+    expect(JSON.parse(lastAccessLogEntry(t.handle)?.targetIds ?? '[]')).toEqual([a, b]);
+  });
+
   it("unsubscribing through lead A's link withdraws lead B at the other subsidiary, everywhere", async () => {
     const { t, a, b } = await personAtTwoSubsidiaries();
     expect(await audienceIds(t, 'marketing_email')).toContain(b);

@@ -127,6 +127,15 @@ const VALID: Record<string, (f: Setup['f']) => unknown> = {
   'consent.withdraw': (f) => ({ leadId: f.leadsA[0], purpose: 'marketing_email' }),
   'consent.forwarding': (f) => ({ leadId: f.leadsA[0] }),
   'audience.summary': () => undefined,
+  'lead.privacy': (f) => ({ id: f.leadsA[0] }),
+  'lead.setLegalHold': (f) => ({ id: f.leadsA[0], on: true, reason: 'Tvist om kontrakt' }),
+  'lead.setRestricted': (f) => ({ id: f.leadsA[0], on: true, reason: 'Art. 18-krav' }),
+  'lead.object': (f) => ({ id: f.leadsA[0], kind: 'other', reason: 'Innsigelse' }),
+  'retention.settings': () => undefined,
+  'retention.setMonths': () => ({ months: 24 }),
+  'retention.upcoming': () => undefined,
+  'retention.runs': () => ({}),
+  'retention.run': () => ({ dryRun: true }),
 };
 
 /** More valid starting points where the defaults of missing fields matter (dates, ranges). */

@@ -129,6 +129,15 @@ const SAMPLE_INPUTS: Record<string, (t: Setup, who: Who) => unknown | Promise<un
   'consent.withdraw': (t) => ({ leadId: t.f.leadsA[0], purpose: 'marketing_email' }),
   'consent.forwarding': (t) => ({ leadId: t.f.leadsA[0] }),
   'audience.summary': () => undefined,
+  'lead.privacy': (t) => ({ id: t.f.leadsA[0] }),
+  'lead.setLegalHold': (t) => ({ id: t.f.leadsA[0], on: true, reason: 'Tvist om kontrakt' }),
+  'lead.setRestricted': (t) => ({ id: t.f.leadsA[0], on: true, reason: 'Art. 18-krav' }),
+  'lead.object': (t) => ({ id: t.f.leadsA[0], kind: 'other', reason: 'Innsigelse' }),
+  'retention.settings': () => undefined,
+  'retention.setMonths': () => ({ months: 24 }),
+  'retention.upcoming': () => undefined,
+  'retention.runs': () => ({}),
+  'retention.run': () => ({ dryRun: true }),
   'auth.verifyTotp': (t, who) => {
     // Only a session held at the code step may give one: the caller is such a session.
     const userId = userIdOf(t, who);

@@ -126,6 +126,18 @@ export const router = createBrowserRouter([
         ],
       },
       {
+        path: 'retention',
+        element: <RequirePermission permission="retention:manage" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/retention/retention-page')).RetentionPage,
+            }),
+          },
+        ],
+      },
+      {
         path: 'policy',
         element: <RequirePermission permission="policy:publish" />,
         children: [

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunResult } from 'better-sqlite3';
@@ -34,7 +34,10 @@ export const MIGRATIONS_FOLDER = assetPath('drizzle');
 
 /** Open the SQLite file with the pragmas the app relies on. */
 export function openDatabase(file: string, options: { readonly?: boolean } = {}): Database_ {
-  if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
+  if (file !== ':memory:') {
+    mkdirSync(dirname(resolve(file)), { recursive: true });
+    if (!options.readonly) ownerOnly(file);
+  }
   const sqlite = new Database(file, { readonly: options.readonly ?? false });
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
@@ -49,6 +52,19 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   sqlite.pragma('foreign_keys = ON');
   const db = drizzle(withStatementCache(sqlite), { schema });
   return { db, sqlite, close: () => sqlite.close() };
+}
+
+/**
+ * The database holds personal data: the file is created readable by its owner only (0600),
+ * before SQLite opens it. SQLite gives the -wal and -shm files the database file's mode.
+ */
+function ownerOnly(file: string) {
+  if (!existsSync(file)) closeSync(openSync(file, 'a', 0o600));
+  try {
+    chmodSync(file, 0o600);
+  } catch {
+    // Someone else's file (a read-only mount, a backup being checked): left as it is.
+  }
 }
 
 /**

@@ -10,6 +10,7 @@ export * from './lead-sort';
 export * from './passwords';
 export * from './permissions';
 export * from './random';
+export * from './retention';
 export * from './scope';
 export * from './slug';
 export * from './validators';

@@ -15,6 +15,8 @@ export const PERMISSIONS = [
   'lead:export',
   'lead:transfer',
   'lead:hold',
+  /** Restrict a lead's processing (GDPR art. 18) and record objections (art. 21). */
+  'lead:restrict',
   'consent:withdraw',
   'audience:export',
   'policy:publish',
@@ -41,6 +43,7 @@ export const ROLE_PERMISSIONS = {
     'project:read',
     'lead:read',
     'lead:hold',
+    'lead:restrict',
     'consent:withdraw',
     'audience:export',
     'policy:publish',

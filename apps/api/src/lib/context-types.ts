@@ -33,4 +33,6 @@ export interface Context {
   baseUrl?: string;
   /** Sends queued mail soon (after a commit that queued some). */
   kickOutbox?: () => void;
+  /** Where .eml copies of mail are (OUTBOX_DIR): anonymisation deletes a person's. */
+  outboxDir?: string;
 }

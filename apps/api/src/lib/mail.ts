@@ -52,7 +52,7 @@ export function createMailer(env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM' | 'OUTBOX_D
   return {
     kind: 'files',
     async send(m) {
-      ready ??= mkdir(dir, { recursive: true });
+      ready ??= mkdir(dir, { recursive: true, mode: 0o700 });
       await ready;
       const info = await transport.sendMail({
         from,
@@ -63,7 +63,8 @@ export function createMailer(env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM' | 'OUTBOX_D
       });
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const name = `${stamp}-${m.outboxId ?? 'x'}-${randomBytes(3).toString('hex')}.eml`;
-      await writeFile(join(dir, name), info.message as Buffer);
+      // A copy of personal data: readable by the server's user only.
+      await writeFile(join(dir, name), info.message as Buffer, { mode: 0o600 });
     },
     close: () => transport.close(),
   };

@@ -3,23 +3,32 @@ import {
   countLeadsCapped,
   findAssignableUser,
   getLead,
+  getLeadFlags,
   getLeadHistory,
   InvalidCursorError,
   type LeadForUpdate,
   leadsForUpdate,
   listLeads,
+  listObjections,
   listRelatedLeads,
   listSubsidiaryUsers,
+  recordObjection,
   setLeadAssignee,
   setLeadStatus,
+  setLegalHold,
+  setRestricted,
+  withdrawAllMarketing,
 } from '@mg/db';
 import {
   idSchema,
   leadAssigneesInput,
   leadAssignInput,
   leadBulkInput,
+  leadHoldInput,
   leadListInput,
   leadNoteInput,
+  leadObjectionInput,
+  leadRestrictInput,
   leadStatusInput,
   leadWorkBlock,
 } from '@mg/shared';
@@ -256,4 +265,111 @@ export const leadRouter = router({
       if (mailed) ctx.kickOutbox?.();
       return result;
     }),
+
+  // ---------------------------------------------------------------- privacy controls
+
+  /** Hold and restriction state with who and when, and the objections recorded. */
+  privacy: can('lead:read', { purpose: 'follow_up' })
+    .input(z.object({ id: idSchema }))
+    .query(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const [lead] = leadsForUpdate(tx, { scope: ctx.scope, ids: [input.id] });
+        if (!lead) throw notFound('lead', input.id);
+        const flags = getLeadFlags(tx, lead);
+        const objections = listObjections(tx, lead);
+        log({
+          targetType: 'lead',
+          targetIds: [lead.id],
+          detail: { objections: objections.length },
+        });
+        return { ...flags, objections };
+      }),
+    ),
+
+  /**
+   * Legal hold on or off, with a required reason: a held lead is never anonymised (every run
+   * that skips it says so). Allowed on a restricted lead; not on an anonymised one.
+   */
+  setLegalHold: can('lead:hold', { purpose: 'dsr' })
+    .input(leadHoldInput)
+    .mutation(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const [lead] = leadsForUpdate(tx, { scope: ctx.scope, ids: [input.id] });
+        if (!lead) throw notFound('lead', input.id);
+        if (lead.anonymisedAt !== null) throw domainError('CONFLICT', 'leadAnonymised');
+        const changed = setLegalHold(tx, {
+          lead,
+          on: input.on,
+          reason: input.reason,
+          actorUserId: ctx.actor.userId,
+        });
+        // The reason may name people: the log keeps only that the hold was set or lifted.
+        log({ targetType: 'lead', targetIds: [lead.id], detail: { on: input.on, changed } });
+        return { id: lead.id, legalHold: input.on, changed };
+      }),
+    ),
+
+  /** Restriction (GDPR art. 18) on or off, with a reason: a restricted lead is only stored. */
+  setRestricted: can('lead:restrict', { purpose: 'dsr' })
+    .input(leadRestrictInput)
+    .mutation(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const [lead] = leadsForUpdate(tx, { scope: ctx.scope, ids: [input.id] });
+        if (!lead) throw notFound('lead', input.id);
+        if (lead.anonymisedAt !== null) throw domainError('CONFLICT', 'leadAnonymised');
+        const changed = setRestricted(tx, {
+          lead,
+          on: input.on,
+          reason: input.reason,
+          actorUserId: ctx.actor.userId,
+        });
+        log({ targetType: 'lead', targetIds: [lead.id], detail: { on: input.on, changed } });
+        return { id: lead.id, restricted: input.on, changed };
+      }),
+    ),
+
+  /**
+   * An objection (GDPR art. 21). To marketing: recorded, and marketing consent withdrawn.
+   * Anything else: recorded, and the lead restricted while the objection is assessed.
+   */
+  object: can('lead:restrict', { purpose: 'dsr' })
+    .input(leadObjectionInput)
+    .mutation(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const [lead] = leadsForUpdate(tx, { scope: ctx.scope, ids: [input.id] });
+        if (!lead) throw notFound('lead', input.id);
+        if (lead.anonymisedAt !== null) throw domainError('CONFLICT', 'leadAnonymised');
+        const now = Date.now();
+        const objection = recordObjection(
+          tx,
+          { lead, kind: input.kind, reason: input.reason, actorUserId: ctx.actor.userId },
+          now,
+        );
+        let withdrawn: string[] = [];
+        let touched: number[] = [];
+        if (input.kind === 'marketing') {
+          // An objection to marketing reaches the person: every lead with the same e-mail (or
+          // phone, for SMS) at any subsidiary, and the suppression list.
+          const result = withdrawAllMarketing(tx, {
+            lead,
+            source: 'staff_on_request',
+            actorUserId: ctx.actor.userId,
+            at: now,
+          });
+          withdrawn = result?.withdrawn ?? [];
+          touched = (result?.touchedLeadIds ?? []).filter((id) => id !== lead.id);
+        }
+        log({
+          targetType: 'lead',
+          targetIds: [lead.id, ...touched],
+          detail: {
+            objectionId: objection.id,
+            kind: input.kind,
+            restricted: objection.restricted,
+            withdrawn,
+          },
+        });
+        return { id: objection.id, restricted: objection.restricted, withdrawn };
+      }),
+    ),
 });

@@ -8,6 +8,7 @@ import { dashboardRouter } from './dashboard';
 import { leadRouter } from './lead';
 import { policyRouter } from './policy';
 import { projectRouter } from './project';
+import { retentionRouter } from './retention';
 import { subsidiaryRouter } from './subsidiary';
 import { userRouter } from './user';
 import { viewRouter } from './view';
@@ -25,6 +26,7 @@ export const appRouter = router({
   audience: audienceRouter,
   user: userRouter,
   account: accountRouter,
+  retention: retentionRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import {
   DISCLOSURE_KINDS,
   LEAD_SOURCES,
   LEAD_STATUSES,
+  OBJECTION_KINDS,
   SUPPRESSION_KINDS,
 } from '@mg/shared';
 import { sql } from 'drizzle-orm';
@@ -39,6 +40,13 @@ export const leads = sqliteTable(
     restricted: integer('restricted', { mode: 'boolean' }).notNull().default(false),
     legalHold: integer('legal_hold', { mode: 'boolean' }).notNull().default(false),
     legalHoldReason: text('legal_hold_reason'),
+    /** Who set the hold and when (the lift is on the timeline and in the access log). */
+    legalHoldByUserId: integer('legal_hold_by_user_id').references(() => users.id),
+    legalHoldAt: integer('legal_hold_at'),
+    /** Why processing is restricted (GDPR art. 18 or an objection being assessed), who, when. */
+    restrictedReason: text('restricted_reason'),
+    restrictedByUserId: integer('restricted_by_user_id').references(() => users.id),
+    restrictedAt: integer('restricted_at'),
     /**
      * Current consent per purpose, kept in step with consent_events by recordConsent (one
      * place) so list filters stay index-friendly. The events remain the record.
@@ -150,6 +158,25 @@ export const disclosures = sqliteTable(
     at: integer('at').notNull(),
   },
   (t) => [index('disclosures_lead_idx').on(t.leadId)],
+);
+
+/**
+ * Objections (GDPR art. 21), one row each: what was objected to, why, who recorded it. An
+ * objection other than to marketing restricts the lead while it is assessed.
+ */
+export const leadObjections = sqliteTable(
+  'lead_objections',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    leadId: integer('lead_id')
+      .notNull()
+      .references(() => leads.id),
+    kind: text('kind', { enum: OBJECTION_KINDS }).notNull(),
+    reason: text('reason').notNull(),
+    actorUserId: integer('actor_user_id').references(() => users.id),
+    at: integer('at').notNull(),
+  },
+  (t) => [index('lead_objections_lead_idx').on(t.leadId)],
 );
 
 /** Append-only (triggers refuse UPDATE/DELETE). Current consent = latest event per purpose. */

@@ -105,6 +105,29 @@ export const settings = sqliteTable('settings', {
   updatedAt: integer('updated_at').notNull(),
 });
 
+export const RETENTION_TRIGGERS = ['schedule', 'manual', 'cli'] as const;
+
+/** One row per retention run (dry or real): what it did, for the history on the page. */
+export const retentionRuns = sqliteTable(
+  'retention_runs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dryRun: integer('dry_run', { mode: 'boolean' }).notNull(),
+    trigger: text('trigger', { enum: RETENTION_TRIGGERS }).notNull(),
+    actorUserId: integer('actor_user_id').references(() => users.id),
+    periodMonths: integer('period_months').notNull(),
+    /** Leads whose last activity is before this instant were due. */
+    cutoffAt: integer('cutoff_at').notNull(),
+    anonymised: integer('anonymised').notNull(),
+    skippedLegalHold: integer('skipped_legal_hold').notNull(),
+    sessionsDeleted: integer('sessions_deleted').notNull(),
+    outboxDeleted: integer('outbox_deleted').notNull(),
+    startedAt: integer('started_at').notNull(),
+    finishedAt: integer('finished_at').notNull(),
+  },
+  (t) => [index('retention_runs_started_idx').on(t.startedAt)],
+);
+
 export const CONSENT_PURPOSE_COLUMNS = {
   marketing_email: 'consentEmail',
   marketing_sms: 'consentSms',

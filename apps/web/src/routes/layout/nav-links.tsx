@@ -2,6 +2,7 @@ import { NavLink, Stack } from '@mantine/core';
 import { hasPermission, type Permission } from '@mg/shared';
 import {
   IconBuildingSkyscraper,
+  IconCalendarTime,
   IconChartBar,
   IconDeviceDesktop,
   IconFileCertificate,
@@ -25,6 +26,7 @@ type NavItem = {
     | 'subsidiaries'
     | 'audience'
     | 'policy'
+    | 'retention'
     | 'audit'
     | 'users'
     | 'sessions';
@@ -50,6 +52,12 @@ const ITEMS: NavItem[] = [
     permission: 'audience:export',
   },
   { to: '/policy', label: 'policy', icon: IconFileCertificate, permission: 'policy:publish' },
+  {
+    to: '/retention',
+    label: 'retention',
+    icon: IconCalendarTime,
+    permission: 'retention:manage',
+  },
   { to: '/audit', label: 'audit', icon: IconShieldCheck, permission: 'audit:read' },
   { to: '/users', label: 'users', icon: IconUsers, permission: 'user:read' },
   { to: '/sessions', label: 'sessions', icon: IconDeviceDesktop },

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Grid, Group, Stack } from '@mantine/core';
+import { Alert, Anchor, Grid, Group, Stack, Text } from '@mantine/core';
 import { IconArrowLeft, IconLock, IconScale, IconUserOff } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -7,7 +7,7 @@ import { PageHeader } from '../../components/page-header';
 import { ErrorState, TableSkeleton } from '../../components/query-states';
 import { isNotFoundError } from '../../lib/api-error';
 import { useCan } from '../../lib/auth';
-import { formatDate } from '../../lib/format';
+import { formatDate, formatDateTime } from '../../lib/format';
 import { parseId } from '../../lib/search-params';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { LeadActivity } from './lead-activity';
@@ -16,6 +16,7 @@ import { LeadConsent } from './lead-consent';
 import { LeadDetailsCard } from './lead-details-card';
 import { LeadDisclosures } from './lead-disclosures';
 import { LeadForwarding } from './lead-forwarding';
+import { LeadPrivacyCard } from './lead-privacy-card';
 import { LeadWorkCard } from './lead-work-card';
 import { RelatedLeads } from './related-leads';
 
@@ -58,6 +59,12 @@ function LeadDetailView({ id }: { id: number }) {
   // batched request) instead of after the lead has rendered. LeadForwarding reads the result.
   useQuery(trpc.consent.forwarding.queryOptions({ leadId: id }));
   const canUpdate = useCan('lead:update');
+  const canHold = useCan('lead:hold');
+  const canRestrict = useCan('lead:restrict');
+  const canGuard = canHold || canRestrict;
+  // Who set a hold or restriction, and when: read only for a lead that has one.
+  const flagged = Boolean(query.data && (query.data.lead.legalHold || query.data.lead.restricted));
+  const privacy = useQuery({ ...trpc.lead.privacy.queryOptions({ id }), enabled: flagged });
 
   if (query.isPending) {
     return (
@@ -110,6 +117,14 @@ function LeadDetailView({ id }: { id: number }) {
             title={t('lead.flags.restricted')}
           >
             {t('lead.restrictedNotice')}
+            {privacy.data?.restrictedAt ? (
+              <Text size="sm" mt={4}>
+                {t('lead.privacy.restrictedBy', {
+                  name: privacy.data.restrictedByName ?? '–',
+                  date: formatDateTime(privacy.data.restrictedAt),
+                })}
+              </Text>
+            ) : null}
           </Alert>
         ) : null}
         {lead.legalHold ? (
@@ -122,6 +137,14 @@ function LeadDetailView({ id }: { id: number }) {
             {lead.legalHoldReason
               ? t('lead.legalHoldReason', { reason: lead.legalHoldReason })
               : t('lead.legalHoldNotice')}
+            {privacy.data?.legalHoldAt ? (
+              <Text size="sm" mt={4}>
+                {t('lead.privacy.holdBy', {
+                  name: privacy.data.legalHoldByName ?? '–',
+                  date: formatDateTime(privacy.data.legalHoldAt),
+                })}
+              </Text>
+            ) : null}
           </Alert>
         ) : null}
         <Grid gap="md">
@@ -134,6 +157,7 @@ function LeadDetailView({ id }: { id: number }) {
           </Grid.Col>
           <Grid.Col span={{ base: 12, lg: 5 }}>
             <Stack gap="md">
+              {canGuard ? <LeadPrivacyCard leadId={lead.id} /> : null}
               <LeadConsent lead={lead} events={consent} />
               <LeadDisclosures disclosures={disclosures} />
               <LeadForwarding leadId={lead.id} />

@@ -1,4 +1,13 @@
 // The lead queries, one file per concern; callers import from here (or from '@mg/db').
+
+export {
+  type AnonymisationLog,
+  type AnonymisationReason,
+  type AnonymisationResult,
+  anonymiseLeadsIn,
+  checkpointAfterAnonymisation,
+  personLeadIds,
+} from './anonymise';
 export { leadScope, leadScopeById } from './common';
 export { countLeads, countLeadsCapped } from './counts';
 export { getLead, getLeadHistory, listRelatedLeads } from './detail';
@@ -10,6 +19,13 @@ export {
 } from './grid';
 export { indexLeadsForSearch, insertLead, type NewLead } from './intake-write';
 export type { LeadRef } from './lead-ref';
+export {
+  getLeadFlags,
+  listObjections,
+  recordObjection,
+  setLegalHold,
+  setRestricted,
+} from './privacy-write';
 export {
   addLeadNote,
   findAssignableUser,

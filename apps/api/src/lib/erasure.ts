@@ -1,0 +1,121 @@
+import { readdir, unlink } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  type AnonymisationReason,
+  type AnonymisationResult,
+  anonymiseLeadsIn,
+  appendAccessLog,
+  checkpointAfterAnonymisation,
+  type Db,
+  type RetentionRunResult,
+  runRetention,
+} from '@mg/db';
+import type { Scope } from '@mg/shared';
+import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './session';
+
+/** `<stamp>-<outbox id>-<random>.eml`, as the files mailer names them (lib/mail.ts). */
+const EML_NAME = /^.+-(\d+)-[0-9a-f]+\.eml$/;
+
+/**
+ * Delete the .eml copies of the given outbox rows from OUTBOX_DIR. The database knows the
+ * rows, not the files: a file belongs to a row by the id in its name. A missing directory
+ * (SMTP is used, nothing was ever written) is not an error.
+ */
+export async function deleteOutboxFiles(dir: string, outboxIds: readonly number[]) {
+  if (outboxIds.length === 0) return 0;
+  const wanted = new Set(outboxIds);
+  let names: string[];
+  try {
+    names = await readdir(resolve(dir));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+    throw error;
+  }
+  let removed = 0;
+  for (const name of names) {
+    const id = EML_NAME.exec(name)?.[1];
+    if (id === undefined || !wanted.has(Number(id))) continue;
+    await unlink(join(resolve(dir), name));
+    removed++;
+  }
+  return removed;
+}
+
+/** Who runs it, for the access-log entry: a signed-in user, or the system (job, CLI). */
+export interface RunBy {
+  actorUserId: number | null;
+  actorRole: string | null;
+  requestId: string | null;
+}
+
+/**
+ * What follows every committed anonymisation: the WAL checkpoint (so the old page images
+ * leave the -wal file) and the .eml files of the cleared outbox rows.
+ */
+export async function afterAnonymisation(db: Db, outboxDir: string, outboxIds: readonly number[]) {
+  const checkpoint = checkpointAfterAnonymisation(db);
+  const filesRemoved = await deleteOutboxFiles(outboxDir, outboxIds);
+  return { ...checkpoint, filesRemoved };
+}
+
+/** Anonymise leads outside a request (the CLI): one transaction, one entry, then the cleanup. */
+export async function anonymiseNow(
+  db: Db,
+  {
+    scope,
+    ids,
+    reason,
+    by,
+    outboxDir,
+  }: { scope: Scope; ids: number[]; reason: AnonymisationReason; by: RunBy; outboxDir: string },
+): Promise<AnonymisationResult & { filesRemoved: number }> {
+  const result = db.transaction((tx) =>
+    anonymiseLeadsIn(tx, {
+      scope,
+      ids,
+      reason,
+      log: (entry) => appendAccessLog(tx, { ...by, ...entry, outcome: 'ok' }),
+    }),
+  );
+  const after = await afterAnonymisation(db, outboxDir, result.outboxIds);
+  return { ...result, filesRemoved: after.filesRemoved };
+}
+
+/**
+ * One retention run (the daily job, the CLI, the retention page): the run and its access-log
+ * entries in one transaction, then the checkpoint and the .eml files.
+ */
+export async function retentionRun(
+  db: Db,
+  {
+    scope,
+    dryRun,
+    trigger,
+    by,
+    outboxDir,
+  }: {
+    scope: Scope;
+    dryRun: boolean;
+    trigger: 'schedule' | 'manual' | 'cli';
+    by: RunBy;
+    outboxDir: string;
+  },
+  now = Date.now(),
+): Promise<RetentionRunResult> {
+  const result = db.transaction((tx) =>
+    runRetention(
+      tx,
+      {
+        scope,
+        dryRun,
+        trigger,
+        actorUserId: by.actorUserId,
+        session: { idleMs: SESSION_IDLE_MS, absoluteMs: SESSION_ABSOLUTE_MS },
+        log: (entry) => appendAccessLog(tx, { ...by, ...entry, outcome: 'ok' }),
+      },
+      now,
+    ),
+  );
+  if (!dryRun) await afterAnonymisation(db, outboxDir, result.outboxIds);
+  return result;
+}
