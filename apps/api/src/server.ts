@@ -8,6 +8,7 @@ import { TRPC_MAX_BATCH_SIZE } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { compress } from 'hono/compress';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -57,6 +58,13 @@ export function createApp(deps: AppDeps) {
   const ownOrigin = allowedOrigins(publicBaseUrl(env));
 
   app.use('*', serverRequestId());
+  // Dynamic answers (tRPC JSON, CSV downloads, the SPA's HTML) are compressed as they stream.
+  // Static files come precompressed (Content-Encoding already set, so this leaves them), and
+  // the public intake answers a few bytes at high rates: compressing them would only cost CPU.
+  const compressDynamic = compress();
+  app.use('*', (c, next) =>
+    c.req.path.startsWith('/api/intake') ? next() : compressDynamic(c, next),
+  );
   app.use('*', async (c, next) => {
     const forwarded = env.TRUST_PROXY
       ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
@@ -158,14 +166,25 @@ export function createApp(deps: AppDeps) {
   const webDist = env.WEB_DIST;
   if (webDist && existsSync(join(webDist, 'index.html'))) {
     const indexHtml = readFileSync(join(webDist, 'index.html'), 'utf8');
+    // Hashed file names change with their content: a browser may keep them for good. The
+    // build writes .br and .gz copies beside them (apps/web/build/precompress.ts).
     app.use(
       '/assets/*',
       serveStatic({
         root: webDist,
+        precompressed: true,
         onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
       }),
     );
-    app.use('*', serveStatic({ root: webDist }));
+    // index.html names the current hashed files: always ask the server whether it changed.
+    app.use(
+      '*',
+      serveStatic({
+        root: webDist,
+        precompressed: true,
+        onFound: (_path, c) => c.header('Cache-Control', 'no-cache'),
+      }),
+    );
     // The SPA owns every other GET: react-router decides what to render.
     app.get('*', (c) => c.html(indexHtml, 200, { 'Cache-Control': 'no-cache' }));
   }

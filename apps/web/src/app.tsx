@@ -8,18 +8,16 @@ import {
 import { DatesProvider } from '@mantine/dates';
 import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
 import { AuthProvider } from './lib/auth';
-import { createQueryClient } from './lib/query-client';
-import { createApiClient, TRPCProvider } from './lib/trpc';
+import { queryClient, trpcClient } from './lib/prefetch';
+import { TRPCProvider } from './lib/trpc';
 import { router } from './router';
 import { cssVariablesResolver, theme } from './theme';
 
 export function App() {
-  const [queryClient] = useState(createQueryClient);
-  const [trpcClient] = useState(createApiClient);
   const { i18n, t } = useTranslation();
   // Close buttons of notifications and dialogs are icons only: name them in the current language.
   const localTheme = useMemo(

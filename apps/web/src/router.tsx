@@ -1,5 +1,6 @@
 import { createBrowserRouter } from 'react-router';
 import { FullPageLoader } from './components/query-states';
+import { leadLoader, leadsLoader } from './lib/prefetch';
 import { LoginPage } from './routes/auth/login-page';
 import { RequireAuth } from './routes/auth/require-auth';
 import { RequirePermission } from './routes/auth/require-permission';
@@ -71,12 +72,15 @@ export const router = createBrowserRouter([
         children: [
           {
             index: true,
+            // Starts the grid's data while the page's code loads (lib/prefetch.ts).
+            loader: leadsLoader,
             lazy: async () => ({
               Component: (await import('./routes/leads/leads-page')).LeadsPage,
             }),
           },
           {
             path: ':id',
+            loader: leadLoader,
             lazy: async () => ({
               Component: (await import('./routes/leads/lead-detail-page')).LeadDetailPage,
             }),

@@ -11,6 +11,7 @@ import { LinkProblemAlert } from '../../components/link-problem-alert';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { useCan, useCurrentUser } from '../../lib/auth';
+import { LEAD_PAGE_SIZE } from '../../lib/prefetch';
 import { useTRPC } from '../../lib/trpc';
 import { LeadBulkBar } from './lead-bulk-bar';
 import { LeadColumnMenu } from './lead-column-menu';
@@ -20,7 +21,8 @@ import { LeadFiltersBar } from './lead-filters';
 import { SavedViewsMenu } from './saved-views-menu';
 import { useLeadFilters } from './use-lead-filters';
 
-const PAGE_SIZE = 50;
+// The route's loader prefetches the first page with the same size (lib/prefetch.ts).
+const PAGE_SIZE = LEAD_PAGE_SIZE;
 
 /** The filter bar's label for each filter a link can carry. */
 const FILTER_LABELS: Record<string, ParseKeys> = {

@@ -1,0 +1,71 @@
+import type { AppRouter } from '@mg/api';
+import { hasPermission, leadGridFromSearchParams } from '@mg/shared';
+import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
+import type { LoaderFunctionArgs } from 'react-router';
+import { createQueryClient } from './query-client';
+import { parseId } from './search-params';
+import { createApiClient } from './trpc';
+
+/**
+ * The app's one query cache and API client. They live here, not in a component, so route
+ * loaders can start a page's data requests at navigation, in parallel with the page's code,
+ * instead of after the lazy chunk has loaded and the component has mounted.
+ */
+export const queryClient = createQueryClient();
+export const trpcClient = createApiClient();
+const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
+
+/** Rows per grid page; the leads page asks for the same, so the prefetch is the page's query. */
+export const LEAD_PAGE_SIZE = 50;
+
+/**
+ * The signed-in user, when past every sign-in step: the same query (and cache entry) as
+ * AuthProvider's. Reads of personal data wait for it, so a signed-out visit never sends one
+ * (it would be refused, logged as a denial, and look like an expired session).
+ */
+async function fullUser() {
+  try {
+    const me = await queryClient.fetchQuery({ ...trpc.auth.me.queryOptions(), staleTime: 60_000 });
+    return me?.stage === 'full' ? me.user : null;
+  } catch {
+    // AuthProvider shows the error and offers a retry; the page loads its own data then.
+    return null;
+  }
+}
+
+/** Starts the grid's first page for the URL's filter: the exact query LeadsPage then reads. */
+async function prefetchLeadGrid(url: URL) {
+  const user = await fullUser();
+  if (!user || !hasPermission(user.role, 'lead:read')) return;
+  const { filter } = leadGridFromSearchParams(url.searchParams);
+  await queryClient.prefetchInfiniteQuery(
+    trpc.lead.list.infiniteQueryOptions(
+      { ...filter, limit: LEAD_PAGE_SIZE },
+      { getNextPageParam: (page) => page.nextCursor ?? undefined },
+    ),
+  );
+}
+
+/** Starts a lead page's two reads (one batched request), as LeadDetailView asks for them. */
+async function prefetchLead(id: number) {
+  const user = await fullUser();
+  if (!user || !hasPermission(user.role, 'lead:read')) return;
+  await Promise.all([
+    queryClient.prefetchQuery(trpc.lead.byId.queryOptions({ id })),
+    queryClient.prefetchQuery(trpc.consent.forwarding.queryOptions({ leadId: id })),
+  ]);
+}
+
+// Loaders start the requests and return at once: the page renders its own loading state
+// while they run, and reads the answers from the cache.
+
+export function leadsLoader({ request }: LoaderFunctionArgs) {
+  void prefetchLeadGrid(new URL(request.url));
+  return null;
+}
+
+export function leadLoader({ params }: LoaderFunctionArgs) {
+  const id = parseId(params.id);
+  if (id !== undefined) void prefetchLead(id);
+  return null;
+}

@@ -1,0 +1,264 @@
+/**
+ * The web app as a new visitor meets it (issue 11).
+ *
+ *   pnpm --filter @mg/bench web [-- --repetitions 15 --leads 3000]
+ *
+ * Needs a build (`pnpm exec turbo run build --filter=@mg/api --filter=@mg/web`). Reports:
+ * - first-load JavaScript of /login and /leads, gzip: the entry's and the route module's
+ *   static import graph from the Vite manifest (apps/web/build/first-load.ts), budget 200 KB;
+ * - in headless chromium (Debian's, flags as in e2e/playwright.config.ts), against the built
+ *   app on a fresh demo database: a cold load of /leads (new browser context: empty HTTP
+ *   cache, signed-in cookie) until the first grid row is in the page, budget 500 ms; and a
+ *   cold load of a lead page (a random lead each repetition) until its name heading is in
+ *   the page, budget 300 ms. Both from navigation start (the page's performance.now()),
+ *   p50 and p95; the p95 is held to the budget.
+ * Exits 1 when a figure misses its budget.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { openDatabase } from '@mg/db';
+import { type Browser, chromium, type Page } from '@playwright/test';
+import {
+  type BudgetedRoute,
+  FIRST_LOAD_BUDGET_BYTES,
+  firstLoad,
+} from '../../apps/web/build/first-load';
+
+const { values: args } = parseArgs({
+  // pnpm passes the `--` separator through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    repetitions: { type: 'string', default: '15' },
+    leads: { type: 'string', default: '3000' },
+    /** Print when each request of one /leads load started and ended. */
+    waterfall: { type: 'boolean', default: false },
+  },
+});
+const REPETITIONS = Number(args.repetitions);
+const DEMO_LEADS = Number(args.leads);
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const MAIN = join(ROOT, 'apps/api/dist/main.js');
+const WEB_DIST = join(ROOT, 'apps/web/dist');
+const ADMIN = 'admin@mestergruppen.demo';
+const DEMO_PASSWORD = 'demo-passord-2026';
+const LEADS_BUDGET_MS = 500;
+const LEAD_BUDGET_MS = 300;
+/** As e2e/playwright.config.ts: Playwright cannot download its own browser here. */
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** A grid row: its name links to the lead (the loading skeleton has no links). */
+const FIRST_ROW: Target = { selector: 'tbody a[href^="/leads/"]' };
+
+let missed = 0;
+function report(name: string, value: string, budget: string, ok: boolean) {
+  if (!ok) missed++;
+  console.log(
+    `  ${name.padEnd(36)} ${value.padStart(22)}   budget ${budget.padEnd(10)} ${ok ? 'ok' : 'MISSED'}`,
+  );
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer(dir: string, port: number): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [MAIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      PUBLIC_URL: `http://127.0.0.1:${port}`,
+      DATABASE_PATH: join(dir, 'app.db'),
+      OUTBOX_DIR: join(dir, 'outbox'),
+      DEMO_DATA: 'true',
+      DEMO_LEADS: String(DEMO_LEADS),
+      LOG_LEVEL: 'warn',
+      LOGIN_RATE_LIMIT: '1000',
+    },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/healthz`)).ok) return child;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  child.kill();
+  throw new Error('the server did not start within 2 minutes');
+}
+
+type Target = { selector: string; text?: string };
+
+let waterfallShown = false;
+
+/** Milliseconds from navigation start until `target` is in the page, taken inside the page. */
+async function coldLoad(browser: Browser, storageState: string, url: string, target: Target) {
+  const context = await browser.newContext({ storageState, locale: 'nb-NO' });
+  const page: Page = await context.newPage();
+  // Watches the DOM from the first script on, so the time is not Playwright's polling. A
+  // string, not a function: tsx wraps named functions in a helper the page does not have.
+  await page.addInitScript(`(() => {
+    const target = ${JSON.stringify(target)};
+    const check = () => {
+      if (window.__shownAt !== undefined) return;
+      const found = [...document.querySelectorAll(target.selector)].some(
+        (element) => target.text === undefined || element.textContent === target.text,
+      );
+      if (found) window.__shownAt = performance.now();
+    };
+    new MutationObserver(check).observe(document, {
+      childList: true,
+      subtree: true,
+      characterData: true,
+    });
+  })();`);
+  await page.goto(url);
+  // Page-side functions stay anonymous (nothing for tsx to wrap) and reach the page's
+  // globals through globalThis: bench/ is typed for Node, not the DOM.
+  try {
+    await page.waitForFunction(
+      () => (globalThis as { __shownAt?: number }).__shownAt !== undefined,
+      null,
+      { timeout: 15_000 },
+    );
+  } catch (error) {
+    console.error(`${url}: ${target.selector} ${target.text ?? ''} did not appear`);
+    throw error;
+  }
+  const shownAt = await page.evaluate(() => (globalThis as { __shownAt?: number }).__shownAt);
+  if (args.waterfall && target === FIRST_ROW && !waterfallShown) {
+    waterfallShown = true;
+    const requests = await page.evaluate(() =>
+      performance
+        .getEntriesByType('resource')
+        .map(
+          (e) =>
+            `${e.startTime.toFixed(0).padStart(5)} -> ${(e as unknown as { responseEnd: number }).responseEnd.toFixed(0).padStart(5)} ms  ${e.name.replace((globalThis as unknown as { location: { origin: string } }).location.origin, '')}`,
+        ),
+    );
+    console.log(['  waterfall of one /leads load:', ...requests.map((r) => `    ${r}`)].join('\n'));
+  }
+  await context.close();
+  if (shownAt === undefined) throw new Error(`${target.selector} was never seen on ${url}`);
+  return shownAt;
+}
+
+function timings(name: string, times: number[], budgetMs: number) {
+  const sorted = [...times].sort((a, b) => a - b);
+  const p50 = percentile(sorted, 0.5);
+  const p95 = percentile(sorted, 0.95);
+  report(
+    name,
+    `p50 ${p50.toFixed(0)} ms  p95 ${p95.toFixed(0)} ms`,
+    `${budgetMs} ms`,
+    p95 <= budgetMs,
+  );
+}
+
+async function main() {
+  if (!existsSync(MAIN) || !existsSync(join(WEB_DIST, '.vite', 'manifest.json'))) {
+    console.error('Build first: pnpm exec turbo run build --filter=@mg/api --filter=@mg/web');
+    process.exit(2);
+  }
+
+  console.log('First-load JavaScript (gzip, from the Vite manifest)');
+  for (const route of ['/login', '/leads'] as BudgetedRoute[]) {
+    const { files, rawBytes, gzipBytes } = firstLoad(WEB_DIST, route);
+    report(
+      `${route} (${files} files, ${(rawBytes / 1024).toFixed(0)} KB raw)`,
+      `${(gzipBytes / 1024).toFixed(1)} KB`,
+      `${FIRST_LOAD_BUDGET_BYTES / 1024} KB`,
+      gzipBytes <= FIRST_LOAD_BUDGET_BYTES,
+    );
+  }
+
+  const dir = mkdtempSync(join(tmpdir(), 'mg-bench-web-'));
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  let server: ChildProcess | undefined;
+  let browser: Browser | undefined;
+  try {
+    server = await startServer(dir, port);
+    // Random leads with a name to look for (anonymised ones have none), from the app's file.
+    const handle = openDatabase(join(dir, 'app.db'), { readonly: true });
+    const leads = handle.sqlite
+      .prepare('select id, name from leads where name is not null order by random() limit ?')
+      .all(REPETITIONS) as { id: number; name: string }[];
+    handle.close();
+    if (leads.length === 0) throw new Error('the demo database has no leads');
+
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    // Sign in once; each measured load starts from a new context with only the cookie.
+    const storageState = join(dir, 'state.json');
+    {
+      const context = await browser.newContext({ locale: 'nb-NO', baseURL: base });
+      const page = await context.newPage();
+      await page.goto('/login');
+      await page.getByLabel('E-post').fill(ADMIN);
+      await page.getByLabel('Passord').fill(DEMO_PASSWORD);
+      await page.getByRole('button', { name: 'Logg inn' }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith('/login'));
+      await context.storageState({ path: storageState });
+      await context.close();
+    }
+    // One unmeasured load of each warms the server (statement cache, file cache), as in use.
+    await coldLoad(browser, storageState, `${base}/leads`, FIRST_ROW);
+
+    console.log(
+      `\nCold loads in headless chromium (${REPETITIONS} each, ${DEMO_LEADS} demo leads)`,
+    );
+    const grid: number[] = [];
+    for (let i = 0; i < REPETITIONS; i++)
+      grid.push(await coldLoad(browser, storageState, `${base}/leads`, FIRST_ROW));
+    timings('/leads to the first row', grid, LEADS_BUDGET_MS);
+
+    const lead: number[] = [];
+    for (let i = 0; i < REPETITIONS; i++) {
+      const { id, name } = leads[i % leads.length] ?? { id: 0, name: '' };
+      // The heading holds exactly the lead's name once its data has arrived.
+      const target = { selector: 'h1', text: name };
+      lead.push(await coldLoad(browser, storageState, `${base}/leads/${id}`, target));
+    }
+    timings('a lead page to its name', lead, LEAD_BUDGET_MS);
+  } finally {
+    await browser?.close();
+    server?.kill();
+    rmSync(dir, { recursive: true, force: true });
+  }
+
+  console.log(missed ? `\n${missed} figure(s) missed the budget` : '\nAll figures within budget');
+  process.exit(missed ? 1 : 0);
+}
+
+await main();

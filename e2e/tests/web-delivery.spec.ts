@@ -1,0 +1,87 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { expect, test } from '@playwright/test';
+import {
+  type BudgetedRoute,
+  FIRST_LOAD_BUDGET_BYTES,
+  firstLoad,
+} from '../../apps/web/build/first-load';
+
+/**
+ * How the built web app reaches the browser (issue 11), no browser needed: the first-load
+ * JavaScript of the two pages people open most, read from the build's Vite manifest, and the
+ * compression and cache headers the server sends.
+ */
+
+const WEB_DIST = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'apps/web/dist');
+const ROUTES: BudgetedRoute[] = ['/login', '/leads'];
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+
+/**
+ * What the build weighs now, so it can only get lighter: libraries placed by route (charts
+ * and date pickers off the first load), no phone metadata in the browser. Lower these when
+ * the build gets lighter; never raise them to make a change pass.
+ */
+const CEILING_BYTES: Record<BudgetedRoute, number> = {
+  '/login': 300 * 1024,
+  '/leads': 365 * 1024,
+};
+
+for (const route of ROUTES) {
+  test(`first load of ${route} stays under its ceiling`, () => {
+    const { gzipBytes, files } = firstLoad(WEB_DIST, route);
+    expect(files, 'files found in the manifest').toBeGreaterThan(1);
+    expect(gzipBytes, `${route}: ${kb(gzipBytes)} gzip in ${files} files`).toBeLessThanOrEqual(
+      CEILING_BYTES[route],
+    );
+  });
+
+  test(`first load of ${route} is at most 200 KB of JavaScript, gzip`, () => {
+    // Not met yet: React, react-router, Mantine, zod, i18next, TanStack Query and the tRPC
+    // client alone weigh ~200 KB gzip on every page (see the README's bench/web section).
+    // Playwright reports this test red once the budget is met: then drop this line.
+    test.fail(true, 'the 200 KB budget is not met yet');
+    const { gzipBytes } = firstLoad(WEB_DIST, route);
+    expect(gzipBytes, `${route}: ${kb(gzipBytes)} gzip`).toBeLessThanOrEqual(
+      FIRST_LOAD_BUDGET_BYTES,
+    );
+  });
+}
+
+test('a hashed asset is sent precompressed and cached for good', async ({ request }) => {
+  const html = await (await request.get('/login')).text();
+  const script = html.match(/src="(\/assets\/index-[\w-]+\.js)"/)?.[1];
+  expect(script, 'index.html names the hashed entry').toBeTruthy();
+
+  for (const encoding of ['br', 'gzip'] as const) {
+    const res = await request.get(script ?? '', { headers: { 'Accept-Encoding': encoding } });
+    expect(res.status()).toBe(200);
+    expect(res.headers()['content-encoding']).toBe(encoding);
+    expect(res.headers()['cache-control']).toBe('public, max-age=31536000, immutable');
+    expect(res.headers().vary).toMatch(/accept-encoding/i);
+    expect(res.headers()['content-type']).toMatch(/javascript/);
+  }
+  // A client that takes no compression still gets the file as it is.
+  const plain = await request.get(script ?? '', { headers: { 'Accept-Encoding': 'identity' } });
+  expect(plain.headers()['content-encoding']).toBeUndefined();
+  expect((await plain.body()).length).toBeGreaterThan(1024);
+});
+
+test('index.html is revalidated every time and compressed', async ({ request }) => {
+  // Served as a file (/) and as the SPA's answer to any other path (/leads).
+  for (const path of ['/', '/index.html', '/leads']) {
+    const res = await request.get(path, { headers: { 'Accept-Encoding': 'gzip' } });
+    expect(res.status(), path).toBe(200);
+    expect(res.headers()['cache-control'], path).toBe('no-cache');
+    expect(res.headers()['content-encoding'], path).toBe('gzip');
+    expect(await res.text(), path).toContain('<div id="root">');
+  }
+});
+
+test('API answers are compressed', async ({ request }) => {
+  const res = await request.get('/trpc/auth.me', { headers: { 'Accept-Encoding': 'gzip' } });
+  expect(res.status()).toBe(200);
+  expect(res.headers()['content-encoding']).toBe('gzip');
+  expect(res.headers()['cache-control']).toBe('no-store');
+  expect(await res.json()).toMatchObject({ result: { data: null } });
+});
