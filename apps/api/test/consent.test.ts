@@ -270,6 +270,12 @@ describe('marketing audience export', () => {
       consentPurpose: 'marketing_email',
       count: 2,
     });
+    // Streamed: an entry before the first row is read, the ids in the one after the last.
+    const started = t.handle.sqlite
+      .prepare(`select id, outcome, detail from access_log where action = 'audience.exportStarted'`)
+      .all() as { id: number; outcome: string; detail: string }[];
+    expect(started).toHaveLength(1);
+    expect(started[0]).toMatchObject({ outcome: 'ok', id: (entry?.id ?? 0) - 1 });
   });
 
   it('exports phone numbers for the SMS purpose', async () => {

@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { suppressionHashSql } from './email-hash';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -47,6 +48,8 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   // Anonymised personal data must not linger in free pages.
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma('foreign_keys = ON');
+  // The audience is filtered and counted in SQL against the suppression list (listAudience).
+  sqlite.function('suppression_hash', { deterministic: true }, suppressionHashSql);
   const db = drizzle(withStatementCache(sqlite), { schema });
   return { db, sqlite, close: () => sqlite.close() };
 }

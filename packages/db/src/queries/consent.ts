@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto';
-import { type ConsentPurpose, type ConsentSource, normaliseEmail, type Scope } from '@mg/shared';
-import { and, asc, desc, eq, isNull, lt, sql } from 'drizzle-orm';
+import type { ConsentPurpose, ConsentSource, Scope } from '@mg/shared';
+import { and, asc, eq, sql } from 'drizzle-orm';
 import { type Conn, preparedPerConnection } from '../client';
+import { suppressionHash } from '../email-hash';
 import {
-  CONSENT_PURPOSE_COLUMNS,
+  type CONSENT_PURPOSE_COLUMNS,
   consentEvents,
   leads,
   outbox,
@@ -11,7 +11,6 @@ import {
   subsidiaries,
   suppressions,
 } from '../schema';
-import { leadScope } from './leads/common';
 import { asLeadRef, type LeadRef } from './leads/lead-ref';
 
 // ---------------------------------------------------------------- consent events
@@ -73,14 +72,7 @@ export function recordConsent(
 
 // ---------------------------------------------------------------- suppression list
 
-/**
- * The suppression key: SHA-256 (hex) of the normalised e-mail. The table's key is
- * (email_hash, purpose), so one e-mail holds one row per purpose. Only this hash survives
- * erasure; nothing in it can be read back without already knowing the address.
- */
-export function suppressionHash(email: string): string {
-  return createHash('sha256').update(normaliseEmail(email)).digest('hex');
-}
+export { suppressionHash } from '../email-hash';
 
 /** Idempotent: an opt-out recorded twice is still one row, with its first time. */
 export function recordSuppression(
@@ -246,10 +238,35 @@ export interface AudienceRow {
 }
 
 /**
+ * The leads of an audience, as SQL terms over `leads` (or an alias of it): current consent,
+ * not restricted, not anonymised, a name, an e-mail and the purpose's contact, in scope, and
+ * the e-mail not on the purpose's suppression list (`suppression_hash`, registered by
+ * openDatabase, is `suppressionHash`).
+ */
+function audienceTerms(alias: string, scope: Scope, purpose: ConsentPurpose, byContact = false) {
+  const t = sql.raw(alias);
+  const consent = sql.raw(purpose === 'marketing_email' ? 'consent_email' : 'consent_sms');
+  const contact = sql.raw(purpose === 'marketing_email' ? 'email' : 'phone');
+  // Looking up a contact's newer leads, the contact index must drive, never the scope's.
+  const scopeTerm =
+    scope.kind === 'all'
+      ? sql`1`
+      : byContact
+        ? sql`+${t}.subsidiary_id = ${scope.subsidiaryId}`
+        : sql`${t}.subsidiary_id = ${scope.subsidiaryId}`;
+  return sql`${t}.${consent} = 1 and ${t}.restricted = 0 and ${t}.anonymised_at is null
+    and coalesce(${t}.name, '') <> '' and coalesce(${t}.email, '') <> ''
+    and coalesce(${t}.${contact}, '') <> '' and ${scopeTerm}
+    and not exists (select 1 from ${suppressions}
+      where ${suppressions.emailHash} = suppression_hash(${t}.email)
+        and ${suppressions.purpose} = ${purpose})`;
+}
+
+/**
  * Leads that may receive marketing for a purpose: current consent, not restricted, not
  * anonymised, not on the suppression list. One row per contact (the newest lead wins), so
- * nobody gets the same mailing twice. Yields chunks (keyset on id) so a large audience is
- * never one giant statement.
+ * nobody gets the same mailing twice. Yields chunks (keyset on id); every rule is inside
+ * SQL, so memory stays flat however large the audience (no set of contacts seen so far).
  */
 export function* listAudience(
   conn: Conn,
@@ -259,60 +276,37 @@ export function* listAudience(
     chunkSize = 1000,
   }: { scope: Scope; purpose: ConsentPurpose; chunkSize?: number },
 ): Generator<AudienceRow[]> {
-  const contactColumn = purpose === 'marketing_email' ? leads.email : leads.phone;
-  const suppressed = new Set(
-    conn
-      .select({ emailHash: suppressions.emailHash })
-      .from(suppressions)
-      .where(eq(suppressions.purpose, purpose))
-      .all()
-      .map((r) => r.emailHash),
-  );
-  const seen = new Set<string>();
+  const contact = sql.raw(purpose === 'marketing_email' ? 'email' : 'phone');
   let before = Number.MAX_SAFE_INTEGER;
   for (;;) {
-    const rows = conn
-      .select({
-        id: leads.id,
-        name: leads.name,
-        email: leads.email,
-        contact: contactColumn,
-        projectName: projects.name,
-        grantedAt: sql<number>`(select max(${consentEvents.at}) from ${consentEvents} where ${consentEvents.leadId} = ${leads.id} and ${consentEvents.purpose} = ${purpose} and ${consentEvents.granted} = 1)`,
-      })
-      .from(leads)
-      .innerJoin(projects, eq(projects.id, leads.projectId))
-      .where(
-        and(
-          eq(leads[CONSENT_PURPOSE_COLUMNS[purpose]], true),
-          eq(leads.restricted, false),
-          isNull(leads.anonymisedAt),
-          lt(leads.id, before),
-          leadScope(scope),
-        ),
-      )
-      .orderBy(desc(leads.id))
-      .limit(chunkSize)
-      .all();
-    const out: AudienceRow[] = [];
-    for (const r of rows) {
-      if (!r.name || !r.email || !r.contact) continue;
-      if (suppressed.has(suppressionHash(r.email))) continue;
-      if (seen.has(r.contact)) continue;
-      seen.add(r.contact);
-      out.push({
-        id: r.id,
-        name: r.name,
-        contact: r.contact,
-        projectName: r.projectName,
-        grantedAt: r.grantedAt,
-      });
-    }
-    if (out.length > 0) yield out;
+    const rows = conn.all<AudienceRow>(
+      sql`select l.id as id, l.name as name, l.${contact} as contact, p.name as projectName,
+          (select max(${consentEvents.at}) from ${consentEvents}
+            where ${consentEvents.leadId} = l.id and ${consentEvents.purpose} = ${purpose}
+              and ${consentEvents.granted} = 1) as grantedAt
+        from leads l join ${projects} p on p.id = l.project_id
+        where l.id < ${before} and ${audienceTerms('l', scope, purpose)}
+          and not exists (select 1 from leads n
+            where n.${contact} = l.${contact} and n.id > l.id and ${audienceTerms('n', scope, purpose, true)})
+        order by l.id desc limit ${chunkSize}`,
+    );
+    if (rows.length > 0) yield rows;
     const last = rows.at(-1);
     if (!last || rows.length < chunkSize) return;
     before = last.id;
   }
+}
+
+/** How many people listAudience would yield (one per contact), counted inside SQLite. */
+export function countAudience(
+  conn: Conn,
+  { scope, purpose }: { scope: Scope; purpose: ConsentPurpose },
+): number {
+  const contact = sql.raw(purpose === 'marketing_email' ? 'email' : 'phone');
+  return conn.get<{ n: number }>(
+    sql`select count(distinct l.${contact}) as n from leads l
+        where ${audienceTerms('l', scope, purpose)}`,
+  ).n;
 }
 
 // ---------------------------------------------------------------- forwarding log
