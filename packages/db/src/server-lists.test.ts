@@ -144,3 +144,29 @@ describe('audit actions without reading the whole log', () => {
     expect(listAuditActions(handle.db)).toEqual(distinct);
   });
 });
+
+describe('indexes the admin pages count with', () => {
+  const { sqlite } = createTestDatabase();
+  const plan = (query: string) =>
+    (sqlite.prepare(`explain query plan ${query}`).all() as { detail: string }[])
+      .map((r) => r.detail)
+      .join('\n');
+
+  it('policy.list counts leads per version from an index alone', () => {
+    // The same correlated count listPolicyVersions runs per version.
+    expect(
+      plan(
+        'select (select count(*) from leads where leads.policy_version_id = policy_versions.id) from policy_versions',
+      ),
+    ).toMatch(/USING COVERING INDEX leads_policy_version_idx/);
+  });
+
+  it('the dashboard reads a date range without touching lead rows', () => {
+    expect(
+      plan(
+        `select project_id, subsidiary_id, status, count(*), sum(consent_email), sum(consent_sms)
+         from leads where created_at >= 1 and created_at < 2 group by project_id, subsidiary_id, status`,
+      ),
+    ).toMatch(/USING COVERING INDEX leads_dashboard_idx/);
+  });
+});
