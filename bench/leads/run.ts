@@ -330,6 +330,11 @@ console.log(
 console.log(
   `  ${'scope'.padEnd(16)} ${'measure'.padEnd(40)} ${'rows'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)}  budget (p95)`,
 );
+// A yardstick for how busy the machine is: the cheapest read, no HTTP, no planning.
+const raw = sqlite.prepare(
+  'select id, name, email, phone, status, created_at from leads order by id desc limit 50',
+);
+await measure('raw SQL', 'yardstick: ORDER BY id DESC LIMIT 50', async () => raw.all().length);
 for (const [label, cookie, sub] of SCOPES) {
   const list = (input: () => Record<string, unknown>) => async () =>
     pageRows(await get(cookie, 'lead.list', { limit: 50, ...input() }));
