@@ -26,6 +26,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const apiDir = join(root, 'apps/api');
 
 const { values: args } = parseArgs({
+  // pnpm passes the `--` separator through.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     duration: { type: 'string', default: '10' },
     connections: { type: 'string', default: '50' },
@@ -145,12 +147,13 @@ async function main() {
       stop();
       process.exit(1);
     },
-    (60 + 2 * (duration + warmup) + 30) * 1000,
+    (240 + 2 * (duration + warmup) + 90) * 1000,
   );
 
   try {
     console.log(`starting the server on ${base} (seeding demo data) …`);
-    await waitForHealth(base, server, 60_000);
+    // Seeding the demo data takes a while on a loaded machine.
+    await waitForHealth(base, server, 240_000);
 
     const handle = openDatabase(dbFile, { readonly: true });
     const project = handle.sqlite

@@ -14,6 +14,8 @@ export interface GenerateOptions {
   projectsPerSubsidiary: number;
   /** Assignable users per subsidiary (the first one is the bench's login). */
   usersPerSubsidiary: number;
+  /** Access-log entries written before measuring (every read appends after them). */
+  accessLog: number;
   passwordHash: string;
   now: number;
   seed?: number;
@@ -29,7 +31,7 @@ export interface Generated {
   seconds: number;
 }
 
-const FIRST = [
+export const FIRST = [
   'Ola',
   'Kari',
   'Per',
@@ -81,7 +83,7 @@ const FIRST = [
   'Thea',
   'Frøydis',
 ];
-const LAST = [
+export const LAST = [
   'Hansen',
   'Johansen',
   'Olsen',
@@ -123,12 +125,12 @@ const LAST = [
   'Ødegård',
   'Engen',
 ];
-const DOMAINS = ['gmail.com', 'hotmail.com', 'online.no', 'outlook.com', 'icloud.com'];
+export const DOMAINS = ['gmail.com', 'hotmail.com', 'online.no', 'outlook.com', 'icloud.com'];
 const MESSAGES = DEMO_MESSAGES;
 const STATUSES = ['new', 'contacted', 'follow_up', 'sold', 'closed'] as const;
 
 /** "Øystein" → "oystein", for e-mail addresses. */
-function ascii(value: string) {
+export function ascii(value: string) {
   return slugify(value).replace(/-/g, '');
 }
 
@@ -159,6 +161,12 @@ export function generate(sqlite: Database_['sqlite'], o: GenerateOptions): Gener
     const insUser = sqlite.prepare(
       `insert into users (email, name, role, subsidiary_id, password_hash, active, failed_logins, created_at, updated_at) values (?, ?, ?, ?, ?, 1, 0, ?, ?)`,
     );
+    // The bench signs in with a password only: no role is made to enrol a second factor.
+    sqlite
+      .prepare(
+        `insert or replace into settings (key, value, updated_at) values ('totp_required_roles', '[]', ?)`,
+      )
+      .run(o.now);
     insUser.run('admin@bench.test', 'Bench Admin', 'admin', null, o.passwordHash, o.now, o.now);
     for (let s = 0; s < o.subsidiaries; s++) {
       const id = Number(
@@ -261,14 +269,26 @@ export function generate(sqlite: Database_['sqlite'], o: GenerateOptions): Gener
     })();
   }
   for (const index of indexes) sqlite.exec(index.sql);
-  // No trigger writes a new lead's full-text row (migration 0007): write them all at once.
-  sqlite.exec(
+  // The full-text index as intake leaves it: one INSERT … SELECT per group-commit batch
+  // (indexLeadsForSearch, decision 004), each its own transaction, so FTS5 writes a segment
+  // per batch and merges them only as its automerge does. No final 'optimize': a live index
+  // never gets one. Batches of 10–50 forms, as intake's event-loop batches measure.
+  const ftsBatch = sqlite.prepare(
     `insert into leads_fts(rowid, name, email, phone, message, scope)
      select id, name, email, phone || ' ' || substr(phone, 4), message, 's' || subsidiary_id
-     from leads where anonymised_at is null and id not in (select rowid from leads_fts)`,
+     from leads where id between ? and ? and anonymised_at is null`,
   );
-  // Merge the FTS segments the million inserts left, as a long-running index would have.
-  sqlite.exec(`insert into leads_fts(leads_fts) values ('optimize')`);
+  const maxId = (sqlite.prepare('select max(id) as m from leads').get() as { m: number }).m;
+  for (let first = 1; first <= maxId; ) {
+    const last = first + 10 + Math.floor(random() * 41) - 1;
+    sqlite.transaction(() => ftsBatch.run(first, last))();
+    first = last + 1;
+  }
+  prefillAccessLog(sqlite, o.accessLog, o.now, random);
+  // What the app leaves the planner with: statistics (seed.ts runs pragma optimize, which
+  // may run ANALYZE; both here, so no plan depends on their absence).
+  sqlite.exec('analyze');
+  sqlite.pragma('optimize');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('synchronous = NORMAL');
   return {
@@ -279,4 +299,68 @@ export function generate(sqlite: Database_['sqlite'], o: GenerateOptions): Gener
     rareName,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+const ACTIONS = [
+  'lead.list',
+  'lead.byId',
+  'lead.count',
+  'lead.updateStatus',
+  'dashboard.summary',
+  'auth.login',
+  'lead.export',
+  'audience.summary',
+];
+
+/**
+ * A full access log: `entries` rows with ids of leads as targets (1–20 per entry) and a
+ * chained-looking hash (random hex: the leads benchmark appends, it never verifies).
+ */
+function prefillAccessLog(
+  sqlite: Database_['sqlite'],
+  entries: number,
+  now: number,
+  random: () => number,
+) {
+  if (entries <= 0) return;
+  const maxLead = (sqlite.prepare('select max(id) as m from leads').get() as { m: number }).m;
+  const insEntry = sqlite.prepare(
+    `insert into access_log (at, actor_user_id, actor_role, action, purpose, target_type, target_ids,
+       target_count, outcome, request_id, ip, user_agent, detail, prev_hash, hash)
+     values (?, ?, 'subsidiary_user', ?, 'follow_up', 'lead', ?, ?, 'ok', ?, '127.0.0.1', 'bench', '{}', ?, ?)`,
+  );
+  const insTarget = sqlite.prepare(
+    `insert into access_log_targets (entry_id, target_type, target_id) values (?, 'lead', ?)`,
+  );
+  const hex = () =>
+    Array.from({ length: 4 }, () =>
+      Math.floor(random() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0'),
+    ).join('');
+  let prev = '0'.repeat(64);
+  const start = now - 365 * 86_400_000;
+  const batch = 50_000;
+  for (let i = 0; i < entries; i += batch) {
+    sqlite.transaction(() => {
+      for (let j = i; j < Math.min(entries, i + batch); j++) {
+        const ids = Array.from({ length: 1 + Math.floor(random() * 20) }, () =>
+          Math.max(1, Math.floor(random() * maxLead)),
+        );
+        const hash = hex() + hex();
+        const id = insEntry.run(
+          start + Math.floor((j / entries) * 365 * 86_400_000),
+          2 + Math.floor(random() * 90),
+          ACTIONS[Math.floor(random() * ACTIONS.length)] ?? 'lead.list',
+          JSON.stringify(ids),
+          ids.length,
+          `req-${j}`,
+          prev,
+          hash,
+        ).lastInsertRowid;
+        for (const target of new Set(ids)) insTarget.run(id, target);
+        prev = hash;
+      }
+    })();
+  }
 }

@@ -102,6 +102,14 @@ const VALID: Record<string, (f: Setup['f']) => unknown> = {
     sort: 'name',
     dir: 'asc',
   }),
+  'lead.count': (f) => ({
+    search: 'åse',
+    from: '2024-01-01',
+    to: '2030-12-31',
+    projectId: f.projectA,
+    consents: { marketing_email: true },
+    assigneeUserId: 'unassigned',
+  }),
   'lead.byId': (f) => ({ id: f.leadsA[0] }),
   'lead.assignees': (f) => ({ leadId: f.leadsA[0] }),
   'lead.updateStatus': (f) => ({ id: f.leadsA[0], status: 'contacted' }),
@@ -142,6 +150,7 @@ const VALID: Record<string, (f: Setup['f']) => unknown> = {
 const MORE_SEEDS: Record<string, unknown[]> = {
   'dashboard.summary': [{ from: '2024-01-01' }, { to: '2024-12-31' }, {}],
   'lead.list': [{ from: '2024-01-01' }, { to: '2024-12-31' }, {}],
+  'lead.count': [{ from: '2024-01-01' }, { to: '2024-12-31' }, {}],
   'audit.list': [{ from: '2024-01-01T00:00:00Z' }, {}],
 };
 

@@ -6,10 +6,30 @@ describe('record scope through the API', () => {
     const t = setup();
     const page = await t.as('userA').lead.list({ limit: 50 });
     expect(page.items.map((l) => l.id).sort()).toEqual([...t.f.leadsA].sort());
-    expect(page.total).toBe(3);
     const forced = await t.as('userA').lead.list({ limit: 50, subsidiaryId: t.f.subB });
     expect(forced.items).toEqual([]);
-    expect(forced.total).toBe(0);
+  });
+
+  it("a subsidiary user's count covers only their subsidiary, and is logged", async () => {
+    const t = setup();
+    expect(await t.as('userA').lead.count({})).toEqual({ total: 3, capped: false });
+    expect(t.lastEntry()).toMatchObject({
+      action: 'lead.count',
+      outcome: 'ok',
+      actorUserId: t.f.users.userA,
+      purpose: 'follow_up',
+    });
+    // Naming another subsidiary does not widen the scope: it narrows to nothing.
+    expect(await t.as('userA').lead.count({ subsidiaryId: t.f.subB })).toEqual({
+      total: 0,
+      capped: false,
+    });
+    expect(await t.as('userB').lead.count({})).toEqual({ total: 3, capped: false });
+    expect(await t.as('admin').lead.count({})).toEqual({ total: 6, capped: false });
+    expect(await t.as('admin').lead.count({ subsidiaryId: t.f.subB })).toEqual({
+      total: 3,
+      capped: false,
+    });
   });
 
   it("another subsidiary's lead is NOT_FOUND and logged as denied", async () => {

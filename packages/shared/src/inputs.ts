@@ -196,6 +196,8 @@ export const leadListInput = z
       ctx.addIssue({ code: 'custom', message: 'invalid', path: ['cursor'] });
   });
 export type LeadListInput = z.infer<typeof leadListInput>;
+/** The grid's total, asked for apart from the page (`lead.count`): the same filter, no paging. */
+export const leadCountInput = leadFilterSchema;
 export type LeadListParams = z.input<typeof leadListInput>;
 
 export const leadColumnsSchema = z

@@ -24,6 +24,7 @@ import {
   leadAssigneesInput,
   leadAssignInput,
   leadBulkInput,
+  leadCountInput,
   leadHoldInput,
   leadListInput,
   leadNoteInput,
@@ -52,8 +53,7 @@ function invalidAssignee() {
 export const leadRouter = router({
   /**
    * A page of the grid with names and contacts: a read of personal data, logged with the ids
-   * shown. `total` (first page only, null on cursor pages) is exact up to 10 000; past that
-   * `totalCapped` is true ("10 000+").
+   * shown. The total is `lead.count`, asked for alongside: a page never waits for a count.
    */
   list: can('lead:read', { purpose: 'follow_up' })
     .input(leadListInput)
@@ -68,8 +68,6 @@ export const leadRouter = router({
             throw domainError('BAD_REQUEST', 'notFound', { cursor: [{ key: 'invalid' }] });
           throw error;
         }
-        // The total belongs to the filter, not the page: counted for the first page only.
-        const total = input.cursor ? null : countLeadsCapped(tx, { scope: ctx.scope, filter });
         log({
           targetType: 'lead',
           targetIds: page.items.map((l) => l.id),
@@ -82,7 +80,27 @@ export const leadRouter = router({
             page: input.cursor ? 'next' : 'first',
           },
         });
-        return { ...page, total: total?.count ?? null, totalCapped: total?.capped ?? false };
+        return page;
+      }),
+    ),
+
+  /**
+   * How many leads in scope the grid's filter matches: exact up to 10 000, then `capped`
+   * ("10 000+"). No personal data, but which filters were counted is logged like a page.
+   */
+  count: can('lead:read', { purpose: 'follow_up' })
+    .input(leadCountInput)
+    .query(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const total = countLeadsCapped(tx, { scope: ctx.scope, filter: input });
+        log({
+          detail: {
+            filters: filterKeys(input),
+            searched: Boolean(input.search),
+            aggregate: true,
+          },
+        });
+        return { total: total.count, capped: total.capped };
       }),
     ),
 

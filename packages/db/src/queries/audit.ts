@@ -1,5 +1,5 @@
 import type { AuditListInput } from '@mg/shared';
-import { and, desc, eq, gte, inArray, lt, lte, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, lt, lte, type SQL, sql } from 'drizzle-orm';
 import type { Conn } from '../client';
 import { accessLog, accessLogTargets, users } from '../schema';
 
@@ -58,11 +58,20 @@ export function listAccessLog(conn: Conn, filter: AuditListInput) {
   return { items, nextCursor: hasMore ? (items.at(-1)?.id ?? null) : null };
 }
 
+/**
+ * The distinct actions in the log, in order. A skip-scan over access_log_action_idx: each
+ * step is one index seek to the next larger action, so the cost grows with the number of
+ * actions (tens), not with the log (millions), where `SELECT DISTINCT` read every entry.
+ */
 export function listAuditActions(conn: Conn) {
   return conn
-    .selectDistinct({ action: accessLog.action })
-    .from(accessLog)
-    .orderBy(accessLog.action)
-    .all()
+    .all<{ action: string }>(
+      sql`with recursive next(action) as (
+            select min(action) from access_log
+            union all
+            select (select min(action) from access_log where action > next.action)
+            from next where next.action is not null)
+          select action from next where action is not null`,
+    )
     .map((r) => r.action);
 }

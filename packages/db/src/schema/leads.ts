@@ -110,6 +110,18 @@ export const leads = sqliteTable(
     index('leads_legal_hold_idx').on(t.subsidiaryId, t.createdAt).where(sql`legal_hold = 1`),
     // Anonymised leads may become many: (created_at, id), so it gives createdAt order.
     index('leads_anonymised_idx').on(t.createdAt, t.id).where(sql`anonymised_at is not null`),
+    // The dashboard reads a date range grouped by project, subsidiary and status with consent
+    // sums: this index holds every column it needs, so it never reads a lead row (decision 005).
+    index('leads_dashboard_idx').on(
+      t.createdAt,
+      t.subsidiaryId,
+      t.projectId,
+      t.status,
+      t.consentEmail,
+      t.consentSms,
+    ),
+    // policy.list counts leads per policy version.
+    index('leads_policy_version_idx').on(t.policyVersionId),
     // The dashboard's "new and nobody has taken it".
     index('leads_unhandled_idx')
       .on(t.subsidiaryId, t.createdAt)

@@ -71,11 +71,17 @@ export function LeadsPage() {
     ),
   );
 
+  // The total is asked for alongside the page, in its own request (not batched with the
+  // page), and shown when it arrives: the rows never wait for a count over a million leads.
+  const { sort: _sort, dir: _dir, ...countFilter } = filter;
+  const count = useQuery({
+    ...trpc.lead.count.queryOptions(countFilter, { trpc: { context: { skipBatch: true } } }),
+    placeholderData: keepPreviousData,
+  });
+
   const rows = leads.data?.pages.flatMap((page) => page.items) ?? [];
-  // Only the first page carries the count; later pages answer null.
-  const firstPage = leads.data?.pages[0];
-  const total = firstPage?.total ?? 0;
-  const capped = firstPage?.totalCapped ?? false;
+  const total = count.data?.total ?? 0;
+  const capped = count.data?.capped ?? false;
   const totalLabel = capped
     ? t('leads.cappedNumber')
     : new Intl.NumberFormat(i18n.language).format(total);
@@ -129,7 +135,7 @@ export function LeadsPage() {
         <Paper withBorder radius="md">
           <Group justify="space-between" px="md" py="sm" gap="xs">
             <Text size="sm" c="dimmed" aria-live="polite">
-              {leads.isPending
+              {count.isPending
                 ? t('common.loading')
                 : t('leads.totalOf', { count: capped ? LEAD_COUNT_CAP : total, total: totalLabel })}
             </Text>

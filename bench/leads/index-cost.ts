@@ -1,0 +1,82 @@
+/**
+ * What the dashboard and policy-version indexes (migration 0010) cost a lead insert:
+ * two databases, one with and one without them, fed the same intake-sized batches
+ * (insertLead + indexLeadsForSearch, one transaction per batch) in alternation, so a busy
+ * machine slows both alike. Prints µs per lead for each and the difference.
+ *
+ *   cd bench && npx tsx leads/index-cost.ts [-- --batches 300 --prefill 200000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { indexLeadsForSearch, insertLead, migrateDatabase, openDatabase } from '@mg/db';
+import { seedFixture } from '@mg/db/testing';
+
+const { values: args } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    batches: { type: 'string', default: '300' },
+    prefill: { type: 'string', default: '200000' },
+  },
+});
+const dir = mkdtempSync(join(tmpdir(), 'mg-index-cost-'));
+const NEW_INDEXES = ['leads_dashboard_idx', 'leads_policy_version_idx'];
+function open(name: string, drop: boolean) {
+  const h = openDatabase(join(dir, name));
+  migrateDatabase(h);
+  const f = seedFixture(h);
+  if (drop) for (const i of NEW_INDEXES) h.sqlite.exec(`drop index ${i}`);
+  // A filled table, so index pages are not all in one leaf.
+  const rows = Number(args.prefill);
+  h.sqlite.exec(`with recursive series(value) as (select 1 union all select value + 1 from series where value < ${rows})
+    insert into leads (project_id, subsidiary_id, name, email, phone, source, status, restricted, legal_hold, consent_email, consent_sms, created_at, status_changed_at, last_activity_at, updated_at)
+    select ${f.projectA}, ${f.subA}, 'P ' || value, 'p' || value || '@x.no', '+4791' || value, 'demo', 'new', 0, 0, value % 2, value % 3 = 0,
+      1700000000000 + value * 60000, 1700000000000, 1700000000000, 1700000000000 from series`);
+  return { h, f };
+}
+const a = open('with.db', false);
+const b = open('without.db', true);
+let n = 0;
+function batch(db: typeof a) {
+  const start = performance.now();
+  db.h.db.transaction((tx) => {
+    const ids: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      n++;
+      ids.push(
+        insertLead(tx, {
+          projectId: db.f.projectA,
+          subsidiaryId: db.f.subA,
+          name: `Bench Person ${n}`,
+          email: `bench.${n}@example.no`,
+          phone: `+479${String(n).padStart(7, '0')}`,
+          message: null,
+          source: 'website_form',
+          policyVersionId: null,
+          createdAt: Date.now(),
+        }).id,
+      );
+    }
+    indexLeadsForSearch(tx, ids);
+  });
+  return performance.now() - start;
+}
+const times = { with: [] as number[], without: [] as number[] };
+for (let i = 0; i < Number(args.batches); i++) {
+  if (i % 2 === 0) {
+    times.with.push(batch(a));
+    times.without.push(batch(b));
+  } else {
+    times.without.push(batch(b));
+    times.with.push(batch(a));
+  }
+}
+const median = (v: number[]) => [...v].sort((x, y) => x - y)[Math.floor(v.length / 2)] ?? 0;
+const us = (v: number[]) => (median(v) * 1000) / 30;
+console.log(
+  `µs per lead (median batch of 30): with the indexes ${us(times.with).toFixed(0)}, without ${us(times.without).toFixed(0)}, difference ${(us(times.with) - us(times.without)).toFixed(0)} µs (${(((us(times.with) - us(times.without)) / us(times.without)) * 100).toFixed(1)} %)`,
+);
+a.h.close();
+b.h.close();
+rmSync(dir, { recursive: true, force: true });

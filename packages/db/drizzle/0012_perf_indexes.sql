@@ -1,0 +1,2 @@
+CREATE INDEX `leads_dashboard_idx` ON `leads` (`created_at`,`subsidiary_id`,`project_id`,`status`,`consent_email`,`consent_sms`);--> statement-breakpoint
+CREATE INDEX `leads_policy_version_idx` ON `leads` (`policy_version_id`);
