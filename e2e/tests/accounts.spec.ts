@@ -154,13 +154,21 @@ test('an admin invites a subsidiary user, who sets a password, enrols a second f
   await nina.goto('/leads');
   await expect(nina.getByText('1 lead', { exact: true })).toBeVisible();
   await nina.getByRole('link', { name: visitorName }).click();
+  await expect(nina.getByRole('heading', { name: visitorName })).toBeVisible();
+  // The page's reads (lead, forwarding log, assignable people) settle before she picks from
+  // the list: a list that fills in while open re-renders under the pointer.
+  await nina.waitForLoadState('networkidle');
   // She takes the lead; it stays hers after she leaves, marked as no longer active.
-  await nina
+  const assignee = nina
     .getByRole('textbox', { name: 'Ansvarlig' })
     .or(nina.getByRole('combobox', { name: 'Ansvarlig' }))
-    .first()
-    .click();
-  await nina.getByRole('option', { name: 'Nina Nyansatt', exact: true }).click();
+    .first();
+  await expect(async () => {
+    await assignee.click();
+    await nina
+      .getByRole('option', { name: 'Nina Nyansatt', exact: true })
+      .click({ timeout: 2_000 });
+  }).toPass({ timeout: 15_000 });
   await expect(nina.getByText('Endringene er lagret')).toBeVisible();
   const leadPath = new URL(nina.url()).pathname;
 
