@@ -1,7 +1,7 @@
 /**
  * Verifying the access log at a million entries.
  *
- *   pnpm --filter @mg/bench audit [-- --entries 1000000 --keep]
+ *   pnpm --filter @mg/bench run audit [-- --entries 1000000 --keep]
  *
  * Builds a SQLite file in a temporary folder holding --entries chained access-log entries
  * with a realistic mix of target ids (mostly intake and detail views with one to three lead

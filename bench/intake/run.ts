@@ -1,7 +1,7 @@
 /**
  * Intake throughput against the real server.
  *
- *   pnpm --filter @mg/bench intake [-- --duration 10 --connections 50 --no-build]
+ *   pnpm --filter @mg/bench run intake [-- --duration 10 --connections 50 --no-build]
  *
  * Builds the API bundle, starts it (node apps/api/dist/main.js) on a free loopback port over
  * a temporary database seeded with the demo data, then runs autocannon in the same process

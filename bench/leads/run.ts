@@ -1,7 +1,7 @@
 /**
  * The lead review workspace at a million leads, through HTTP, as production sees it.
  *
- *   pnpm --filter @mg/bench leads [-- --leads 1000000 --access-log 1000000 --iterations 200]
+ *   pnpm --filter @mg/bench run leads [-- --leads 1000000 --access-log 1000000 --iterations 200]
  *                                 [-- --db /path/kept.db] [-- --keep]
  *
  * Builds a SQLite file in a temporary folder (30 subsidiaries, 300 projects, --leads leads,

@@ -1,7 +1,7 @@
 /**
  * The web app as a new visitor meets it (issue 11).
  *
- *   pnpm --filter @mg/bench web [-- --repetitions 15 --leads 3000]
+ *   pnpm --filter @mg/bench run web [-- --repetitions 15 --leads 3000]
  *
  * Needs a build (`pnpm exec turbo run build --filter=@mg/api --filter=@mg/web`). Reports:
  * - first-load JavaScript of /login and /leads, gzip: the entry's and the route module's
