@@ -121,7 +121,9 @@ async function main() {
     cwd: dir,
     env: {
       PATH: process.env.PATH,
-      NODE_ENV: 'production',
+      // Production refuses demo data (published passwords); nothing on the intake path depends
+      // on NODE_ENV, so the seeded development mode measures the same code.
+      NODE_ENV: 'development',
       HOST: '127.0.0.1',
       PORT: String(port),
       DATABASE_PATH: dbFile,
