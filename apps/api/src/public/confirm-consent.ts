@@ -4,7 +4,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import type { AppBindings, AppDeps } from '../context';
 import { confirmConsentByToken, findConfirmationTarget } from '../lib/consent-confirmation';
-import { type Lang, langOf, layout, messagePage } from './page';
+import { type Lang, langOf, langOfPost, layout, messagePage, oneButtonPage } from './page';
 
 /**
  * Double opt-in, the link in a receipt after a form ticked consent from a suppressed address.
@@ -75,25 +75,22 @@ export function confirmConsentRoutes(deps: AppDeps) {
     if (!target) return notFound(c, lang);
     if (target.state !== 'open') return gone(c, lang, target.state);
     const action = `/confirm-consent/${encodeURIComponent(c.req.param('token'))}`;
-    const body = html`<h1>${t.title}</h1>
-<p>${t.confirm(target.projectName, what(lang, target.purposes))}</p>
-<form method="post" action="${action}">
-<input type="hidden" name="lang" value="${lang}">
-<button type="submit">${t.button}</button>
-</form>`;
-    return c.html(layout(c, { lang, title: t.title, body }));
+    return c.html(
+      oneButtonPage(c, {
+        lang,
+        title: t.title,
+        text: t.confirm(target.projectName, what(lang, target.purposes)),
+        action,
+        button: t.button,
+      }),
+    );
   });
 
   app.post(
     '/:token',
     bodyLimit({ maxSize: 4 * 1024, onError: (c) => c.text('Payload Too Large', 413) }),
     async (c) => {
-      let lang: Lang = langOf(c.req.query('lang'));
-      const type = c.req.header('content-type') ?? '';
-      if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/')) {
-        const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-        if ('lang' in form) lang = langOf(form.lang);
-      }
+      const lang = await langOfPost(c);
       // A consumer's action: no IP or user agent in the append-only log (it can never be erased).
       const result = confirmConsentByToken(deps.db, c.req.param('token'), {
         requestId: c.get('requestId'),

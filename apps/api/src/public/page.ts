@@ -134,6 +134,38 @@ export function messagePage(
   return layout(c, { lang, title, body: html`<h1>${title}</h1><p>${text}</p>` });
 }
 
+/**
+ * A mail link's page: GET shows what the button will do and nothing changes; only the POST
+ * from the button acts (link scanners and previews only GET). Used by unsubscribe and by the
+ * consent confirmation.
+ */
+export function oneButtonPage(
+  c: Context,
+  p: { lang: Lang; title: string; text: string; action: string; button: string },
+): Html {
+  const body = html`<h1>${p.title}</h1>
+<p>${p.text}</p>
+<form method="post" action="${p.action}">
+<input type="hidden" name="lang" value="${p.lang}">
+<button type="submit">${p.button}</button>
+</form>`;
+  return layout(c, { lang: p.lang, title: p.title, body });
+}
+
+/**
+ * The language of a mail link's POST: the button's hidden field, else the query. A body we
+ * cannot read is no reason to refuse (RFC 8058's one-click body carries no language).
+ */
+export async function langOfPost(c: Context): Promise<Lang> {
+  let lang: Lang = langOf(c.req.query('lang'));
+  const type = c.req.header('content-type') ?? '';
+  if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/')) {
+    const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
+    if ('lang' in form) lang = langOf(form.lang);
+  }
+  return lang;
+}
+
 export const PAGE_TEXT = {
   nb: {
     notFoundTitle: 'Siden finnes ikke',

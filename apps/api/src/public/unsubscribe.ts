@@ -3,7 +3,7 @@ import { bodyLimit } from 'hono/body-limit';
 import { html } from 'hono/html';
 import type { AppBindings, AppDeps } from '../context';
 import { findUnsubscribeTarget, unsubscribeByToken } from '../lib/unsubscribe';
-import { type Lang, langOf, layout, messagePage } from './page';
+import { type Lang, langOf, langOfPost, layout, messagePage, oneButtonPage } from './page';
 
 /**
  * GET  /unsubscribe/:token — a confirmation page with one button. It changes nothing, so a
@@ -62,27 +62,23 @@ export function unsubscribeRoutes(deps: AppDeps) {
     const target = findUnsubscribeTarget(deps.db, c.req.param('token'));
     if (!target) return notFound(c, lang);
     const action = `/unsubscribe/${encodeURIComponent(c.req.param('token'))}`;
-    const body = html`<h1>${t.title}</h1>
-<p>${target.granted.length > 0 ? t.confirm(target.projectName) : t.already(target.projectName)}</p>
-<form method="post" action="${action}">
-<input type="hidden" name="lang" value="${lang}">
-<button type="submit">${t.button}</button>
-</form>`;
-    return c.html(layout(c, { lang, title: t.title, body }));
+    return c.html(
+      oneButtonPage(c, {
+        lang,
+        title: t.title,
+        text:
+          target.granted.length > 0 ? t.confirm(target.projectName) : t.already(target.projectName),
+        action,
+        button: t.button,
+      }),
+    );
   });
 
   app.post(
     '/:token',
     bodyLimit({ maxSize: 4 * 1024, onError: (c) => c.text('Payload Too Large', 413) }),
     async (c) => {
-      let lang: Lang = langOf(c.req.query('lang'));
-      const type = c.req.header('content-type') ?? '';
-      if (type.startsWith('application/x-www-form-urlencoded') || type.startsWith('multipart/')) {
-        // The body is either our button's form or RFC 8058's `List-Unsubscribe=One-Click`;
-        // both mean the same, so a body we cannot read is no reason to refuse.
-        const form = await c.req.parseBody().catch(() => ({}) as Record<string, unknown>);
-        if ('lang' in form) lang = langOf(form.lang);
-      }
+      const lang = await langOfPost(c);
       const result = unsubscribeByToken(deps.db, c.req.param('token'), {
         requestId: c.get('requestId'),
         ip: c.get('clientIp'),
