@@ -115,7 +115,7 @@ async function main(argv: string[]) {
           scope: SYSTEM_SCOPE,
           dryRun,
           trigger: 'cli',
-          by: { actorUserId: null, actorRole: null, requestId: 'cli' },
+          by: { actor: OPERATOR, request: { requestId: 'cli', ip: null, userAgent: null } },
           outboxDir: env.OUTBOX_DIR,
         });
         const verb = dryRun ? 'would be anonymised' : 'anonymised';
@@ -138,7 +138,7 @@ async function main(argv: string[]) {
           scope: SYSTEM_SCOPE,
           ids,
           reason: { kind: 'cli' },
-          by: { actorUserId: null, actorRole: null, requestId: 'cli' },
+          by: { actor: OPERATOR, request: { requestId: 'cli', ip: null, userAgent: null } },
           outboxDir: env.OUTBOX_DIR,
         });
         console.log(`anonymised ${result.anonymised.length} leads`);

@@ -18,6 +18,7 @@ import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processOutbox } from '../src/jobs/outbox';
 import { SYSTEM_SCOPE } from '../src/jobs/retention';
+import { OPERATOR, staff } from '../src/lib/access-log';
 import { checkAuditLog } from '../src/lib/audit-check';
 import { anonymiseNow } from '../src/lib/erasure';
 import { createMailer } from '../src/lib/mail';
@@ -126,7 +127,10 @@ describe('anonymisation', () => {
       scope: SYSTEM_SCOPE,
       ids: t.ids,
       reason: { kind: 'request', requestId: 7 },
-      by: { actorUserId: t.f.users.privacy_officer, actorRole: 'privacy_officer', requestId: 'r1' },
+      by: {
+        actor: staff({ id: t.f.users.privacy_officer, role: 'privacy_officer' }),
+        request: { requestId: 'r1', ip: null, userAgent: null },
+      },
       outboxDir: t.outboxDir,
     });
     expect(result.anonymised.sort()).toEqual([...t.ids].sort());
@@ -167,6 +171,13 @@ describe('anonymisation', () => {
       requestId: 7,
       anonymised: 2,
     });
+    // Through the one entry builder: who ran it and in which request, no address.
+    expect(entries[0]).toMatchObject({
+      actorUserId: t.f.users.privacy_officer,
+      actorRole: 'privacy_officer',
+      requestId: 'r1',
+      ip: null,
+    });
     const check = checkAuditLog(t.handle.db, testAnchors(t.handle), 'full');
     expect(check.ok).toBe(true);
 
@@ -197,7 +208,7 @@ describe('anonymisation', () => {
       scope: SYSTEM_SCOPE,
       ids: [a, b],
       reason: { kind: 'cli' },
-      by: { actorUserId: null, actorRole: null, requestId: 'cli' },
+      by: { actor: OPERATOR, request: { requestId: 'cli', ip: null, userAgent: null } },
       outboxDir: t.outboxDir,
     });
     expect(result.anonymised).toEqual([a]);

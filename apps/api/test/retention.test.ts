@@ -8,6 +8,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env';
 import { SYSTEM_SCOPE } from '../src/jobs/retention';
+import { OPERATOR } from '../src/lib/access-log';
 import { retentionRun } from '../src/lib/erasure';
 import { createMailer } from '../src/lib/mail';
 import { outcome, setup } from './helpers';
@@ -22,7 +23,7 @@ function tempDir() {
   return d;
 }
 
-const SYSTEM = { actorUserId: null, actorRole: null, requestId: 'test' };
+const SYSTEM = { actor: OPERATOR, request: { requestId: 'test', ip: null, userAgent: null } };
 
 /**
  * Two leads around the boundary for a run on `today` (Oslo) with a 36-month period: one last

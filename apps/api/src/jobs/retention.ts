@@ -1,6 +1,7 @@
 import type { Db } from '@mg/db';
 import { scopeFor } from '@mg/shared';
 import { Cron } from 'croner';
+import { OPERATOR } from '../lib/access-log';
 import { retentionRun } from '../lib/erasure';
 import type { Logger } from '../lib/logger';
 
@@ -23,7 +24,7 @@ export function scheduleRetention(deps: {
         scope: SYSTEM_SCOPE,
         dryRun: false,
         trigger: 'schedule',
-        by: { actorUserId: null, actorRole: null, requestId: null },
+        by: { actor: OPERATOR, request: null },
         outboxDir: deps.outboxDir,
       });
       deps.log.info(

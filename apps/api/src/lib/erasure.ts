@@ -4,13 +4,13 @@ import {
   type AnonymisationReason,
   type AnonymisationResult,
   anonymiseLeadsIn,
-  appendAccessLog,
   checkpointAfterAnonymisation,
   type Db,
   type RetentionRunResult,
   runRetention,
 } from '@mg/db';
 import type { Scope } from '@mg/shared';
+import { type LogActor, logEntry, type RequestInfo } from './access-log';
 import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './session';
 
 /** `<stamp>-<outbox id>-<random>.eml`, as the files mailer names them (lib/mail.ts). */
@@ -42,10 +42,10 @@ export async function deleteOutboxFiles(dir: string, outboxIds: readonly number[
 }
 
 /** Who runs it, for the access-log entry: a signed-in user, or the system (job, CLI). */
+/** Who runs it, for the access-log entry: staff (a request), or the operator/scheduler. */
 export interface RunBy {
-  actorUserId: number | null;
-  actorRole: string | null;
-  requestId: string | null;
+  actor: LogActor;
+  request: RequestInfo | null;
 }
 
 /**
@@ -74,7 +74,7 @@ export async function anonymiseNow(
       scope,
       ids,
       reason,
-      log: (entry) => appendAccessLog(tx, { ...by, ...entry, outcome: 'ok' }),
+      log: (entry) => logEntry(tx, by.request, by.actor, { ...entry, outcome: 'ok' }),
     }),
   );
   const after = await afterAnonymisation(db, outboxDir, result.outboxIds);
@@ -109,9 +109,9 @@ export async function retentionRun(
         scope,
         dryRun,
         trigger,
-        actorUserId: by.actorUserId,
+        actorUserId: by.actor.kind === 'staff' ? by.actor.userId : null,
         session: { idleMs: SESSION_IDLE_MS, absoluteMs: SESSION_ABSOLUTE_MS },
-        log: (entry) => appendAccessLog(tx, { ...by, ...entry, outcome: 'ok' }),
+        log: (entry) => logEntry(tx, by.request, by.actor, { ...entry, outcome: 'ok' }),
       },
       now,
     ),
