@@ -45,48 +45,56 @@ export function getLeadFlags(conn: Conn, lead: LeadRef) {
   };
 }
 
+type FlagChange = { lead: LeadRef; on: boolean; reason: string; actorUserId: number };
+
+/** The lead's columns for each guard flag: the flag, and who set it, when and why. */
+const GUARD_FLAGS = {
+  legal_hold: {
+    flag: leads.legalHold,
+    values: (on: boolean, reason: string | null, by: number | null, at: number | null) => ({
+      legalHold: on,
+      legalHoldReason: reason,
+      legalHoldByUserId: by,
+      legalHoldAt: at,
+    }),
+  },
+  restricted: {
+    flag: leads.restricted,
+    values: (on: boolean, reason: string | null, by: number | null, at: number | null) => ({
+      restricted: on,
+      restrictedReason: reason,
+      restrictedByUserId: by,
+      restrictedAt: at,
+    }),
+  },
+} as const;
+
 /**
- * Legal hold on or off. The reason for setting it stays on the lead while it holds; both
+ * A guard flag on or off. The reason for setting it stays on the lead while it holds; both
  * the set and the lift go on the timeline with their reason, who and when. Returns false
  * when the lead already was in that state (nothing written).
  */
-export function setLegalHold(
+function setGuardFlag(
   conn: Conn,
-  {
-    lead,
-    on,
-    reason,
-    actorUserId,
-  }: { lead: LeadRef; on: boolean; reason: string; actorUserId: number },
-  now = Date.now(),
+  kind: keyof typeof GUARD_FLAGS,
+  { lead, on, reason, actorUserId }: FlagChange,
+  now: number,
 ): boolean {
+  const { flag, values } = GUARD_FLAGS[kind];
   const changed = conn
     .update(leads)
-    .set(
-      on
-        ? {
-            legalHold: true,
-            legalHoldReason: reason,
-            legalHoldByUserId: actorUserId,
-            legalHoldAt: now,
-            updatedAt: now,
-          }
-        : {
-            legalHold: false,
-            legalHoldReason: null,
-            legalHoldByUserId: null,
-            legalHoldAt: null,
-            updatedAt: now,
-          },
-    )
-    .where(and(eq(leads.id, lead.id), eq(leads.legalHold, !on)))
+    .set({
+      ...(on ? values(true, reason, actorUserId, now) : values(false, null, null, null)),
+      updatedAt: now,
+    })
+    .where(and(eq(leads.id, lead.id), eq(flag, !on)))
     .run().changes;
   if (changed === 0) return false;
   conn
     .insert(leadActivities)
     .values({
       leadId: lead.id,
-      kind: 'legal_hold',
+      kind,
       body: reason,
       fromValue: String(!on),
       toValue: String(on),
@@ -97,52 +105,14 @@ export function setLegalHold(
   return true;
 }
 
-/** Restriction (GDPR art. 18) on or off, like the legal hold. */
-export function setRestricted(
-  conn: Conn,
-  {
-    lead,
-    on,
-    reason,
-    actorUserId,
-  }: { lead: LeadRef; on: boolean; reason: string; actorUserId: number },
-  now = Date.now(),
-): boolean {
-  const changed = conn
-    .update(leads)
-    .set(
-      on
-        ? {
-            restricted: true,
-            restrictedReason: reason,
-            restrictedByUserId: actorUserId,
-            restrictedAt: now,
-            updatedAt: now,
-          }
-        : {
-            restricted: false,
-            restrictedReason: null,
-            restrictedByUserId: null,
-            restrictedAt: null,
-            updatedAt: now,
-          },
-    )
-    .where(and(eq(leads.id, lead.id), eq(leads.restricted, !on)))
-    .run().changes;
-  if (changed === 0) return false;
-  conn
-    .insert(leadActivities)
-    .values({
-      leadId: lead.id,
-      kind: 'restricted',
-      body: reason,
-      fromValue: String(!on),
-      toValue: String(on),
-      actorUserId,
-      at: now,
-    })
-    .run();
-  return true;
+/** Legal hold on or off (blocks anonymisation of this lead only). */
+export function setLegalHold(conn: Conn, change: FlagChange, now = Date.now()): boolean {
+  return setGuardFlag(conn, 'legal_hold', change, now);
+}
+
+/** Restriction (GDPR art. 18) on or off: the lead is only stored, and left out of exports. */
+export function setRestricted(conn: Conn, change: FlagChange, now = Date.now()): boolean {
+  return setGuardFlag(conn, 'restricted', change, now);
 }
 
 /**
