@@ -161,7 +161,8 @@ export function createApp(deps: AppDeps) {
   // Signed in, with audience:export.
   app.get('/api/exports/audience.csv', audienceExport(deps));
   // Signed in, with lead:export: the grid's rows and columns, streamed.
-  app.get('/api/exports/leads.csv', exportLeads(deps));
+  app.get('/api/exports/leads.csv', exportLeads(deps, 'csv'));
+  app.get('/api/exports/leads.xlsx', exportLeads(deps, 'xlsx'));
 
   const webDist = env.WEB_DIST;
   if (webDist && existsSync(join(webDist, 'index.html'))) {
