@@ -1,6 +1,7 @@
 export * from './audit';
 export * from './client';
 export * from './queries/audit';
+export * from './queries/audit-export';
 export * from './queries/audit-summary';
 export * from './queries/auth';
 export * from './queries/consent';
