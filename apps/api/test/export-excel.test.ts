@@ -7,40 +7,8 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { excelCsv, osloDateTime, osloWallClockDate } from '../src/lib/csv';
 import { EXPORT_LABELS } from '../src/lib/export-labels';
+import { parseCsv } from './csv-parse';
 import { cookieFor, publicApp } from './public-helpers';
-
-/** RFC 4180 with a chosen delimiter: what Excel does when it opens the file. */
-export function parseCsv(text: string, delimiter: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        cell += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === delimiter) {
-      row.push(cell);
-      cell = '';
-    } else if (ch === '\r' && text[i + 1] === '\n') {
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
-      i++;
-    } else cell += ch;
-  }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows;
-}
 
 // 2024-03-31: Oslo moves from CET (+1) to CEST (+2) at 01:00 UTC.
 const BEFORE_DST = Date.UTC(2024, 2, 31, 0, 30); // 01:30 in Oslo
@@ -219,9 +187,12 @@ describe('lead export for Norwegian Excel', () => {
   });
 
   it('.xlsx keeps the same refusals: no lead:export is 403 and logged as denied', async () => {
-    const res = await t.app.request(leadExportPath(filter, ['id'], 'follow_up', { format: 'xlsx' }), {
-      headers: { cookie: cookieFor(t.handle, t.f.users.auditor) },
-    });
+    const res = await t.app.request(
+      leadExportPath(filter, ['id'], 'follow_up', { format: 'xlsx' }),
+      {
+        headers: { cookie: cookieFor(t.handle, t.f.users.auditor) },
+      },
+    );
     expect(res.status).toBe(403);
     const last = t.handle.db.select().from(accessLog).orderBy(desc(accessLog.id)).limit(1).get();
     expect(last).toMatchObject({ action: 'lead.export', outcome: 'denied' });

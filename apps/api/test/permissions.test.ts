@@ -356,7 +356,11 @@ describe('role x procedure', () => {
  */
 describe('role x download route', () => {
   const DOWNLOADS = [
-    { path: '/api/exports/audit.csv?filter=%7B%7D', action: 'audit.export', permission: 'audit:export' },
+    {
+      path: '/api/exports/audit.csv?filter=%7B%7D',
+      action: 'audit.export',
+      permission: 'audit:export',
+    },
     {
       path: '/api/exports/leads.csv?columns=id&purpose=follow_up',
       action: 'lead.export',

@@ -169,7 +169,9 @@ describe('summariseAccessLog', () => {
     const summary = summariseAccessLog(handle.db, { targetId: 1 }, scan);
     expect(summary).toMatchObject({ truncated: true, entries: scan });
     // The newest entries: the 5 oldest are the ones left out.
-    expect(summary?.groups).toMatchObject([{ count: scan, firstAt: T0 + 5, lastAt: T0 + scan + 4 }]);
+    expect(summary?.groups).toMatchObject([
+      { count: scan, firstAt: T0 + 5, lastAt: T0 + scan + 4 },
+    ]);
     expect(summariseAccessLog(handle.db, { targetId: 1 }, scan + 5)?.truncated).toBe(false);
     expect(AUDIT_SUMMARY_SCAN).toBeGreaterThanOrEqual(10_000);
   });
