@@ -360,5 +360,7 @@ export type AuditListInput = z.infer<typeof auditListInput>;
 /** The list's filter without paging: the audit summary and the access-log download. */
 export const auditFilterInput = auditListInput.omit({ cursor: true, limit: true });
 export type AuditFilterInput = z.infer<typeof auditFilterInput>;
+/** The most entries one access-log download holds (newest first). */
+export const AUDIT_EXPORT_MAX_ROWS = 100_000;
 
 export const roleSchema = z.enum(ROLES);

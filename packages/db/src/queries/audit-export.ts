@@ -1,9 +1,10 @@
+import { AUDIT_EXPORT_MAX_ROWS } from '@mg/shared';
 import type { Conn } from '../client';
 import { listAccessLog } from './audit';
 import type { AuditSummaryFilter } from './audit-summary';
 
 /** The most entries one access-log download holds (newest first). */
-export const AUDIT_EXPORT_MAX = 100_000;
+export const AUDIT_EXPORT_MAX = AUDIT_EXPORT_MAX_ROWS;
 
 export type AccessLogExportRow = ReturnType<typeof listAccessLog>['items'][number];
 
