@@ -58,6 +58,7 @@ describe('auditDetailRows', () => {
         searched: true,
         count: 12,
         filter: { targetId: 7, outcome: 'denied' },
+        reason: 'not_found_or_out_of_scope',
         unknownKey: null,
         empty: [],
       }),
@@ -66,6 +67,11 @@ describe('auditDetailRows', () => {
       { key: 'searched', label: 'Søkte', value: 'Ja' },
       { key: 'count', label: 'Antall', value: '12' },
       { key: 'filter', label: 'Filter', value: 'Id: 7; Utfall: denied' },
+      {
+        key: 'reason',
+        label: 'Årsak',
+        value: 'Finnes ikke, eller utenfor brukerens tilgang',
+      },
       { key: 'unknownKey', label: 'unknownKey', value: '—' },
       { key: 'empty', label: 'empty', value: '—' },
     ]);

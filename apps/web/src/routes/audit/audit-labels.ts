@@ -41,6 +41,9 @@ export function auditDetailRows(t: TFunction, detail: Record<string, unknown> | 
   return Object.entries(detail).map(([key, value]) => ({
     key,
     label: detailLabel(t, key),
-    value: detailValue(t, value),
+    value:
+      (key === 'reason' || key === 'reasons') && typeof value === 'string'
+        ? t(`audit.detailReason.${value}`, { defaultValue: value })
+        : detailValue(t, value),
   }));
 }

@@ -247,8 +247,14 @@ export function AuditPage() {
                       accessor: 'outcome',
                       title: t('audit.outcome'),
                       noWrap: true,
+                      // Room for the longest label ("Avvist", "Denied") without clipping it.
+                      width: 104,
                       render: (row) => (
-                        <Badge color={OUTCOME_COLORS[row.outcome]} variant="light">
+                        <Badge
+                          color={OUTCOME_COLORS[row.outcome]}
+                          variant="light"
+                          style={{ flexShrink: 0, overflow: 'visible' }}
+                        >
                           {t(`auditOutcome.${row.outcome}`)}
                         </Badge>
                       ),
