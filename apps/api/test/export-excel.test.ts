@@ -7,6 +7,7 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { excelCsv, osloDateTime, osloWallClockDate } from '../src/lib/csv';
 import { EXPORT_LABELS } from '../src/lib/export-labels';
+import { EXPORT_CHUNK_ROWS } from '../src/public/export-leads';
 import { parseCsv } from './csv-parse';
 import { cookieFor, publicApp } from './public-helpers';
 
@@ -196,5 +197,63 @@ describe('lead export for Norwegian Excel', () => {
     expect(res.status).toBe(403);
     const last = t.handle.db.select().from(accessLog).orderBy(desc(accessLog.id)).limit(1).get();
     expect(last).toMatchObject({ action: 'lead.export', outcome: 'denied' });
+  });
+});
+
+describe('a large .xlsx download', () => {
+  const t = publicApp();
+  const { accessLog } = schema;
+  let many = 0;
+
+  beforeAll(() => {
+    const project = { id: t.f.projectB, subsidiaryId: t.f.subB };
+    many = t.handle.db.transaction(
+      (tx) =>
+        Array.from({ length: 2 * EXPORT_CHUNK_ROWS + 50 }, (_, i) =>
+          makeLead(tx, project, { createdAt: Date.UTC(2025, 0, 1) + i * 60_000 }),
+        ).length,
+    );
+  }, 60_000);
+
+  const entriesAfter = (id: number) =>
+    t.handle.db.select().from(accessLog).where(gt(accessLog.id, id)).orderBy(accessLog.id).all();
+  const lastId = () =>
+    t.handle.db.select().from(accessLog).orderBy(desc(accessLog.id)).limit(1).get()?.id ?? 0;
+
+  it('streams every row in chunks and reads back whole', async () => {
+    const before = lastId();
+    const res = await t.app.request(
+      leadExportPath({ sort: 'createdAt', dir: 'asc' }, ['id', 'createdAt'], 'reporting', {
+        format: 'xlsx',
+      }),
+      { headers: { cookie: cookieFor(t.handle, t.f.users.userB) } },
+    );
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(await res.arrayBuffer());
+    // The header, the fixture's leads of B and the many.
+    expect(workbook.worksheets[0]?.rowCount).toBe(1 + t.f.leadsB.length + many);
+    const done = entriesAfter(before).at(-1);
+    expect(done).toMatchObject({ action: 'lead.export', outcome: 'ok' });
+    expect(done?.targetCount).toBe(t.f.leadsB.length + many);
+  }, 60_000);
+
+  it('a download that breaks off stops reading, logs what left, and keeps the server up', async () => {
+    const before = lastId();
+    const res = await t.app.request(
+      leadExportPath({}, ['id', 'name'], 'follow_up', { format: 'xlsx' }),
+      { headers: { cookie: cookieFor(t.handle, t.f.users.userB) } },
+    );
+    const reader = res.body?.getReader();
+    await reader?.read();
+    await reader?.cancel();
+    // Give the writer a moment to notice.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const entries = entriesAfter(before);
+    expect(entries.map((e) => [e.action, e.outcome])).toEqual([
+      ['lead.exportStarted', 'ok'],
+      ['lead.export', 'error'],
+    ]);
+    expect(entries[1]?.targetCount).toBeLessThan(t.f.leadsB.length + many);
+    expect(JSON.parse(entries[1]?.detail ?? '{}')).toMatchObject({ reason: 'aborted' });
   });
 });
