@@ -131,9 +131,9 @@ test('the auditor finds who has seen a lead, exports the filtered log, and finds
   await expect(
     cards.filter({ hasText: 'Bruker: Kari Nordmann' }).filter({ hasText: 'Så lead' }).first(),
   ).toBeVisible();
-  const overflow = await page.evaluate(
-    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-  );
+  const overflow = await page
+    .locator('html')
+    .evaluate((html) => html.scrollWidth - html.clientWidth);
   expect(overflow, 'no sideways scrolling').toBeLessThanOrEqual(0);
   await expectAccessible(page);
   await page.screenshot({ path: 'test-results/audit-summary-phone.png', fullPage: true });
