@@ -45,6 +45,18 @@ describe('audit.summary', () => {
     });
   });
 
+  it('is for the roles that read the log: never a subsidiary user', async () => {
+    const t = await seenAndRefused();
+    const input = { targetId: t.lead, targetType: 'lead' as const };
+    for (const who of ['auditor', 'privacy_officer', 'admin'] as const)
+      expect(await outcome(callerFor(t, who).audit.summary(input)), who).toBe('OK');
+    for (const who of ['userA', 'userB'] as const) {
+      expect(await outcome(callerFor(t, who).audit.summary(input)), who).toBe('FORBIDDEN');
+      const last = t.handle.db.select().from(accessLog).orderBy(desc(accessLog.id)).get();
+      expect(last).toMatchObject({ action: 'audit.summary', outcome: 'denied' });
+    }
+  });
+
   it('for one user: what they did, per action', async () => {
     const t = await seenAndRefused();
     const summary = await callerFor(t, 'auditor').audit.summary({
