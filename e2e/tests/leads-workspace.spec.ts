@@ -12,7 +12,7 @@ async function expectAccessible(page: Page) {
   expect(bad, 'serious or critical axe violations').toEqual([]);
 }
 
-/** A minimal CSV reader: quoted fields, doubled quotes, commas and newlines inside quotes. */
+/** A minimal CSV reader for Norwegian Excel files: quoted fields, doubled quotes, semicolons. */
 function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
@@ -27,7 +27,7 @@ function parseCsv(text: string): string[][] {
       } else if (ch === '"') quoted = false;
       else field += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
+    else if (ch === ';') {
       row.push(field);
       field = '';
     } else if (ch === '\n' || ch === '\r') {
@@ -169,23 +169,23 @@ test('a subsidiary user works the leads grid, a lead, bulk actions and the expor
   const csv = parseCsv((await readFile(file, 'utf8')).replace(/^\uFEFF/, ''));
   const [header, ...rows] = csv.filter((r) => r.some((cell) => cell !== ''));
   expect(header).toEqual([
-    'name',
-    'email',
-    'phone',
-    'project',
-    'status',
-    'assignee',
-    'createdAt',
-    'id',
-    'subsidiary',
+    'Navn',
+    'E-post',
+    'Telefon',
+    'Prosjekt',
+    'Status',
+    'Ansvarlig',
+    'Mottatt',
+    'ID',
+    'Datterselskap',
   ]);
   expect(rows.length).toBeGreaterThan(0);
   expect(rows.length).toBeLessThanOrEqual(total);
-  const subsidiaryAt = header?.indexOf('subsidiary') ?? -1;
+  const subsidiaryAt = header?.indexOf('Datterselskap') ?? -1;
   for (const row of rows) expect(row[subsidiaryAt]).toBe('Fjordbygg AS');
   expect(csv.flat().join(' ')).not.toContain('Nordlys Bolig');
   // The first page of the grid is the first rows of the export, in the same order.
-  const idAt = header?.indexOf('id') ?? -1;
+  const idAt = header?.indexOf('ID') ?? -1;
   const exportedIds = new Set(rows.map((row) => row[idAt]));
   for (const id of shownIds) expect(exportedIds.has(id)).toBe(true);
 

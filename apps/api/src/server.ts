@@ -20,6 +20,7 @@ import { serverRequestId } from './lib/request-id';
 import { loadSuppressionKey } from './lib/server-secrets';
 import { audienceExport } from './public/audience-export';
 import { confirmConsentRoutes } from './public/confirm-consent';
+import { exportAuditLog } from './public/export-audit';
 import { exportLeads } from './public/export-leads';
 import { formRoutes } from './public/form';
 import { intakeRoutes } from './public/intake';
@@ -161,7 +162,10 @@ export function createApp(deps: AppDeps) {
   // Signed in, with audience:export.
   app.get('/api/exports/audience.csv', audienceExport(deps));
   // Signed in, with lead:export: the grid's rows and columns, streamed.
-  app.get('/api/exports/leads.csv', exportLeads(deps));
+  app.get('/api/exports/leads.csv', exportLeads(deps, 'csv'));
+  app.get('/api/exports/leads.xlsx', exportLeads(deps, 'xlsx'));
+  // Signed in, with audit:export: the filtered access log, itself logged.
+  app.get('/api/exports/audit.csv', exportAuditLog(deps));
 
   const webDist = env.WEB_DIST;
   if (webDist && existsSync(join(webDist, 'index.html'))) {

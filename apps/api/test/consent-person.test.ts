@@ -138,7 +138,8 @@ describe('consent belongs to the person', () => {
       { headers: { cookie: cookieFor(t.handle, t.f.users.userB) } },
     );
     expect(csv.status).toBe(200);
-    expect((await csv.text()).split('\n')).toContain(`${b},false,false`);
+    // Norwegian Excel: semicolons, CRLF, Ja/Nei.
+    expect((await csv.text()).split('\r\n')).toContain(`${b};Nei;Nei`);
   });
 
   it('an SMS withdrawal follows the phone, not the e-mail', async () => {

@@ -126,6 +126,7 @@ const VALID: Record<string, (f: Setup['f']) => unknown> = {
   'view.remove': () => ({ id: 1 }),
   'dashboard.summary': () => ({ from: '2024-01-01', to: '2024-12-31', staleDays: 3 }),
   'audit.list': () => ({ limit: 10, from: '2024-01-01T00:00:00+01:00', action: 'lead.byId' }),
+  'audit.summary': (f) => ({ targetId: f.leadsA[0], targetType: 'lead', outcome: 'denied' }),
   'audit.actions': () => undefined,
   'audit.actors': () => undefined,
   'audit.verify': () => ({ mode: 'full' }),
@@ -152,6 +153,7 @@ const MORE_SEEDS: Record<string, unknown[]> = {
   'lead.list': [{ from: '2024-01-01' }, { to: '2024-12-31' }, {}],
   'lead.count': [{ from: '2024-01-01' }, { to: '2024-12-31' }, {}],
   'audit.list': [{ from: '2024-01-01T00:00:00Z' }, {}],
+  'audit.summary': [{ actorUserId: 1, from: '2024-01-01T00:00:00Z' }, {}],
 };
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;

@@ -402,7 +402,7 @@ describe('CSV export over HTTP', () => {
     // A UTF-8 byte-order mark first, so spreadsheet programs read æ ø å right.
     const bytes = new Uint8Array(await none.arrayBuffer());
     expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
-    expect(new TextDecoder().decode(bytes).trim()).toBe('id');
+    expect(new TextDecoder().decode(bytes).trim()).toBe('ID');
 
     const res = await app.request(
       leadExportPath(
@@ -415,13 +415,14 @@ describe('CSV export over HTTP', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     expect(res.headers.get('content-disposition')).toMatch(/attachment; filename="leads-/);
-    const lines = (await res.text()).trim().split('\n');
-    expect(lines[0]).toBe('id,name,status,consentEmail');
-    const ids = lines.slice(1).map((l) => Number(l.split(',')[0]));
+    // Norwegian Excel: semicolons, CRLF, Norwegian headers and labels.
+    const lines = (await res.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('ID;Navn;Status;Samtykke e-post');
+    const ids = lines.slice(1).map((l) => Number(l.split(';')[0]));
     const expected = [...many, f.leadsA[0] ?? 0, f.leadsA[2] ?? 0];
     expect(ids.sort((a, b) => a - b)).toEqual(expected.sort((a, b) => a - b));
     expect(ids).not.toContain(f.leadsA[1]); // restricted
-    expect(lines).toContain(`${f.leadsA[0]},Åse Ørnes,new,true`);
+    expect(lines).toContain(`${f.leadsA[0]};Åse Ørnes;Ny;Ja`);
     const entry = lastEntry();
     expect(entry).toMatchObject({
       action: 'lead.export',
@@ -482,7 +483,7 @@ describe('CSV export over HTTP', () => {
       .trim()
       .split('\n')
       .slice(1)
-      .map((l) => Number(l.split(',')[0]));
+      .map((l) => Number(l.split(';')[0]));
     expect(ids).toEqual([f.leadsA[0]]);
     const [, done, ...more] = entriesAfter(before);
     expect(more).toEqual([]);
@@ -525,7 +526,7 @@ describe('CSV export over HTTP', () => {
       },
     );
     const lines = (await res.text()).trim().split('\n').slice(1);
-    expect(lines.map((l) => Number(l.split(',')[0])).sort()).toEqual(
+    expect(lines.map((l) => Number(l.split(';')[0])).sort()).toEqual(
       [f.leadsA[0] ?? 0, f.leadsB[0] ?? 0].sort(),
     );
     expect(lastEntry()?.detail).not.toMatch(/ørnes/i);

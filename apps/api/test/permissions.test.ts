@@ -15,7 +15,8 @@ import { newTotpSecret, totpCodeAt } from '../src/lib/second-factor';
 import { createSession, type PendingSession } from '../src/lib/session';
 import { appRouter } from '../src/routers/root';
 import { type Context, createCallerFactory, type ProcedureMeta } from '../src/trpc';
-import { contextFor, outcome, setup, type Who } from './helpers';
+import { contextFor, lastAccessLogEntry, outcome, setup, type Who } from './helpers';
+import { cookieFor, publicApp } from './public-helpers';
 
 type Procedures = Record<string, { _def: { meta?: ProcedureMeta; type: string } }>;
 const procedures = appRouter._def.procedures as unknown as Procedures;
@@ -117,6 +118,7 @@ const SAMPLE_INPUTS: Record<string, (t: Setup, who: Who) => unknown | Promise<un
   },
   'dashboard.summary': () => ({}),
   'audit.list': () => ({ limit: 10 }),
+  'audit.summary': (t) => ({ targetId: t.f.leadsA[0], targetType: 'lead' }),
   'audit.actions': () => undefined,
   'audit.actors': () => undefined,
   'audit.verify': () => undefined,
@@ -345,4 +347,50 @@ describe('role x procedure', () => {
       expect(JSON.parse(entry?.detail ?? '{}').actions).toEqual([path]);
     },
   );
+});
+
+/**
+ * The file downloads are plain routes, not procedures: the same table decides, checked here
+ * per role. Allowed means a 200 file; refused means 403 and a denied entry under the
+ * download's action.
+ */
+describe('role x download route', () => {
+  const DOWNLOADS = [
+    {
+      path: '/api/exports/audit.csv?filter=%7B%7D',
+      action: 'audit.export',
+      permission: 'audit:export',
+    },
+    {
+      path: '/api/exports/leads.csv?columns=id&purpose=follow_up',
+      action: 'lead.export',
+      permission: 'lead:export',
+    },
+    {
+      path: '/api/exports/leads.xlsx?columns=id&purpose=follow_up',
+      action: 'lead.export',
+      permission: 'lead:export',
+    },
+  ] as const;
+  const cases = DOWNLOADS.flatMap((d) => ROLES.map((role) => [d.path, role, d] as const));
+  it.each(cases)('%s as %s', async (_path, role, download) => {
+    const t = publicApp();
+    const userId = t.f.users[role === 'subsidiary_user' ? 'userA' : role];
+    const res = await t.app.request(download.path, {
+      headers: { cookie: cookieFor(t.handle, userId) },
+    });
+    const last = () => lastAccessLogEntry(t.handle);
+    if (hasPermission(role, download.permission)) {
+      expect(res.status).toBe(200);
+      await res.arrayBuffer();
+      expect(last()).toMatchObject({ action: download.action, outcome: 'ok', actorRole: role });
+    } else {
+      expect(res.status).toBe(403);
+      expect(last()).toMatchObject({
+        action: download.action,
+        outcome: 'denied',
+        actorRole: role,
+      });
+    }
+  });
 });

@@ -357,5 +357,10 @@ export const auditListInput = z.object({
   limit: z.number().int().min(1).max(200).default(50),
 });
 export type AuditListInput = z.infer<typeof auditListInput>;
+/** The list's filter without paging: the audit summary and the access-log download. */
+export const auditFilterInput = auditListInput.omit({ cursor: true, limit: true });
+export type AuditFilterInput = z.infer<typeof auditFilterInput>;
+/** The most entries one access-log download holds (newest first). */
+export const AUDIT_EXPORT_MAX_ROWS = 100_000;
 
 export const roleSchema = z.enum(ROLES);

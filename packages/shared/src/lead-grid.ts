@@ -178,16 +178,21 @@ function firstError(issues: Parameters<typeof toFieldErrors>[0]) {
   return Object.values(toFieldErrors(issues))[0]?.[0] ?? { key: 'invalid' as const };
 }
 
-/** The CSV export link for exactly what the grid shows. */
+/**
+ * The export link for exactly what the grid shows: CSV (the default) or .xlsx, with headers
+ * and labels in the given language (Norwegian when left out).
+ */
 export function leadExportPath(
   filter: LeadFilterParams,
   columns: readonly LeadColumn[],
   purpose: ExportPurpose,
+  options: { format?: 'csv' | 'xlsx'; lang?: 'nb' | 'en' } = {},
 ): string {
   const query = toQueryString({
     filter: JSON.stringify(compactLeadFilter(filter)),
     columns: columns.join(','),
     purpose,
+    ...(options.lang ? { lang: options.lang } : {}),
   });
-  return `/api/exports/leads.csv?${query}`;
+  return `/api/exports/leads.${options.format ?? 'csv'}?${query}`;
 }

@@ -7,11 +7,16 @@ import {
   osloDate,
   toFieldErrors,
 } from '@mg/shared';
-import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
 import { filterKeys, logNow } from '../lib/access-log';
-import { csvText } from '../lib/csv';
+import { EXPORT_LABELS, type ExportLanguage, exportLanguage } from '../lib/export-labels';
+import {
+  SHEET_CONTENT_TYPE,
+  type SheetCell,
+  type SheetFormat,
+  sheetStream,
+} from '../lib/spreadsheet';
 import { authorizeDownload } from './authorize-download';
 
 const ACTION = 'lead.export';
@@ -27,27 +32,29 @@ const AUDIT_PURPOSE: Record<ExportPurpose, AuditPurpose> = {
   reporting: 'administration',
 };
 
-const time = (value: number | null) => (value === null ? '' : new Date(value).toISOString());
-
-/** One cell per column, exactly the grid's allow-list. */
-const CELL: Record<LeadColumn, (row: LeadListRow) => string | number> = {
-  id: (r) => r.id,
-  createdAt: (r) => time(r.createdAt),
-  name: (r) => csvText(r.name),
-  email: (r) => csvText(r.email),
-  // E.164 from intake: "+47…" is a number, not a formula, and must stay as it is.
-  phone: (r) => r.phone ?? '',
-  project: (r) => csvText(r.projectName),
-  subsidiary: (r) => csvText(r.subsidiaryName),
-  status: (r) => r.status,
-  assignee: (r) => csvText(r.assigneeName),
-  consentEmail: (r) => String(r.consentEmail),
-  consentSms: (r) => String(r.consentSms),
-  lastActivityAt: (r) => time(r.lastActivityAt),
-  restricted: (r) => String(r.restricted),
-  legalHold: (r) => String(r.legalHold),
-  anonymisedAt: (r) => time(r.anonymisedAt),
-};
+/** One cell per column, exactly the grid's allow-list, in the user's language. */
+function cells(lang: ExportLanguage): Record<LeadColumn, (row: LeadListRow) => SheetCell> {
+  const labels = EXPORT_LABELS[lang];
+  const yesNo = (value: boolean) => (value ? labels.yes : labels.no);
+  return {
+    id: (r) => r.id,
+    createdAt: (r) => ({ at: r.createdAt }),
+    name: (r) => ({ text: r.name }),
+    email: (r) => ({ text: r.email }),
+    // E.164 from intake: "+47…" is a number, not a formula, and must stay as it is.
+    phone: (r) => r.phone ?? '',
+    project: (r) => ({ text: r.projectName }),
+    subsidiary: (r) => ({ text: r.subsidiaryName }),
+    status: (r) => labels.leadStatus[r.status],
+    assignee: (r) => ({ text: r.assigneeName }),
+    consentEmail: (r) => yesNo(r.consentEmail),
+    consentSms: (r) => yesNo(r.consentSms),
+    lastActivityAt: (r) => ({ at: r.lastActivityAt }),
+    restricted: (r) => yesNo(r.restricted),
+    legalHold: (r) => yesNo(r.legalHold),
+    anonymisedAt: (r) => ({ at: r.anonymisedAt }),
+  };
+}
 
 function parseJson(value: string | undefined): unknown {
   if (value === undefined) return undefined;
@@ -59,16 +66,18 @@ function parseJson(value: string | undefined): unknown {
 }
 
 /**
- * GET /api/exports/leads.csv?filter=<json>&columns=<a,b,c>&purpose=<follow_up|reporting|handover>
+ * GET /api/exports/leads.csv (or .xlsx)?filter=<json>&columns=<a,b,c>&purpose=<follow_up|reporting|handover>&lang=<nb|en>
  *
  * Exactly the grid's rows (its filter and sort, in the caller's scope, restricted leads left
- * out) and columns. Needs a session with `lead:export`. Streamed by keyset, a chunk at a
- * time, so 100k rows are never held together. Two access-log entries: 'lead.exportStarted'
- * with the filter keys, columns and purpose before the first row is read, and 'lead.export'
- * when the stream ends, with every exported id and the count (outcome 'error' and the ids
- * sent so far if the download breaks off). Refusals are logged as denied.
+ * out) and columns, for a Norwegian Excel: CSV with a BOM, ";" and CRLF, or an .xlsx sheet
+ * with typed cells; headers and labels in the user's language, times in Oslo. Needs a session
+ * with `lead:export`. Streamed by keyset, a chunk at a time, so 100k rows are never held
+ * together. Two access-log entries: 'lead.exportStarted' with the filter keys, columns and
+ * purpose before the first row is read, and 'lead.export' when the stream ends, with every
+ * exported id and the count (outcome 'error' and the ids sent so far if the download breaks
+ * off). Refusals are logged as denied.
  */
-export function exportLeads(deps: AppDeps) {
+export function exportLeads(deps: AppDeps, format: SheetFormat = 'csv') {
   return (c: Context<AppBindings>) => {
     const auth = authorizeDownload(deps, c, {
       action: ACTION,
@@ -89,12 +98,14 @@ export function exportLeads(deps: AppDeps) {
         400,
       );
     const { filter, columns, purpose } = parsed.data;
+    const lang = exportLanguage(c.req.query('lang'));
 
     const about = { purpose: AUDIT_PURPOSE[purpose], targetType: 'lead' as const };
     // Codes and keys only: never the words searched for.
     const asked = {
       exportPurpose: purpose,
       columns,
+      format,
       filters: filterKeys(filter),
       searched: Boolean(filter.search),
       sort: filter.sort,
@@ -103,10 +114,7 @@ export function exportLeads(deps: AppDeps) {
     logNow(ctx.db, ctx, actor, { ...about, action: STARTED_ACTION, outcome: 'ok', detail: asked });
 
     const ids: number[] = [];
-    let logged = false;
-    const finish = (outcome: 'ok' | 'error', extra: Record<string, unknown> = {}) => {
-      if (logged) return;
-      logged = true;
+    const finish = (outcome: 'ok' | 'error', extra: Record<string, unknown> = {}) =>
       logNow(ctx.db, ctx, actor, {
         ...about,
         action: ACTION,
@@ -114,49 +122,38 @@ export function exportLeads(deps: AppDeps) {
         outcome,
         detail: { ...asked, count: ids.length, ...extra },
       });
-    };
 
     const chunks = iterateLeadsForExport(deps.db, {
       scope,
       filter,
       chunkSize: EXPORT_CHUNK_ROWS,
     });
-    const encoder = new TextEncoder();
-    const header = `\uFEFF${stringify([columns])}`;
-    // Pull-based: the next chunk is read from the database only when the client has taken
-    // the previous one, so a slow download never piles rows up in memory.
-    const body = new ReadableStream<Uint8Array>(
+    const cell = cells(lang);
+    const body = sheetStream(
+      format,
       {
-        start(controller) {
-          controller.enqueue(encoder.encode(header));
+        headers: columns.map((col) => EXPORT_LABELS[lang].leadColumn[col]),
+        next: () => {
+          const next = chunks.next();
+          if (next.done) return null;
+          for (const row of next.value) ids.push(row.id);
+          return next.value.map((row) => columns.map((col) => cell[col](row)));
         },
-        pull(controller) {
-          try {
-            const next = chunks.next();
-            if (next.done) {
-              finish('ok');
-              controller.close();
-              return;
-            }
-            for (const row of next.value) ids.push(row.id);
-            const records = next.value.map((row) => columns.map((col) => CELL[col](row)));
-            controller.enqueue(encoder.encode(stringify(records)));
-          } catch (error) {
-            deps.log.error({ err: error, requestId: ctx.requestId }, 'lead export failed');
-            finish('error', { reason: 'failed' });
-            controller.error(error);
-          }
+        done: () => finish('ok'),
+        failed: (error) => {
+          deps.log.error({ err: error, requestId: ctx.requestId }, 'lead export failed');
+          finish('error', { reason: 'failed' });
         },
-        cancel() {
+        aborted: () => {
           chunks.return(undefined);
           finish('error', { reason: 'aborted' });
         },
       },
-      { highWaterMark: 1 },
+      'Leads',
     );
     const headers = new Headers({
-      'content-type': 'text/csv; charset=utf-8',
-      'content-disposition': `attachment; filename="leads-${osloDate(Date.now())}.csv"`,
+      'content-type': SHEET_CONTENT_TYPE[format],
+      'content-disposition': `attachment; filename="leads-${osloDate(Date.now())}.${format}"`,
       'cache-control': 'no-store',
     });
     for (const cookie of auth.setCookies()) headers.append('set-cookie', cookie);

@@ -1,5 +1,5 @@
-import { listAccessLog, listAuditActions, listStaffUsers } from '@mg/db';
-import { auditListInput } from '@mg/shared';
+import { listAccessLog, listAuditActions, listStaffUsers, summariseAccessLog } from '@mg/db';
+import { auditFilterInput, auditListInput } from '@mg/shared';
 import { z } from 'zod';
 import { type AuditCheck, anchorChecked } from '../lib/audit-check';
 import { can, router } from '../trpc';
@@ -36,6 +36,28 @@ export const auditRouter = router({
           detail: { filters: Object.keys(filter) },
         });
         return page;
+      }),
+    ),
+
+  /**
+   * For one record (target) or one user (actor): who, how many times, first and last, for
+   * what purpose, grouped in SQL over a bounded, index-backed read. Null without either
+   * filter. Logged like reading the log: the filter keys and the size of what was summed up.
+   */
+  summary: can('audit:read', { purpose: 'audit' })
+    .input(auditFilterInput)
+    .query(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const summary = summariseAccessLog(tx, input);
+        log({
+          targetType: 'access_log',
+          detail: {
+            filters: Object.keys(input),
+            by: summary?.by ?? null,
+            entries: summary?.entries ?? 0,
+          },
+        });
+        return summary;
       }),
     ),
 

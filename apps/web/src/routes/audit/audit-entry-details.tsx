@@ -1,8 +1,9 @@
-import { Box, Code, type MantineBreakpoint, SimpleGrid, Text } from '@mantine/core';
+import { Box, type MantineBreakpoint, SimpleGrid, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { translateOpen } from '../../lib/translate';
 import type { RouterOutputs } from '../../lib/trpc';
+import { auditDetailRows } from './audit-labels';
 import { AuditTargets } from './audit-targets';
 
 export type AuditEntry = RouterOutputs['audit']['list']['items'][number];
@@ -60,14 +61,33 @@ export function AuditEntryDetails({ entry }: { entry: AuditEntry }) {
       </Field>
       <Field label={t('audit.userAgent')}>{entry.userAgent ?? '—'}</Field>
       <Field label={t('audit.detail')}>
-        {entry.detail ? (
-          <Code block fz="xs">
-            {JSON.stringify(entry.detail, null, 2)}
-          </Code>
-        ) : (
-          '—'
-        )}
+        <AuditDetailList detail={entry.detail} />
       </Field>
     </SimpleGrid>
+  );
+}
+
+/** The detail as a readable list of labelled values, not raw JSON. */
+export function AuditDetailList({ detail }: { detail: AuditEntry['detail'] }) {
+  const { t } = useTranslation();
+  const rows = auditDetailRows(t, detail);
+  if (rows.length === 0) return <>—</>;
+  return (
+    <Box
+      component="dl"
+      m={0}
+      style={{ display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 12, rowGap: 2 }}
+    >
+      {rows.map((row) => (
+        <Box key={row.key} style={{ display: 'contents' }}>
+          <Text component="dt" size="xs" c="dimmed">
+            {row.label}
+          </Text>
+          <Text component="dd" size="xs" m={0} style={{ overflowWrap: 'anywhere' }}>
+            {row.value}
+          </Text>
+        </Box>
+      ))}
+    </Box>
   );
 }

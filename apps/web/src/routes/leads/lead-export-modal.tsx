@@ -1,4 +1,14 @@
-import { Alert, Button, Group, List, Modal, Select, Stack, Text } from '@mantine/core';
+import {
+  Alert,
+  Button,
+  Group,
+  List,
+  Modal,
+  SegmentedControl,
+  Select,
+  Stack,
+  Text,
+} from '@mantine/core';
 import {
   EXPORT_PURPOSES,
   type ExportPurpose,
@@ -10,8 +20,11 @@ import { IconDownload, IconInfoCircle } from '@tabler/icons-react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 
+type Format = 'csv' | 'xlsx';
+
 /**
- * The CSV export of exactly what the grid shows. A purpose is required, because the access
+ * The export of exactly what the grid shows, as CSV for Norwegian Excel or as an .xlsx sheet,
+ * with headers and labels in the user's language. A purpose is required, because the access
  * log records why personal data left the system, with the ids of every row.
  */
 export function LeadExportModal({
@@ -27,8 +40,10 @@ export function LeadExportModal({
   columns: readonly LeadColumn[];
   total: string;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [purpose, setPurpose] = useState<ExportPurpose | null>(null);
+  const [format, setFormat] = useState<Format>('csv');
+  const lang = i18n.language === 'en' ? 'en' : 'nb';
   const close = () => {
     setPurpose(null);
     onClose();
@@ -42,6 +57,7 @@ export function LeadExportModal({
             <List.Item>{t('export.restrictedLeftOut')}</List.Item>
             <List.Item>{t('export.logged')}</List.Item>
             <List.Item>{t('export.columns', { count: columns.length })}</List.Item>
+            <List.Item>{t('export.language')}</List.Item>
           </List>
         </Alert>
         <Select
@@ -57,6 +73,20 @@ export function LeadExportModal({
           onChange={(value) => setPurpose(EXPORT_PURPOSES.find((p) => p === value) ?? null)}
           data-autofocus
         />
+        <Stack gap={4}>
+          <Text size="sm" fw={500} id="export-format-label">
+            {t('export.format')}
+          </Text>
+          <SegmentedControl
+            aria-labelledby="export-format-label"
+            value={format}
+            onChange={(value) => setFormat(value === 'xlsx' ? 'xlsx' : 'csv')}
+            data={[
+              { value: 'csv', label: t('export.formatCsv') },
+              { value: 'xlsx', label: t('export.formatXlsx') },
+            ]}
+          />
+        </Stack>
         <Group justify="flex-end" gap="xs">
           <Button variant="default" onClick={close}>
             {t('common.cancel')}
@@ -64,16 +94,16 @@ export function LeadExportModal({
           {purpose ? (
             <Button
               component="a"
-              href={leadExportPath(filter, columns, purpose)}
+              href={leadExportPath(filter, columns, purpose, { format, lang })}
               download
               leftSection={<IconDownload aria-hidden size={16} />}
               onClick={() => setTimeout(close, 0)}
             >
-              {t('export.download')}
+              {t(format === 'xlsx' ? 'export.downloadXlsx' : 'export.download')}
             </Button>
           ) : (
             <Button disabled leftSection={<IconDownload aria-hidden size={16} />}>
-              {t('export.download')}
+              {t(format === 'xlsx' ? 'export.downloadXlsx' : 'export.download')}
             </Button>
           )}
         </Group>
