@@ -14,3 +14,5 @@ export * from './retention';
 export * from './scope';
 export * from './slug';
 export * from './validators';
+export * from './subject';
+export * from './processing-record';
