@@ -25,6 +25,7 @@ import { formRoutes } from './public/form';
 import { intakeRoutes } from './public/intake';
 import { isPublicPage, publicPageHeaders } from './public/page';
 import { policyApiRoutes, policyPageRoutes } from './public/policy';
+import { subjectExport } from './public/subject-export';
 import { unsubscribeRoutes } from './public/unsubscribe';
 import { appRouter } from './routers/root';
 
@@ -162,6 +163,8 @@ export function createApp(deps: AppDeps) {
   app.get('/api/exports/audience.csv', audienceExport(deps));
   // Signed in, with lead:export: the grid's rows and columns, streamed.
   app.get('/api/exports/leads.csv', exportLeads(deps));
+  // Signed in, with dsr:manage: a data subject's JSON for an access/portability request.
+  app.get('/api/requests/:id/subject.json', subjectExport(deps));
 
   const webDist = env.WEB_DIST;
   if (webDist && existsSync(join(webDist, 'index.html'))) {

@@ -26,7 +26,9 @@ export const LEGAL_BASIS_TEXT: Record<LegalBasis, LocalisedText> = {
  * How long: the live lead retention setting (months after the last activity, anonymised by
  * the daily run), or a rule stated in words.
  */
-export type Retention = { kind: 'setting'; note: LocalisedText } | { kind: 'rule'; note: LocalisedText };
+export type Retention =
+  | { kind: 'setting'; note: LocalisedText }
+  | { kind: 'rule'; note: LocalisedText };
 
 export interface ProcessingPurpose {
   key: string;
