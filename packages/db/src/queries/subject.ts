@@ -177,6 +177,7 @@ export function getSubjectLeads(
   const consent = groupBy(
     conn
       .select({
+        id: consentEvents.id,
         leadId: consentEvents.leadId,
         purpose: consentEvents.purpose,
         granted: consentEvents.granted,
@@ -195,6 +196,7 @@ export function getSubjectLeads(
   const notes = groupBy(
     conn
       .select({
+        id: leadActivities.id,
         leadId: leadActivities.leadId,
         body: leadActivities.body,
         actorName: users.name,
@@ -209,6 +211,7 @@ export function getSubjectLeads(
   const disclosed = groupBy(
     conn
       .select({
+        id: disclosures.id,
         leadId: disclosures.leadId,
         kind: disclosures.kind,
         subsidiaryName: subsidiaries.name,
@@ -223,6 +226,7 @@ export function getSubjectLeads(
   const objections = groupBy(
     conn
       .select({
+        id: leadObjections.id,
         leadId: leadObjections.leadId,
         kind: leadObjections.kind,
         reason: leadObjections.reason,
@@ -233,10 +237,12 @@ export function getSubjectLeads(
       .orderBy(asc(leadObjections.at))
       .all(),
   );
+  // Who did it only for staff; the person's own export gets null (C-579/21).
   const who = <T extends { actorName: string | null; leadId: number }>(list: T[] | undefined) =>
-    (list ?? []).map(({ actorName, leadId: _l, ...rest }) =>
-      staff ? { ...rest, actorName } : rest,
-    );
+    (list ?? []).map(({ actorName, leadId: _l, ...rest }) => ({
+      ...rest,
+      actorName: staff ? actorName : null,
+    }));
   return rows.map((lead) => ({
     ...lead,
     consentHistory: who(consent.get(lead.id)),
