@@ -1,10 +1,25 @@
-import { Badge, Group, List, Paper, SimpleGrid, Stack, Table, Text, Title } from '@mantine/core';
+import { List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { LEGAL_BASIS_TEXT, type LocalisedText } from '@mg/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, TableSkeleton } from '../../components/query-states';
 import { useTRPC } from '../../lib/trpc';
+
+function Facts({ label, items }: { label: string; items: string[] }) {
+  return (
+    <Stack gap={2}>
+      <Text size="xs" c="dimmed" fw={600}>
+        {label}
+      </Text>
+      <List size="sm" spacing={2}>
+        {items.map((item) => (
+          <List.Item key={item}>{item}</List.Item>
+        ))}
+      </List>
+    </Stack>
+  );
+}
 
 /**
  * The record of processing activities (GDPR art. 30), read-only: rendered from the one config
@@ -60,76 +75,57 @@ export function ProcessingPage() {
               <Title order={2} fz="h4">
                 {t('processing.purposes')}
               </Title>
-              <Table.ScrollContainer minWidth={960}>
-                <Table verticalSpacing="sm" fz="sm" striped>
-                  <Table.Thead>
-                    <Table.Tr>
-                      <Table.Th>{t('processing.purpose')}</Table.Th>
-                      <Table.Th>{t('processing.legalBasis')}</Table.Th>
-                      <Table.Th>{t('processing.dataCategories')}</Table.Th>
-                      <Table.Th>{t('processing.peopleCategories')}</Table.Th>
-                      <Table.Th>{t('processing.recipients')}</Table.Th>
-                      <Table.Th>{t('processing.retention')}</Table.Th>
-                    </Table.Tr>
-                  </Table.Thead>
-                  <Table.Tbody>
-                    {record.data.purposes.map((p) => (
-                      <Table.Tr key={p.key}>
-                        <Table.Td>
-                          <Text fw={600} size="sm">
-                            {tx(p.name)}
-                          </Text>
-                          <Text size="xs" c="dimmed">
-                            {t('processing.policySection', { section: p.policySection })}
-                          </Text>
-                        </Table.Td>
-                        <Table.Td>
-                          <Group gap={4}>
-                            {p.legalBasis.map((b) => (
-                              <Badge key={b} variant="light" style={{ textTransform: 'none' }}>
-                                {tx(LEGAL_BASIS_TEXT[b])}
-                              </Badge>
-                            ))}
-                          </Group>
-                        </Table.Td>
-                        <Table.Td>
-                          <List size="sm" spacing={2}>
-                            {p.dataCategories.map((c) => (
-                              <List.Item key={c.en}>{tx(c)}</List.Item>
-                            ))}
-                          </List>
-                        </Table.Td>
-                        <Table.Td>
-                          <List size="sm" spacing={2}>
-                            {p.peopleCategories.map((c) => (
-                              <List.Item key={c.en}>{tx(c)}</List.Item>
-                            ))}
-                          </List>
-                        </Table.Td>
-                        <Table.Td>
-                          <List size="sm" spacing={2}>
-                            {p.recipients.map((c) => (
-                              <List.Item key={c.en}>{tx(c)}</List.Item>
-                            ))}
-                          </List>
-                        </Table.Td>
-                        <Table.Td>
-                          {p.retention.kind === 'setting' ? (
-                            <Text size="sm">
-                              <strong>{record.data.retentionMonths}</strong> {tx(p.retention.note)}
-                              <Text span size="xs" c="dimmed" display="block">
-                                {t('processing.liveSetting')}
-                              </Text>
+              {record.data.purposes.map((p) => (
+                <Paper
+                  key={p.key}
+                  withBorder
+                  p="sm"
+                  radius="md"
+                  component="article"
+                  aria-label={tx(p.name)}
+                >
+                  <Stack gap="xs">
+                    <div>
+                      <Title order={3} fz="md">
+                        {tx(p.name)}
+                      </Title>
+                      <Text size="xs" c="dimmed">
+                        {t('processing.policySection', { section: p.policySection })}
+                      </Text>
+                    </div>
+                    <SimpleGrid cols={{ base: 1, sm: 2, lg: 5 }} spacing="md">
+                      <Facts
+                        label={t('processing.legalBasis')}
+                        items={p.legalBasis.map((b) => tx(LEGAL_BASIS_TEXT[b]))}
+                      />
+                      <Facts
+                        label={t('processing.dataCategories')}
+                        items={p.dataCategories.map(tx)}
+                      />
+                      <Facts
+                        label={t('processing.peopleCategories')}
+                        items={p.peopleCategories.map(tx)}
+                      />
+                      <Facts label={t('processing.recipients')} items={p.recipients.map(tx)} />
+                      <Stack gap={2}>
+                        <Text size="xs" c="dimmed" fw={600}>
+                          {t('processing.retention')}
+                        </Text>
+                        {p.retention.kind === 'setting' ? (
+                          <Text size="sm">
+                            <strong>{record.data.retentionMonths}</strong> {tx(p.retention.note)}
+                            <Text span size="xs" c="dimmed" display="block">
+                              {t('processing.liveSetting')}
                             </Text>
-                          ) : (
-                            <Text size="sm">{tx(p.retention.note)}</Text>
-                          )}
-                        </Table.Td>
-                      </Table.Tr>
-                    ))}
-                  </Table.Tbody>
-                </Table>
-              </Table.ScrollContainer>
+                          </Text>
+                        ) : (
+                          <Text size="sm">{tx(p.retention.note)}</Text>
+                        )}
+                      </Stack>
+                    </SimpleGrid>
+                  </Stack>
+                </Paper>
+              ))}
             </Stack>
           </Paper>
 

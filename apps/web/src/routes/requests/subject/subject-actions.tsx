@@ -116,7 +116,12 @@ export function SubjectActions({ view }: { view: SubjectView }) {
           </Button>
         ) : null}
         {allowed.has('erase') ? (
-          <Button color="red" onClick={() => setDialog('erase')} disabled={open.length === 0}>
+          <Button
+            color="red"
+            onClick={() => setDialog('erase')}
+            // Nothing left to erase: every remaining lead is under legal hold.
+            disabled={open.length - held.length === 0}
+          >
             {t('subject.erase')}
           </Button>
         ) : null}

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Badge, Group, Stack, Table, Text } from '@mantine/core';
+import { Alert, Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
@@ -70,8 +70,12 @@ export function SubjectPage() {
           </Group>
         }
         description={t('subject.description', {
-          email: request.email ?? '–',
-          phone: request.phone ? formatPhone(request.phone) : '–',
+          addresses: [
+            request.email ? `${t('subject.field.email')} ${request.email}` : null,
+            request.phone ? `${t('subject.field.phone')} ${formatPhone(request.phone)}` : null,
+          ]
+            .filter((part) => part !== null)
+            .join(' · '),
         })}
       />
       <Stack gap="md">
@@ -102,49 +106,38 @@ export function SubjectPage() {
               {t('subject.noActions')}
             </Text>
           ) : (
-            <Table.ScrollContainer minWidth={520}>
-              <Table verticalSpacing="xs" fz="sm">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('common.time')}</Table.Th>
-                    <Table.Th>{t('subject.action')}</Table.Th>
-                    <Table.Th>{t('subject.by')}</Table.Th>
-                    <Table.Th>{t('subject.outcome')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.actions.map((a) => (
-                    <Table.Tr key={a.id}>
-                      <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(a.at)}</Table.Td>
-                      <Table.Td>{t(`subject.actions.${a.action}`)}</Table.Td>
-                      <Table.Td>{a.actorName ?? t('common.system')}</Table.Td>
-                      <Table.Td>
-                        <Stack gap={2}>
-                          <Text size="sm">{t('subject.leadCount', { count: a.leadCount })}</Text>
-                          {a.fieldsChanged.length > 0 ? (
-                            <Text size="sm">
-                              {t('subject.fieldsChanged', {
-                                fields: a.fieldsChanged
-                                  .map((f) => t(`subject.field.${f as 'name'}`))
-                                  .join(', '),
-                              })}
-                            </Text>
-                          ) : null}
-                          {a.kept.map((k) => (
-                            <Text size="sm" key={k.leadId} c="red.8">
-                              {t('subject.keptBecause', {
-                                id: k.leadId,
-                                reason: k.holdReason ?? t('lead.flags.legalHold'),
-                              })}
-                            </Text>
-                          ))}
-                        </Stack>
-                      </Table.Td>
-                    </Table.Tr>
+            <Stack gap="xs" component="ol" m={0} p={0} style={{ listStyle: 'none' }}>
+              {data.actions.map((a) => (
+                <li key={a.id}>
+                  <Group gap="xs" align="baseline">
+                    <Text size="sm" fw={600}>
+                      {t(`subject.actions.${a.action}`)}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {formatDateTime(a.at)} · {a.actorName ?? t('common.system')}
+                    </Text>
+                  </Group>
+                  <Text size="sm">
+                    {t('subject.leadCount', { count: a.leadCount })}
+                    {a.fieldsChanged.length > 0
+                      ? ` · ${t('subject.fieldsChanged', {
+                          fields: a.fieldsChanged
+                            .map((f) => t(`subject.field.${f as 'name'}`))
+                            .join(', '),
+                        })}`
+                      : ''}
+                  </Text>
+                  {a.kept.map((k) => (
+                    <Text size="sm" key={k.leadId} c="red.8">
+                      {t('subject.keptBecause', {
+                        id: k.leadId,
+                        reason: k.holdReason ?? t('lead.flags.legalHold'),
+                      })}
+                    </Text>
                   ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+                </li>
+              ))}
+            </Stack>
           )}
         </SubjectSection>
 
