@@ -150,6 +150,28 @@ describe('JSON export', () => {
     expect(actions).toMatchObject([{ dsrId: id, action: 'export', leadCount: 3 }]);
   });
 
+  it('refuses no session, another site and a bad id, and stores nothing', async () => {
+    const t = publicApp();
+    seedPerson(t.handle, t.f);
+    const id = makeRequest(t.handle, personRequest);
+    expect((await t.app.request(`/api/requests/${id}/subject.json`)).status).toBe(401);
+    const crossSite = await t.app.request(`/api/requests/${id}/subject.json`, {
+      headers: {
+        cookie: cookieFor(t.handle, t.f.users.privacy_officer),
+        'sec-fetch-site': 'cross-site',
+        origin: 'https://evil.example',
+      },
+    });
+    expect(crossSite.status).toBe(403);
+    for (const bad of ['0', '-1', 'abc', '1.5', '99999999999999999999']) {
+      const res = await download(t, bad as unknown as number, t.f.users.privacy_officer);
+      expect(res.status, bad).toBe(400);
+      expect(await res.text()).not.toMatch(/at .*\.ts|stack/i);
+    }
+    expect(t.handle.db.select().from(schema.dsrActions).all()).toEqual([]);
+    expect(t.handle.db.select().from(schema.dsrLeads).all()).toEqual([]);
+  });
+
   it('refuses roles without dsr:manage, an unverified request, and an unknown one', async () => {
     const t = publicApp();
     seedPerson(t.handle, t.f);
