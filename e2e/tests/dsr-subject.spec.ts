@@ -156,6 +156,11 @@ test('the privacy officer answers access and erasure for a person with leads at 
   await expect(page.getByText(`Beholdt #${atNordlys}: Reklamasjonssak 2026-7`)).toBeVisible();
   await shoot(page, 'subject-view-erased', testInfo);
 
+  // The held lead keeps the person's data, and its page still opens.
+  await page.goto(`/leads/${atNordlys}`);
+  await expect(page.getByText('Nordlys Bolig AS').first()).toBeVisible();
+  await expect(page.getByText(email).first()).toBeVisible();
+
   // The subsidiary user sees the anonymised lead without the person's data.
   const kariContext = await browser.newContext();
   const kari = await kariContext.newPage();
