@@ -26,6 +26,7 @@ import { formRoutes } from './public/form';
 import { intakeRoutes } from './public/intake';
 import { isPublicPage, publicPageHeaders } from './public/page';
 import { policyApiRoutes, policyPageRoutes } from './public/policy';
+import { subjectExport } from './public/subject-export';
 import { unsubscribeRoutes } from './public/unsubscribe';
 import { appRouter } from './routers/root';
 
@@ -166,6 +167,8 @@ export function createApp(deps: AppDeps) {
   app.get('/api/exports/leads.xlsx', exportLeads(deps, 'xlsx'));
   // Signed in, with audit:export: the filtered access log, itself logged.
   app.get('/api/exports/audit.csv', exportAuditLog(deps));
+  // Signed in, with dsr:manage: a data subject's JSON for an access/portability request.
+  app.get('/api/requests/:id/subject.json', subjectExport(deps));
 
   const webDist = env.WEB_DIST;
   if (webDist && existsSync(join(webDist, 'index.html'))) {

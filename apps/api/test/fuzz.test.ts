@@ -145,6 +145,22 @@ const VALID: Record<string, (f: Setup['f']) => unknown> = {
   'retention.upcoming': () => undefined,
   'retention.runs': () => ({}),
   'retention.run': () => ({ dryRun: true }),
+  // The fixture has no requests: valid inputs reach the lookup and answer NOT_FOUND.
+  'subject.view': () => ({ requestId: 1 }),
+  'subject.rectify': (f) => ({
+    requestId: 1,
+    leadIds: [f.leadsA[0]],
+    name: 'Åse Ørnes',
+    email: 'ase@example.no',
+    phone: '+47 912 34 567',
+    message: null,
+  }),
+  'subject.erase': () => ({ requestId: 1 }),
+  'subject.restrict': () => ({ requestId: 1, reason: 'Art. 18-krav' }),
+  'subject.object': () => ({ requestId: 1, kind: 'other', reason: 'Innsigelse' }),
+  'subject.withdrawConsent': () => ({ requestId: 1 }),
+  'subject.seenBy': () => ({ requestId: 1, limit: 20 }),
+  'processing.record': () => undefined,
 };
 
 /** More valid starting points where the defaults of missing fields matter (dates, ranges). */

@@ -17,6 +17,7 @@ import { appRouter } from '../src/routers/root';
 import { type Context, createCallerFactory, type ProcedureMeta } from '../src/trpc';
 import { contextFor, lastAccessLogEntry, outcome, setup, type Who } from './helpers';
 import { cookieFor, publicApp } from './public-helpers';
+import { makeRequest } from './subject-helpers';
 
 type Procedures = Record<string, { _def: { meta?: ProcedureMeta; type: string } }>;
 const procedures = appRouter._def.procedures as unknown as Procedures;
@@ -187,6 +188,27 @@ const SAMPLE_INPUTS: Record<string, (t: Setup, who: Who) => unknown | Promise<un
     updateUserFields(t.handle.db, userIdOf(t, who), { totpSecret: secret }, Date.now());
     return { code: totpCodeAt(secret, Date.now()) };
   },
+  'subject.view': (t) => ({ requestId: makeRequest(t.handle) }),
+  'subject.rectify': (t) => ({
+    requestId: makeRequest(t.handle, { type: 'rectification' }),
+    leadIds: [t.f.leadsA[0]],
+    name: 'Åse Ørnes-Berg',
+  }),
+  'subject.erase': (t) => ({ requestId: makeRequest(t.handle, { type: 'erasure' }) }),
+  'subject.restrict': (t) => ({
+    requestId: makeRequest(t.handle, { type: 'restriction' }),
+    reason: 'Art. 18-krav',
+  }),
+  'subject.object': (t) => ({
+    requestId: makeRequest(t.handle, { type: 'objection' }),
+    kind: 'marketing',
+    reason: 'Vil ikke ha reklame',
+  }),
+  'subject.withdrawConsent': (t) => ({
+    requestId: makeRequest(t.handle, { type: 'consent_withdrawal' }),
+  }),
+  'subject.seenBy': (t) => ({ requestId: makeRequest(t.handle) }),
+  'processing.record': () => undefined,
   'account.totpDisable': (t, who) => {
     const userId = userIdOf(t, who);
     setPassword(t, userId, loginHash);

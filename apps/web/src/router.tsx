@@ -142,6 +142,31 @@ export const router = createBrowserRouter([
         ],
       },
       {
+        // The subject view of a data subject request (the request pages are /requests/*).
+        path: 'requests/:id/subject',
+        element: <RequirePermission permission="dsr:manage" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/requests/subject/subject-page')).SubjectPage,
+            }),
+          },
+        ],
+      },
+      {
+        path: 'processing',
+        element: <RequirePermission permission="processing:read" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/processing/processing-page')).ProcessingPage,
+            }),
+          },
+        ],
+      },
+      {
         path: 'policy',
         element: <RequirePermission permission="policy:publish" />,
         children: [

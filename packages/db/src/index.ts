@@ -11,6 +11,7 @@ export * from './queries/org';
 export * from './queries/outbox';
 export * from './queries/policy';
 export * from './queries/retention';
+export * from './queries/subject';
 export * from './queries/users';
 export * from './queries/views';
 export * as schema from './schema';

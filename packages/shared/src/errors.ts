@@ -51,6 +51,9 @@ export const DOMAIN_ERROR_CODES = [
   'ownAccount',
   'totpAlreadyEnabled',
   'totpNotEnabled',
+  // data subject requests: the subject view's actions
+  'requestNotActive',
+  'actionNotForRequestType',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

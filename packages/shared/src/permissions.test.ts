@@ -43,6 +43,17 @@ describe('permission table', () => {
     }
     expect(hasPermission('privacy_officer', 'lead:export')).toBe(false);
   });
+  it('shows the record of processing to privacy officer, admin and auditor only', () => {
+    for (const role of ['admin', 'privacy_officer', 'auditor'] as const)
+      expect(hasPermission(role, 'processing:read')).toBe(true);
+    expect(hasPermission('subsidiary_user', 'processing:read')).toBe(false);
+  });
+  it('names the staff who saw a data subject only to those who handle requests', () => {
+    for (const role of ['admin', 'privacy_officer'] as const)
+      expect(hasPermission(role, 'dsr:seen_by')).toBe(true);
+    for (const role of ['auditor', 'subsidiary_user'] as const)
+      expect(hasPermission(role, 'dsr:seen_by')).toBe(false);
+  });
   it('lists only known permissions for every role', () => {
     const known = new Set<string>(PERMISSIONS);
     for (const role of ROLES)

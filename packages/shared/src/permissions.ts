@@ -21,6 +21,11 @@ export const PERMISSIONS = [
   'audience:export',
   'policy:publish',
   'dsr:manage',
+  /**
+   * Which staff consulted a data subject's leads, by name ("who has seen this person"). Apart
+   * from dsr:manage because the person's own export never names staff (C-579/21).
+   */
+  'dsr:seen_by',
   'retention:manage',
   'user:read',
   'user:manage',
@@ -33,6 +38,8 @@ export const PERMISSIONS = [
   'view:share_all',
   /** See and remove anyone's saved view. */
   'view:manage_any',
+  /** The record of processing activities (GDPR art. 30): read-only, no personal data. */
+  'processing:read',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 
@@ -48,12 +55,14 @@ export const ROLE_PERMISSIONS = {
     'audience:export',
     'policy:publish',
     'dsr:manage',
+    'dsr:seen_by',
     'retention:manage',
     'audit:read',
     'audit:export',
     'audit:verify',
     'dashboard:read',
     'view:manage',
+    'processing:read',
   ],
   subsidiary_user: [
     'subsidiary:read',
@@ -65,7 +74,7 @@ export const ROLE_PERMISSIONS = {
     'dashboard:read',
     'view:manage',
   ],
-  auditor: ['audit:read', 'audit:export', 'audit:verify', 'user:read'],
+  auditor: ['audit:read', 'audit:export', 'audit:verify', 'user:read', 'processing:read'],
 } as const satisfies Record<Role, readonly Permission[]>;
 
 const lookup = new Map<Role, ReadonlySet<Permission>>(

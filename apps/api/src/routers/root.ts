@@ -7,8 +7,10 @@ import { consentRouter } from './consent';
 import { dashboardRouter } from './dashboard';
 import { leadRouter } from './lead';
 import { policyRouter } from './policy';
+import { processingRouter } from './processing';
 import { projectRouter } from './project';
 import { retentionRouter } from './retention';
+import { subjectRouter } from './subject';
 import { subsidiaryRouter } from './subsidiary';
 import { userRouter } from './user';
 import { viewRouter } from './view';
@@ -27,6 +29,8 @@ export const appRouter = router({
   user: userRouter,
   account: accountRouter,
   retention: retentionRouter,
+  subject: subjectRouter,
+  processing: processingRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,3 +4,4 @@ export * from './leads';
 export * from './ops';
 export * from './org';
 export * from './policy';
+export * from './subject';

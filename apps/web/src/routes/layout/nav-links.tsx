@@ -4,6 +4,7 @@ import {
   IconBuildingSkyscraper,
   IconCalendarTime,
   IconChartBar,
+  IconClipboardList,
   IconDeviceDesktop,
   IconFileCertificate,
   IconHomeSearch,
@@ -27,6 +28,7 @@ type NavItem = {
     | 'audience'
     | 'policy'
     | 'retention'
+    | 'processing'
     | 'audit'
     | 'users'
     | 'sessions';
@@ -57,6 +59,12 @@ const ITEMS: NavItem[] = [
     label: 'retention',
     icon: IconCalendarTime,
     permission: 'retention:manage',
+  },
+  {
+    to: '/processing',
+    label: 'processing',
+    icon: IconClipboardList,
+    permission: 'processing:read',
   },
   { to: '/audit', label: 'audit', icon: IconShieldCheck, permission: 'audit:read' },
   { to: '/users', label: 'users', icon: IconUsers, permission: 'user:read' },
