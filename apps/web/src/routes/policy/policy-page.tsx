@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
-import { formatDateTime, formatDay } from '../../lib/format';
+import { formatDateTime, formatDay, formatNumber } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { PolicyTextModal } from './policy-text-modal';
 import { PublishPolicyModal } from './publish-policy-modal';
@@ -102,6 +102,7 @@ export function PolicyPage() {
                 textAlign: 'right',
                 cellsClassName: 'tabular',
                 visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
+                render: (row) => formatNumber(row.leadCount),
               },
               {
                 accessor: 'actions',
@@ -133,7 +134,18 @@ export function PolicyPage() {
           onClose={() => setReadingOpen(false)}
         />
       ) : null}
-      {publishing ? <PublishPolicyModal onClose={() => setPublishing(false)} /> : null}
+      {publishing ? (
+        <PublishPolicyModal
+          // A new version is nearly always an edit of the one in force: start from its text
+          // (or, with none in force yet, from the newest one published).
+          startFrom={
+            list.data?.versions.find((v) => v.id === list.data.currentId) ??
+            list.data?.versions[0] ??
+            null
+          }
+          onClose={() => setPublishing(false)}
+        />
+      ) : null}
     </>
   );
 }
