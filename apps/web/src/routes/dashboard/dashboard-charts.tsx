@@ -74,6 +74,7 @@ export function LeadsPerWeekChart({
         dataKey="week"
         type="stacked"
         series={series}
+        valueFormatter={formatNumber}
         withLegend
         legendProps={{ verticalAlign: 'bottom' }}
         tickLine="y"

@@ -194,7 +194,8 @@ function SubsidiaryUsers({ subsidiaryId }: { subsidiaryId: number }) {
             {
               accessor: 'email',
               title: t('users.email'),
-              cellsStyle: () => ({ overflowWrap: 'anywhere' }),
+              // On a phone an address would break mid-word: the name says who it is.
+              visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
             },
             {
               accessor: 'status',
