@@ -155,22 +155,22 @@ export function DashboardPage() {
                 </Panel>
                 <Grid gap="md">
                   <Grid.Col span={{ base: 12, md: 6 }}>
-                    <Panel title={t('dashboard.funnel')}>
-                      <StatusFunnel summary={summary.data} />
-                    </Panel>
+                    <Stack gap="md">
+                      <Panel title={t('dashboard.funnel')}>
+                        <StatusFunnel summary={summary.data} />
+                      </Panel>
+                      {bySubsidiary ? (
+                        <Panel title={t('dashboard.bySubsidiary')}>
+                          <SubsidiaryTable summary={summary.data} />
+                        </Panel>
+                      ) : null}
+                    </Stack>
                   </Grid.Col>
                   <Grid.Col span={{ base: 12, md: 6 }}>
                     <Panel title={t('dashboard.byProject')}>
                       <ProjectTable summary={summary.data} />
                     </Panel>
                   </Grid.Col>
-                  {bySubsidiary ? (
-                    <Grid.Col span={{ base: 12, md: 6 }}>
-                      <Panel title={t('dashboard.bySubsidiary')}>
-                        <SubsidiaryTable summary={summary.data} />
-                      </Panel>
-                    </Grid.Col>
-                  ) : null}
                 </Grid>
               </>
             )}
