@@ -8,6 +8,7 @@ import {
   formatPercent,
   formatRelative,
   formatTime,
+  formatVersionLabel,
 } from './format';
 
 const NBSP = '\u00a0';
@@ -100,5 +101,13 @@ describe('formatLanguage', () => {
     expect(formatLanguage('nb')).toBe('nb');
     expect(formatLanguage(undefined)).toBe('nb');
     expect(formatLanguage('de')).toBe('nb');
+  });
+});
+
+describe('formatVersionLabel', () => {
+  it('reads a date-like label as a date, and keeps any other label', () => {
+    expect(formatVersionLabel('2024-06-17')).toBe('17. juni 2024');
+    expect(formatVersionLabel('2024-06-17', 'en')).toBe('17 Jun 2024');
+    expect(formatVersionLabel('v2 (høst)')).toBe('v2 (høst)');
   });
 });

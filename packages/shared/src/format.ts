@@ -105,6 +105,14 @@ export function formatDay(value: string | null | undefined, lang: FormatLanguage
   return dateFormat(lang, 'UTC').format(at);
 }
 
+/**
+ * A policy version's label as a consumer reads it: labels are often the day they were written
+ * ("2024-06-17"), which a person should see as "17. juni 2024"; any other label is kept.
+ */
+export function formatVersionLabel(label: string, lang: FormatLanguage = 'nb'): string {
+  return /^\d{4}-\d{2}-\d{2}$/.test(label) ? formatDay(label, lang) : label;
+}
+
 const RELATIVE_STEPS: [Intl.RelativeTimeFormatUnit, number][] = [
   ['year', 365 * 86_400_000],
   ['month', 30 * 86_400_000],

@@ -16,6 +16,7 @@ import {
   type ConsentPurpose,
   type FieldErrors,
   formatDateTime,
+  formatVersionLabel,
   intakeInput,
   type LeadSource,
   PROJECT_STATUSES_OPEN_FOR_INTAKE,
@@ -115,7 +116,7 @@ export function consentReceipt(params: {
   const list = (purposes: readonly ConsentPurpose[]) =>
     purposes.map((p) => PURPOSE_TEXT[p]).join(' og ');
   const policy = params.policyLabel
-    ? `personvernerklæringen vår (versjon ${params.policyLabel})`
+    ? `personvernerklæringen vår (versjon ${formatVersionLabel(params.policyLabel)})`
     : 'personvernerklæringen vår';
   const pending = params.pending ?? [];
   const lines = [
