@@ -40,7 +40,9 @@ test('projects: search, and a lead count that lands on the filtered grid', async
   await loginAs(page, 'admin');
   await page.goto('/projects');
   const table = page.getByRole('table', { name: 'Prosjekter' });
-  const firstName = plain(await table.getByRole('row').nth(1).getByRole('link').first().innerText());
+  const firstName = plain(
+    await table.getByRole('row').nth(1).getByRole('link').first().textContent(),
+  );
   expect(firstName).not.toBe('');
 
   const search = page.getByRole('searchbox', { name: 'Søk i prosjekter' });
@@ -58,7 +60,7 @@ test('projects: search, and a lead count that lands on the filtered grid', async
   await search.fill(firstName);
 
   const countLink = table.getByRole('link', { name: new RegExp(`leads? for ${firstName}`) });
-  const countText = plain(await countLink.innerText());
+  const countText = plain(await countLink.textContent());
   expect(countText).toMatch(/^\d{1,3}( \d{3})* leads?$/);
   await countLink.click();
   await expect(page).toHaveURL(/\/leads\?project=\d+$/);
@@ -72,8 +74,11 @@ test("a subsidiary user's project counts are their own leads", async ({ page }) 
   const table = page.getByRole('table', { name: 'Prosjekter' });
   // Everything here is Fjordbygg's: no subsidiary column.
   await expect(table.getByRole('columnheader', { name: 'Datterselskap' })).toHaveCount(0);
-  const countLink = table.locator('tbody tr').first().getByRole('link', { name: /leads? for / });
-  const countText = plain(await countLink.innerText());
+  const countLink = table
+    .locator('tbody tr')
+    .first()
+    .getByRole('link', { name: /leads? for / });
+  const countText = plain(await countLink.textContent());
   await countLink.click();
   await expect(page).toHaveURL(/\/leads\?project=\d+$/);
   await expect(page.getByText(countText, { exact: true })).toBeVisible();
@@ -93,7 +98,7 @@ test('subsidiary page: its projects, lead counts and users', async ({ page }) =>
   await checkBothSizes(page, 'subsidiary-page');
 
   const total = page.getByRole('link', { name: /leads? for Fjordbygg AS/ });
-  const totalText = plain(await total.innerText());
+  const totalText = plain(await total.textContent());
   await total.click();
   await expect(page).toHaveURL(/\/leads\?subsidiary=\d+$/);
   await expect(page.getByText(totalText, { exact: true })).toBeVisible();
@@ -124,7 +129,7 @@ test('dashboard rows link to the leads behind them', async ({ page }) => {
 
   const status = page.getByRole('region', { name: 'Status' });
   const row = status.getByRole('row').filter({ has: page.getByRole('link', { name: 'Ny' }) });
-  const count = plain(await row.getByRole('cell').last().innerText());
+  const count = plain(await row.getByRole('cell').last().textContent());
   await status.getByRole('link', { name: 'Ny', exact: true }).click();
   await expect(page).toHaveURL(/\/leads\?status=new&from=\d{4}-\d{2}-\d{2}&to=\d{4}-\d{2}-\d{2}$/);
   await expect(page.getByText(new RegExp(`^${count} leads?$`))).toBeVisible();
