@@ -32,6 +32,8 @@ export function PolicyPage() {
         actions={
           <Button
             leftSection={<IconPlus aria-hidden size={18} />}
+            // The new version starts from the current text: wait until it is here.
+            disabled={list.isPending}
             onClick={() => setPublishing(true)}
           >
             {t('policy.publish')}

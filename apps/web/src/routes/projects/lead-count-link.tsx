@@ -5,18 +5,10 @@ import { Link } from 'react-router';
 import { leadsLink } from './leads-link';
 
 /**
- * "1 587 leads", linking to exactly those leads in the grid. The label names what is counted
- * ("Vis 1 587 leads for Alfa Park"), since a column of bare numbers reads ambiguously.
+ * "1 587 leads", linking to exactly those leads in the grid. The visible text is the whole
+ * name: a label that repeated the project's name would give two links of that name per row.
  */
-export function LeadCountLink({
-  count,
-  filter,
-  of,
-}: {
-  count: number;
-  filter: LeadFilterParams;
-  of: string;
-}) {
+export function LeadCountLink({ count, filter }: { count: number; filter: LeadFilterParams }) {
   const { t } = useTranslation();
   return (
     <Anchor
@@ -24,7 +16,6 @@ export function LeadCountLink({
       to={leadsLink(filter)}
       size="sm"
       className="tabular"
-      aria-label={t('projects.leadsLinkLabel', { count, name: of })}
       style={{ whiteSpace: 'nowrap' }}
     >
       {t('projects.leadCount', { count })}

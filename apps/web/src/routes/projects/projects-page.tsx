@@ -130,11 +130,7 @@ export function ProjectsPage() {
                   title: t('projects.leads'),
                   textAlign: 'right',
                   render: (row) => (
-                    <LeadCountLink
-                      count={row.leadCount}
-                      filter={{ projectId: row.id }}
-                      of={row.name}
-                    />
+                    <LeadCountLink count={row.leadCount} filter={{ projectId: row.id }} />
                   ),
                 },
                 {

@@ -95,11 +95,7 @@ function SubsidiaryDetail({ id }: { id: number }) {
             </Field>
             <Field label={t('subsidiaries.contactEmail')}>{subsidiary.contactEmail}</Field>
             <Field label={t('subsidiaries.leads')}>
-              <LeadCountLink
-                count={leadCount}
-                filter={{ subsidiaryId: subsidiary.id }}
-                of={subsidiary.name}
-              />
+              <LeadCountLink count={leadCount} filter={{ subsidiaryId: subsidiary.id }} />
             </Field>
           </SimpleGrid>
         </Paper>
@@ -147,7 +143,6 @@ function SubsidiaryDetail({ id }: { id: number }) {
                     <LeadCountLink
                       count={row.leadCount}
                       filter={{ projectId: row.id, subsidiaryId: subsidiary.id }}
-                      of={row.name}
                     />
                   ),
                 },
