@@ -67,6 +67,7 @@ const VALID: Record<string, (f: Setup['f']) => unknown> = {
   'account.totpDisable': () => ({ password: 'feil-passord', code: '123456' }),
   'subsidiary.list': () => undefined,
   'subsidiary.byId': (f) => ({ id: f.subA }),
+  'subsidiary.overview': (f) => ({ id: f.subA }),
   'subsidiary.create': () => ({ name: 'Ny AS', orgNumber: '914778271', contactEmail: 'n@test.no' }),
   'subsidiary.update': (f) => ({
     id: f.subA,

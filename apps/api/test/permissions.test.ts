@@ -67,6 +67,7 @@ const SAMPLE_INPUTS: Record<string, (t: Setup, who: Who) => unknown | Promise<un
   },
   'subsidiary.list': () => undefined,
   'subsidiary.byId': (t) => ({ id: t.f.subA }),
+  'subsidiary.overview': (t) => ({ id: t.f.subA }),
   'subsidiary.create': () => ({
     name: 'Ny AS',
     orgNumber: '914778271',

@@ -100,6 +100,46 @@ describe('GET /unsubscribe/:token', () => {
     expect(await en.text()).toContain('<button type="submit">Unsubscribe</button>');
   });
 
+  it('tells an already-unsubscribed person so, with no button, and changes nothing', async () => {
+    const t = await consentedLead();
+    await post(t, t.token);
+    const before = state(t);
+    for (const [query, heading, button] of [
+      ['', 'Du er allerede meldt av', 'Meld meg av'],
+      ['?lang=en', 'You are already unsubscribed', 'Unsubscribe'],
+    ] as const) {
+      const res = await t.app.request(`/unsubscribe/${t.token}${query}`);
+      expect(res.status).toBe(200);
+      const html = await res.text();
+      expect(html).toContain(`<h1>${heading}</h1>`);
+      expect(html).toContain('Alfa Park');
+      expect(html).not.toContain('<form');
+      expect(html).not.toContain('<button');
+      expect(html).not.toContain(button);
+    }
+    expect(state(t)).toEqual(before);
+    // A POST after that (a mail client's one-click, a stale tab) still answers and withdraws
+    // nothing more.
+    const again = await post(t, t.token);
+    expect(again.status).toBe(200);
+    expect(state(t).events).toEqual(before.events);
+  });
+
+  it('counts a withdrawal made elsewhere (staff, another lead of the person) as unsubscribed', async () => {
+    const t = await consentedLead();
+    // The same person's second lead: withdrawing there reaches this lead too.
+    const other = await postJson(
+      t.app,
+      'alfa-park',
+      validLead({ marketingEmail: true, marketingSms: true, phone: '912 34 567' }),
+    );
+    const { id: otherId } = (await other.json()) as { id: number };
+    await post(t, issueUnsubscribeToken(t.handle.db, otherId));
+    const html = await (await t.app.request(`/unsubscribe/${t.token}`)).text();
+    expect(html).toContain('Du er allerede meldt av');
+    expect(html).not.toContain('<button');
+  });
+
   it('answers an unknown or malformed token with a bare 404 page', async () => {
     const t = await consentedLead();
     for (const token of [createUnsubscribeToken().token, 'x', `${t.token}a`, '%00']) {

@@ -115,6 +115,13 @@ export const router = createBrowserRouter([
               Component: (await import('./routes/subsidiaries/subsidiaries-page')).SubsidiariesPage,
             }),
           },
+          {
+            path: ':id',
+            lazy: async () => ({
+              Component: (await import('./routes/subsidiaries/subsidiary-detail-page'))
+                .SubsidiaryDetailPage,
+            }),
+          },
         ],
       },
       {

@@ -2,6 +2,7 @@ export * from './accounts';
 export * from './dates';
 export * from './enums';
 export * from './errors';
+export * from './format';
 export * from './inputs';
 export * from './inputs-users';
 export * from './lead-grid';

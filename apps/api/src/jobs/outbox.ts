@@ -60,6 +60,7 @@ export async function processOutbox(
           text: message.body,
           headers: message.headers,
           outboxId: message.id,
+          kind: message.kind,
         });
         results.push({ id: message.id, attempts, error: null });
       } catch (error) {

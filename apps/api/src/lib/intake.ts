@@ -15,13 +15,19 @@ import {
 import {
   type ConsentPurpose,
   type FieldErrors,
+  formatDateTime,
+  formatVersionLabel,
   intakeInput,
   type LeadSource,
   PROJECT_STATUSES_OPEN_FOR_INTAKE,
   toFieldErrors,
 } from '@mg/shared';
 import { logEntry, PUBLIC } from './access-log';
-import { confirmationUrl, issueConsentConfirmation } from './consent-confirmation';
+import {
+  CONFIRMATION_TTL_MS,
+  confirmationUrl,
+  issueConsentConfirmation,
+} from './consent-confirmation';
 import { uniqueViolation } from './errors';
 import {
   createUnsubscribeToken,
@@ -104,14 +110,20 @@ export function consentReceipt(params: {
   token: string;
   pending?: readonly ConsentPurpose[];
   confirmToken?: string | null;
+  /** When the form was received: the receipt says when consent was given (art. 7(1)). */
+  at: number;
 }) {
   const list = (purposes: readonly ConsentPurpose[]) =>
     purposes.map((p) => PURPOSE_TEXT[p]).join(' og ');
   const policy = params.policyLabel
-    ? `personvernerklæringen vår (versjon ${params.policyLabel})`
+    ? `personvernerklæringen vår (versjon ${formatVersionLabel(params.policyLabel)})`
     : 'personvernerklæringen vår';
   const pending = params.pending ?? [];
-  const lines = ['Hei,', '', `Takk for at du har meldt interesse for ${params.projectName}.`];
+  const lines = [
+    'Hei,',
+    '',
+    `Takk for at du har meldt interesse for ${params.projectName}. Vi mottok skjemaet ${formatDateTime(params.at)}.`,
+  ];
   if (params.purposes.length > 0)
     lines.push(
       `Du har samtykket til å få ${list(params.purposes)} fra Mestergruppen Eiendom etter ${policy}.`,
@@ -119,7 +131,7 @@ export function consentReceipt(params: {
   if (pending.length > 0 && params.confirmToken)
     lines.push(
       '',
-      `Du har tidligere meldt deg av ${list(pending)}. Vil du ha dem igjen, må du bekrefte det her (lenken virker én gang, i 7 dager):`,
+      `Du har tidligere meldt deg av ${list(pending)}. Vil du ha dem igjen, må du bekrefte det her (lenken virker én gang, til ${formatDateTime(params.at + CONFIRMATION_TTL_MS)}):`,
       confirmationUrl(params.baseUrl, params.confirmToken),
       'Gjør du ingenting, får du dem ikke.',
     );
@@ -271,6 +283,7 @@ export function submitIntake(
           token: unsubscribe.token,
           pending,
           confirmToken,
+          at: now,
         });
         insertOutbox(
           tx,

@@ -11,6 +11,31 @@ export interface MailMessage {
   headers?: Record<string, string>;
   /** The outbox row, used to name .eml files. */
   outboxId?: number;
+  /** The outbox kind: staff notices may carry the product name, nothing else does. */
+  kind?: string;
+}
+
+/** The name a consumer sees in the From line of every mail we send them. */
+export const CONSUMER_SENDER_NAME = 'Mestergruppen Eiendom';
+
+/**
+ * Mails to staff, who know the system by its product name. Every other kind (receipts,
+ * confirmation links, anything to a data subject, and any kind added later) goes out under
+ * the company's name, whatever MAIL_FROM's display name says: a consumer never sees
+ * "MG Leads".
+ */
+const STAFF_MAIL_KINDS: ReadonlySet<string> = new Set([
+  'lead_notification',
+  'user_invitation',
+  'password_reset',
+  'lead_assigned',
+]);
+
+/** The From header for a message: MAIL_FROM's address, with the consumer's name unless staff. */
+export function senderFor(mailFrom: string, kind: string | undefined) {
+  if (kind !== undefined && STAFF_MAIL_KINDS.has(kind)) return mailFrom;
+  const address = /<([^<>\s]+)>\s*$/.exec(mailFrom)?.[1] ?? mailFrom.trim();
+  return { name: CONSUMER_SENDER_NAME, address };
 }
 
 export interface Mailer {
@@ -32,7 +57,7 @@ export function createMailer(env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM' | 'OUTBOX_D
       kind: 'smtp',
       async send(m) {
         await transport.sendMail({
-          from,
+          from: senderFor(from, m.kind),
           to: m.to,
           subject: m.subject,
           text: m.text,
@@ -55,7 +80,7 @@ export function createMailer(env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM' | 'OUTBOX_D
       ready ??= mkdir(dir, { recursive: true, mode: 0o700 });
       await ready;
       const info = await transport.sendMail({
-        from,
+        from: senderFor(from, m.kind),
         to: m.to,
         subject: m.subject,
         text: m.text,

@@ -1,6 +1,7 @@
 import { findProjectBySlug, getCurrentPolicyVersion, osloDate } from '@mg/db';
 import {
   type FieldErrors,
+  formatVersionLabel,
   INTAKE_MESSAGE_MAX,
   PROJECT_STATUSES_OPEN_FOR_INTAKE,
   type ValidationKey,
@@ -241,7 +242,7 @@ ${checkbox('marketingSms', 'marketing_sms')}
 <label for="website">${t.honeypot}</label>
 <input type="text" id="website" name="website" tabindex="-1" autocomplete="off" value="">
 </div>
-<p><a href="${policyHref}">${t.privacy}</a>${policyLabel ? html` <span class="muted">(${t.version} ${policyLabel})</span>` : ''}.</p>
+<p><a href="${policyHref}">${t.privacy}</a>${policyLabel ? html` <span class="muted">(${t.version} ${formatVersionLabel(policyLabel, lang)})</span>` : ''}.</p>
 <button type="submit">${t.submit}</button>
 </form>`;
   return layout(c, { lang, title: t.title(project.name), body, error: messages.length > 0 });

@@ -1,4 +1,5 @@
 import { getCurrentPolicyVersion, getPolicyVersionByLabel, osloDate } from '@mg/db';
+import { formatDay, formatVersionLabel } from '@mg/shared';
 import { Hono } from 'hono';
 import { cors } from 'hono/cors';
 import { html } from 'hono/html';
@@ -44,8 +45,8 @@ export function policyPageRoutes(deps: AppDeps) {
     const title = lang === 'en' ? 'Privacy policy' : 'Personvernerklæring';
     const meta =
       lang === 'en'
-        ? `Version ${policy.label}, in force from ${policy.effectiveDate}. The policy is in Norwegian.`
-        : `Versjon ${policy.label}, gjelder fra ${policy.effectiveDate}.`;
+        ? `Version ${formatVersionLabel(policy.label, 'en')}, in force from ${formatDay(policy.effectiveDate, 'en')}. The policy is in Norwegian.`
+        : `Versjon ${formatVersionLabel(policy.label, 'nb')}, gjelder fra ${formatDay(policy.effectiveDate, 'nb')}.`;
     const paragraphs = policy.body
       .split(/\n\s*\n/)
       .map((p) => p.trim())

@@ -19,8 +19,9 @@ const TEXT = {
     title: 'Meld deg av nyheter og tilbud',
     confirm: (project: string) =>
       `Du får nyheter og tilbud fra Mestergruppen Eiendom fordi du meldte interesse for ${project}. Vil du ikke ha dem lenger?`,
+    alreadyTitle: 'Du er allerede meldt av',
     already: (project: string) =>
-      `Du er allerede meldt av nyheter og tilbud knyttet til interessemeldingen for ${project}.`,
+      `Du får ikke nyheter og tilbud fra Mestergruppen Eiendom knyttet til interessemeldingen for ${project}. Du trenger ikke gjøre noe mer.`,
     button: 'Meld meg av',
     doneTitle: 'Du er meldt av',
     done: 'Du får ikke flere nyheter og tilbud fra oss. Det kan ta opptil et døgn før utsendelser som allerede er planlagt, stopper.',
@@ -32,8 +33,9 @@ const TEXT = {
     title: 'Unsubscribe from news and offers',
     confirm: (project: string) =>
       `You receive news and offers from Mestergruppen Eiendom because you registered your interest in ${project}. Do you no longer want them?`,
+    alreadyTitle: 'You are already unsubscribed',
     already: (project: string) =>
-      `You are already unsubscribed from news and offers for your registration for ${project}.`,
+      `You receive no news and offers from Mestergruppen Eiendom for your registration for ${project}. There is nothing more to do.`,
     button: 'Unsubscribe',
     doneTitle: 'You are unsubscribed',
     done: 'You will get no more news and offers from us. Mailings already scheduled may take up to a day to stop.',
@@ -61,13 +63,18 @@ export function unsubscribeRoutes(deps: AppDeps) {
     const t = TEXT[lang];
     const target = findUnsubscribeTarget(deps.db, c.req.param('token'));
     if (!target) return notFound(c, lang);
+    // Nothing left to withdraw: say so, and offer no button that would seem to do something.
+    // (A POST still answers "unsubscribed": it is idempotent, and mail clients send it blind.)
+    if (target.granted.length === 0)
+      return c.html(
+        messagePage(c, { lang, title: t.alreadyTitle, text: t.already(target.projectName) }),
+      );
     const action = `/unsubscribe/${encodeURIComponent(c.req.param('token'))}`;
     return c.html(
       oneButtonPage(c, {
         lang,
         title: t.title,
-        text:
-          target.granted.length > 0 ? t.confirm(target.projectName) : t.already(target.projectName),
+        text: t.confirm(target.projectName),
         action,
         button: t.button,
       }),

@@ -5,7 +5,7 @@ import {
   getSubsidiary,
   insertProject,
   listProjectAssignments,
-  listProjects,
+  listProjectsWithLeadCounts,
   updateProject,
 } from '@mg/db';
 import { idSchema, projectAssignInput, projectInput, projectUpdateInput } from '@mg/shared';
@@ -18,7 +18,10 @@ function duplicateSlug() {
 }
 
 export const projectRouter = router({
-  list: can('project:read').query(({ ctx }) => listProjects(ctx.db, { scope: ctx.scope })),
+  /** Every project the viewer may see, with its lead count within the viewer's scope. */
+  list: can('project:read').query(({ ctx }) =>
+    listProjectsWithLeadCounts(ctx.db, { scope: ctx.scope }),
+  ),
 
   byId: can('project:read')
     .input(z.object({ id: idSchema }))

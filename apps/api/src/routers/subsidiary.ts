@@ -1,6 +1,7 @@
 import {
   findSubsidiaryByOrgNumber,
   getSubsidiary,
+  getSubsidiaryOverview,
   insertSubsidiary,
   listSubsidiaries,
   updateSubsidiary,
@@ -23,6 +24,18 @@ export const subsidiaryRouter = router({
       const row = getSubsidiary(ctx.db, { scope: ctx.scope, id: input.id });
       if (!row) throw notFound('subsidiary', input.id);
       return row;
+    }),
+
+  /**
+   * The subsidiary page: the subsidiary, its projects and lead counts within the viewer's
+   * scope. Its users come from user.list (a permission of their own).
+   */
+  overview: can('subsidiary:read')
+    .input(z.object({ id: idSchema }))
+    .query(({ ctx, input }) => {
+      const overview = getSubsidiaryOverview(ctx.db, { scope: ctx.scope, id: input.id });
+      if (!overview) throw notFound('subsidiary', input.id);
+      return overview;
     }),
 
   create: can('subsidiary:write', { purpose: 'administration' })

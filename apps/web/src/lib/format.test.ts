@@ -1,5 +1,18 @@
-import { describe, expect, it } from 'vitest';
-import { formatDate, formatDay, formatOrgNumber, formatPhone } from './format';
+import i18next from 'i18next';
+import { afterEach, describe, expect, it } from 'vitest';
+import en from '../locales/en.json';
+import nb from '../locales/nb.json';
+import {
+  formatDate,
+  formatDateTime,
+  formatDay,
+  formatNumber,
+  formatOrgNumber,
+  formatPhone,
+  interpolationFormatter,
+} from './format';
+
+const NBSP = '\u00a0';
 
 describe('formatOrgNumber', () => {
   it('groups nine digits in threes', () => {
@@ -22,13 +35,54 @@ describe('formatPhone', () => {
   });
 });
 
-describe('formatDay', () => {
-  it('shows a plain day as that same local day', () => {
-    expect(formatDay('2024-06-17')).toBe(formatDate(new Date(2024, 5, 17).getTime()));
-    expect(formatDay('2024-01-01')).toBe(formatDate(new Date(2024, 0, 1, 23, 59).getTime()));
+describe('screen formats follow the UI language', () => {
+  afterEach(async () => {
+    await i18next.changeLanguage('nb');
+  });
+
+  it('is Norwegian with Oslo time by default, English after a switch', async () => {
+    const at = Date.parse('2026-12-01T13:05:00Z');
+    await i18next.init({ lng: 'nb', resources: {} });
+    expect(formatNumber(1587)).toBe(`1${NBSP}587`);
+    expect(formatDate(at)).toBe('1. des. 2026');
+    expect(formatDateTime(at)).toBe('1. des. 2026 kl. 14:05');
+    expect(formatDay('2024-06-17')).toBe('17. juni 2024');
+    await i18next.changeLanguage('en');
+    expect(formatNumber(1587)).toBe('1,587');
+    expect(formatDateTime(at)).toBe('1 Dec 2026, 14:05');
   });
 
   it('is empty for no day', () => {
     expect(formatDay(null)).toBe('');
+  });
+});
+
+describe('numbers inside translations', () => {
+  async function translator(lng: 'nb' | 'en') {
+    const i18n = i18next.createInstance();
+    await i18n.use(interpolationFormatter).init({
+      lng,
+      resources: { nb: { translation: nb }, en: { translation: en } },
+      interpolation: { escapeValue: false, alwaysFormat: true },
+    });
+    return i18n;
+  }
+
+  it('groups counts: "1 587 leads", never "1587 leads"', async () => {
+    const nbT = await translator('nb');
+    expect(nbT.t('leads.total', { count: 1587 })).toBe(`1${NBSP}587 leads`);
+    expect(nbT.t('leads.total', { count: 1 })).toBe('1 lead');
+    const enT = await translator('en');
+    expect(enT.t('leads.total', { count: 1587 })).toBe('1,587 leads');
+  });
+
+  it('leaves ids as they are: "Lead #3001", not "Lead #3 001"', async () => {
+    const nbT = await translator('nb');
+    expect(nbT.t('lead.anonymisedName', { id: 3001 })).toBe('Anonymisert lead #3001');
+  });
+
+  it('passes text through untouched', async () => {
+    const nbT = await translator('nb');
+    expect(nbT.t('lead.anonymisedName', { id: '3001' })).toBe('Anonymisert lead #3001');
   });
 });

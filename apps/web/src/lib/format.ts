@@ -1,23 +1,54 @@
+import {
+  formatDate as formatDateIn,
+  formatDateTime as formatDateTimeIn,
+  formatDay as formatDayIn,
+  formatLanguage,
+  formatNumber as formatNumberIn,
+  formatPercent as formatPercentIn,
+  formatRelative as formatRelativeIn,
+} from '@mg/shared';
 import dayjs from 'dayjs';
+import i18n from 'i18next';
 
+/**
+ * The screen's formats: the shared formatter (nb-NO, or en-GB when the UI is English, always
+ * on Oslo's clock) in the language the user chose. Every number and date on screen comes
+ * from here; the server pages and mails use the same shared functions.
+ */
 type Instant = number | null | undefined;
 
-/** "17. juni 2024 kl. 14:05" / "Jun 17, 2024 2:05 PM"; the API sends epoch milliseconds. */
+/** The UI language, read at call time so a language switch re-renders in the new format. */
+function lang() {
+  return formatLanguage(i18n.language);
+}
+
+/** "1 587" / "1,587": counts and amounts (not ids). */
+export function formatNumber(value: number): string {
+  return formatNumberIn(value, lang());
+}
+
+/** 0.123 → "12,3 %" / "12.3%". */
+export function formatPercent(value: number): string {
+  return formatPercentIn(value, lang());
+}
+
+/** "1. des. 2026 kl. 14:05" / "1 Dec 2026, 14:05"; the API sends epoch milliseconds. */
 export function formatDateTime(value: Instant): string {
-  return value == null ? '' : dayjs(value).format('lll');
+  return formatDateTimeIn(value, lang());
 }
 
+/** "1. des. 2026" / "1 Dec 2026". */
 export function formatDate(value: Instant): string {
-  return value == null ? '' : dayjs(value).format('ll');
+  return formatDateIn(value, lang());
 }
 
-/** A plain day such as "2024-06-17", read as that local day (never shifted by a zone). */
+/** A plain day such as "2024-06-17", read as that day (never shifted by a zone). */
 export function formatDay(value: string | null | undefined): string {
-  return value ? dayjs(value).format('ll') : '';
+  return value ? formatDayIn(value, lang()) : '';
 }
 
 export function formatRelative(value: Instant): string {
-  return value == null ? '' : dayjs(value).fromNow();
+  return formatRelativeIn(value, lang());
 }
 
 /** Full machine-readable timestamp, for `<time dateTime>` and tooltips. */
@@ -45,3 +76,21 @@ export function startOfDayIso(date: string): string {
 export function endOfDayIso(date: string): string {
   return dayjs(date).endOf('day').format();
 }
+
+/**
+ * i18next's formatter for every `{{value}}` in a translation: numbers are grouped the
+ * Norwegian way ("{{count}} leads" → "1 587 leads"), except ids ("lead {{id}}"), which are
+ * names and stay as typed. Installed in lib/i18n.ts with `alwaysFormat`.
+ */
+export const interpolationFormatter = {
+  type: 'formatter' as const,
+  init() {},
+  add() {},
+  addCached() {},
+  format(value: unknown, _format: string | undefined, lng: string | undefined, options?: object) {
+    const key = (options as { interpolationkey?: unknown } | undefined)?.interpolationkey;
+    if (typeof value !== 'number' || (typeof key === 'string' && /(^id|Id)$/.test(key)))
+      return value;
+    return formatNumberIn(value, formatLanguage(lng));
+  },
+};

@@ -7,6 +7,7 @@ import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from '../locales/en.json';
 import nb from '../locales/nb.json';
+import { interpolationFormatter } from './format';
 
 dayjs.extend(localizedFormat);
 dayjs.extend(relativeTime);
@@ -43,14 +44,18 @@ const resources = {
 
 i18n.on('languageChanged', applyLanguage);
 
-void i18n.use(initReactI18next).init({
-  resources,
-  lng: storedLanguage(),
-  fallbackLng: 'nb',
-  supportedLngs: LANGUAGES,
-  interpolation: { escapeValue: false },
-  returnNull: false,
-});
+void i18n
+  .use(initReactI18next)
+  .use(interpolationFormatter)
+  .init({
+    resources,
+    lng: storedLanguage(),
+    fallbackLng: 'nb',
+    supportedLngs: LANGUAGES,
+    // Every interpolated number goes through the shared formatter ("1 587 leads").
+    interpolation: { escapeValue: false, alwaysFormat: true },
+    returnNull: false,
+  });
 
 export function changeLanguage(language: Language) {
   try {

@@ -1,7 +1,8 @@
 import type { ProjectInput, ProjectStatus, Scope, SubsidiaryInput } from '@mg/shared';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, sql } from 'drizzle-orm';
 import { type Conn, preparedPerConnection } from '../client';
-import { projectAssignments, projects, subsidiaries, users } from '../schema';
+import { leads, projectAssignments, projects, subsidiaries, users } from '../schema';
+import { leadScope } from './leads';
 
 /** A subsidiary user sees only their own subsidiary. */
 function subsidiaryScope(scope: Scope) {
@@ -86,6 +87,63 @@ export function listProjects(conn: Conn, { scope }: { scope: Scope }) {
     .where(projectScope(scope))
     .orderBy(asc(projects.name))
     .all();
+}
+
+/**
+ * Leads per project as the viewer may see them: a subsidiary user counts only the leads
+ * disclosed to their subsidiary, so a project that came from elsewhere shows their share, not
+ * the whole. `subsidiaryId` narrows to one subsidiary's leads (the subsidiary page). The same
+ * numbers the grid shows for /leads?project=ID (and &subsidiary=ID).
+ */
+export function countLeadsPerProject(
+  conn: Conn,
+  { scope, subsidiaryId }: { scope: Scope; subsidiaryId?: number },
+): Map<number, number> {
+  const rows = conn
+    .select({ projectId: leads.projectId, n: count() })
+    .from(leads)
+    .where(
+      and(
+        leadScope(scope),
+        subsidiaryId === undefined ? undefined : eq(leads.subsidiaryId, subsidiaryId),
+      ),
+    )
+    .groupBy(leads.projectId)
+    .all();
+  return new Map(rows.map((r) => [r.projectId, r.n]));
+}
+
+/** The project list with each project's lead count within the viewer's scope. */
+export function listProjectsWithLeadCounts(conn: Conn, { scope }: { scope: Scope }) {
+  const counts = countLeadsPerProject(conn, { scope });
+  return listProjects(conn, { scope }).map((p) => ({ ...p, leadCount: counts.get(p.id) ?? 0 }));
+}
+
+/**
+ * One subsidiary for its page: the projects assigned to it, each with the leads disclosed to
+ * this subsidiary, and its lead total — all within the viewer's scope (another subsidiary's
+ * user gets nothing: the subsidiary itself is out of their scope).
+ */
+export function getSubsidiaryOverview(conn: Conn, { scope, id }: { scope: Scope; id: number }) {
+  const subsidiary = getSubsidiary(conn, { scope, id });
+  if (!subsidiary) return undefined;
+  const counts = countLeadsPerProject(conn, { scope, subsidiaryId: id });
+  const assigned = conn
+    .select({
+      id: projects.id,
+      name: projects.name,
+      slug: projects.slug,
+      place: projects.place,
+      status: projects.status,
+    })
+    .from(projects)
+    .where(and(eq(projects.subsidiaryId, id), projectScope(scope)))
+    .orderBy(asc(projects.name))
+    .all()
+    .map((p) => ({ ...p, leadCount: counts.get(p.id) ?? 0 }));
+  let leadCount = 0;
+  for (const n of counts.values()) leadCount += n;
+  return { subsidiary, projects: assigned, leadCount };
 }
 
 export function getProject(conn: Conn, { scope, id }: { scope: Scope; id: number }) {

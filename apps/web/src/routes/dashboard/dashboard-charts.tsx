@@ -1,9 +1,17 @@
 import { BarChart } from '@mantine/charts';
-import { Box, Progress, Table, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, Box, Progress, Table, VisuallyHidden } from '@mantine/core';
+import type { LeadFilterParams } from '@mg/shared';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
-import { formatDay } from '../../lib/format';
+import { Link } from 'react-router';
+import { formatDay, formatNumber, formatPercent } from '../../lib/format';
+import { leadsLink } from '../projects/leads-link';
 import type { DashboardSummary } from './dashboard-page';
+
+/** The grid showing the leads behind a dashboard row: that row's filter within the range. */
+function rowLink(summary: DashboardSummary, filter: LeadFilterParams) {
+  return leadsLink({ ...filter, from: summary.range.from, to: summary.range.to });
+}
 
 const PALETTE = [
   'blue.6',
@@ -66,6 +74,7 @@ export function LeadsPerWeekChart({
         dataKey="week"
         type="stacked"
         series={series}
+        valueFormatter={formatNumber}
         withLegend
         legendProps={{ verticalAlign: 'bottom' }}
         tickLine="y"
@@ -95,13 +104,15 @@ export function StatusFunnel({ summary }: { summary: DashboardSummary }) {
         {summary.statusFunnel.map(({ status, count }) => (
           <Table.Tr key={status}>
             <Table.Td>
-              <Text size="sm">{t(`leadStatus.${status}`)}</Text>
+              <Anchor component={Link} to={rowLink(summary, { status })} size="sm">
+                {t(`leadStatus.${status}`)}
+              </Anchor>
             </Table.Td>
             <Table.Td>
               <Progress value={(count / max) * 100} aria-hidden size="lg" radius="sm" />
             </Table.Td>
             <Table.Td ta="right" className="tabular">
-              {count}
+              {formatNumber(count)}
             </Table.Td>
           </Table.Tr>
         ))}
@@ -110,7 +121,48 @@ export function StatusFunnel({ summary }: { summary: DashboardSummary }) {
   );
 }
 
+/** Leads per project (or per subsidiary) in the range, each row linking to its leads. */
 export function ProjectTable({ summary }: { summary: DashboardSummary }) {
+  const { t } = useTranslation();
+  return (
+    <ShareTable
+      summary={summary}
+      heading={t('leads.project')}
+      rows={summary.leadsPerWeek.byProject.map((p) => ({
+        key: p.projectId,
+        name: p.name,
+        total: p.total,
+        filter: { projectId: p.projectId },
+      }))}
+    />
+  );
+}
+
+export function SubsidiaryTable({ summary }: { summary: DashboardSummary }) {
+  const { t } = useTranslation();
+  return (
+    <ShareTable
+      summary={summary}
+      heading={t('leads.subsidiary')}
+      rows={summary.leadsPerWeek.bySubsidiary.map((s) => ({
+        key: s.subsidiaryId,
+        name: s.name,
+        total: s.total,
+        filter: { subsidiaryId: s.subsidiaryId },
+      }))}
+    />
+  );
+}
+
+function ShareTable({
+  summary,
+  heading,
+  rows,
+}: {
+  summary: DashboardSummary;
+  heading: string;
+  rows: { key: number; name: string; total: number; filter: LeadFilterParams }[];
+}) {
   const { t } = useTranslation();
   const total = Math.max(1, summary.total);
   return (
@@ -118,20 +170,24 @@ export function ProjectTable({ summary }: { summary: DashboardSummary }) {
       <Table verticalSpacing="xs" striped>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>{t('leads.project')}</Table.Th>
+            <Table.Th>{heading}</Table.Th>
             <Table.Th ta="right">{t('dashboard.count')}</Table.Th>
             <Table.Th ta="right">{t('dashboard.share')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
-          {summary.leadsPerWeek.byProject.map((project) => (
-            <Table.Tr key={project.projectId}>
-              <Table.Td>{project.name}</Table.Td>
-              <Table.Td ta="right" className="tabular">
-                {project.total}
+          {rows.map((row) => (
+            <Table.Tr key={row.key}>
+              <Table.Td>
+                <Anchor component={Link} to={rowLink(summary, row.filter)} size="sm">
+                  {row.name}
+                </Anchor>
               </Table.Td>
               <Table.Td ta="right" className="tabular">
-                {Math.round((project.total / total) * 100)} %
+                {formatNumber(row.total)}
+              </Table.Td>
+              <Table.Td ta="right" className="tabular" style={{ whiteSpace: 'nowrap' }}>
+                {formatPercent(row.total / total)}
               </Table.Td>
             </Table.Tr>
           ))}

@@ -11,9 +11,9 @@ import { LinkProblemAlert } from '../../components/link-problem-alert';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { useCurrentUser } from '../../lib/auth';
-import { formatDay } from '../../lib/format';
+import { formatDay, formatNumber, formatPercent } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
-import { LeadsPerWeekChart, ProjectTable, StatusFunnel } from './dashboard-charts';
+import { LeadsPerWeekChart, ProjectTable, StatusFunnel, SubsidiaryTable } from './dashboard-charts';
 import { STALE_DAY_CHOICES, useDashboardRange } from './use-dashboard-range';
 
 export type DashboardSummary = RouterOutputs['dashboard']['summary'];
@@ -51,7 +51,7 @@ const UNHANDLED_LINK = `/leads?${toQueryString(
 )}`;
 
 export function DashboardPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const { role } = useCurrentUser();
   const bySubsidiary = !isSubsidiaryScoped(role);
@@ -59,11 +59,6 @@ export function DashboardPage() {
   const summary = useQuery({
     ...trpc.dashboard.summary.queryOptions({ from, to, staleDays }),
     placeholderData: keepPreviousData,
-  });
-  const number = new Intl.NumberFormat(i18n.language);
-  const percent = new Intl.NumberFormat(i18n.language, {
-    style: 'percent',
-    maximumFractionDigits: 0,
   });
 
   return (
@@ -115,7 +110,7 @@ export function DashboardPage() {
         ) : (
           <>
             <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md">
-              <Kpi label={t('dashboard.total')} value={number.format(summary.data.total)}>
+              <Kpi label={t('dashboard.total')} value={formatNumber(summary.data.total)}>
                 <Text size="xs" c="dimmed">
                   {t('dashboard.rangeText', {
                     from: formatDay(summary.data.range.from),
@@ -125,7 +120,7 @@ export function DashboardPage() {
               </Kpi>
               <Kpi
                 label={t('dashboard.unhandled', { count: summary.data.unhandled.staleDays })}
-                value={number.format(summary.data.unhandled.count)}
+                value={formatNumber(summary.data.unhandled.count)}
               >
                 <Anchor component={Link} to={UNHANDLED_LINK} size="xs">
                   {t('dashboard.unhandledLink')}
@@ -135,7 +130,7 @@ export function DashboardPage() {
                 <Kpi
                   key={rate.purpose}
                   label={t(`dashboard.consentRate.${rate.purpose}`)}
-                  value={percent.format(rate.rate)}
+                  value={formatPercent(rate.rate)}
                 >
                   <Text size="xs" c="dimmed">
                     {t('dashboard.consentOf', { granted: rate.granted, total: rate.total })}
@@ -160,9 +155,16 @@ export function DashboardPage() {
                 </Panel>
                 <Grid gap="md">
                   <Grid.Col span={{ base: 12, md: 6 }}>
-                    <Panel title={t('dashboard.funnel')}>
-                      <StatusFunnel summary={summary.data} />
-                    </Panel>
+                    <Stack gap="md">
+                      <Panel title={t('dashboard.funnel')}>
+                        <StatusFunnel summary={summary.data} />
+                      </Panel>
+                      {bySubsidiary ? (
+                        <Panel title={t('dashboard.bySubsidiary')}>
+                          <SubsidiaryTable summary={summary.data} />
+                        </Panel>
+                      ) : null}
+                    </Stack>
                   </Grid.Col>
                   <Grid.Col span={{ base: 12, md: 6 }}>
                     <Panel title={t('dashboard.byProject')}>

@@ -7,7 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
-import { formatDateTime, formatDay } from '../../lib/format';
+import { formatDateTime, formatDay, formatNumber } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { PolicyTextModal } from './policy-text-modal';
 import { PublishPolicyModal } from './publish-policy-modal';
@@ -32,6 +32,8 @@ export function PolicyPage() {
         actions={
           <Button
             leftSection={<IconPlus aria-hidden size={18} />}
+            // The new version starts from the current text: wait until it is here.
+            disabled={list.isPending}
             onClick={() => setPublishing(true)}
           >
             {t('policy.publish')}
@@ -102,6 +104,7 @@ export function PolicyPage() {
                 textAlign: 'right',
                 cellsClassName: 'tabular',
                 visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.sm})`,
+                render: (row) => formatNumber(row.leadCount),
               },
               {
                 accessor: 'actions',
@@ -133,7 +136,18 @@ export function PolicyPage() {
           onClose={() => setReadingOpen(false)}
         />
       ) : null}
-      {publishing ? <PublishPolicyModal onClose={() => setPublishing(false)} /> : null}
+      {publishing ? (
+        <PublishPolicyModal
+          // A new version is nearly always an edit of the one in force: start from its text
+          // (or, with none in force yet, from the newest one published).
+          startFrom={
+            list.data?.versions.find((v) => v.id === list.data.currentId) ??
+            list.data?.versions[0] ??
+            null
+          }
+          onClose={() => setPublishing(false)}
+        />
+      ) : null}
     </>
   );
 }

@@ -27,14 +27,21 @@ function Required() {
  * The form lives here rather than in the dialog, so going back keeps what was typed and a
  * server error lands next to its field.
  */
-export function PublishPolicyModal({ onClose }: { onClose: () => void }) {
+export function PublishPolicyModal({
+  startFrom,
+  onClose,
+}: {
+  /** The version whose text the new one starts from (prefilled, to edit), if any. */
+  startFrom: { label: string; body: string } | null;
+  onClose: () => void;
+}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [step, setStep] = useState<'form' | 'confirm'>('form');
   const form = useForm<Values>({
     mode: 'controlled',
-    initialValues: { label: '', effectiveDate: null, body: '' },
+    initialValues: { label: '', effectiveDate: null, body: startFrom?.body ?? '' },
     validate: (values) => {
       const errors = zodResolver<Values>(policyPublishInput, toInput)(values);
       // The schema calls an empty date invalid; to a person it is simply missing.
@@ -96,7 +103,11 @@ export function PublishPolicyModal({ onClose }: { onClose: () => void }) {
             </SimpleGrid>
             <Textarea
               label={t('policy.body')}
-              description={t('policy.bodyHint')}
+              description={
+                startFrom
+                  ? `${t('policy.bodyHint')} ${t('policy.startsFrom', { label: startFrom.label })}`
+                  : t('policy.bodyHint')
+              }
               required
               autosize
               minRows={10}

@@ -1,14 +1,15 @@
-import { Badge, Button, Paper, Text, VisuallyHidden } from '@mantine/core';
+import { Anchor, Badge, Button, Paper, VisuallyHidden } from '@mantine/core';
 import { IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { EditRowButton } from '../../components/row-buttons';
 import { useCan } from '../../lib/auth';
-import { formatOrgNumber } from '../../lib/format';
+import { formatNumber, formatOrgNumber } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { SubsidiaryFormModal } from './subsidiary-form-modal';
 
@@ -58,7 +59,11 @@ export function SubsidiariesPage() {
               {
                 accessor: 'name',
                 title: t('subsidiaries.name'),
-                render: (row) => <Text fw={500}>{row.name}</Text>,
+                render: (row) => (
+                  <Anchor component={Link} to={`/subsidiaries/${row.id}`} fw={500}>
+                    {row.name}
+                  </Anchor>
+                ),
               },
               {
                 accessor: 'orgNumber',
@@ -86,6 +91,7 @@ export function SubsidiariesPage() {
                 title: t('subsidiaries.projectCount'),
                 textAlign: 'right',
                 cellsClassName: 'tabular',
+                render: (row) => formatNumber(row.projectCount),
               },
               {
                 accessor: 'actions',
