@@ -42,3 +42,29 @@ BEGIN
     ON CONFLICT (day, subsidiary_id, project_id, status) DO UPDATE SET
       n = n + 1, consent_email = consent_email + excluded.consent_email, consent_sms = consent_sms + excluded.consent_sms;
 END;
+--> statement-breakpoint
+-- New leads nobody has taken (the dashboard's "unhandled"), per subsidiary, kept the same way.
+CREATE TABLE `lead_unhandled_counts` (
+	`subsidiary_id` integer PRIMARY KEY NOT NULL,
+	`n` integer NOT NULL
+);
+--> statement-breakpoint
+INSERT INTO lead_unhandled_counts (subsidiary_id, n)
+  SELECT subsidiary_id, count(*) FROM leads WHERE leads.status = 'new' AND leads.assignee_user_id IS NULL AND leads.restricted = 0 AND leads.anonymised_at IS NULL GROUP BY subsidiary_id;
+--> statement-breakpoint
+CREATE TRIGGER lead_unhandled_counts_insert AFTER INSERT ON leads WHEN new.status = 'new' AND new.assignee_user_id IS NULL AND new.restricted = 0 AND new.anonymised_at IS NULL BEGIN
+  INSERT INTO lead_unhandled_counts (subsidiary_id, n) SELECT new.subsidiary_id, 1 WHERE new.status = 'new' AND new.assignee_user_id IS NULL AND new.restricted = 0 AND new.anonymised_at IS NULL
+    ON CONFLICT (subsidiary_id) DO UPDATE SET n = n + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER lead_unhandled_counts_delete AFTER DELETE ON leads WHEN old.status = 'new' AND old.assignee_user_id IS NULL AND old.restricted = 0 AND old.anonymised_at IS NULL BEGIN
+  UPDATE lead_unhandled_counts SET n = n - 1 WHERE subsidiary_id = old.subsidiary_id AND old.status = 'new' AND old.assignee_user_id IS NULL AND old.restricted = 0 AND old.anonymised_at IS NULL;
+END;
+--> statement-breakpoint
+CREATE TRIGGER lead_unhandled_counts_update AFTER UPDATE OF status, assignee_user_id, restricted, anonymised_at, subsidiary_id ON leads
+WHEN (old.status = 'new' AND old.assignee_user_id IS NULL AND old.restricted = 0 AND old.anonymised_at IS NULL) OR (new.status = 'new' AND new.assignee_user_id IS NULL AND new.restricted = 0 AND new.anonymised_at IS NULL)
+BEGIN
+  UPDATE lead_unhandled_counts SET n = n - 1 WHERE subsidiary_id = old.subsidiary_id AND old.status = 'new' AND old.assignee_user_id IS NULL AND old.restricted = 0 AND old.anonymised_at IS NULL;
+  INSERT INTO lead_unhandled_counts (subsidiary_id, n) SELECT new.subsidiary_id, 1 WHERE new.status = 'new' AND new.assignee_user_id IS NULL AND new.restricted = 0 AND new.anonymised_at IS NULL
+    ON CONFLICT (subsidiary_id) DO UPDATE SET n = n + 1;
+END;

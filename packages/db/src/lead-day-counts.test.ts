@@ -7,13 +7,13 @@ import {
   scopeFor,
   seededRandom,
 } from '@mg/shared';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { faker, makeLead, makeProject, makeSubsidiary } from './factories';
+import { faker, makeLead, makeProject, makeSubsidiary, makeUser } from './factories';
 import { dashboardSummary } from './queries/dashboard';
 import { anonymiseLeadsIn } from './queries/leads';
 import { leadDayCounts, leads } from './schema';
-import { createTestDatabase } from './testing';
+import { createTestDatabase, TEST_PASSWORD_HASH } from './testing';
 
 /**
  * lead_day_counts is derived data kept by triggers (migration 0013): after random writes of
@@ -79,6 +79,23 @@ function stored(): Map<string, Counted> {
   return out;
 }
 
+/** New, unassigned, not restricted, not anonymised: per subsidiary. */
+function recountUnhandled(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const l of db.select().from(leads).all())
+    if (l.status === 'new' && l.assigneeUserId === null && !l.restricted && l.anonymisedAt === null)
+      out.set(l.subsidiaryId, (out.get(l.subsidiaryId) ?? 0) + 1);
+  return out;
+}
+
+function storedUnhandled(): Map<number, number> {
+  const rows = db.all<{ s: number; n: number }>(
+    sql`select subsidiary_id as s, n from lead_unhandled_counts where n <> 0`,
+  );
+  return new Map(rows.map((r) => [r.s, r.n]));
+}
+
+let userId = 0;
 const random = seededRandom(11);
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 const randomTime = () =>
@@ -90,6 +107,12 @@ beforeAll(() => {
   faker.seed(5);
   db.transaction((tx) => {
     subsidiaries = [1, 2, 3].map((i) => makeSubsidiary(tx, { name: `Tellesub ${i} AS` }));
+    userId = makeUser(tx, {
+      email: 'teller@test.no',
+      role: 'subsidiary_user',
+      subsidiaryId: subsidiaries[0] ?? 0,
+      passwordHash: TEST_PASSWORD_HASH,
+    });
     projects = subsidiaries.flatMap((s) =>
       [0, 1].map(() => ({ id: makeProject(tx, s), subsidiaryId: s })),
     );
@@ -116,7 +139,7 @@ describe('lead_day_counts', () => {
     const deletable: number[] = [];
     let deleted = 0;
     for (let step = 0; step < 400; step++) {
-      const op = Math.floor(random() * 6);
+      const op = Math.floor(random() * 8);
       const id = pick(ids());
       if (op === 0) {
         db.update(leads)
@@ -158,6 +181,18 @@ describe('lead_day_counts', () => {
           .returning({ id: leads.id })
           .get();
         deletable.push(row.id);
+      } else if (op === 6) {
+        // Taken or let go, restricted or lifted: what makes a new lead "unhandled".
+        db.update(leads)
+          .set(
+            random() < 0.5
+              ? { assigneeUserId: random() < 0.5 ? null : userId }
+              : { restricted: random() < 0.3 },
+          )
+          .where(eq(leads.id, id))
+          .run();
+      } else if (op === 7) {
+        db.update(leads).set({ status: 'new' }).where(eq(leads.id, id)).run();
       } else if (deletable.length > 0) {
         const gone = deletable.splice(Math.floor(random() * deletable.length), 1)[0];
         if (gone !== undefined) deleted += db.delete(leads).where(eq(leads.id, gone)).run().changes;
@@ -171,6 +206,8 @@ describe('lead_day_counts', () => {
     });
     expect(deleted).toBeGreaterThan(5);
     expect(stored()).toEqual(recount());
+    expect(storedUnhandled()).toEqual(recountUnhandled());
+    expect(recountUnhandled().size).toBeGreaterThan(1);
     // No empty rows are left behind.
     expect(db.select().from(leadDayCounts).where(eq(leadDayCounts.n, 0)).all()).toEqual([]);
   });
@@ -185,9 +222,11 @@ describe('lead_day_counts', () => {
       const from = random() < 0.3 ? osloDate(pick(EDGES)) : osloDate(randomTime());
       const to = addDays(from, Math.floor(random() * 200));
       const scope = pick(scopes);
-      const now = Date.parse('2026-01-15T12:00:00Z');
-      const fromCounts = dashboardSummary(db, { scope, from, to, now });
-      const fromLeads = dashboardSummary(db, { scope, from, to, now, source: 'leads' });
+      // Within the data, so "recent" unassigned leads exist on both sides of the cutoff.
+      const now = Date.parse('2025-06-15T12:00:00Z');
+      const staleDays = pick([0, 2, 30, 400]);
+      const fromCounts = dashboardSummary(db, { scope, from, to, now, staleDays });
+      const fromLeads = dashboardSummary(db, { scope, from, to, now, staleDays, source: 'leads' });
       expect(fromCounts, `${from}..${to}`).toEqual(fromLeads);
       if (fromLeads.total > 0) compared++;
     }

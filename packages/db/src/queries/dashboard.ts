@@ -75,6 +75,49 @@ function groupsFromDayCounts(conn: Conn, weeks: Week[], scope: Scope): WeekGroup
   );
 }
 
+interface UnhandledRow {
+  subsidiaryId: number;
+  n: number;
+  oldest: number;
+}
+
+/**
+ * New, unassigned, workable leads created before `cutoff`, per subsidiary: each subsidiary's
+ * total from lead_unhandled_counts (kept by triggers) less its ones created since the cutoff
+ * (a short, recent stretch of leads_unhandled_idx), and the oldest by that index's first
+ * entry. Counting the stale ones directly walks most of the index at a million leads.
+ */
+function unhandledFromCounts(conn: Conn, scope: Scope, cutoff: number): UnhandledRow[] {
+  const inScope = scope.kind === 'all' ? sql`1 = 1` : sql`u.subsidiary_id = ${scope.subsidiaryId}`;
+  // Literal terms, so the partial index leads_unhandled_idx applies.
+  const rows = conn.all<UnhandledRow>(
+    sql`select u.subsidiary_id as subsidiaryId,
+          u.n - (select count(*) from leads
+                 where status = 'new' and assignee_user_id is null and subsidiary_id = u.subsidiary_id
+                   and created_at >= ${cutoff} and restricted = 0 and anonymised_at is null) as n,
+          (select min(created_at) from leads
+           where status = 'new' and assignee_user_id is null and subsidiary_id = u.subsidiary_id
+             and restricted = 0 and anonymised_at is null) as oldest
+        from lead_unhandled_counts u
+        where u.n > 0 and ${inScope}`,
+  );
+  // With at least one stale lead, the oldest of all is older than the cutoff.
+  return rows.filter((r) => r.n > 0);
+}
+
+/** The same counted from the leads themselves (the oracle path). */
+function unhandledFromLeads(conn: Conn, scope: Scope, cutoff: number): UnhandledRow[] {
+  // Literal terms, so the partial index leads_unhandled_idx applies.
+  return conn.all<UnhandledRow>(
+    sql`select ${leads.subsidiaryId} as subsidiaryId, count(*) as n, min(${leads.createdAt}) as oldest
+        from ${leads}
+        where status = 'new' and assignee_user_id is null and ${scoped(scope)}
+          and ${leads.createdAt} < ${cutoff}
+          and ${leads.restricted} = 0 and ${leads.anonymisedAt} is null
+        group by ${leads.subsidiaryId}`,
+  );
+}
+
 /** The same groups counted from the leads themselves: one pass over the range. */
 function groupsFromLeads(conn: Conn, weeks: Week[], scope: Scope): WeekGroup[] {
   const weekValues = sql.join(
@@ -110,7 +153,6 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
   if (problem) throw new RangeError(`dashboard range ${from}..${to}: ${problem}`);
   const start = osloDayStart(from);
   const end = osloDayStart(addDays(to, 1));
-  const scope = scoped(params.scope);
 
   // Oslo weeks (Monday to Monday), clipped to the range; boundaries follow summer time.
   const weeks: Week[] = [];
@@ -155,16 +197,12 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
   }
   const inRange = total.reduce((a, b) => a + b, 0);
 
-  // Literal terms, so the partial index leads_unhandled_idx applies.
   const staleDays = params.staleDays ?? 2;
-  const unhandledRows = conn.all<{ subsidiaryId: number; n: number; oldest: number }>(
-    sql`select ${leads.subsidiaryId} as subsidiaryId, count(*) as n, min(${leads.createdAt}) as oldest
-        from ${leads}
-        where status = 'new' and assignee_user_id is null and ${scope}
-          and ${leads.createdAt} < ${now - staleDays * DAY_MS}
-          and ${leads.restricted} = 0 and ${leads.anonymisedAt} is null
-        group by ${leads.subsidiaryId}`,
-  );
+  const cutoff = now - staleDays * DAY_MS;
+  const unhandledRows =
+    params.source === 'leads'
+      ? unhandledFromLeads(conn, params.scope, cutoff)
+      : unhandledFromCounts(conn, params.scope, cutoff);
 
   const projectNames = namesOf(conn, projects, [...byProject.keys()]);
   const subsidiaryNames = namesOf(conn, subsidiaries, [
