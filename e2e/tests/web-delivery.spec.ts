@@ -23,8 +23,8 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
  * the build gets lighter; never raise them to make a change pass.
  */
 const CEILING_BYTES: Record<BudgetedRoute, number> = {
-  '/login': 300 * 1024,
-  '/leads': 365 * 1024,
+  '/login': 285 * 1024,
+  '/leads': 348 * 1024,
 };
 
 for (const route of ROUTES) {
@@ -47,6 +47,32 @@ for (const route of ROUTES) {
     );
   });
 }
+
+test('Norwegian loads no English translations; English comes when chosen and on reload', async ({
+  page,
+}) => {
+  const englishChunks: string[] = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    if (/^\/assets\/en-[\w-]+\.js$/.test(path)) englishChunks.push(path);
+  });
+  await page.goto('/login');
+  await expect(page.getByRole('heading', { name: 'Logg inn' })).toBeVisible();
+  expect(englishChunks, 'the English chunk on a Norwegian first load').toEqual([]);
+
+  // Chosen in the switcher: fetched then, and the page turns English.
+  await page.getByRole('button', { name: /Bytt språk/ }).click();
+  await page.locator('[role="menuitem"][lang="en"]').click();
+  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+  expect(englishChunks).toHaveLength(1);
+
+  // Remembered: a reload renders English at once, never Norwegian first.
+  await page.reload();
+  await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Logg inn' })).toHaveCount(0);
+  await expect(page.locator('html')).toHaveAttribute('lang', 'en');
+});
 
 test('a hashed asset is sent precompressed and cached for good', async ({ request }) => {
   const html = await (await request.get('/login')).text();

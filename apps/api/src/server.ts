@@ -8,12 +8,12 @@ import { TRPC_MAX_BATCH_SIZE } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { compress } from 'hono/compress';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { type AppBindings, type AppDeps, createRequestContext } from './context';
 import { publicBaseUrl } from './env';
+import { compressDynamic } from './lib/compress';
 import { loginRateLimit } from './lib/login-rate-limit';
 import { allowedOrigins, originAllowed, originHeaders } from './lib/origin';
 import { serverRequestId } from './lib/request-id';
@@ -48,7 +48,9 @@ function sameOriginOnly(allowed: ReadonlySet<string>): MiddlewareHandler {
 
 const noStore: MiddlewareHandler = async (c, next) => {
   await next();
-  if (!c.res.headers.has('cache-control')) c.header('Cache-Control', 'no-store');
+  // On c.res.headers, not c.header(): after the handler that would rebuild the response
+  // (see lib/compress.ts).
+  if (!c.res.headers.has('cache-control')) c.res.headers.set('Cache-Control', 'no-store');
 };
 
 export function createApp(deps: AppDeps) {
@@ -63,10 +65,8 @@ export function createApp(deps: AppDeps) {
   // Dynamic answers (tRPC JSON, CSV downloads, the SPA's HTML) are compressed as they stream.
   // Static files come precompressed (Content-Encoding already set, so this leaves them), and
   // the public intake answers a few bytes at high rates: compressing them would only cost CPU.
-  const compressDynamic = compress();
-  app.use('*', (c, next) =>
-    c.req.path.startsWith('/api/intake') ? next() : compressDynamic(c, next),
-  );
+  const compress = compressDynamic();
+  app.use('*', (c, next) => (c.req.path.startsWith('/api/intake') ? next() : compress(c, next)));
   app.use('*', async (c, next) => {
     const forwarded = env.TRUST_PROXY
       ? c.req.header('x-forwarded-for')?.split(',')[0]?.trim()

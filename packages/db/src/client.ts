@@ -50,6 +50,12 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   // Anonymised personal data must not linger in free pages.
   sqlite.pragma('secure_delete = ON');
   sqlite.pragma('foreign_keys = ON');
+  // Statement journals and temporary tables in memory, not in temp files: a write inside a
+  // transaction to a table with triggers (leads: full-text and lead_day_counts) needs a
+  // statement journal, and as a file it cost ~0.5 ms per lead inserted (measured: 171 µs a
+  // lead without triggers, 851 with them and a file journal, 345 in memory). It also keeps
+  // copies of personal data out of temp files.
+  sqlite.pragma('temp_store = MEMORY');
   const db = drizzle(withStatementCache(sqlite), { schema });
   return { db, sqlite, close: () => sqlite.close() };
 }

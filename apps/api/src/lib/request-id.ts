@@ -21,7 +21,8 @@ export function serverRequestId(): MiddlewareHandler<AppBindings> {
     c.set('requestId', id);
     c.set('clientRequestId', clientRequestIdFrom(c.req.header('x-request-id')));
     await next();
-    // After the handler: tRPC and the exports build their own responses.
-    c.header('X-Request-Id', id);
+    // After the handler: tRPC and the exports build their own responses. Set on c.res.headers,
+    // not with c.header(), which would rebuild the response (see lib/compress.ts).
+    c.res.headers.set('X-Request-Id', id);
   };
 }

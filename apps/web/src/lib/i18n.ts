@@ -5,7 +5,6 @@ import localizedFormat from 'dayjs/plugin/localizedFormat';
 import relativeTime from 'dayjs/plugin/relativeTime';
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import en from '../locales/en.json';
 import nb from '../locales/nb.json';
 import { interpolationFormatter } from './format';
 
@@ -36,20 +35,30 @@ function applyLanguage(language: string) {
   dayjs.locale(language);
 }
 
-// `satisfies` makes the compiler flag any key that English is missing.
-const resources = {
-  nb: { translation: nb },
-  en: { translation: en satisfies typeof nb },
-} as const;
+/**
+ * Norwegian is the default and the fallback, so it comes with the first load; English is its
+ * own chunk, fetched only by someone who chose it (issue 11: first-load JavaScript). The
+ * compiler still flags any key that English is missing.
+ */
+const translations: Record<Exclude<Language, 'nb'>, () => Promise<typeof nb>> = {
+  en: async () => (await import('../locales/en.json')).default satisfies typeof nb,
+};
+
+async function loadLanguage(language: Language): Promise<void> {
+  if (language === 'nb' || i18n.hasResourceBundle(language, 'translation')) return;
+  i18n.addResourceBundle(language, 'translation', await translations[language]());
+}
 
 i18n.on('languageChanged', applyLanguage);
 
+const initial = storedLanguage();
 void i18n
   .use(initReactI18next)
   .use(interpolationFormatter)
   .init({
-    resources,
-    lng: storedLanguage(),
+    resources: { nb: { translation: nb } },
+    // Starts in Norwegian; `i18nReady` switches to the stored language once it has loaded.
+    lng: 'nb',
     fallbackLng: 'nb',
     supportedLngs: LANGUAGES,
     // Every interpolated number goes through the shared formatter ("1 587 leads").
@@ -57,13 +66,28 @@ void i18n
     returnNull: false,
   });
 
+/**
+ * Resolves once the stored language can be shown: main.tsx renders after it, so nobody sees
+ * the Norwegian text flash first. At once for Norwegian; if the chunk cannot be fetched the
+ * app stays in Norwegian rather than not starting.
+ */
+export const i18nReady: Promise<void> = (async () => {
+  if (initial === 'nb') return;
+  try {
+    await loadLanguage(initial);
+    await i18n.changeLanguage(initial);
+  } catch {
+    // Offline or a stale deploy: Norwegian, the fallback, is there.
+  }
+})();
+
 export function changeLanguage(language: Language) {
   try {
     window.localStorage.setItem(STORAGE_KEY, language);
   } catch {
     // Not fatal: the choice just won't survive a reload.
   }
-  void i18n.changeLanguage(language);
+  void loadLanguage(language).then(() => i18n.changeLanguage(language));
 }
 
 export { i18n };

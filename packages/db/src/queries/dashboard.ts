@@ -13,7 +13,7 @@ import {
 } from '@mg/shared';
 import { and, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Conn } from '../client';
-import { leads, projects, subsidiaries } from '../schema';
+import { leadDayCounts, leads, projects, subsidiaries } from '../schema';
 import { leadScope } from './leads';
 
 export interface DashboardParams {
@@ -24,6 +24,115 @@ export interface DashboardParams {
   /** A new, unassigned lead older than this many days counts as unhandled. */
   staleDays?: number;
   now?: number;
+  /**
+   * Where the per-week groups come from: the day counts kept on write (the default), or every
+   * lead in the range (the old, slow path, kept as the oracle the tests compare with).
+   */
+  source?: 'counts' | 'leads';
+}
+
+interface Week {
+  monday: string;
+  /** Oslo days of the week inside the range: first included, end excluded. */
+  first: string;
+  end: string;
+  /** The same as instants (ms), for the leads' created_at. */
+  start: number;
+  endAt: number;
+}
+
+interface WeekGroup {
+  week: number;
+  projectId: number;
+  subsidiaryId: number;
+  status: LeadStatus;
+  n: number;
+  consentEmail: number;
+  consentSms: number;
+}
+
+/**
+ * Per week, project, subsidiary and status, with consent sums, from lead_day_counts: a few
+ * narrow rows per day instead of every lead (issue 11). Each row's day is the Oslo date of
+ * its leads' created_at, so day bounds select exactly the leads the instants would.
+ */
+function groupsFromDayCounts(conn: Conn, weeks: Week[], scope: Scope): WeekGroup[] {
+  const weekValues = sql.join(
+    weeks.map((w, i) => sql`(${i}, ${w.first}, ${w.end})`),
+    sql`, `,
+  );
+  const c = leadDayCounts;
+  const inScope =
+    scope.kind === 'all' ? sql`1 = 1` : sql`${c.subsidiaryId} = ${scope.subsidiaryId}`;
+  return conn.all<WeekGroup>(
+    sql`with weeks(i, s, e) as (values ${weekValues})
+      select weeks.i as week, ${c.projectId} as projectId, ${c.subsidiaryId} as subsidiaryId,
+             ${c.status} as status, sum(${c.n}) as n,
+             sum(${c.consentEmail}) as consentEmail, sum(${c.consentSms}) as consentSms
+      from weeks join ${c} on ${c.day} >= weeks.s and ${c.day} < weeks.e
+      where ${inScope}
+      group by weeks.i, ${c.projectId}, ${c.subsidiaryId}, ${c.status}`,
+  );
+}
+
+interface UnhandledRow {
+  subsidiaryId: number;
+  n: number;
+  oldest: number;
+}
+
+/**
+ * New, unassigned, workable leads created before `cutoff`, per subsidiary: each subsidiary's
+ * total from lead_unhandled_counts (kept by triggers) less its ones created since the cutoff
+ * (a short, recent stretch of leads_unhandled_idx), and the oldest by that index's first
+ * entry. Counting the stale ones directly walks most of the index at a million leads.
+ */
+function unhandledFromCounts(conn: Conn, scope: Scope, cutoff: number): UnhandledRow[] {
+  const inScope = scope.kind === 'all' ? sql`1 = 1` : sql`u.subsidiary_id = ${scope.subsidiaryId}`;
+  // Literal terms, so the partial index leads_unhandled_idx applies.
+  const rows = conn.all<UnhandledRow>(
+    sql`select u.subsidiary_id as subsidiaryId,
+          u.n - (select count(*) from leads
+                 where status = 'new' and assignee_user_id is null and subsidiary_id = u.subsidiary_id
+                   and created_at >= ${cutoff} and restricted = 0 and anonymised_at is null) as n,
+          (select min(created_at) from leads
+           where status = 'new' and assignee_user_id is null and subsidiary_id = u.subsidiary_id
+             and restricted = 0 and anonymised_at is null) as oldest
+        from lead_unhandled_counts u
+        where u.n > 0 and ${inScope}`,
+  );
+  // With at least one stale lead, the oldest of all is older than the cutoff.
+  return rows.filter((r) => r.n > 0);
+}
+
+/** The same counted from the leads themselves (the oracle path). */
+function unhandledFromLeads(conn: Conn, scope: Scope, cutoff: number): UnhandledRow[] {
+  // Literal terms, so the partial index leads_unhandled_idx applies.
+  return conn.all<UnhandledRow>(
+    sql`select ${leads.subsidiaryId} as subsidiaryId, count(*) as n, min(${leads.createdAt}) as oldest
+        from ${leads}
+        where status = 'new' and assignee_user_id is null and ${scoped(scope)}
+          and ${leads.createdAt} < ${cutoff}
+          and ${leads.restricted} = 0 and ${leads.anonymisedAt} is null
+        group by ${leads.subsidiaryId}`,
+  );
+}
+
+/** The same groups counted from the leads themselves: one pass over the range. */
+function groupsFromLeads(conn: Conn, weeks: Week[], scope: Scope): WeekGroup[] {
+  const weekValues = sql.join(
+    weeks.map((w, i) => sql`(${i}, ${w.start}, ${w.endAt})`),
+    sql`, `,
+  );
+  return conn.all<WeekGroup>(
+    sql`with weeks(i, s, e) as (values ${weekValues})
+      select weeks.i as week, ${leads.projectId} as projectId, ${leads.subsidiaryId} as subsidiaryId,
+             ${leads.status} as status, count(*) as n,
+             sum(${leads.consentEmail}) as consentEmail, sum(${leads.consentSms}) as consentSms
+      from weeks join ${leads} on ${leads.createdAt} >= weeks.s and ${leads.createdAt} < weeks.e
+      where ${scoped(scope)}
+      group by weeks.i, ${leads.projectId}, ${leads.subsidiaryId}, ${leads.status}`,
+  );
 }
 
 /** The scope condition, or a no-op, for raw SQL fragments. */
@@ -44,40 +153,29 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
   if (problem) throw new RangeError(`dashboard range ${from}..${to}: ${problem}`);
   const start = osloDayStart(from);
   const end = osloDayStart(addDays(to, 1));
-  const scope = scoped(params.scope);
 
   // Oslo weeks (Monday to Monday), clipped to the range; boundaries follow summer time.
-  const weeks: { monday: string; start: number; end: number }[] = [];
+  const weeks: Week[] = [];
   // At most DASHBOARD_MAX_DAYS / 7 + 2 iterations, checked above.
   for (let monday = weekStart(from); monday <= to; monday = addDays(monday, 7)) {
+    const next = addDays(monday, 7);
+    // ISO dates: string order is date order (Math.max/min would not compare strings).
+    let first = monday;
+    if (first < from) first = from;
+    let endDay = next;
+    if (endDay > addDays(to, 1)) endDay = addDays(to, 1);
     weeks.push({
       monday,
+      first,
+      end: endDay,
       start: Math.max(start, osloDayStart(monday)),
-      end: Math.min(end, osloDayStart(addDays(monday, 7))),
+      endAt: Math.min(end, osloDayStart(next)),
     });
   }
-  const weekValues = sql.join(
-    weeks.map((w, i) => sql`(${i}, ${w.start}, ${w.end})`),
-    sql`, `,
-  );
-  // One pass over the range: per week, project, subsidiary and status, with consent sums.
-  const groups = conn.all<{
-    week: number;
-    projectId: number;
-    subsidiaryId: number;
-    status: LeadStatus;
-    n: number;
-    consentEmail: number;
-    consentSms: number;
-  }>(
-    sql`with weeks(i, s, e) as (values ${weekValues})
-      select weeks.i as week, ${leads.projectId} as projectId, ${leads.subsidiaryId} as subsidiaryId,
-             ${leads.status} as status, count(*) as n,
-             sum(${leads.consentEmail}) as consentEmail, sum(${leads.consentSms}) as consentSms
-      from weeks join ${leads} on ${leads.createdAt} >= weeks.s and ${leads.createdAt} < weeks.e
-      where ${scope}
-      group by weeks.i, ${leads.projectId}, ${leads.subsidiaryId}, ${leads.status}`,
-  );
+  const groups =
+    params.source === 'leads'
+      ? groupsFromLeads(conn, weeks, params.scope)
+      : groupsFromDayCounts(conn, weeks, params.scope);
 
   const byProject = new Map<number, number[]>();
   const bySubsidiary = new Map<number, number[]>();
@@ -99,16 +197,12 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
   }
   const inRange = total.reduce((a, b) => a + b, 0);
 
-  // Literal terms, so the partial index leads_unhandled_idx applies.
   const staleDays = params.staleDays ?? 2;
-  const unhandledRows = conn.all<{ subsidiaryId: number; n: number; oldest: number }>(
-    sql`select ${leads.subsidiaryId} as subsidiaryId, count(*) as n, min(${leads.createdAt}) as oldest
-        from ${leads}
-        where status = 'new' and assignee_user_id is null and ${scope}
-          and ${leads.createdAt} < ${now - staleDays * DAY_MS}
-          and ${leads.restricted} = 0 and ${leads.anonymisedAt} is null
-        group by ${leads.subsidiaryId}`,
-  );
+  const cutoff = now - staleDays * DAY_MS;
+  const unhandledRows =
+    params.source === 'leads'
+      ? unhandledFromLeads(conn, params.scope, cutoff)
+      : unhandledFromCounts(conn, params.scope, cutoff);
 
   const projectNames = namesOf(conn, projects, [...byProject.keys()]);
   const subsidiaryNames = namesOf(conn, subsidiaries, [

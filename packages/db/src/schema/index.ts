@@ -1,5 +1,6 @@
 export * from './audit';
 export * from './auth';
+export * from './counts';
 export * from './leads';
 export * from './ops';
 export * from './org';
