@@ -21,6 +21,8 @@ export function showBulkUndo({ message, previous }: { message: string; previous:
   const id = `lead-bulk-${Date.now()}`;
   notifications.show({
     id,
+    // Away from the header and its user menu, and clear of the phone's bulk bar (gone by now).
+    position: 'bottom-right',
     color: 'green',
     autoClose: previous.length > 0 ? BULK_UNDO_MS : 4000,
     message: (
@@ -47,6 +49,7 @@ function UndoButton({
       notifications.hide(notificationId);
       await queryClient.invalidateQueries({ queryKey: [['lead']] });
       notifications.show({
+        position: 'bottom-right',
         color: 'blue',
         message: i18n.t('leads.bulk.undone', { count: result.ids.length }),
       });

@@ -118,8 +118,6 @@ function EmailWithBreaks({ email }: { email: string }) {
 /** Widths that fit each column's longest usual content, so nothing is cut ("Oppfølg…"). */
 const COLUMN_MIN_WIDTH: Partial<Record<LeadColumn, number>> = {
   status: 130,
-  createdAt: 100,
-  phone: 130,
 };
 
 /** Grid columns in the order the user chose them; the sortable ones sort on the server. */
@@ -131,7 +129,8 @@ export function leadGridColumns(
     accessor: column,
     title: columnTitle(t, column),
     sortable: isSortable(column),
-    noWrap: column !== 'name' && column !== 'email' && column !== 'project',
+    // Names, addresses, projects and people wrap (at word breaks); short values stay whole.
+    noWrap: !['name', 'email', 'project', 'assignee'].includes(column),
     ...(COLUMN_MIN_WIDTH[column] ? { width: COLUMN_MIN_WIDTH[column] } : {}),
     // A phone shows what identifies and sorts a lead; the rest from a small tablet up.
     visibleMediaQuery: PHONE_COLUMNS.has(column)

@@ -96,8 +96,9 @@ export function LeadGridTable({
       fetching={fetching}
       highlightOnHover
       verticalSpacing="sm"
+      horizontalSpacing="xs"
       // A box of its own, so the header row stays in view while the rows scroll under it.
-      maxHeight="max(360px, calc(100dvh - 260px))"
+      height={rows.length > 8 ? 'max(360px, calc(100dvh - 260px))' : undefined}
       bodyRef={(element: HTMLTableSectionElement | null) => {
         bodyRef.current = element;
       }}
@@ -120,10 +121,9 @@ export function LeadGridTable({
         if (!isFromControl(event.target)) open(record);
       }}
       rowStyle={() => ({ cursor: 'pointer' })}
-      customRowAttributes={(row, index) => ({
+      customRowAttributes={(_row, index) => ({
         'data-row-index': index,
         tabIndex: index === activeIndex ? 0 : -1,
-        'aria-label': row.anonymisedAt === null ? (row.name ?? `#${row.id}`) : undefined,
         onKeyDown: (event: KeyboardEvent<HTMLTableRowElement>) => onRowKeyDown(event, index),
         onFocus: () => setActive(index),
       })}
