@@ -215,9 +215,8 @@ test.describe('desktop', () => {
     await expectAccessible(page);
 
     // A click anywhere on a row opens its lead (here on the status cell, not the name link).
-    await page.goBack();
     await page.goto('/leads');
-    await expect(table.getByRole('link').first()).toBeVisible();
+    await expect(table.getByRole('link').first()).toBeVisible({ timeout: 15_000 });
     const third = (await rowIds(table))[2];
     await table.locator('tbody tr').nth(2).locator('.mantine-Badge-label').first().click();
     await expect(page).toHaveURL(new RegExp(`/leads/${third}$`));
@@ -265,7 +264,9 @@ test.describe('desktop', () => {
     ).toBe(before.workable);
     await page.screenshot({ path: 'test-results/lead-grid-undo-desktop.png' });
     await page.getByRole('button', { name: 'Angre' }).click();
-    await expect(page.getByText(`Endringen er angret for ${n} leads`)).toBeVisible();
+    await expect(page.getByText(`Endringen er angret for ${n} leads`)).toBeVisible({
+      timeout: 15_000,
+    });
     expect(await countLeads(page, { status: ['follow_up'] })).toBe(before.follow);
   });
 
@@ -332,7 +333,8 @@ test.describe('phone', () => {
     await expect(cards.getByRole('listitem').first()).toBeVisible();
     await expect(page.getByRole('table', { name: 'Leads' })).toHaveCount(0);
     const noSideways = () =>
-      page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
+      // A string, as the e2e package is typed without the DOM library.
+      page.evaluate<boolean>('document.documentElement.scrollWidth <= window.innerWidth');
     expect(await noSideways()).toBe(true);
     await expectBadgesNotClipped(cards);
     await expectAccessible(page);

@@ -47,12 +47,12 @@ function UndoButton({
     try {
       const result = await trpcClient.lead.bulkRestore.mutate({ items: previous });
       notifications.hide(notificationId);
-      await queryClient.invalidateQueries({ queryKey: [['lead']] });
       notifications.show({
         position: 'bottom-right',
         color: 'blue',
         message: i18n.t('leads.bulk.undone', { count: result.ids.length }),
       });
+      await queryClient.invalidateQueries({ queryKey: [['lead']] });
     } catch (error) {
       setPending(false);
       notifyApiError(error);
