@@ -117,6 +117,12 @@ const VALID: Record<string, (f: Setup['f']) => unknown> = {
   'lead.assign': (f) => ({ id: f.leadsA[0], assigneeUserId: f.users.userA }),
   'lead.addNote': (f) => ({ id: f.leadsA[0], body: 'Ringte.\nAvtalt visning.' }),
   'lead.bulkUpdate': (f) => ({ ids: [f.leadsA[1], f.leadsA[2]], status: 'follow_up' }),
+  'lead.bulkRestore': (f) => ({
+    items: [
+      { id: f.leadsA[1], status: 'new', assigneeUserId: null },
+      { id: f.leadsA[2], status: 'contacted' },
+    ],
+  }),
   'view.list': () => undefined,
   'view.save': () => ({
     name: 'Mine',

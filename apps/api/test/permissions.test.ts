@@ -105,6 +105,7 @@ const SAMPLE_INPUTS: Record<string, (t: Setup, who: Who) => unknown | Promise<un
   'lead.assign': (t) => ({ id: t.f.leadsA[0], assigneeUserId: t.f.users.userA }),
   'lead.addNote': (t) => ({ id: t.f.leadsA[0], body: 'Ringte, avtalt visning.' }),
   'lead.bulkUpdate': (t) => ({ ids: [t.f.leadsA[1]], status: 'follow_up' }),
+  'lead.bulkRestore': (t) => ({ items: [{ id: t.f.leadsA[1], status: 'new' }] }),
   'view.list': () => undefined,
   'view.save': () => ({ name: 'Mine nye', visibility: 'personal', filter: { status: 'new' } }),
   'view.remove': async (t, who) => {

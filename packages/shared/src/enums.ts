@@ -81,7 +81,7 @@ export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 // ---------- lead review workspace ----------
 
 /** Grid sort keys. Each has an index (with and without subsidiary) so keyset pages stay fast. */
-export const LEAD_SORTS = ['createdAt', 'lastActivityAt', 'name', 'status'] as const;
+export const LEAD_SORTS = ['createdAt', 'lastActivityAt', 'name', 'email', 'status'] as const;
 export type LeadSort = (typeof LEAD_SORTS)[number];
 export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
 export type SortDirection = (typeof SORT_DIRECTIONS)[number];

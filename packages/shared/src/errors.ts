@@ -43,6 +43,8 @@ export const DOMAIN_ERROR_CODES = [
   'leadAnonymised',
   'duplicateLabel',
   'internal',
+  // grid
+  'tooManyLeads',
   // accounts
   'linkInvalid',
   'wrongPassword',

@@ -160,7 +160,20 @@ function checkDateOrder(value: { from?: string; to?: string }, ctx: z.Refinement
 const leadFilterShape = {
   projectId: idSchema.optional(),
   subsidiaryId: idSchema.optional(),
-  status: z.enum(LEAD_STATUSES).optional(),
+  /**
+   * One status or several (any of them). A lone string is what old links and saved views
+   * hold; both read as a list in funnel order without repeats.
+   */
+  status: z
+    .union([
+      z.enum(LEAD_STATUSES),
+      z.array(z.enum(LEAD_STATUSES)).min(1, 'required').max(LEAD_STATUSES.length, 'tooLong'),
+    ])
+    .transform((value) => {
+      const wanted = new Set<string>(Array.isArray(value) ? value : [value]);
+      return LEAD_STATUSES.filter((status) => wanted.has(status));
+    })
+    .optional(),
   /** Shorthand kept for old links: current consent is granted for this purpose. */
   consent: z.enum(CONSENT_PURPOSES).optional(),
   /** Current consent per purpose: true granted, false not granted (never given or withdrawn). */
@@ -211,14 +224,20 @@ export const leadAssignInput = z.object({ id: idSchema, assigneeUserId: idSchema
 export const leadNoteInput = z.object({ id: idSchema, body: multilineText(4000) });
 export const leadAssigneesInput = z.object({ leadId: idSchema });
 export const LEAD_BULK_MAX = 500;
-/** All or nothing: every id must be in scope, or nothing changes. */
+/**
+ * All or nothing: every id must be in scope, or nothing changes. Either the ids ticked, or
+ * `matching`: every workable lead the grid's filter matches ("select all N"), resolved on
+ * the server within the caller's scope and refused if more than LEAD_BULK_MAX.
+ */
 export const leadBulkInput = z
   .object({
     ids: z
       .array(idSchema)
       .min(1, 'required')
       .max(LEAD_BULK_MAX, 'tooLong')
-      .transform((ids) => [...new Set(ids)]),
+      .transform((ids) => [...new Set(ids)])
+      .optional(),
+    matching: leadFilterSchema.optional(),
     status: z.enum(LEAD_STATUSES).optional(),
     /** null unassigns; leave out to keep the assignee. */
     assigneeUserId: idSchema.nullable().optional(),
@@ -226,7 +245,30 @@ export const leadBulkInput = z
   .refine((v) => v.status !== undefined || v.assigneeUserId !== undefined, {
     message: 'required',
     path: ['status'],
+  })
+  .refine((v) => (v.ids === undefined) !== (v.matching === undefined), {
+    message: 'required',
+    path: ['ids'],
   });
+export type LeadBulkInput = z.infer<typeof leadBulkInput>;
+
+/**
+ * Undo of a bulk change: each lead's value from before it, as the bulk change returned
+ * them. The same rules as a change (scope, workable, assignee of the lead's subsidiary).
+ */
+export const leadBulkRestoreInput = z.object({
+  items: z
+    .array(
+      z.object({
+        id: idSchema,
+        status: z.enum(LEAD_STATUSES).optional(),
+        assigneeUserId: idSchema.nullable().optional(),
+      }),
+    )
+    .min(1, 'required')
+    .max(LEAD_BULK_MAX, 'tooLong')
+    .refine((items) => new Set(items.map((i) => i.id)).size === items.length, 'invalid'),
+});
 
 /** GET /api/exports/leads.csv: the grid's filter and columns, and why. */
 export const leadExportInput = z.object({

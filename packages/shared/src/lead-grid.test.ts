@@ -1,15 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import { addDays, osloDate, osloDayStart, weekStart } from './dates';
 import { toFieldErrors } from './errors';
-import { dashboardInput, leadBulkInput, leadExportInput, leadListInput } from './inputs';
 import {
+  dashboardInput,
+  leadBulkInput,
+  leadBulkRestoreInput,
+  leadExportInput,
+  leadFilterSchema,
+  leadListInput,
+} from './inputs';
+import {
+  isMineLeadFilter,
   leadExportPath,
   leadGridFromSearchParams,
   leadGridToSearchParams,
+  mineLeadFilter,
+  OPEN_LEAD_STATUSES,
   parseQueryString,
   toQueryString,
 } from './lead-grid';
-import { decodeLeadCursor, encodeLeadCursor, nameSortKey } from './lead-sort';
+import {
+  decodeLeadCursor,
+  emailSortKey,
+  encodeLeadCursor,
+  LEAD_SORT_FIRST_DIR,
+  nameSortKey,
+} from './lead-sort';
 
 describe('lead cursor', () => {
   it('round-trips sort values, including Norwegian letters', () => {
@@ -106,6 +122,22 @@ describe('filter validation', () => {
         .success,
     ).toBe(false);
   });
+  it('takes either ticked ids or a filter to match for a bulk change, never both', () => {
+    expect(leadBulkInput.safeParse({ matching: {}, status: 'new' }).success).toBe(true);
+    expect(leadBulkInput.safeParse({ status: 'new' }).success).toBe(false);
+    expect(leadBulkInput.safeParse({ ids: [1], matching: {}, status: 'new' }).success).toBe(false);
+    expect(
+      leadBulkInput.parse({ matching: { status: 'new' }, assigneeUserId: null }).matching?.status,
+    ).toEqual(['new']);
+  });
+  it('takes each lead once, at most the bulk limit, to undo a bulk change', () => {
+    const item = { id: 1, status: 'new' as const };
+    expect(leadBulkRestoreInput.safeParse({ items: [item] }).success).toBe(true);
+    expect(leadBulkRestoreInput.safeParse({ items: [item, item] }).success).toBe(false);
+    expect(leadBulkRestoreInput.safeParse({ items: [] }).success).toBe(false);
+    const many = Array.from({ length: 501 }, (_, i) => ({ id: i + 1, assigneeUserId: null }));
+    expect(leadBulkRestoreInput.safeParse({ items: many }).success).toBe(false);
+  });
   it('allows only known export columns, once each, and a listed purpose', () => {
     const ok = { filter: {}, columns: ['name', 'email'], purpose: 'follow_up' };
     expect(leadExportInput.safeParse(ok).success).toBe(true);
@@ -125,7 +157,7 @@ describe('grid state in the URL', () => {
         search: 'Ørnes 912',
         projectId: 3,
         subsidiaryId: 2,
-        status: 'follow_up' as const,
+        status: ['contacted' as const, 'follow_up' as const],
         consents: { marketing_email: true, marketing_sms: false },
         from: '2024-01-01',
         to: '2024-03-31',
@@ -141,6 +173,55 @@ describe('grid state in the URL', () => {
     const query = toQueryString(leadGridToSearchParams({ ...state, columns: [...state.columns] }));
     const back = leadGridFromSearchParams(parseQueryString(`?${query}`));
     expect(back).toEqual({ filter: state.filter, columns: [...state.columns] });
+  });
+
+  it('reads one status from old links and saved views, several from new ones', () => {
+    expect(leadGridFromSearchParams(parseQueryString('status=new')).filter.status).toEqual(['new']);
+    // Funnel order, no repeats, whatever order the link had.
+    const several = leadGridFromSearchParams(parseQueryString('status=sold,new,sold'));
+    expect(several.filter.status).toEqual(['new', 'sold']);
+    expect(leadGridToSearchParams({ filter: several.filter })).toEqual({ status: 'new,sold' });
+    expect(leadFilterSchema.parse({ status: 'closed' }).status).toEqual(['closed']);
+    expect(leadFilterSchema.safeParse({ status: [] }).success).toBe(false);
+    expect(leadFilterSchema.safeParse({ status: ['new', 'lost'] }).success).toBe(false);
+    expect(leadGridFromSearchParams(parseQueryString('status=new,lost')).dropped).toEqual([
+      { field: 'status', key: 'invalid' },
+    ]);
+  });
+
+  it('"Mine leads" is my open leads, and is recognised only when nothing else narrows', () => {
+    const mine = mineLeadFilter(7, { sort: 'name', dir: 'asc' });
+    expect(mine).toEqual({
+      sort: 'name',
+      dir: 'asc',
+      assigneeUserId: 7,
+      status: ['new', 'contacted', 'follow_up'],
+    });
+    expect(OPEN_LEAD_STATUSES).not.toContain('sold');
+    expect(OPEN_LEAD_STATUSES).not.toContain('closed');
+    const back = leadGridFromSearchParams(
+      parseQueryString(toQueryString(leadGridToSearchParams({ filter: mine }))),
+    );
+    expect(isMineLeadFilter(back.filter, 7)).toBe(true);
+    expect(isMineLeadFilter(back.filter, 8)).toBe(false);
+    expect(isMineLeadFilter({ ...back.filter, projectId: 1 }, 7)).toBe(false);
+    expect(isMineLeadFilter({ ...back.filter, status: ['new'] }, 7)).toBe(false);
+    expect(isMineLeadFilter({ assigneeUserId: 7 }, 7)).toBe(false);
+  });
+
+  it('sorts text A→Z and dates newest first on the first click; e-mail ignores case', () => {
+    expect(LEAD_SORT_FIRST_DIR).toEqual({
+      name: 'asc',
+      email: 'asc',
+      status: 'asc',
+      createdAt: 'desc',
+      lastActivityAt: 'desc',
+    });
+    expect(emailSortKey('Ola@Example.NO')).toBe('ola@example.no');
+    expect(emailSortKey(null)).toBe('');
+    const cursor = { sort: 'email', dir: 'asc', value: 'a@b.no', id: 3 } as const;
+    expect(decodeLeadCursor(encodeLeadCursor(cursor))).toEqual(cursor);
+    expect(decodeLeadCursor(encodeLeadCursor({ ...cursor, value: 5 }))).toBeNull();
   });
 
   it('writes nothing for the defaults and folds the old consent shorthand', () => {

@@ -3,7 +3,9 @@ import {
   DEFAULT_LEAD_COLUMNS,
   type ExportPurpose,
   LEAD_COLUMNS,
+  LEAD_STATUSES,
   type LeadColumn,
+  type LeadStatus,
 } from './enums';
 import { toFieldErrors, type ValidationKey } from './errors';
 import { type LeadFilter, type LeadFilterParams, leadFilterSchema } from './inputs';
@@ -11,7 +13,7 @@ import { type LeadFilter, type LeadFilterParams, leadFilterSchema } from './inpu
 /**
  * The grid's state in the URL, so a view can be shared as a link:
  *
- *   /leads?q=ola&project=3&subsidiary=2&status=new&consent.marketing_email=yes
+ *   /leads?q=ola&project=3&subsidiary=2&status=new,contacted&consent.marketing_email=yes
  *         &from=2024-01-01&to=2024-03-31&assignee=12|unassigned
  *         &restricted=no&hold=yes&anonymised=no&sort=name&dir=asc&cols=name,email,status
  *
@@ -47,6 +49,37 @@ function readId(value: string | null): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
+/** Statuses a lead is still being worked in: "Mine leads" shows these. */
+export const OPEN_LEAD_STATUSES: readonly LeadStatus[] = ['new', 'contacted', 'follow_up'];
+
+/** The statuses a filter asks for (any of them), in funnel order; empty means all. */
+export function leadStatusesOf(filter: Pick<LeadFilterParams, 'status'>): LeadStatus[] {
+  const value = filter.status;
+  if (value === undefined) return [];
+  const wanted = new Set<string>(Array.isArray(value) ? value : [value]);
+  return LEAD_STATUSES.filter((status) => wanted.has(status));
+}
+
+/** "Mine leads": assigned to me and still open, with the sort kept. */
+export function mineLeadFilter(
+  userId: number,
+  keep: Pick<LeadFilterParams, 'sort' | 'dir'>,
+): LeadFilterParams {
+  return { ...keep, assigneeUserId: userId, status: [...OPEN_LEAD_STATUSES] };
+}
+
+/** Whether the filter is exactly "Mine leads" for this user (nothing else narrowing it). */
+export function isMineLeadFilter(filter: LeadFilterParams, userId: number): boolean {
+  const { sort: _s, dir: _d, ...rest } = compactLeadFilter(filter);
+  const statuses = leadStatusesOf(filter);
+  return (
+    Object.keys(rest).length === 2 &&
+    rest.assigneeUserId === userId &&
+    statuses.length === OPEN_LEAD_STATUSES.length &&
+    OPEN_LEAD_STATUSES.every((s) => statuses.includes(s))
+  );
+}
+
 /** The filter with empty and default values dropped; `consent` folded into `consents`. */
 export function compactLeadFilter(filter: LeadFilterParams): LeadFilterParams {
   const out: LeadFilterParams = {};
@@ -55,6 +88,7 @@ export function compactLeadFilter(filter: LeadFilterParams): LeadFilterParams {
   for (const [key, value] of Object.entries(filter) as [keyof LeadFilterParams, unknown][]) {
     if (value === undefined || value === null || value === '') continue;
     if (key === 'consent' || key === 'consents') continue;
+    if (Array.isArray(value) && value.length === 0) continue;
     if (key === 'sort' && value === 'createdAt') continue;
     if (key === 'dir' && value === 'desc') continue;
     (out as Record<string, unknown>)[key] = value;
@@ -83,7 +117,8 @@ export function leadGridToSearchParams(state: {
   if (f.search) p.set('q', f.search);
   if (f.projectId) p.set('project', String(f.projectId));
   if (f.subsidiaryId) p.set('subsidiary', String(f.subsidiaryId));
-  if (f.status) p.set('status', f.status);
+  const statuses = leadStatusesOf(f);
+  if (statuses.length > 0) p.set('status', statuses.join(','));
   for (const purpose of CONSENT_PURPOSES) {
     const granted = f.consents?.[purpose];
     if (granted !== undefined) p.set(`consent.${purpose}`, yesNo(granted));
@@ -130,7 +165,7 @@ export function leadGridFromSearchParams(p: SearchParamsLike): LeadGridState {
     search: p.get('q') ?? undefined,
     projectId: readId(p.get('project')),
     subsidiaryId: readId(p.get('subsidiary')),
-    status: p.get('status') ?? undefined,
+    status: p.get('status')?.split(',') ?? undefined,
     from: p.get('from') ?? undefined,
     to: p.get('to') ?? undefined,
     assigneeUserId: p.get('assignee') === 'unassigned' ? 'unassigned' : readId(p.get('assignee')),

@@ -37,6 +37,28 @@ export function nameSortKey(name: string | null | undefined): string {
   return out;
 }
 
+/** Lower-cased e-mail (anonymised: ''), the twin of the generated column `email_sort`. */
+export function emailSortKey(email: string | null | undefined): string {
+  return email ? email.toLowerCase() : '';
+}
+
+/** Sorts whose key is text (A→Z first); the others are dates and ranks. */
+export function isTextSort(sort: LeadSort): boolean {
+  return sort === 'name' || sort === 'email';
+}
+
+/**
+ * The direction a column sorts in when first clicked: text A→Z, dates newest first, status
+ * in funnel order (new first).
+ */
+export const LEAD_SORT_FIRST_DIR: Record<LeadSort, SortDirection> = {
+  name: 'asc',
+  email: 'asc',
+  status: 'asc',
+  createdAt: 'desc',
+  lastActivityAt: 'desc',
+};
+
 /**
  * The position after a row: its sort value and id, plus the sort it belongs to, so a cursor
  * from another sort is refused instead of silently skipping rows. Opaque to the client.
@@ -112,7 +134,7 @@ export function decodeLeadCursor(value: string): LeadCursor | null {
   if (!(LEAD_SORTS as readonly unknown[]).includes(sort)) return null;
   if (!(SORT_DIRECTIONS as readonly unknown[]).includes(dir)) return null;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) return null;
-  const textual = sort === 'name';
+  const textual = isTextSort(sort as LeadSort);
   if (textual ? typeof sortValue !== 'string' : !Number.isSafeInteger(sortValue)) return null;
   return {
     sort: sort as LeadSort,

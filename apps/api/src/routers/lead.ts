@@ -12,6 +12,7 @@ import {
   listObjections,
   listRelatedLeads,
   listSubsidiaryUsers,
+  listWorkableLeadIds,
   recordObjection,
   setLeadAssignee,
   setLeadStatus,
@@ -19,11 +20,14 @@ import {
   setRestricted,
   withdrawAllMarketing,
 } from '@mg/db';
+import type { LeadStatus } from '@mg/shared';
 import {
   idSchema,
+  LEAD_BULK_MAX,
   leadAssigneesInput,
   leadAssignInput,
   leadBulkInput,
+  leadBulkRestoreInput,
   leadCountInput,
   leadHoldInput,
   leadListInput,
@@ -211,18 +215,36 @@ export const leadRouter = router({
     ),
 
   /**
-   * Status and/or assignee for up to 500 selected leads, all or nothing: one lead out of
-   * scope (NOT_FOUND), not workable (CONFLICT) or outside the assignee's subsidiary
-   * (BAD_REQUEST) and nothing changes.
+   * Status and/or assignee for up to 500 leads, all or nothing: one lead out of scope
+   * (NOT_FOUND), not workable (CONFLICT) or outside the assignee's subsidiary (BAD_REQUEST)
+   * and nothing changes. The leads are the ids ticked, or every workable lead the grid's
+   * filter matches in the caller's scope ("select all N matching"), refused when that is
+   * more than LEAD_BULK_MAX. Answers each changed lead's previous values, for an undo.
    */
   bulkUpdate: can('lead:update', { purpose: 'follow_up' })
     .input(leadBulkInput)
     .mutation(({ ctx, input }) => {
       let mailed = false;
       const result = ctx.audited((tx, log) => {
-        const rows = leadsForUpdate(tx, { scope: ctx.scope, ids: input.ids });
+        let ids: number[];
+        if (input.matching !== undefined) {
+          ids = listWorkableLeadIds(tx, {
+            scope: ctx.scope,
+            filter: input.matching,
+            max: LEAD_BULK_MAX,
+          });
+          if (ids.length > LEAD_BULK_MAX)
+            throw domainError('BAD_REQUEST', 'tooManyLeads', {
+              ids: [{ key: 'tooLong', params: { max: LEAD_BULK_MAX } }],
+            });
+          if (ids.length === 0)
+            throw domainError('BAD_REQUEST', 'notFound', { ids: [{ key: 'required' }] });
+        } else {
+          ids = input.ids ?? [];
+        }
+        const rows = leadsForUpdate(tx, { scope: ctx.scope, ids });
         const found = new Map(rows.map((r) => [r.id, r]));
-        const missing = input.ids.find((id) => !found.has(id));
+        const missing = ids.find((id) => !found.has(id));
         if (missing !== undefined) throw notFound('lead', missing);
         for (const lead of rows) assertWorkable(lead);
         const { assigneeUserId, status } = input;
@@ -236,26 +258,30 @@ export const leadRouter = router({
           )
             throw invalidAssignee();
         }
-        let changed = 0;
+        const previous: { id: number; status?: LeadStatus; assigneeUserId?: number | null }[] = [];
         const newlyAssigned: number[] = [];
         const now = Date.now();
-        for (const id of input.ids) {
+        for (const id of ids) {
           const lead = found.get(id);
           if (!lead) continue;
-          let touched = false;
-          if (status !== undefined)
-            touched =
-              setLeadStatus(tx, { lead, status, actorUserId: ctx.actor.userId }, now) || touched;
+          const before: (typeof previous)[number] = { id };
+          if (status !== undefined) {
+            const moved = setLeadStatus(tx, { lead, status, actorUserId: ctx.actor.userId }, now);
+            if (moved) before.status = lead.status;
+          }
           if (assigneeUserId !== undefined) {
             const moved = setLeadAssignee(
               tx,
               { lead, assigneeUserId, actorUserId: ctx.actor.userId },
               now,
             );
-            if (moved) newlyAssigned.push(lead.id);
-            touched = moved || touched;
+            if (moved) {
+              newlyAssigned.push(lead.id);
+              before.assigneeUserId = lead.assigneeUserId;
+            }
           }
-          if (touched) changed++;
+          if (before.status !== undefined || before.assigneeUserId !== undefined)
+            previous.push(before);
         }
         // One mail for the batch, not one per lead.
         const notified = noticeAssignment(
@@ -270,19 +296,74 @@ export const leadRouter = router({
         );
         log({
           targetType: 'lead',
-          targetIds: input.ids,
+          targetIds: ids,
           detail: {
             status: status ?? 'unchanged',
             assigneeUserId: assigneeUserId === undefined ? 'unchanged' : assigneeUserId,
-            changed,
+            changed: previous.length,
+            matching: input.matching !== undefined,
           },
         });
         if (notified) mailed = true;
-        return { updated: changed, ids: input.ids };
+        return { updated: previous.length, ids, previous };
       });
       if (mailed) ctx.kickOutbox?.();
       return result;
     }),
+
+  /**
+   * Undo of a bulk change: puts each lead's previous status and/or assignee back, all or
+   * nothing, under the same rules as a change (scope, workable, an active assignee of the
+   * lead's own subsidiary). Logged with the ids like any change; no assignment mail, since
+   * the lead only goes back to where it was.
+   */
+  bulkRestore: can('lead:update', { purpose: 'follow_up' })
+    .input(leadBulkRestoreInput)
+    .mutation(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const ids = input.items.map((item) => item.id);
+        const rows = leadsForUpdate(tx, { scope: ctx.scope, ids });
+        const found = new Map(rows.map((r) => [r.id, r]));
+        const missing = ids.find((id) => !found.has(id));
+        if (missing !== undefined) throw notFound('lead', missing);
+        for (const lead of rows) assertWorkable(lead);
+        const now = Date.now();
+        let restored = 0;
+        for (const item of input.items) {
+          const lead = found.get(item.id);
+          if (!lead) continue;
+          const to = item.assigneeUserId;
+          if (
+            to !== undefined &&
+            to !== null &&
+            !findAssignableUser(tx, { userId: to, subsidiaryId: lead.subsidiaryId })
+          )
+            throw invalidAssignee();
+          let touched = false;
+          if (item.status !== undefined)
+            touched =
+              setLeadStatus(
+                tx,
+                { lead, status: item.status, actorUserId: ctx.actor.userId },
+                now,
+              ) || touched;
+          if (to !== undefined)
+            touched =
+              setLeadAssignee(
+                tx,
+                { lead, assigneeUserId: to, actorUserId: ctx.actor.userId },
+                now,
+              ) || touched;
+          if (touched) restored++;
+        }
+        log({
+          targetType: 'lead',
+          targetIds: ids,
+          detail: { undo: true, changed: restored },
+        });
+        return { restored, ids };
+      }),
+    ),
 
   // ---------------------------------------------------------------- privacy controls
 

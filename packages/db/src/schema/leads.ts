@@ -15,6 +15,8 @@ import { policyVersions } from './policy';
 
 /** Lower-case ASCII, then æ ø å → '{' '|' '}' so they sort after z, in Norwegian order. */
 export const NAME_SORT_SQL = `coalesce(replace(replace(replace(replace(replace(replace(lower(name), 'æ', '{'), 'Æ', '{'), 'ø', '|'), 'Ø', '|'), 'å', '}'), 'Å', '}'), '')`;
+/** Lower-cased e-mail, '' once anonymised (twin: emailSortKey in @mg/shared). */
+export const EMAIL_SORT_SQL = `coalesce(lower(email), '')`;
 export const STATUS_RANK_SQL = `(case status ${LEAD_STATUSES.map((s, i) => `when '${s}' then ${i}`).join(' ')} else ${LEAD_STATUSES.length} end)`;
 
 export const leads = sqliteTable(
@@ -73,6 +75,9 @@ export const leads = sqliteTable(
     nameSort: text('name_sort')
       .notNull()
       .generatedAlwaysAs(sql.raw(NAME_SORT_SQL), { mode: 'virtual' }),
+    emailSort: text('email_sort')
+      .notNull()
+      .generatedAlwaysAs(sql.raw(EMAIL_SORT_SQL), { mode: 'virtual' }),
     statusRank: integer('status_rank')
       .notNull()
       .generatedAlwaysAs(sql.raw(STATUS_RANK_SQL), { mode: 'virtual' }),
@@ -89,6 +94,8 @@ export const leads = sqliteTable(
     index('leads_subsidiary_activity_idx').on(t.subsidiaryId, t.lastActivityAt, t.id),
     index('leads_name_sort_idx').on(t.nameSort, t.id),
     index('leads_subsidiary_name_sort_idx').on(t.subsidiaryId, t.nameSort, t.id),
+    index('leads_email_sort_idx').on(t.emailSort, t.id),
+    index('leads_subsidiary_email_sort_idx').on(t.subsidiaryId, t.emailSort, t.id),
     index('leads_status_rank_idx').on(t.statusRank, t.id),
     index('leads_subsidiary_status_rank_idx').on(t.subsidiaryId, t.statusRank, t.id),
     index('leads_assignee_idx').on(t.assigneeUserId, t.createdAt, t.id),

@@ -1,29 +1,61 @@
 import { Alert, Button, Group, Paper, Select, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { LEAD_BULK_MAX, LEAD_STATUSES, type LeadStatus } from '@mg/shared';
+import {
+  isSubsidiaryScoped,
+  LEAD_BULK_MAX,
+  LEAD_STATUSES,
+  type LeadFilterParams,
+  type LeadStatus,
+} from '@mg/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { errorMessageKey, getApiErrorInfo } from '../../lib/api-error';
+import { useCurrentUser } from '../../lib/auth';
 import { useTRPC } from '../../lib/trpc';
+import { showBulkUndo } from './lead-bulk-undo';
 import type { LeadRow } from './lead-columns';
 
 const UNASSIGNED = 'unassigned';
 
 type Pending = { kind: 'status'; status: LeadStatus } | { kind: 'assign'; userId: number | null };
 
-/** Change status or assignee of the selected leads at once; all or nothing on the server. */
-export function LeadBulkBar({ selected, onDone }: { selected: LeadRow[]; onDone: () => void }) {
+/**
+ * Change status or assignee of the selected leads at once; all or nothing on the server.
+ * The selection is the rows ticked, or (`matching`) every workable lead the grid's filter
+ * matches, resolved by the server. On a phone the bar is fixed to the bottom of the screen,
+ * where the thumb is, so it stays in view however far down the rows were ticked.
+ */
+export function LeadBulkBar({
+  selected,
+  matching,
+  onDone,
+  fixed = false,
+  offer,
+}: {
+  selected: LeadRow[];
+  /** "All N matching": the filter and how many it matches. */
+  matching?: { filter: LeadFilterParams; count: number } | null;
+  onDone: () => void;
+  fixed?: boolean;
+  /** The "select all N matching" offer, shown in the bar. */
+  offer?: ReactNode;
+}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const { role } = useCurrentUser();
   const [status, setStatus] = useState<string | null>(null);
   const [assignee, setAssignee] = useState<string | null>(null);
   const [pending, setPending] = useState<Pending | null>(null);
 
   const subsidiaries = new Set(selected.map((row) => row.subsidiaryId));
-  const oneSubsidiary = subsidiaries.size === 1;
+  // All matching: one subsidiary only when the viewer has one, or the filter names one (the
+  // server checks again and refuses an assignee for leads of several).
+  const oneSubsidiary =
+    subsidiaries.size === 1 &&
+    (!matching || matching.filter.subsidiaryId !== undefined || isSubsidiaryScoped(role));
   const first = selected[0];
   const candidates = useQuery({
     ...trpc.lead.assignees.queryOptions({ leadId: first?.id ?? 0 }),
@@ -32,12 +64,22 @@ export function LeadBulkBar({ selected, onDone }: { selected: LeadRow[]; onDone:
 
   const bulk = useMutation(
     trpc.lead.bulkUpdate.mutationOptions({
-      onSuccess: async (result) => {
-        await queryClient.invalidateQueries(trpc.lead.pathFilter());
-        notifications.show({
-          color: 'green',
-          message: t('leads.bulk.done', { count: result.ids.length }),
-        });
+      onSuccess: (result, input) => {
+        // Say what changed at once; the grid refreshes behind the toast.
+        void queryClient.invalidateQueries(trpc.lead.pathFilter());
+        const count = result.updated;
+        const message =
+          count === 0
+            ? t('leads.bulk.nothingChanged')
+            : input.status !== undefined
+              ? t('leads.bulk.statusDone', { count, status: t(`leadStatus.${input.status}`) })
+              : input.assigneeUserId === null
+                ? t('leads.bulk.unassignedDone', { count })
+                : t('leads.bulk.assignDone', {
+                    count,
+                    name: userName(input.assigneeUserId ?? null),
+                  });
+        showBulkUndo({ message, previous: result.previous });
         setPending(null);
         setStatus(null);
         setAssignee(null);
@@ -46,7 +88,7 @@ export function LeadBulkBar({ selected, onDone }: { selected: LeadRow[]; onDone:
     }),
   );
 
-  const count = selected.length;
+  const count = matching ? matching.count : selected.length;
   // The server takes at most LEAD_BULK_MAX ids in one change; more would only be refused.
   const tooMany = count > LEAD_BULK_MAX;
   const userName = (id: number | null) =>
@@ -55,11 +97,13 @@ export function LeadBulkBar({ selected, onDone }: { selected: LeadRow[]; onDone:
       : (candidates.data?.find((user) => user.id === id)?.name ?? String(id));
   const apply = () => {
     if (!pending) return;
-    const ids = selected.map((row) => row.id);
+    const target = matching
+      ? { matching: matching.filter }
+      : { ids: selected.map((row) => row.id) };
     bulk.mutate(
       pending.kind === 'status'
-        ? { ids, status: pending.status }
-        : { ids, assigneeUserId: pending.userId },
+        ? { ...target, status: pending.status }
+        : { ...target, assigneeUserId: pending.userId },
     );
   };
   const close = () => {
@@ -70,22 +114,38 @@ export function LeadBulkBar({ selected, onDone }: { selected: LeadRow[]; onDone:
   return (
     <Paper
       withBorder
-      radius="md"
+      radius={fixed ? 0 : 'md'}
       p="sm"
-      bg="var(--mantine-primary-color-light)"
+      bg={fixed ? 'var(--mantine-color-body)' : 'var(--mantine-primary-color-light)'}
+      shadow={fixed ? 'lg' : undefined}
       role="region"
       aria-label={t('leads.bulk.label')}
+      style={
+        fixed
+          ? {
+              position: 'fixed',
+              left: 0,
+              right: 0,
+              bottom: 0,
+              zIndex: 150,
+              paddingBottom: 'calc(var(--mantine-spacing-sm) + env(safe-area-inset-bottom))',
+            }
+          : undefined
+      }
     >
       <Group gap="sm" align="flex-end" wrap="wrap">
         <Text fw={600} size="sm" aria-live="polite" style={{ alignSelf: 'center' }}>
-          {t('leads.bulk.selected', { count })}
+          {matching
+            ? t('leads.bulk.allMatchingSelected', { count })
+            : t('leads.bulk.selected', { count })}
         </Text>
+        {offer}
         <Group gap="xs" align="flex-end" wrap="nowrap">
           <Select
             label={t('leads.bulk.status')}
             placeholder={t('leads.bulk.choose')}
             size="sm"
-            w={170}
+            w={fixed ? 140 : 170}
             data={LEAD_STATUSES.map((value) => ({ value, label: t(`leadStatus.${value}`) }))}
             value={status}
             onChange={setStatus}
@@ -107,7 +167,7 @@ export function LeadBulkBar({ selected, onDone }: { selected: LeadRow[]; onDone:
               label={t('leads.bulk.assignee')}
               placeholder={t('leads.bulk.choose')}
               size="sm"
-              w={190}
+              w={fixed ? 140 : 190}
               searchable
               nothingFoundMessage={t('common.nothingFound')}
               data={[

@@ -2,6 +2,7 @@ import { Anchor, type MantineTheme, Stack, Text } from '@mantine/core';
 import { LEAD_SORTS, type LeadColumn, type LeadSort } from '@mg/shared';
 import type { TFunction } from 'i18next';
 import type { DataTableColumn } from 'mantine-datatable';
+import { Fragment } from 'react';
 import { Link } from 'react-router';
 import { formatDate, formatDateTime, formatPhone } from '../../lib/format';
 import type { RouterOutputs } from '../../lib/trpc';
@@ -51,8 +52,8 @@ function renderCell(t: TFunction, column: LeadColumn, row: LeadRow) {
       );
     case 'email':
       return (
-        <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
-          {row.email ?? '—'}
+        <Text size="sm" style={{ overflowWrap: 'normal', wordBreak: 'normal' }}>
+          {row.email ? <EmailWithBreaks email={row.email} /> : '—'}
         </Text>
       );
     case 'phone':
@@ -64,12 +65,19 @@ function renderCell(t: TFunction, column: LeadColumn, row: LeadRow) {
     case 'status':
       return <LeadStatusBadge status={row.status} />;
     case 'assignee':
-      return (
-        row.assigneeName ?? (
+      if (row.assigneeName === null)
+        return (
           <Text span size="sm" c="dimmed">
             {t('lead.unassigned')}
           </Text>
-        )
+        );
+      // A deactivated assignee keeps the lead, and the grid says so (as the lead page does).
+      return row.assigneeActive === false ? (
+        <Text span size="sm" c="dimmed" fs="italic">
+          {t('lead.assigneeInactive', { name: row.assigneeName })}
+        </Text>
+      ) : (
+        row.assigneeName
       );
     case 'consentEmail':
       return row.consentEmail ? t('consent.granted') : t('consent.notGranted');
@@ -88,6 +96,30 @@ function renderCell(t: TFunction, column: LeadColumn, row: LeadRow) {
   }
 }
 
+/**
+ * An address may wrap only after its '@' and dots, never inside a word: "ola.nordmann@" /
+ * "example.no" instead of "ola.nordm" / "ann@…".
+ */
+function EmailWithBreaks({ email }: { email: string }) {
+  const parts = email.split(/(?<=[@.])/);
+  return (
+    <>
+      {parts.map((part, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one string, never reordered
+        <Fragment key={i}>
+          {i > 0 ? <wbr /> : null}
+          {part}
+        </Fragment>
+      ))}
+    </>
+  );
+}
+
+/** Widths that fit each column's longest usual content, so nothing is cut ("Oppfølg…"). */
+const COLUMN_MIN_WIDTH: Partial<Record<LeadColumn, number>> = {
+  status: 130,
+};
+
 /** Grid columns in the order the user chose them; the sortable ones sort on the server. */
 export function leadGridColumns(
   t: TFunction,
@@ -97,7 +129,9 @@ export function leadGridColumns(
     accessor: column,
     title: columnTitle(t, column),
     sortable: isSortable(column),
-    noWrap: column !== 'name' && column !== 'email' && column !== 'project',
+    // Names, addresses, projects and people wrap (at word breaks); short values stay whole.
+    noWrap: !['name', 'email', 'project', 'assignee'].includes(column),
+    ...(COLUMN_MIN_WIDTH[column] ? { width: COLUMN_MIN_WIDTH[column] } : {}),
     // A phone shows what identifies and sorts a lead; the rest from a small tablet up.
     visibleMediaQuery: PHONE_COLUMNS.has(column)
       ? undefined

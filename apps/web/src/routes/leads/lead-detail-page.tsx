@@ -16,6 +16,7 @@ import { LeadConsent } from './lead-consent';
 import { LeadDetailsCard } from './lead-details-card';
 import { LeadDisclosures } from './lead-disclosures';
 import { LeadForwarding } from './lead-forwarding';
+import { LeadPrevNext } from './lead-prev-next';
 import { LeadPrivacyCard } from './lead-privacy-card';
 import { LeadWorkCard } from './lead-work-card';
 import { RelatedLeads } from './related-leads';
@@ -89,7 +90,12 @@ function LeadDetailView({ id }: { id: number }) {
   return (
     <>
       <PageHeader
-        above={<BackToLeads />}
+        above={
+          <Group justify="space-between" gap="xs">
+            <BackToLeads />
+            <LeadPrevNext id={lead.id} />
+          </Group>
+        }
         title={anonymised ? t('lead.anonymisedName', { id: lead.id }) : (lead.name ?? '')}
         description={t('lead.subtitle', { id: lead.id, project: lead.projectName })}
         badges={

@@ -1,9 +1,25 @@
-import { Button, Group, Paper, Stack, Text } from '@mantine/core';
-import { isLeadWorkable, isSubsidiaryScoped, LEAD_COUNT_CAP } from '@mg/shared';
-import { IconFileExport, IconUserCheck } from '@tabler/icons-react';
+import { Box, Button, Group, Paper, Select, Stack, Text, useMantineTheme } from '@mantine/core';
+import { useMediaQuery } from '@mantine/hooks';
+import {
+  isLeadWorkable,
+  isMineLeadFilter,
+  isSubsidiaryScoped,
+  LEAD_BULK_MAX,
+  LEAD_COUNT_CAP,
+  LEAD_SORTS,
+  type LeadSort,
+  mineLeadFilter,
+  SORT_DIRECTIONS,
+  type SortDirection,
+} from '@mg/shared';
+import {
+  IconChevronLeft,
+  IconChevronRight,
+  IconFileExport,
+  IconUserCheck,
+} from '@tabler/icons-react';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { ParseKeys } from 'i18next';
-import { DataTable } from 'mantine-datatable';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
@@ -14,10 +30,13 @@ import { useCan, useCurrentUser } from '../../lib/auth';
 import { LEAD_PAGE_SIZE } from '../../lib/prefetch';
 import { useTRPC } from '../../lib/trpc';
 import { LeadBulkBar } from './lead-bulk-bar';
+import { LeadCardList } from './lead-card-list';
 import { LeadColumnMenu } from './lead-column-menu';
-import { isSortable, type LeadRow, leadGridColumns } from './lead-columns';
+import type { LeadRow } from './lead-columns';
 import { LeadExportModal } from './lead-export-modal';
 import { LeadFiltersBar } from './lead-filters';
+import { storeGridOrder } from './lead-grid-order';
+import { LeadGridTable } from './lead-grid-table';
 import { SavedViewsMenu } from './saved-views-menu';
 import { useLeadFilters } from './use-lead-filters';
 
@@ -37,28 +56,38 @@ const FILTER_LABELS: Record<string, ParseKeys> = {
   anonymised: 'leads.anonymised',
 };
 
+/** The sorts the phone's sort menu offers, each in both directions. */
+const PHONE_SORTS: LeadSort[] = ['createdAt', 'name', 'status', 'email', 'lastActivityAt'];
+
 export function LeadsPage() {
   const { t, i18n } = useTranslation();
   const trpc = useTRPC();
+  const theme = useMantineTheme();
   const { search: queryString } = useLocation();
   const { role, id: userId } = useCurrentUser();
   const canUpdate = useCan('lead:update');
   const canExport = useCan('lead:export');
   const seesAllSubsidiaries = !isSubsidiaryScoped(role);
+  // Below ~600 px a table cannot show a lead without sideways scrolling: cards instead.
+  const phone =
+    useMediaQuery(`(max-width: ${theme.breakpoints.xs})`, false, {
+      getInitialValueInEffect: false,
+    }) ?? false;
   const grid = useLeadFilters();
   const { filter, columns, active, clear, setFilter } = grid;
-  // "Mine leads": assigned to me, nothing else narrowing the grid.
-  const mine =
-    filter.assigneeUserId === userId &&
-    Object.entries(filter).every(
-      ([key, value]) => value === undefined || ['sort', 'dir', 'assigneeUserId'].includes(key),
-    );
+  const mine = isMineLeadFilter(filter, userId);
   const [selected, setSelected] = useState<LeadRow[]>([]);
+  const [allMatching, setAllMatching] = useState(false);
+  const [pageIndex, setPageIndex] = useState(0);
   const [exporting, setExporting] = useState(false);
 
   // A new filter is a new list: a selection from the old one would act on rows not shown.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset whenever the URL state changes
-  useEffect(() => setSelected([]), [queryString]);
+  useEffect(() => {
+    setSelected([]);
+    setAllMatching(false);
+    setPageIndex(0);
+  }, [queryString]);
 
   const leads = useInfiniteQuery(
     trpc.lead.list.infiniteQueryOptions(
@@ -79,15 +108,42 @@ export function LeadsPage() {
     placeholderData: keepPreviousData,
   });
 
-  const rows = leads.data?.pages.flatMap((page) => page.items) ?? [];
+  const pages = leads.data?.pages ?? [];
+  const loaded = useMemo(() => pages.flatMap((page) => page.items), [pages]);
+  const page = Math.min(pageIndex, Math.max(0, pages.length - 1));
+  const rows = pages[page]?.items ?? [];
   const total = count.data?.total ?? 0;
   const capped = count.data?.capped ?? false;
-  const totalLabel = capped
-    ? t('leads.cappedNumber')
-    : new Intl.NumberFormat(i18n.language).format(total);
+  const number = (n: number) => new Intl.NumberFormat(i18n.language).format(n);
+  const totalLabel = capped ? t('leads.cappedNumber') : number(total);
+  const hasNext = page < pages.length - 1 || leads.hasNextPage;
+
+  // The loaded order, for "previous / next" on the lead page.
+  useEffect(() => {
+    if (leads.isSuccess)
+      storeGridOrder(
+        queryString,
+        loaded.map((row) => row.id),
+      );
+  }, [leads.isSuccess, loaded, queryString]);
+
+  const goNext = async () => {
+    if (page >= pages.length - 1) {
+      const result = await leads.fetchNextPage();
+      if (result.isError) return;
+    }
+    setSelected([]);
+    setAllMatching(false);
+    setPageIndex(page + 1);
+  };
+  const goPrevious = () => {
+    setSelected([]);
+    setAllMatching(false);
+    setPageIndex(Math.max(0, page - 1));
+  };
 
   // The assignee filter offers the people of the viewer's subsidiary plus anyone on screen.
-  const firstRowId = rows[0]?.id;
+  const firstRowId = loaded[0]?.id;
   const colleagues = useQuery({
     ...trpc.lead.assignees.queryOptions({ leadId: firstRowId ?? 0 }),
     enabled: canUpdate && !seesAllSubsidiaries && firstRowId !== undefined,
@@ -96,20 +152,83 @@ export function LeadsPage() {
   const assigneeOptions = useMemo(() => {
     const byId = new Map<number, string>();
     for (const user of colleagues.data ?? []) byId.set(user.id, user.name);
-    for (const row of rows)
+    for (const row of loaded)
       if (row.assigneeUserId !== null && row.assigneeName)
         byId.set(row.assigneeUserId, row.assigneeName);
     return [...byId.entries()]
       .map(([id, name]) => ({ id, name }))
       .sort((a, b) => a.name.localeCompare(b.name, 'nb'));
-  }, [colleagues.data, rows]);
+  }, [colleagues.data, loaded]);
 
-  const tableColumns = useMemo(() => leadGridColumns(t, columns), [t, columns]);
+  const selectable = rows.filter(isLeadWorkable);
+  const wholePageSelected = selectable.length > 0 && selected.length === selectable.length;
+  // "Select all N matching": offered once the page is ticked and more match, within the limit.
+  const offer =
+    canUpdate && wholePageSelected && !allMatching && (capped || total > selected.length) ? (
+      !capped && total <= LEAD_BULK_MAX ? (
+        <Button size="compact-sm" variant="subtle" onClick={() => setAllMatching(true)}>
+          {t('leads.bulk.selectAllMatching', { count: total, total: totalLabel })}
+        </Button>
+      ) : (
+        <Text size="sm" c="dimmed">
+          {t('leads.bulk.matchingTooMany', { max: number(LEAD_BULK_MAX) })}
+        </Text>
+      )
+    ) : null;
+  const selection = canUpdate
+    ? {
+        selected,
+        onChange: (next: LeadRow[]) => {
+          setAllMatching(false);
+          setSelected(next);
+        },
+      }
+    : null;
+  const first = page * PAGE_SIZE + 1;
+  const last = page * PAGE_SIZE + rows.length;
+  const showBar = canUpdate && (selected.length > 0 || allMatching);
+
+  const toolbar = (
+    <Group gap="xs">
+      {phone ? (
+        <Select
+          aria-label={t('leads.sortBy')}
+          size="sm"
+          w={170}
+          allowDeselect={false}
+          data={PHONE_SORTS.filter((s) => (LEAD_SORTS as readonly string[]).includes(s)).flatMap(
+            (sort) =>
+              SORT_DIRECTIONS.map((dir) => ({
+                value: `${sort}:${dir}`,
+                label: t(`leads.sortOption.${sort}.${dir}`),
+              })),
+          )}
+          value={`${filter.sort ?? 'createdAt'}:${filter.dir ?? 'desc'}`}
+          onChange={(value) => {
+            const [sort, dir] = (value ?? '').split(':') as [LeadSort, SortDirection];
+            if (sort && dir) setFilter({ sort, dir });
+          }}
+        />
+      ) : null}
+      <SavedViewsMenu grid={grid} />
+      {phone ? null : <LeadColumnMenu columns={columns} onChange={grid.setColumns} />}
+      {canExport ? (
+        <Button
+          size="sm"
+          variant="light"
+          leftSection={<IconFileExport aria-hidden size={16} />}
+          onClick={() => setExporting(true)}
+        >
+          {t('export.button')}
+        </Button>
+      ) : null}
+    </Group>
+  );
 
   return (
     <>
       <PageHeader title={t('leads.title')} description={t('leads.description')} />
-      <Stack gap="md">
+      <Stack gap="sm">
         <LinkProblemAlert
           problems={grid.dropped.map((d) => ({
             label: t(FILTER_LABELS[d.field] ?? 'leads.filters'),
@@ -119,58 +238,59 @@ export function LeadsPage() {
           instead={t('linkProblem.leadsInstead')}
           onClear={grid.dropInvalid}
         />
-        <Paper withBorder p="md" radius="md">
+        <Paper withBorder p="sm" radius="md">
           <LeadFiltersBar
             filter={filter}
             setFilter={setFilter}
             active={active}
             clear={clear}
             showSubsidiary={seesAllSubsidiaries}
+            showPrivacy={seesAllSubsidiaries}
             assignees={assigneeOptions}
-          />
+          >
+            {canUpdate ? (
+              <Button
+                variant={mine ? 'filled' : 'light'}
+                leftSection={<IconUserCheck aria-hidden size={16} />}
+                aria-pressed={mine}
+                onClick={() =>
+                  grid.setGrid({
+                    filter: mine
+                      ? { sort: filter.sort, dir: filter.dir }
+                      : mineLeadFilter(userId, { sort: filter.sort, dir: filter.dir }),
+                    columns,
+                  })
+                }
+              >
+                {t('leads.mine')}
+              </Button>
+            ) : null}
+          </LeadFiltersBar>
         </Paper>
-        {selected.length > 0 && canUpdate ? (
-          <LeadBulkBar selected={selected} onDone={() => setSelected([])} />
+        {showBar && !phone ? (
+          <LeadBulkBar
+            selected={selected}
+            matching={allMatching ? { filter, count: total } : null}
+            offer={offer}
+            onDone={() => {
+              setSelected([]);
+              setAllMatching(false);
+            }}
+          />
         ) : null}
         <Paper withBorder radius="md">
-          <Group justify="space-between" px="md" py="sm" gap="xs">
+          <Group justify="space-between" px="md" py="xs" gap="xs">
             <Text size="sm" c="dimmed" aria-live="polite">
-              {count.isPending
-                ? t('common.loading')
-                : t('leads.totalOf', { count: capped ? LEAD_COUNT_CAP : total, total: totalLabel })}
+              {leads.isError && !leads.isFetchNextPageError
+                ? null
+                : count.isPending
+                  ? t('common.loading')
+                  : t('leads.totalOf', {
+                      count: capped ? LEAD_COUNT_CAP : total,
+                      total: totalLabel,
+                    })}
             </Text>
-            <Group gap="xs">
-              {canUpdate ? (
-                <Button
-                  size="sm"
-                  variant={mine ? 'filled' : 'light'}
-                  leftSection={<IconUserCheck aria-hidden size={16} />}
-                  aria-pressed={mine}
-                  onClick={() =>
-                    grid.setGrid({
-                      filter: mine
-                        ? { sort: filter.sort, dir: filter.dir }
-                        : { sort: filter.sort, dir: filter.dir, assigneeUserId: userId },
-                      columns,
-                    })
-                  }
-                >
-                  {t('leads.mine')}
-                </Button>
-              ) : null}
-              <SavedViewsMenu grid={grid} />
-              <LeadColumnMenu columns={columns} onChange={grid.setColumns} />
-              {canExport ? (
-                <Button
-                  size="sm"
-                  variant="light"
-                  leftSection={<IconFileExport aria-hidden size={16} />}
-                  onClick={() => setExporting(true)}
-                >
-                  {t('export.button')}
-                </Button>
-              ) : null}
-            </Group>
+            {toolbar}
           </Group>
           {leads.isPending ? (
             <TableSkeleton />
@@ -186,59 +306,67 @@ export function LeadsPage() {
             </EmptyState>
           ) : (
             <>
-              <DataTable<LeadRow>
-                aria-label={t('leads.title')}
-                records={rows}
-                idAccessor="id"
-                fetching={leads.isFetching && !leads.isFetchingNextPage}
-                highlightOnHover
-                verticalSpacing="sm"
-                columns={tableColumns}
-                sortStatus={{ columnAccessor: filter.sort, direction: filter.dir }}
-                onSortStatusChange={({ columnAccessor, direction }) => {
-                  const key = String(columnAccessor);
-                  if (isSortable(key)) setFilter({ sort: key, dir: direction });
-                }}
-                sortIcons={undefined}
-                {...(canUpdate
-                  ? {
-                      selectedRecords: selected,
-                      onSelectedRecordsChange: setSelected,
-                      // Restricted and anonymised leads take no status, assignee or notes.
-                      isRecordSelectable: isLeadWorkable,
-                      allRecordsSelectionCheckboxProps: { 'aria-label': t('leads.selectAll') },
-                      selectionCheckboxProps: { 'aria-label': t('leads.selectRow') },
-                      getRecordSelectionCheckboxProps: (row: LeadRow) => ({
-                        'aria-label': t('leads.selectNamed', {
-                          name:
-                            row.anonymisedAt === null
-                              ? (row.name ?? `#${row.id}`)
-                              : t('lead.anonymisedName', { id: row.id }),
-                        }),
-                      }),
-                    }
-                  : {})}
-              />
-              <Stack align="center" gap={6} p="md">
-                <Text size="sm" c="dimmed">
-                  {t('common.showingOf', { shown: rows.length, total: totalLabel })}
+              {phone ? (
+                <LeadCardList rows={rows} selection={selection} />
+              ) : (
+                <LeadGridTable
+                  rows={rows}
+                  columns={columns}
+                  grid={grid}
+                  fetching={leads.isFetching && !leads.isFetchingNextPage}
+                  selection={selection}
+                />
+              )}
+              <Group justify="space-between" gap="xs" p="sm" wrap="nowrap">
+                <Button
+                  variant="default"
+                  size="sm"
+                  leftSection={<IconChevronLeft aria-hidden size={16} />}
+                  disabled={page === 0}
+                  onClick={goPrevious}
+                >
+                  {t('leads.pager.previous')}
+                </Button>
+                <Text size="sm" c="dimmed" className="tabular" ta="center">
+                  {t('leads.pager.range', {
+                    first: number(first),
+                    last: number(last),
+                    total: totalLabel,
+                  })}
                 </Text>
-                {leads.hasNextPage ? (
-                  <Button
-                    variant="default"
-                    onClick={() => void leads.fetchNextPage()}
-                    loading={leads.isFetchingNextPage}
-                  >
-                    {t('common.loadMore')}
-                  </Button>
-                ) : null}
-                {leads.isFetchNextPageError ? (
-                  <ErrorState error={leads.error} onRetry={() => void leads.fetchNextPage()} />
-                ) : null}
-              </Stack>
+                <Button
+                  variant="default"
+                  size="sm"
+                  rightSection={<IconChevronRight aria-hidden size={16} />}
+                  disabled={!hasNext}
+                  loading={leads.isFetchingNextPage}
+                  onClick={() => void goNext()}
+                >
+                  {t('leads.pager.next')}
+                </Button>
+              </Group>
+              {leads.isFetchNextPageError ? (
+                <ErrorState error={leads.error} onRetry={() => void leads.fetchNextPage()} />
+              ) : null}
             </>
           )}
         </Paper>
+        {showBar && phone ? (
+          <>
+            {/* Room under the last card for the bar fixed to the bottom of the screen. */}
+            <Box h={160} aria-hidden />
+            <LeadBulkBar
+              fixed
+              selected={selected}
+              matching={allMatching ? { filter, count: total } : null}
+              offer={offer}
+              onDone={() => {
+                setSelected([]);
+                setAllMatching(false);
+              }}
+            />
+          </>
+        ) : null}
       </Stack>
       {canExport ? (
         <LeadExportModal

@@ -1,10 +1,25 @@
 import { Button, Group, Menu, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
-import { VIEW_VISIBILITIES, type ViewVisibility, viewSaveInput } from '@mg/shared';
-import { IconBookmark, IconDeviceFloppy, IconTrash } from '@tabler/icons-react';
+import {
+  type LeadColumn,
+  type LeadFilterParams,
+  leadGridToSearchParams,
+  toQueryString,
+  VIEW_VISIBILITIES,
+  type ViewVisibility,
+  viewSaveInput,
+} from '@mg/shared';
+import {
+  IconBookmark,
+  IconCheck,
+  IconDeviceFloppy,
+  IconPencil,
+  IconRefresh,
+  IconTrash,
+} from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { useCan, useCurrentUser } from '../../lib/auth';
@@ -14,7 +29,16 @@ import type { LeadGridControls } from './use-lead-filters';
 
 type SavedView = RouterOutputs['view']['list'][number];
 
-/** Named filters stored on the server: apply one, save the current grid, remove your own. */
+/** A grid state as its canonical query string, so two states compare as strings. */
+function stateKey(state: { filter: LeadFilterParams; columns: readonly LeadColumn[] }) {
+  return toQueryString(leadGridToSearchParams(state));
+}
+
+/**
+ * Named filters stored on the server: apply one, save the current grid, and for your own:
+ * update it with the current filter, rename it, delete it. The view the grid shows is named
+ * on the button (it is the view whose filter, sort and columns equal the grid's now).
+ */
 export function SavedViewsMenu({ grid }: { grid: LeadGridControls }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
@@ -23,6 +47,22 @@ export function SavedViewsMenu({ grid }: { grid: LeadGridControls }) {
   const views = useQuery({ ...trpc.view.list.queryOptions(), enabled: canManage });
   const [saving, setSaving] = useState(false);
   const [removing, setRemoving] = useState<SavedView | null>(null);
+  const [renaming, setRenaming] = useState<SavedView | null>(null);
+  /** The view last applied, so "update" is offered after its filter was changed too. */
+  const [chosenId, setChosenId] = useState<number | null>(null);
+
+  const update = useMutation(
+    trpc.view.save.mutationOptions({
+      onSuccess: async (_result, input) => {
+        await queryClient.invalidateQueries(trpc.view.list.queryFilter());
+        notifications.show({
+          color: 'green',
+          message: t('leads.views.updated', { name: input.name }),
+        });
+      },
+      onError: notifyApiError,
+    }),
+  );
 
   const remove = useMutation(
     trpc.view.remove.mutationOptions({
@@ -37,13 +77,39 @@ export function SavedViewsMenu({ grid }: { grid: LeadGridControls }) {
 
   if (!canManage) return null;
   const list = views.data ?? [];
+  const current = stateKey({ filter: grid.filter, columns: grid.columns });
+  const matching = list.find((view) => stateKey(view) === current);
+  const chosen = list.find((view) => view.id === chosenId);
+  // The view shown: the one whose state the grid has; else the one chosen, now changed.
+  const activeView = matching ?? chosen;
+  const changed = activeView !== undefined && matching === undefined;
+  const saveInto = (view: SavedView) =>
+    update.mutate({
+      id: view.id,
+      name: view.name,
+      visibility: view.visibility,
+      filter: grid.filter,
+      columns: [...grid.columns],
+    });
 
   return (
     <>
       <Menu position="bottom-end" withinPortal shadow="md" width={280}>
         <Menu.Target>
-          <Button variant="default" size="sm" leftSection={<IconBookmark aria-hidden size={16} />}>
-            {t('views.title')}
+          <Button
+            variant={activeView ? 'light' : 'default'}
+            size="sm"
+            leftSection={<IconBookmark aria-hidden size={16} />}
+            maw={260}
+          >
+            {activeView ? (
+              <Text span size="sm" truncate>
+                {t('leads.views.active', { name: activeView.name })}
+                {changed ? ' *' : ''}
+              </Text>
+            ) : (
+              t('views.title')
+            )}
           </Button>
         </Menu.Target>
         <Menu.Dropdown>
@@ -58,7 +124,14 @@ export function SavedViewsMenu({ grid }: { grid: LeadGridControls }) {
             list.map((view) => (
               <Menu.Item
                 key={view.id}
-                onClick={() => grid.setGrid({ filter: view.filter, columns: view.columns })}
+                aria-current={view.id === activeView?.id ? 'true' : undefined}
+                rightSection={
+                  view.id === activeView?.id ? <IconCheck aria-hidden size={16} /> : undefined
+                }
+                onClick={() => {
+                  setChosenId(view.id);
+                  grid.setGrid({ filter: view.filter, columns: view.columns });
+                }}
               >
                 <Text size="sm">{view.name}</Text>
                 <Text size="xs" c="dimmed">
@@ -75,12 +148,39 @@ export function SavedViewsMenu({ grid }: { grid: LeadGridControls }) {
           >
             {t('views.saveCurrent')}
           </Menu.Item>
-          {list.some((view) => view.own) ? (
+          {activeView?.own ? (
+            <>
+              <Menu.Divider />
+              <Menu.Label>{t('leads.views.activeLabel')}</Menu.Label>
+              {changed ? (
+                <Menu.Item
+                  leftSection={<IconRefresh aria-hidden size={16} />}
+                  onClick={() => saveInto(activeView)}
+                >
+                  {t('leads.views.update', { name: activeView.name })}
+                </Menu.Item>
+              ) : null}
+              <Menu.Item
+                leftSection={<IconPencil aria-hidden size={16} />}
+                onClick={() => setRenaming(activeView)}
+              >
+                {t('leads.views.rename', { name: activeView.name })}
+              </Menu.Item>
+              <Menu.Item
+                color="red"
+                leftSection={<IconTrash aria-hidden size={16} />}
+                onClick={() => setRemoving(activeView)}
+              >
+                {t('leads.views.delete', { name: activeView.name })}
+              </Menu.Item>
+            </>
+          ) : null}
+          {list.some((view) => view.own && view.id !== activeView?.id) ? (
             <>
               <Menu.Divider />
               <Menu.Label>{t('views.removeLabel')}</Menu.Label>
               {list
-                .filter((view) => view.own)
+                .filter((view) => view.own && view.id !== activeView?.id)
                 .map((view) => (
                   <Menu.Item
                     key={view.id}
@@ -95,7 +195,13 @@ export function SavedViewsMenu({ grid }: { grid: LeadGridControls }) {
           ) : null}
         </Menu.Dropdown>
       </Menu>
-      <SaveViewModal opened={saving} onClose={() => setSaving(false)} grid={grid} />
+      <SaveViewModal
+        opened={saving}
+        onClose={() => setSaving(false)}
+        grid={grid}
+        onSaved={(id) => setChosenId(id)}
+      />
+      <RenameViewModal view={renaming} onClose={() => setRenaming(null)} />
       <ConfirmModal
         opened={removing !== null}
         title={t('views.removeTitle')}
@@ -115,10 +221,12 @@ function SaveViewModal({
   opened,
   onClose,
   grid,
+  onSaved,
 }: {
   opened: boolean;
   onClose: () => void;
   grid: LeadGridControls;
+  onSaved: (id: number) => void;
 }) {
   const { t } = useTranslation();
   const trpc = useTRPC();
@@ -141,10 +249,11 @@ function SaveViewModal({
   });
   const save = useMutation(
     trpc.view.save.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (result) => {
         await queryClient.invalidateQueries(trpc.view.list.queryFilter());
         notifications.show({ color: 'green', message: t('views.saved') });
         form.reset();
+        onSaved(result.id);
         onClose();
       },
       onError: (error) => applyApiError(form, error),
@@ -182,6 +291,74 @@ function SaveViewModal({
               {t('common.cancel')}
             </Button>
             <Button type="submit" loading={save.isPending}>
+              {t('common.save')}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}
+
+/** A new name for one of your views; its filter, columns and sharing stay as saved. */
+function RenameViewModal({ view, onClose }: { view: SavedView | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const form = useForm<{ name: string }>({
+    initialValues: { name: '' },
+    validate: zodResolver(viewSaveInput, (values: { name: string }) => ({
+      name: values.name,
+      visibility: view?.visibility ?? 'personal',
+      filter: view?.filter ?? {},
+      columns: view?.columns,
+    })),
+  });
+  const rename = useMutation(
+    trpc.view.save.mutationOptions({
+      onSuccess: async (_result, input) => {
+        await queryClient.invalidateQueries(trpc.view.list.queryFilter());
+        notifications.show({
+          color: 'green',
+          message: t('leads.views.renamed', { name: input.name }),
+        });
+        onClose();
+      },
+      onError: (error) => applyApiError(form, error),
+    }),
+  );
+  const viewId = view?.id;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: start from the view's name each time it opens
+  useEffect(() => {
+    if (view) form.setValues({ name: view.name });
+  }, [viewId]);
+  return (
+    <Modal opened={view !== null} onClose={onClose} title={t('leads.views.renameTitle')} centered>
+      <form
+        onSubmit={form.onSubmit((values) => {
+          if (!view) return;
+          rename.mutate({
+            id: view.id,
+            name: values.name,
+            visibility: view.visibility,
+            filter: view.filter,
+            columns: [...view.columns],
+          });
+        })}
+      >
+        <Stack>
+          <TextInput
+            label={t('views.name')}
+            required
+            maxLength={80}
+            data-autofocus
+            {...form.getInputProps('name')}
+          />
+          <Group justify="flex-end" gap="xs">
+            <Button variant="default" onClick={onClose}>
+              {t('common.cancel')}
+            </Button>
+            <Button type="submit" loading={rename.isPending}>
               {t('common.save')}
             </Button>
           </Group>

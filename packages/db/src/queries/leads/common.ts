@@ -29,6 +29,8 @@ export const listColumns = {
   subsidiaryName: subsidiaries.name,
   assigneeUserId: leads.assigneeUserId,
   assigneeName: users.name,
+  /** False for a deactivated assignee: the lead stays theirs, and the grid says so. */
+  assigneeActive: users.active,
   consentEmail: leads.consentEmail,
   consentSms: leads.consentSms,
   restricted: leads.restricted,

@@ -4,10 +4,11 @@ import {
   type ConsentPurpose,
   LEAD_STATUS_RANK,
   type LeadFilterParams,
+  leadStatusesOf,
   osloDayStart,
   type Scope,
 } from '@mg/shared';
-import { and, gte, lt, type SQL, sql } from 'drizzle-orm';
+import { and, gte, inArray, lt, type SQL, sql } from 'drizzle-orm';
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import { CONSENT_PURPOSE_COLUMNS, leads } from '../../schema';
 
@@ -69,12 +70,25 @@ export function filterTerms(
     terms.push(eqTerm(leads.subsidiaryId, filter.subsidiaryId, false, { scopeLike: true }));
   if (filter.projectId)
     terms.push(eqTerm(leads.projectId, filter.projectId, true, { createdOrder: 'always' }));
-  if (filter.status)
+  const statuses = leadStatusesOf(filter);
+  if (statuses.length === 1 && statuses[0] !== undefined) {
+    const only = statuses[0];
     terms.push(
       options.statusByRank
-        ? eqTerm(leads.statusRank, LEAD_STATUS_RANK[filter.status], false, { scopeLike: true })
-        : eqTerm(leads.status, filter.status, false),
+        ? eqTerm(leads.statusRank, LEAD_STATUS_RANK[only], false, { scopeLike: true })
+        : eqTerm(leads.status, only, false),
     );
+  } else if (statuses.length > 1) {
+    // Several statuses: a set, never a driver (together they are most of the leads).
+    const ranks = statuses.map((s) => LEAD_STATUS_RANK[s]);
+    terms.push(
+      options.statusByRank
+        ? term(inArray(leads.statusRank, ranks), sql`+${leads.statusRank} in ${ranks}`, false, {
+            scopeLike: true,
+          })
+        : term(inArray(leads.status, statuses), sql`+${leads.status} in ${statuses}`, false),
+    );
+  }
   const consents: Partial<Record<ConsentPurpose, boolean>> = { ...filter.consents };
   if (filter.consent) consents[filter.consent] = true;
   for (const purpose of CONSENT_PURPOSES) {

@@ -17,6 +17,7 @@ const SORT_KEYS = {
   createdAt: leads.createdAt,
   lastActivityAt: leads.lastActivityAt,
   name: leads.nameSort,
+  email: leads.emailSort,
   status: leads.statusRank,
 } as const;
 
@@ -85,9 +86,9 @@ function pageOfLeads(
       .limit(n)
       .all();
   let keys: { id: number; sortValue: number | string }[];
-  // Names are in no relation to ids, so their id ranges are never tight: straight to the
+  // Names and e-mails are in no relation to ids, so their id ranges are never tight: straight to the
   // full match set there.
-  if (plan.kind === 'dense' && !driven && sort !== 'name') {
+  if (plan.kind === 'dense' && !driven && sort !== 'name' && sort !== 'email') {
     // Candidates in sort order, a chunk at a time; FTS says which of them match, asked only
     // for the chunk's id range. Too wide a range, or too many candidates, and the rest comes
     // from the full match set instead. Exact either way: the candidates are every row that
@@ -199,4 +200,29 @@ export function* iterateLeadsForExport(
     if (!page.nextCursor) return;
     cursor = page.nextCursor;
   }
+}
+
+/**
+ * The ids of every workable lead (neither restricted nor anonymised) the filter matches in
+ * scope, in the grid's order, up to `max + 1`, so the caller can tell "more than max" apart.
+ * This is "select all N matching" for a bulk change.
+ */
+export function listWorkableLeadIds(
+  conn: Conn,
+  { scope, filter, max }: { scope: Scope; filter: LeadFilterParams; max: number },
+): number[] {
+  const ids: number[] = [];
+  let cursor: string | undefined;
+  const extra = and(flag(leads.restricted, false), sql`${leads.anonymisedAt} is null`);
+  while (ids.length <= max) {
+    const page = pageOfLeads(conn, {
+      scope,
+      filter: { ...filter, cursor, limit: Math.min(200, max + 1 - ids.length) },
+      extra,
+    });
+    ids.push(...page.items.map((r) => r.id));
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return ids;
 }

@@ -16,6 +16,7 @@ export {
   iterateLeadsForExport,
   type LeadListRow,
   listLeads,
+  listWorkableLeadIds,
 } from './grid';
 export { indexLeadsForSearch, insertLead, type NewLead } from './intake-write';
 export type { LeadRef } from './lead-ref';

@@ -1,0 +1,150 @@
+import { VisuallyHidden } from '@mantine/core';
+import { isLeadWorkable, LEAD_SORT_FIRST_DIR, type LeadColumn, type LeadSort } from '@mg/shared';
+import { IconArrowUp, IconSelector } from '@tabler/icons-react';
+import { DataTable } from 'mantine-datatable';
+import { type KeyboardEvent, type MouseEvent, useMemo, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { isSortable, type LeadRow, leadGridColumns } from './lead-columns';
+import type { LeadGridControls } from './use-lead-filters';
+
+/** A click or key on these belongs to them, not to the row (open, tick, follow a link). */
+const INTERACTIVE = 'a, button, input, label, select, textarea, [role="checkbox"]';
+
+function isFromControl(target: EventTarget | null): boolean {
+  return target instanceof Element && target.closest(INTERACTIVE) !== null;
+}
+
+/**
+ * The desktop grid: sticky header (the table scrolls inside its own box), whole-row click,
+ * and the keyboard: ↑/↓ move between rows (one tab stop for the whole body), Enter opens the
+ * lead. A column sorts A→Z (text) or newest first (dates) on its first click, and flips on
+ * the next; the sorted column shows an arrow and says which way in words.
+ */
+export function LeadGridTable({
+  rows,
+  columns,
+  grid,
+  fetching,
+  selection,
+}: {
+  rows: LeadRow[];
+  columns: readonly LeadColumn[];
+  grid: Pick<LeadGridControls, 'filter' | 'setFilter'>;
+  fetching: boolean;
+  selection: { selected: LeadRow[]; onChange: (rows: LeadRow[]) => void } | null;
+}) {
+  const { t } = useTranslation();
+  const navigate = useNavigate();
+  const bodyRef = useRef<HTMLTableSectionElement | null>(null);
+  const [active, setActive] = useState(0);
+  const { filter, setFilter } = grid;
+  const sort = filter.sort ?? 'createdAt';
+  const dir = filter.dir ?? 'desc';
+
+  const tableColumns = useMemo(
+    () =>
+      leadGridColumns(t, columns).map((column) =>
+        column.accessor === sort
+          ? {
+              ...column,
+              title: (
+                <span>
+                  {column.title}
+                  <VisuallyHidden>
+                    {` (${t(dir === 'asc' ? 'leads.sortedAsc' : 'leads.sortedDesc')})`}
+                  </VisuallyHidden>
+                </span>
+              ),
+            }
+          : column,
+      ),
+    [t, columns, sort, dir],
+  );
+
+  const open = (row: LeadRow) => navigate(`/leads/${row.id}`);
+  const focusRow = (index: number) => {
+    const target = Math.max(0, Math.min(rows.length - 1, index));
+    setActive(target);
+    bodyRef.current?.querySelector<HTMLElement>(`tr[data-row-index="${target}"]`)?.focus();
+  };
+  const onRowKeyDown = (event: KeyboardEvent<HTMLTableRowElement>, index: number) => {
+    if (event.key === 'ArrowDown') {
+      event.preventDefault();
+      focusRow(index + 1);
+    } else if (event.key === 'ArrowUp') {
+      event.preventDefault();
+      focusRow(index - 1);
+    } else if (event.key === 'Home') {
+      event.preventDefault();
+      focusRow(0);
+    } else if (event.key === 'End') {
+      event.preventDefault();
+      focusRow(rows.length - 1);
+    } else if (event.key === 'Enter' && event.target === event.currentTarget) {
+      const row = rows[index];
+      if (row) open(row);
+    }
+  };
+  const activeIndex = Math.min(active, Math.max(0, rows.length - 1));
+
+  return (
+    <DataTable<LeadRow>
+      aria-label={t('leads.title')}
+      records={rows}
+      idAccessor="id"
+      fetching={fetching}
+      highlightOnHover
+      verticalSpacing="sm"
+      horizontalSpacing="xs"
+      // A box of its own, so the header row stays in view while the rows scroll under it.
+      height={rows.length > 8 ? 'max(360px, calc(100dvh - 260px))' : undefined}
+      bodyRef={(element: HTMLTableSectionElement | null) => {
+        bodyRef.current = element;
+      }}
+      columns={tableColumns}
+      sortStatus={{ columnAccessor: sort, direction: dir }}
+      onSortStatusChange={({ columnAccessor, direction }) => {
+        const key = String(columnAccessor);
+        if (!isSortable(key)) return;
+        // A new column starts in its natural direction; the same column flips.
+        setFilter({
+          sort: key,
+          dir: key === sort ? direction : LEAD_SORT_FIRST_DIR[key as LeadSort],
+        });
+      }}
+      sortIcons={{
+        sorted: <IconArrowUp aria-hidden size={14} />,
+        unsorted: <IconSelector aria-hidden size={14} />,
+      }}
+      onRowClick={({ record, event }: { record: LeadRow; event: MouseEvent }) => {
+        if (!isFromControl(event.target)) open(record);
+      }}
+      rowStyle={() => ({ cursor: 'pointer' })}
+      customRowAttributes={(_row, index) => ({
+        'data-row-index': index,
+        tabIndex: index === activeIndex ? 0 : -1,
+        onKeyDown: (event: KeyboardEvent<HTMLTableRowElement>) => onRowKeyDown(event, index),
+        onFocus: () => setActive(index),
+      })}
+      {...(selection
+        ? {
+            selectedRecords: selection.selected,
+            onSelectedRecordsChange: selection.onChange,
+            // Restricted and anonymised leads take no status, assignee or notes.
+            isRecordSelectable: isLeadWorkable,
+            allRecordsSelectionCheckboxProps: { 'aria-label': t('leads.selectAll') },
+            selectionCheckboxProps: { 'aria-label': t('leads.selectRow') },
+            getRecordSelectionCheckboxProps: (row: LeadRow) => ({
+              'aria-label': t('leads.selectNamed', {
+                name:
+                  row.anonymisedAt === null
+                    ? (row.name ?? `#${row.id}`)
+                    : t('lead.anonymisedName', { id: row.id }),
+              }),
+            }),
+          }
+        : {})}
+    />
+  );
+}
