@@ -22,6 +22,8 @@ export const VALIDATION_KEYS = [
   'subsidiaryRequired',
   'subsidiaryNotAllowed',
   'invalidCode',
+  // data subject requests
+  'emailOrPhoneRequired',
 ] as const;
 export type ValidationKey = (typeof VALIDATION_KEYS)[number];
 
@@ -51,6 +53,11 @@ export const DOMAIN_ERROR_CODES = [
   'ownAccount',
   'totpAlreadyEnabled',
   'totpNotEnabled',
+  // data subject requests
+  'dsrTransitionNotAllowed',
+  'dsrAlreadyExtended',
+  'dsrClosed',
+  'dsrNoAddress',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 
