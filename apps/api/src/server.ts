@@ -20,6 +20,7 @@ import { serverRequestId } from './lib/request-id';
 import { loadSuppressionKey } from './lib/server-secrets';
 import { audienceExport } from './public/audience-export';
 import { confirmConsentRoutes } from './public/confirm-consent';
+import { DSR_FORM_PATH, dsrRequestRoutes } from './public/dsr-request';
 import { exportLeads } from './public/export-leads';
 import { formRoutes } from './public/form';
 import { intakeRoutes } from './public/intake';
@@ -155,6 +156,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/intake', intakeRoutes(deps));
   app.route('/api/policy', policyApiRoutes(deps));
   app.route('/skjema', formRoutes(deps));
+  // Before /personvern, whose policy page owns only its root.
+  app.route(DSR_FORM_PATH, dsrRequestRoutes(deps));
   app.route('/personvern', policyPageRoutes(deps));
   app.route('/unsubscribe', unsubscribeRoutes(deps));
   app.route('/confirm-consent', confirmConsentRoutes(deps));

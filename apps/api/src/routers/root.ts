@@ -5,6 +5,7 @@ import { auditRouter } from './audit';
 import { authRouter } from './auth';
 import { consentRouter } from './consent';
 import { dashboardRouter } from './dashboard';
+import { dsrRouter } from './dsr';
 import { leadRouter } from './lead';
 import { policyRouter } from './policy';
 import { projectRouter } from './project';
@@ -27,6 +28,7 @@ export const appRouter = router({
   user: userRouter,
   account: accountRouter,
   retention: retentionRouter,
+  dsr: dsrRouter,
 });
 
 export type AppRouter = typeof appRouter;
