@@ -31,7 +31,7 @@ import {
   transitionNeedsNote,
 } from '@mg/shared';
 import { TRPCError } from '@trpc/server';
-import { ZodError } from 'zod';
+import { z } from 'zod';
 import { DSR_MAIL_KINDS, dsrClosingMail, queueDsrMail } from '../lib/dsr-mail';
 import { sendDsrLinks } from '../lib/dsr-verification';
 import { domainError, notFound } from '../lib/errors';
@@ -49,12 +49,17 @@ function requireRequest(conn: Conn, scope: Scope, id: number) {
   return request;
 }
 
-/** A rule the schema cannot check alone (today's date, a note some targets need): a field error. */
-const badInput = (field: string, key: 'required' | 'dateOutOfRange') =>
-  new TRPCError({
-    code: 'BAD_REQUEST',
-    cause: new ZodError([{ code: 'custom', message: key, path: [field], input: undefined }]),
-  });
+/**
+ * A rule the schema cannot check alone (today's date, a note some targets need): a field
+ * error like the schema's own. Made by zod itself, so the error formatter sees a real ZodError.
+ */
+function badInput(field: string, key: 'required' | 'dateOutOfRange') {
+  const result = z
+    .unknown()
+    .superRefine((_, ctx) => ctx.addIssue({ code: 'custom', message: key, path: [field] }))
+    .safeParse(undefined);
+  return new TRPCError({ code: 'BAD_REQUEST', message: 'invalidInput', cause: result.error });
+}
 
 /** The dates and urgency the screens show, from what is stored. */
 function withDates<T extends { receivedAt: number; dueAt: number; status: DsrStatus }>(
