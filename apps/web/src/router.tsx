@@ -142,6 +142,24 @@ export const router = createBrowserRouter([
         ],
       },
       {
+        path: 'requests',
+        element: <RequirePermission permission="dsr:manage" />,
+        children: [
+          {
+            index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/requests/requests-page')).RequestsPage,
+            }),
+          },
+          {
+            path: ':id',
+            lazy: async () => ({
+              Component: (await import('./routes/requests/request-page')).RequestPage,
+            }),
+          },
+        ],
+      },
+      {
         path: 'policy',
         element: <RequirePermission permission="policy:publish" />,
         children: [

@@ -10,6 +10,7 @@ import {
   IconListDetails,
   IconShieldCheck,
   IconSpeakerphone,
+  IconUserShield,
   IconUsers,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
@@ -27,6 +28,7 @@ type NavItem = {
     | 'audience'
     | 'policy'
     | 'retention'
+    | 'requests'
     | 'audit'
     | 'users'
     | 'sessions';
@@ -51,6 +53,7 @@ const ITEMS: NavItem[] = [
     icon: IconSpeakerphone,
     permission: 'audience:export',
   },
+  { to: '/requests', label: 'requests', icon: IconUserShield, permission: 'dsr:manage' },
   { to: '/policy', label: 'policy', icon: IconFileCertificate, permission: 'policy:publish' },
   {
     to: '/retention',
