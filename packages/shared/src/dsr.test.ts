@@ -4,6 +4,7 @@ import {
   canTransition,
   DSR_STATUSES,
   type DsrStatus,
+  dsrCreateFormInput,
   dsrCreateInput,
   dsrDueAt,
   dsrDueDate,
@@ -87,6 +88,10 @@ describe('dsrCreateInput', () => {
     const ok = dsrCreateInput.parse({ ...base, email: ' Ase@Example.NO ', phone: '912 34 567' });
     expect(ok).toMatchObject({ email: 'ase@example.no', phone: '+4791234567' });
     expect(dsrCreateInput.parse({ ...base, phone: '91234567' }).email).toBeUndefined();
+  });
+  it('in the browser leaves the phone number itself to the server (no metadata there)', () => {
+    expect(dsrCreateFormInput.safeParse({ ...base, phone: '12' }).success).toBe(true);
+    expect(dsrCreateFormInput.safeParse({ ...base, phone: '' }).success).toBe(false);
   });
   it('refuses a bad phone, a bad date and an unknown channel', () => {
     expect(dsrCreateInput.safeParse({ ...base, phone: '12' }).success).toBe(false);

@@ -7,7 +7,7 @@ import {
   DSR_TYPES,
   type DsrChannel,
   type DsrType,
-  dsrCreateInput,
+  dsrCreateFormInput,
   dsrEarliestReceivedDate,
   osloDate,
 } from '@mg/shared';
@@ -17,6 +17,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { parseTypedDate } from './typed-date';
 
 type Values = {
   type: string;
@@ -44,7 +45,7 @@ export function RegisterRequestModal({ onClose }: { onClose: () => void }) {
       receivedDate: today,
       message: '',
     },
-    validate: zodResolver(dsrCreateInput),
+    validate: zodResolver(dsrCreateFormInput),
   });
   const create = useMutation(
     trpc.dsr.create.mutationOptions({
@@ -116,6 +117,7 @@ export function RegisterRequestModal({ onClose }: { onClose: () => void }) {
               miw={160}
               minDate={dsrEarliestReceivedDate()}
               maxDate={today}
+              dateParser={parseTypedDate}
               key={form.key('receivedDate')}
               {...form.getInputProps('receivedDate')}
               onChange={(value) =>

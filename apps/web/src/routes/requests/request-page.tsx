@@ -27,7 +27,7 @@ export function RequestPage() {
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <Table.Tr>
-      <Table.Th w="40%" fw={600} style={{ verticalAlign: 'top' }}>
+      <Table.Th w="40%" fw={600} style={{ verticalAlign: 'top', overflowWrap: 'anywhere' }}>
         {label}
       </Table.Th>
       <Table.Td style={{ overflowWrap: 'anywhere', whiteSpace: 'pre-line' }}>{children}</Table.Td>

@@ -1,5 +1,6 @@
 import {
   Anchor,
+  Box,
   Button,
   Group,
   Paper,
@@ -32,6 +33,44 @@ const ROW_TINT: Partial<Record<Row['urgency'], string>> = {
   overdue: 'var(--mantine-color-red-light)',
   dueSoon: 'var(--mantine-color-orange-light)',
 };
+
+function RequestCard({ row: r }: { row: Row }) {
+  const { t } = useTranslation();
+  return (
+    <Box
+      component="li"
+      p="sm"
+      style={{
+        background: ROW_TINT[r.urgency],
+        borderBottom: '1px solid var(--mantine-color-default-border)',
+      }}
+    >
+      <Group justify="space-between" gap="xs" wrap="nowrap" align="flex-start">
+        <Anchor component={Link} to={`/requests/${r.id}`} fw={600}>
+          #{r.id} {t(`requests.types.${r.type}`)}
+        </Anchor>
+        <DsrStatusBadge status={r.status} />
+      </Group>
+      <Group gap={6} mt={4}>
+        <Text size="sm">
+          {t('requests.due')}:{' '}
+          <Text span fw={r.urgency === 'overdue' ? 700 : 500}>
+            {formatDay(r.dueDate)}
+          </Text>
+        </Text>
+        <DsrUrgencyBadge urgency={r.urgency} />
+      </Group>
+      <Text size="sm" c="dimmed" style={{ overflowWrap: 'anywhere' }}>
+        {[r.subjectEmail, r.subjectPhone ? formatPhone(r.subjectPhone) : null]
+          .filter(Boolean)
+          .join(' · ')}
+      </Text>
+      <Text size="xs" c="dimmed">
+        {t('requests.received')} {formatDay(r.receivedDate)} · {t(`requests.channels.${r.channel}`)}
+      </Text>
+    </Box>
+  );
+}
 
 /**
  * The register of data subject requests: open ones first by due date (so overdue and due
@@ -126,7 +165,13 @@ export function RequestsPage() {
           </Paper>
         ) : (
           <Paper withBorder radius="md">
-            <Table.ScrollContainer minWidth={760}>
+            {/* Narrow screens: one card per request, due date and status first. */}
+            <Stack gap={0} hiddenFrom="sm" component="ul" m={0} p={0} style={{ listStyle: 'none' }}>
+              {list.data.items.map((r) => (
+                <RequestCard key={r.id} row={r} />
+              ))}
+            </Stack>
+            <Table.ScrollContainer minWidth={760} visibleFrom="sm">
               <Table verticalSpacing="sm" highlightOnHover>
                 <Table.Thead>
                   <Table.Tr>
