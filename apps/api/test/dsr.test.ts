@@ -332,6 +332,17 @@ describe('confirmation link from staff', () => {
   });
 });
 
+describe('the timeline', () => {
+  it('is append-only in the database', async () => {
+    const t = setup();
+    await register(t);
+    expect(() => t.handle.sqlite.prepare("update dsr_events set note = 'x'").run()).toThrow(
+      /append-only/,
+    );
+    expect(() => t.handle.sqlite.prepare('delete from dsr_events').run()).toThrow(/append-only/);
+  });
+});
+
 describe('the register list and counts', () => {
   it('shows overdue and due-soon first, filters, searches, and logs what it showed', async () => {
     const t = setup();
@@ -344,10 +355,11 @@ describe('the register list and counts', () => {
     }); // due 20 Mar
     const closed = await register(t, { receivedDate: '2026-01-02' });
     driveTo(t, closed.id, 'rejected');
+    const today = await register(t, { receivedDate: '2026-02-15', email: 'idag@example.no' }); // due today
 
     const all = await po(t).dsr.list({});
-    expect(all.items.map((r) => r.id)).toEqual([overdue.id, soon.id, later.id, closed.id]);
-    expect(all.items.map((r) => r.urgency)).toEqual(['overdue', 'dueSoon', 'ok', 'closed']);
+    expect(all.items.map((r) => r.id)).toEqual([overdue.id, today.id, soon.id, later.id, closed.id]);
+    expect(all.items.map((r) => r.urgency)).toEqual(['overdue', 'dueSoon', 'dueSoon', 'ok', 'closed']);
 
     expect((await po(t).dsr.list({ type: 'erasure' })).items.map((r) => r.id)).toEqual([
       overdue.id,
@@ -355,7 +367,7 @@ describe('the register list and counts', () => {
     expect((await po(t).dsr.list({ status: 'rejected' })).items.map((r) => r.id)).toEqual([
       closed.id,
     ]);
-    expect((await po(t).dsr.list({ openOnly: true })).total).toBe(3);
+    expect((await po(t).dsr.list({ openOnly: true })).total).toBe(4);
     expect((await po(t).dsr.list({ search: 'SEN@' })).items.map((r) => r.id)).toEqual([later.id]);
     expect((await po(t).dsr.list({ search: '922 22 222' })).items.map((r) => r.id)).toEqual([
       soon.id,
@@ -366,6 +378,7 @@ describe('the register list and counts', () => {
     expect(entry?.detail).toContain('"searched":true');
     expect(JSON.stringify(entry)).not.toContain('922');
 
-    expect(await po(t).dsr.counts()).toEqual({ open: 3, overdue: 1, dueSoon: 1 });
+    // Due today is still in time: due soon, not overdue.
+    expect(await po(t).dsr.counts()).toEqual({ open: 4, overdue: 1, dueSoon: 2 });
   });
 });
