@@ -358,8 +358,20 @@ describe('the register list and counts', () => {
     const today = await register(t, { receivedDate: '2026-02-15', email: 'idag@example.no' }); // due today
 
     const all = await po(t).dsr.list({});
-    expect(all.items.map((r) => r.id)).toEqual([overdue.id, today.id, soon.id, later.id, closed.id]);
-    expect(all.items.map((r) => r.urgency)).toEqual(['overdue', 'dueSoon', 'dueSoon', 'ok', 'closed']);
+    expect(all.items.map((r) => r.id)).toEqual([
+      overdue.id,
+      today.id,
+      soon.id,
+      later.id,
+      closed.id,
+    ]);
+    expect(all.items.map((r) => r.urgency)).toEqual([
+      'overdue',
+      'dueSoon',
+      'dueSoon',
+      'ok',
+      'closed',
+    ]);
 
     expect((await po(t).dsr.list({ type: 'erasure' })).items.map((r) => r.id)).toEqual([
       overdue.id,
