@@ -124,6 +124,19 @@ describe('registering a request', () => {
     expect(rowsOf(t, schema.dsrRequests)).toBe(2);
   });
 
+  it('takes the Oslo day at midnight: 00:30 in Oslo is already the next day', async () => {
+    // 23:30 UTC on 15 March is 00:30 on 16 March in Oslo.
+    vi.setSystemTime(Date.parse('2026-03-15T23:30:00Z'));
+    const t = setup();
+    const { id } = await register(t, { receivedDate: '2026-03-16' });
+    expect(await po(t).dsr.byId({ id })).toMatchObject({
+      receivedDate: '2026-03-16',
+      dueDate: '2026-04-16',
+    });
+    const r = await refusal(register(t, { receivedDate: '2026-03-17' }));
+    expect(r.fieldErrors?.receivedDate?.[0]?.key).toBe('dateOutOfRange');
+  });
+
   it('needs an e-mail or a phone', async () => {
     const t = setup();
     const r = await refusal(register(t, { email: undefined }));

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { addDays, osloDate, osloDayStart } from './dates';
 import { emailSchema, freeMultilineText, idSchema, phoneSchema } from './inputs';
 import { addMonths } from './retention';
+import { textProblem } from './validators';
 
 /**
  * Data subject requests (GDPR art. 12-22, DOMAIN flow 4): the one home of their rules. The API
@@ -168,7 +169,15 @@ export const dsrListInput = z.object({
   status: z.enum(DSR_STATUSES).optional(),
   type: z.enum(DSR_TYPES).optional(),
   /** Matched on the normalised e-mail or phone; logged as "searched", never the words. */
-  search: z.string().trim().max(254, 'tooLong').optional(),
+  search: z
+    .string()
+    .trim()
+    .max(254, 'tooLong')
+    .superRefine((value, ctx) => {
+      const problem = textProblem(value, { multiline: false });
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
+    .optional(),
   /** Open requests only (the default view); closed ones on request. */
   openOnly: z.boolean().default(false),
   limit: z.number().int().min(1).max(200).default(100),
