@@ -21,6 +21,7 @@ import { loadSuppressionKey } from './lib/server-secrets';
 import { audienceExport } from './public/audience-export';
 import { confirmConsentRoutes } from './public/confirm-consent';
 import { exportAuditLog } from './public/export-audit';
+import { DSR_FORM_PATH, dsrRequestRoutes } from './public/dsr-request';
 import { exportLeads } from './public/export-leads';
 import { formRoutes } from './public/form';
 import { intakeRoutes } from './public/intake';
@@ -157,6 +158,8 @@ export function createApp(deps: AppDeps) {
   app.route('/api/intake', intakeRoutes(deps));
   app.route('/api/policy', policyApiRoutes(deps));
   app.route('/skjema', formRoutes(deps));
+  // Before /personvern, whose policy page owns only its root.
+  app.route(DSR_FORM_PATH, dsrRequestRoutes(deps));
   app.route('/personvern', policyPageRoutes(deps));
   app.route('/unsubscribe', unsubscribeRoutes(deps));
   app.route('/confirm-consent', confirmConsentRoutes(deps));

@@ -168,6 +168,20 @@ const VALID: Record<string, (f: Setup['f']) => unknown> = {
   'subject.withdrawConsent': () => ({ requestId: 1 }),
   'subject.seenBy': () => ({ requestId: 1, limit: 20 }),
   'processing.record': () => undefined,
+  'dsr.list': () => ({ status: 'received', type: 'access', search: 'ase', openOnly: true }),
+  'dsr.counts': () => undefined,
+  'dsr.byId': () => ({ id: 1 }),
+  'dsr.create': () => ({
+    type: 'erasure',
+    email: 'ase@example.no',
+    phone: '912 34 567',
+    channel: 'letter',
+    receivedDate: '2026-12-01',
+    message: 'Slett meg',
+  }),
+  'dsr.transition': () => ({ id: 1, to: 'rejected', note: 'Ikke bekreftet' }),
+  'dsr.extend': () => ({ id: 1, months: 1, reason: 'Kompleks sak' }),
+  'dsr.sendLink': () => ({ id: 1 }),
 };
 
 /** More valid starting points where the defaults of missing fields matter (dates, ranges). */

@@ -1,12 +1,22 @@
 import {
   flushAnonymousDenials,
   getUserForAdmin,
+  insertDsrRequest,
   insertInvitedUser,
   schema,
   setSessionStage,
   updateUserFields,
 } from '@mg/db';
-import { hasPermission, PERMISSIONS, type Permission, ROLES, type Role } from '@mg/shared';
+import {
+  dsrDueAt,
+  hasPermission,
+  osloDate,
+  osloDayStart,
+  PERMISSIONS,
+  type Permission,
+  ROLES,
+  type Role,
+} from '@mg/shared';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { issueLink } from '../src/lib/accounts';
@@ -144,6 +154,18 @@ const SAMPLE_INPUTS: Record<string, (t: Setup, who: Who) => unknown | Promise<un
   'retention.upcoming': () => undefined,
   'retention.runs': () => ({}),
   'retention.run': () => ({ dryRun: true }),
+  'dsr.list': () => ({ search: 'ase' }),
+  'dsr.counts': () => undefined,
+  'dsr.byId': (t) => ({ id: dsrRequest(t) }),
+  'dsr.create': () => ({
+    type: 'access',
+    email: 'ase@example.no',
+    channel: 'email',
+    receivedDate: osloDate(),
+  }),
+  'dsr.transition': (t) => ({ id: dsrRequest(t), to: 'identity_verified', note: 'Ringte tilbake' }),
+  'dsr.extend': (t) => ({ id: dsrRequest(t), months: 2, reason: 'Kompleks sak' }),
+  'dsr.sendLink': (t) => ({ id: dsrRequest(t) }),
   'auth.verifyTotp': (t, who) => {
     // Only a session held at the code step may give one: the caller is such a session.
     const userId = userIdOf(t, who);
@@ -267,6 +289,28 @@ function pendingAtCode(t: Setup, userId: number): PendingSession {
       subsidiaryName: null,
     },
   };
+}
+
+/** A data subject request just received, for the DSR procedures to act on. */
+function dsrRequest(t: Setup): number {
+  const today = osloDate();
+  return t.handle.db.transaction(
+    (tx) =>
+      insertDsrRequest(
+        tx,
+        {
+          type: 'access',
+          subjectEmail: 'ase@example.no',
+          subjectPhone: null,
+          channel: 'email',
+          receivedAt: osloDayStart(today),
+          dueAt: dsrDueAt(today),
+          message: null,
+          createdByUserId: null,
+        },
+        Date.now(),
+      ).id,
+  );
 }
 
 /** Someone invited who has not yet chosen a password. */

@@ -149,12 +149,24 @@ export const router = createBrowserRouter([
         ],
       },
       {
-        // The subject view of a data subject request (the request pages are /requests/*).
-        path: 'requests/:id/subject',
+        path: 'requests',
         element: <RequirePermission permission="dsr:manage" />,
         children: [
           {
             index: true,
+            lazy: async () => ({
+              Component: (await import('./routes/requests/requests-page')).RequestsPage,
+            }),
+          },
+          {
+            path: ':id',
+            lazy: async () => ({
+              Component: (await import('./routes/requests/request-page')).RequestPage,
+            }),
+          },
+          {
+            // The subject view: every lead of the request's person, and the actions on them.
+            path: ':id/subject',
             lazy: async () => ({
               Component: (await import('./routes/requests/subject/subject-page')).SubjectPage,
             }),

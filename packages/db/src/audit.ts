@@ -1,5 +1,5 @@
 import { createHash, hash as oneShotHash } from 'node:crypto';
-import type { AuditOutcome, AuditPurpose, AuditTargetType, RequestPurpose } from '@mg/shared';
+import type { AuditOutcome, AuditPurpose, AuditTargetType, DsrPurpose } from '@mg/shared';
 import { desc, sql } from 'drizzle-orm';
 import { type Conn, preparedPerConnection } from './client';
 import { accessLog, accessLogDenials, accessLogTargets } from './schema';
@@ -10,8 +10,8 @@ export interface AuditEntry {
   actorUserId?: number | null;
   actorRole?: string | null;
   action: string;
-  /** A purpose code, or `dsr:<id>` for work done on data subject request <id>. */
-  purpose?: AuditPurpose | RequestPurpose | null;
+  /** A fixed purpose, or `dsr:<id>` for what was done for one data subject request. */
+  purpose?: AuditPurpose | DsrPurpose | null;
   targetType?: AuditTargetType | null;
   targetIds?: readonly number[] | null;
   outcome: AuditOutcome;

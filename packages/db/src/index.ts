@@ -6,6 +6,7 @@ export * from './queries/audit-summary';
 export * from './queries/auth';
 export * from './queries/consent';
 export * from './queries/dashboard';
+export * from './queries/dsr';
 export * from './queries/leads';
 export * from './queries/org';
 export * from './queries/outbox';

@@ -22,6 +22,8 @@ export const VALIDATION_KEYS = [
   'subsidiaryRequired',
   'subsidiaryNotAllowed',
   'invalidCode',
+  // data subject requests
+  'emailOrPhoneRequired',
 ] as const;
 export type ValidationKey = (typeof VALIDATION_KEYS)[number];
 
@@ -56,6 +58,11 @@ export const DOMAIN_ERROR_CODES = [
   // data subject requests: the subject view's actions
   'requestNotActive',
   'actionNotForRequestType',
+  // data subject requests
+  'dsrTransitionNotAllowed',
+  'dsrAlreadyExtended',
+  'dsrClosed',
+  'dsrNoAddress',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

@@ -1,5 +1,6 @@
 export * from './accounts';
 export * from './dates';
+export * from './dsr';
 export * from './enums';
 export * from './errors';
 export * from './format';

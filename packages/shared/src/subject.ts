@@ -49,14 +49,6 @@ export function subjectActionAllowed(type: string, action: SubjectAction): boole
 /** Request statuses in which actions may be taken: identity checked, and not closed. */
 export const SUBJECT_ACTIVE_STATUSES = ['identity_verified', 'in_progress'] as const;
 
-/**
- * The access-log purpose of everything done on request `id`: `dsr:<id>`, so "what was done
- * for request 12" is one filter, and the person's export can say a read was for their request.
- */
-export type RequestPurpose = `dsr:${number}`;
-export function requestPurpose(id: number): RequestPurpose {
-  return `dsr:${id}`;
-}
 
 /** The purpose code an entry's purpose belongs to ('dsr:12' -> 'dsr'). */
 export function purposeCode(purpose: string | null): string | null {

@@ -1,5 +1,5 @@
 import { insertDsrAction, linkSubjectLeads } from '@mg/db';
-import { idSchema, osloDate, requestPurpose } from '@mg/shared';
+import { idSchema, osloDate, dsrPurpose } from '@mg/shared';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
 import { logEntry, logNow } from '../lib/access-log';
@@ -50,7 +50,7 @@ export function subjectExport(deps: AppDeps) {
       logEntry(tx, ctx, actor, {
         action: ACTION,
         outcome: 'ok',
-        purpose: requestPurpose(requestId),
+        purpose: dsrPurpose(requestId),
         targetType: 'lead',
         targetIds: leadIds,
         detail: {

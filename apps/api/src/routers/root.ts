@@ -5,6 +5,7 @@ import { auditRouter } from './audit';
 import { authRouter } from './auth';
 import { consentRouter } from './consent';
 import { dashboardRouter } from './dashboard';
+import { dsrRouter } from './dsr';
 import { leadRouter } from './lead';
 import { policyRouter } from './policy';
 import { processingRouter } from './processing';
@@ -31,6 +32,7 @@ export const appRouter = router({
   retention: retentionRouter,
   subject: subjectRouter,
   processing: processingRouter,
+  dsr: dsrRouter,
 });
 
 export type AppRouter = typeof appRouter;

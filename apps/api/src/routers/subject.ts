@@ -14,7 +14,7 @@ import {
   withdrawAllMarketing,
 } from '@mg/db';
 import {
-  requestPurpose,
+  dsrPurpose,
   type Scope,
   SUBJECT_ACTIONS_BY_TYPE,
   type SubjectAction,
@@ -62,7 +62,7 @@ export const subjectRouter = router({
         const { request, leadIds, capped } = subject;
         const leads = getSubjectLeads(tx, { scope: ctx.scope, ids: leadIds, staff: true });
         log({
-          purpose: requestPurpose(request.id),
+          purpose: dsrPurpose(request.id),
           targetType: 'lead',
           targetIds: leads.map((l) => l.id),
           detail: { requestId: request.id, leads: leads.length, capped },
@@ -106,7 +106,7 @@ export const subjectRouter = router({
           },
         });
         log({
-          purpose: requestPurpose(input.requestId),
+          purpose: dsrPurpose(input.requestId),
           targetType: 'lead',
           targetIds: targets.map((l) => l.id),
           detail: { requestId: input.requestId, fields, changed: leadIds.length },
@@ -136,7 +136,7 @@ export const subjectRouter = router({
           ids: leads.map((l) => l.id),
           reason: { kind: 'request', requestId: input.requestId },
           log: (entry) =>
-            log({ ...entry, action: 'subject.erase', purpose: requestPurpose(input.requestId) }),
+            log({ ...entry, action: 'subject.erase', purpose: dsrPurpose(input.requestId) }),
         });
         const reasons = new Map(leads.map((l) => [l.id, l.legalHoldReason]));
         const kept = done.skipped
@@ -176,7 +176,7 @@ export const subjectRouter = router({
         );
         const ids = open.map((l) => l.id);
         log({
-          purpose: requestPurpose(input.requestId),
+          purpose: dsrPurpose(input.requestId),
           targetType: 'lead',
           targetIds: ids,
           detail: { requestId: input.requestId, restricted: changed.length },
@@ -231,7 +231,7 @@ export const subjectRouter = router({
         }
         const ids = open.map((l) => l.id);
         log({
-          purpose: requestPurpose(input.requestId),
+          purpose: dsrPurpose(input.requestId),
           targetType: 'lead',
           targetIds: [...touched],
           detail: {
@@ -278,7 +278,7 @@ export const subjectRouter = router({
         }
         const ids = open.map((l) => l.id);
         log({
-          purpose: requestPurpose(input.requestId),
+          purpose: dsrPurpose(input.requestId),
           targetType: 'lead',
           targetIds: [...new Set([...ids, ...touched])],
           detail: { requestId: input.requestId, withdrawn: [...withdrawn], events: touched.size },
@@ -315,7 +315,7 @@ export const subjectRouter = router({
           limit: input.limit,
         });
         log({
-          purpose: requestPurpose(input.requestId),
+          purpose: dsrPurpose(input.requestId),
           targetType: 'lead',
           targetIds: subject.leadIds,
           detail: {

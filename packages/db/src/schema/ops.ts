@@ -1,4 +1,11 @@
-import type { CONSENT_PURPOSES } from '@mg/shared';
+import {
+  type CONSENT_PURPOSES,
+  DSR_CHANNELS,
+  DSR_EVENT_KINDS,
+  DSR_STATUSES,
+  DSR_TYPES,
+  DSR_VERIFICATION_METHODS,
+} from '@mg/shared';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
 import { leads } from './leads';
@@ -52,39 +59,85 @@ export const savedViews = sqliteTable(
   (t) => [index('saved_views_owner_idx').on(t.ownerUserId)],
 );
 
-export const DSR_TYPES = [
-  'access',
-  'portability',
-  'rectification',
-  'erasure',
-  'restriction',
-  'objection',
-  'consent_withdrawal',
-] as const;
-export const DSR_STATUSES = [
-  'received',
-  'identity_verified',
-  'in_progress',
-  'completed',
-  'rejected',
-] as const;
+/**
+ * A data subject request. Dates: `receivedAt` is an instant (for a request registered by
+ * staff, the start of the Oslo day it was received); `dueAt` is the start of the Oslo due day
+ * (packages/shared/src/dsr.ts computes it). The subject's e-mail and phone are stored
+ * normalised, as leads are matched on them.
+ */
+export const dsrRequests = sqliteTable(
+  'dsr_requests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    type: text('type', { enum: DSR_TYPES }).notNull(),
+    subjectEmail: text('subject_email'),
+    subjectPhone: text('subject_phone'),
+    channel: text('channel', { enum: DSR_CHANNELS }).notNull(),
+    receivedAt: integer('received_at').notNull(),
+    dueAt: integer('due_at').notNull(),
+    extendedReason: text('extended_reason'),
+    /** The extension (art. 12(3)): 1 or 2 months, once; who and when. */
+    extensionMonths: integer('extension_months'),
+    extendedAt: integer('extended_at'),
+    extendedByUserId: integer('extended_by_user_id').references(() => users.id),
+    status: text('status', { enum: DSR_STATUSES }).notNull().default('received'),
+    statusChangedAt: integer('status_changed_at').notNull(),
+    statusChangedByUserId: integer('status_changed_by_user_id').references(() => users.id),
+    verificationNote: text('verification_note'),
+    /** link (the person clicked the mailed link) or manual (staff, with the note above). */
+    verificationMethod: text('verification_method', { enum: DSR_VERIFICATION_METHODS }),
+    outcome: text('outcome'),
+    /** What the person wrote (public page) or what staff noted when registering it. */
+    message: text('message'),
+    createdByUserId: integer('created_by_user_id').references(() => users.id),
+  },
+  (t) => [
+    index('dsr_requests_status_due_idx').on(t.status, t.dueAt),
+    index('dsr_requests_email_idx').on(t.subjectEmail),
+    index('dsr_requests_phone_idx').on(t.subjectPhone),
+  ],
+);
 
-export const dsrRequests = sqliteTable('dsr_requests', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  type: text('type', { enum: DSR_TYPES }).notNull(),
-  subjectEmail: text('subject_email'),
-  subjectPhone: text('subject_phone'),
-  channel: text('channel').notNull(),
-  receivedAt: integer('received_at').notNull(),
-  dueAt: integer('due_at').notNull(),
-  extendedReason: text('extended_reason'),
-  status: text('status', { enum: DSR_STATUSES }).notNull().default('received'),
-  statusChangedAt: integer('status_changed_at').notNull(),
-  statusChangedByUserId: integer('status_changed_by_user_id').references(() => users.id),
-  verificationNote: text('verification_note'),
-  outcome: text('outcome'),
-  createdByUserId: integer('created_by_user_id').references(() => users.id),
-});
+/**
+ * The request's timeline: every status change (who, when, from, to, note), the extension and
+ * each confirmation link sent. Append-only (triggers refuse UPDATE and DELETE): it is the
+ * documentation that the request was handled in time (art. 5(2), 12(3)). `byUserId` is null
+ * for the public (the person's own click, the public form).
+ */
+export const dsrEvents = sqliteTable(
+  'dsr_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    dsrId: integer('dsr_id')
+      .notNull()
+      .references(() => dsrRequests.id),
+    at: integer('at').notNull(),
+    byUserId: integer('by_user_id').references(() => users.id),
+    kind: text('kind', { enum: DSR_EVENT_KINDS }).notNull(),
+    fromStatus: text('from_status', { enum: DSR_STATUSES }),
+    toStatus: text('to_status', { enum: DSR_STATUSES }),
+    note: text('note'),
+  },
+  (t) => [index('dsr_events_dsr_idx').on(t.dsrId, t.id)],
+);
+
+/**
+ * Identity-confirmation links: only SHA-256 of the token is stored (the token is only in the
+ * mail), single-use (`usedAt`), valid until `expiresAt`.
+ */
+export const dsrTokens = sqliteTable(
+  'dsr_tokens',
+  {
+    tokenHash: text('token_hash').primaryKey(),
+    dsrId: integer('dsr_id')
+      .notNull()
+      .references(() => dsrRequests.id),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    usedAt: integer('used_at'),
+  },
+  (t) => [index('dsr_tokens_dsr_idx').on(t.dsrId)],
+);
 
 export const dsrLeads = sqliteTable(
   'dsr_leads',

@@ -1,6 +1,12 @@
 import { Anchor, Grid, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { DatePickerInput } from '@mantine/dates';
-import { isSubsidiaryScoped, leadGridToSearchParams, MIN_DATE, toQueryString } from '@mg/shared';
+import {
+  hasPermission,
+  isSubsidiaryScoped,
+  leadGridToSearchParams,
+  MIN_DATE,
+  toQueryString,
+} from '@mg/shared';
 import { IconCalendar } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
@@ -13,6 +19,7 @@ import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-st
 import { useCurrentUser } from '../../lib/auth';
 import { formatDay, formatNumber, formatPercent } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { RequestsCard } from '../requests/requests-card';
 import { LeadsPerWeekChart, ProjectTable, StatusFunnel, SubsidiaryTable } from './dashboard-charts';
 import { STALE_DAY_CHOICES, useDashboardRange } from './use-dashboard-range';
 
@@ -70,6 +77,7 @@ export function DashboardPage() {
           instead={t('linkProblem.dashboardInstead')}
           onClear={() => setParams({ from: null, to: null })}
         />
+        {hasPermission(role, 'dsr:manage') ? <RequestsCard /> : null}
         <Paper withBorder p="md" radius="md">
           <Group gap="sm" align="flex-end" wrap="wrap">
             <DatePickerInput

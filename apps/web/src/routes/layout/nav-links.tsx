@@ -11,6 +11,7 @@ import {
   IconListDetails,
   IconShieldCheck,
   IconSpeakerphone,
+  IconUserShield,
   IconUsers,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
@@ -29,6 +30,7 @@ type NavItem = {
     | 'policy'
     | 'retention'
     | 'processing'
+    | 'requests'
     | 'audit'
     | 'users'
     | 'sessions';
@@ -53,6 +55,7 @@ const ITEMS: NavItem[] = [
     icon: IconSpeakerphone,
     permission: 'audience:export',
   },
+  { to: '/requests', label: 'requests', icon: IconUserShield, permission: 'dsr:manage' },
   { to: '/policy', label: 'policy', icon: IconFileCertificate, permission: 'policy:publish' },
   {
     to: '/retention',
