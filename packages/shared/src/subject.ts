@@ -49,7 +49,6 @@ export function subjectActionAllowed(type: string, action: SubjectAction): boole
 /** Request statuses in which actions may be taken: identity checked, and not closed. */
 export const SUBJECT_ACTIVE_STATUSES = ['identity_verified', 'in_progress'] as const;
 
-
 /** The purpose code an entry's purpose belongs to ('dsr:12' -> 'dsr'). */
 export function purposeCode(purpose: string | null): string | null {
   if (purpose === null) return null;

@@ -1,5 +1,5 @@
 import { insertDsrAction, linkSubjectLeads } from '@mg/db';
-import { idSchema, osloDate, dsrPurpose } from '@mg/shared';
+import { dsrPurpose, idSchema, osloDate } from '@mg/shared';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
 import { logEntry, logNow } from '../lib/access-log';
