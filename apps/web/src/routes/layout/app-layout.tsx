@@ -2,6 +2,8 @@ import { Anchor, AppShell, Burger, Group, ScrollArea, Text } from '@mantine/core
 import { useDisclosure } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet } from 'react-router';
+import { useAuth } from '../../lib/auth';
+import { SessionDialog } from '../auth/session-dialog';
 import { LanguageSwitcher } from './language-switcher';
 import { NavLinks } from './nav-links';
 import { UserMenu } from './user-menu';
@@ -9,6 +11,7 @@ import { UserMenu } from './user-menu';
 export function AppLayout() {
   const { t } = useTranslation();
   const [navOpened, { toggle, close }] = useDisclosure(false);
+  const { expired } = useAuth();
 
   return (
     <AppShell
@@ -54,6 +57,7 @@ export function AppLayout() {
       <AppShell.Main id="main" tabIndex={-1} bg="gray.0">
         <Outlet />
       </AppShell.Main>
+      {expired ? <SessionDialog /> : null}
     </AppShell>
   );
 }
