@@ -6,6 +6,7 @@ import { authRouter } from './auth';
 import { consentRouter } from './consent';
 import { dashboardRouter } from './dashboard';
 import { leadRouter } from './lead';
+import { paletteRouter } from './palette';
 import { policyRouter } from './policy';
 import { projectRouter } from './project';
 import { retentionRouter } from './retention';
@@ -27,6 +28,7 @@ export const appRouter = router({
   user: userRouter,
   account: accountRouter,
   retention: retentionRouter,
+  palette: paletteRouter,
 });
 
 export type AppRouter = typeof appRouter;
