@@ -167,11 +167,7 @@ export function CommandPalette() {
                   id: lead.id,
                   project: lead.projectName,
                 })}
-                rightSection={
-                  <Text size="xs">
-                    {t(`leadStatus.${lead.status}`)}
-                  </Text>
-                }
+                rightSection={<Text size="xs">{t(`leadStatus.${lead.status}`)}</Text>}
                 onClick={() => go(`/leads/${lead.id}`)}
               />
             ))}
