@@ -115,7 +115,15 @@ export function AuthProvider({ children }: { children: ReactNode }) {
   const resumeSession = useCallback(async () => {
     const previous = lastUser.current;
     const fresh = await queryClient.fetchQuery({ ...trpc.auth.me.queryOptions(), staleTime: 0 });
-    if (!previous || fresh?.stage !== 'full' || fresh.user.id !== previous.user.id) {
+    // Someone else, or the same person with another role or subsidiary (a role change ends
+    // every session): what the page shows and the kept changes belong to the old access.
+    const same =
+      previous !== null &&
+      fresh?.stage === 'full' &&
+      fresh.user.id === previous.user.id &&
+      fresh.user.role === previous.user.role &&
+      fresh.user.subsidiaryId === previous.user.subsidiaryId;
+    if (!same) {
       await startSession();
       return;
     }
