@@ -43,7 +43,8 @@ async function openFirstLead(page: Page): Promise<number> {
   await page.getByRole('table').getByRole('link').first().click();
   await expect(page).toHaveURL(/\/leads\/\d+$/);
   const id = Number(new URL(page.url()).pathname.split('/').pop());
-  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  // The lead page itself, not the grid still on screen while the lead's page loads.
+  await expect(page.getByRole('textbox', { name: 'Legg til notat' })).toBeVisible();
   return id;
 }
 
