@@ -169,7 +169,7 @@ test('an admin invites a subsidiary user, who sets a password, enrols a second f
       .getByRole('option', { name: 'Nina Nyansatt', exact: true })
       .click({ timeout: 2_000 });
   }).toPass({ timeout: 15_000 });
-  await expect(nina.getByText('Endringene er lagret')).toBeVisible();
+  await expect(nina.getByText('Ansvarlig satt til Nina Nyansatt')).toBeVisible();
   const leadPath = new URL(nina.url()).pathname;
 
   // The admin deactivates her; her open page goes to login on its next request.
@@ -185,7 +185,11 @@ test('an admin invites a subsidiary user, who sets a password, enrols a second f
   ).toBeVisible();
 
   // (A page whose data is still fresh in the cache makes no request; this one asks anew.)
+  // The page stays under a sign-in dialog; a deactivated user can only leave it for login.
   await nina.getByRole('link', { name: 'Mine økter' }).click();
+  const dialog = nina.getByRole('dialog', { name: 'Økten er utløpt' });
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Logg inn som en annen bruker' }).click();
   await expect(nina).toHaveURL(/\/login/);
   await expect(nina.getByText('Økten din er utløpt')).toBeVisible();
   await nina.context().close();

@@ -112,6 +112,7 @@ const VALID: Record<string, (f: Setup['f']) => unknown> = {
     assigneeUserId: 'unassigned',
   }),
   'lead.byId': (f) => ({ id: f.leadsA[0] }),
+  'palette.search': () => ({ q: 'åse' }),
   'lead.assignees': (f) => ({ leadId: f.leadsA[0] }),
   'lead.updateStatus': (f) => ({ id: f.leadsA[0], status: 'contacted' }),
   'lead.assign': (f) => ({ id: f.leadsA[0], assigneeUserId: f.users.userA }),

@@ -45,7 +45,8 @@ export function App() {
       cssVariablesResolver={cssVariablesResolver}
     >
       <DatesProvider settings={{ locale: i18n.language, firstDayOfWeek: 1 }}>
-        <Notifications position="top-right" />
+        {/* Bottom right, away from the header's user menu; a few at a time, the rest queue. */}
+        <Notifications position="bottom-right" limit={3} />
         <QueryClientProvider client={queryClient}>
           <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
             <AuthProvider>

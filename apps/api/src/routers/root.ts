@@ -7,6 +7,7 @@ import { consentRouter } from './consent';
 import { dashboardRouter } from './dashboard';
 import { dsrRouter } from './dsr';
 import { leadRouter } from './lead';
+import { paletteRouter } from './palette';
 import { policyRouter } from './policy';
 import { processingRouter } from './processing';
 import { projectRouter } from './project';
@@ -33,6 +34,7 @@ export const appRouter = router({
   subject: subjectRouter,
   processing: processingRouter,
   dsr: dsrRouter,
+  palette: paletteRouter,
 });
 
 export type AppRouter = typeof appRouter;

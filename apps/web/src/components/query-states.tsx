@@ -12,7 +12,7 @@ import {
 import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { errorMessageKey, getApiErrorInfo } from '../lib/api-error';
+import { errorMessageKey, getApiErrorInfo, isSessionError } from '../lib/api-error';
 
 export function FullPageLoader() {
   const { t } = useTranslation();
@@ -27,6 +27,15 @@ export function FullPageLoader() {
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   const { t } = useTranslation();
   const info = getApiErrorInfo(error);
+  // An ended session is explained once, by the sign-in dialog over the page, and the read is
+  // retried after signing in: no red alert (or retry button that cannot work) beside it.
+  if (isSessionError(error)) {
+    return (
+      <Text c="dimmed" size="sm" role="status">
+        {t('session.waiting')}
+      </Text>
+    );
+  }
   return (
     <Alert
       color="red"

@@ -2,7 +2,7 @@ import type { FormErrors } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { type DomainErrorCode, type FieldErrors, toFieldErrors } from '@mg/shared';
 import { useTranslation } from 'react-i18next';
-import { errorMessageKey, getApiErrorInfo } from './api-error';
+import { errorMessageKey, getApiErrorInfo, isSessionError } from './api-error';
 import { i18n } from './i18n';
 
 type FieldError = FieldErrors[string][number];
@@ -56,6 +56,9 @@ export function zodResolver<Values>(schema: SchemaLike, toInput?: (values: Value
 
 /** Shows an API error as a notification: the domain code if any, else a generic message. */
 export function notifyApiError(error: unknown) {
+  // An ended session has one message of its own, the sign-in dialog (lib/auth.tsx), which
+  // sends the change again afterwards: a red "something went wrong" beside it would be wrong.
+  if (isSessionError(error)) return;
   const info = getApiErrorInfo(error);
   const message = i18n.t(errorMessageKey(info));
   notifications.show({

@@ -1,6 +1,6 @@
 import { Box, Center, Group, Paper, Stack, Text, Title } from '@mantine/core';
-import { useDocumentTitle } from '@mantine/hooks';
 import type { ReactNode } from 'react';
+import { usePageTitle } from '../../lib/page-title';
 import { LanguageSwitcher } from '../layout/language-switcher';
 
 /** The frame of the pages before sign-in: login, code, set password, forgotten password. */
@@ -15,7 +15,7 @@ export function AuthCard({
   children: ReactNode;
   width?: number;
 }) {
-  useDocumentTitle(`${title} · MG Leads`);
+  usePageTitle(title);
   return (
     <Box bg="gray.0" mih="100dvh">
       <Group justify="flex-end" p="md">

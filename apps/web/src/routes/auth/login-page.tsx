@@ -13,7 +13,6 @@ import {
   Title,
 } from '@mantine/core';
 import { useForm } from '@mantine/form';
-import { useDocumentTitle } from '@mantine/hooks';
 import { loginInput } from '@mg/shared';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
@@ -24,6 +23,7 @@ import { FullPageLoader } from '../../components/query-states';
 import { getApiErrorInfo } from '../../lib/api-error';
 import { useAuth } from '../../lib/auth';
 import { zodResolver } from '../../lib/form-errors';
+import { usePageTitle } from '../../lib/page-title';
 import { useTRPC } from '../../lib/trpc';
 import { LanguageSwitcher } from '../layout/language-switcher';
 import { safeNextPath } from './safe-next';
@@ -32,7 +32,7 @@ type LoginFailure = 'invalidCredentials' | 'rateLimited' | 'network' | 'generic'
 
 export function LoginPage() {
   const { t } = useTranslation();
-  useDocumentTitle(`${t('auth.title')} · MG Leads`);
+  usePageTitle(t('auth.title'));
   const trpc = useTRPC();
   const navigate = useNavigate();
   const [searchParams] = useSearchParams();

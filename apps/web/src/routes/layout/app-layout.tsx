@@ -1,7 +1,12 @@
 import { Anchor, AppShell, Burger, Group, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
+import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, Outlet } from 'react-router';
+import { Link, Outlet, useLocation } from 'react-router';
+import { CommandPalette, PaletteButton } from '../../components/command-palette/command-palette';
+import { useAuth } from '../../lib/auth';
+import { requestHeadingFocus } from '../../lib/page-title';
+import { SessionDialog } from '../auth/session-dialog';
 import { LanguageSwitcher } from './language-switcher';
 import { NavLinks } from './nav-links';
 import { UserMenu } from './user-menu';
@@ -9,6 +14,20 @@ import { UserMenu } from './user-menu';
 export function AppLayout() {
   const { t } = useTranslation();
   const [navOpened, { toggle, close }] = useDisclosure(false);
+  const { expired } = useAuth();
+  const { pathname } = useLocation();
+  const main = useRef<HTMLElement>(null);
+  const firstPath = useRef(true);
+  // A new page (not a new filter on the same page) moves focus to its heading, as a full
+  // page load would for a screen reader. The first page of a visit keeps the browser's focus.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on every change of path
+  useEffect(() => {
+    if (firstPath.current) {
+      firstPath.current = false;
+      return;
+    }
+    requestHeadingFocus(main.current);
+  }, [pathname]);
 
   return (
     <AppShell
@@ -41,6 +60,7 @@ export function AppLayout() {
             </Anchor>
           </Group>
           <Group gap="xs" wrap="nowrap">
+            <PaletteButton />
             <LanguageSwitcher />
             <UserMenu />
           </Group>
@@ -51,9 +71,10 @@ export function AppLayout() {
           <NavLinks onNavigate={close} />
         </ScrollArea>
       </AppShell.Navbar>
-      <AppShell.Main id="main" tabIndex={-1} bg="gray.0">
+      <AppShell.Main ref={main} id="main" tabIndex={-1} bg="gray.0">
         <Outlet />
       </AppShell.Main>
+      {expired ? <SessionDialog /> : <CommandPalette />}
     </AppShell>
   );
 }

@@ -1,5 +1,5 @@
 import { NavLink, Stack } from '@mantine/core';
-import { hasPermission, type Permission } from '@mg/shared';
+import { hasPermission, type Permission, type Role } from '@mg/shared';
 import {
   IconBuildingSkyscraper,
   IconCalendarTime,
@@ -19,7 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { NavLink as RouterNavLink, useLocation } from 'react-router';
 import { useCurrentUser } from '../../lib/auth';
 
-type NavItem = {
+export type NavItem = {
   to: string;
   label:
     | 'dashboard'
@@ -39,7 +39,7 @@ type NavItem = {
   permission?: Permission;
 };
 
-const ITEMS: NavItem[] = [
+export const NAV_ITEMS: NavItem[] = [
   { to: '/dashboard', label: 'dashboard', icon: IconChartBar, permission: 'dashboard:read' },
   { to: '/leads', label: 'leads', icon: IconListDetails, permission: 'lead:read' },
   { to: '/projects', label: 'projects', icon: IconHomeSearch, permission: 'project:read' },
@@ -74,11 +74,16 @@ const ITEMS: NavItem[] = [
   { to: '/sessions', label: 'sessions', icon: IconDeviceDesktop },
 ];
 
+/** The screens a role may open: the menu, and the command palette's "Sider". */
+export function visibleNavItems(role: Role): NavItem[] {
+  return NAV_ITEMS.filter((item) => !item.permission || hasPermission(role, item.permission));
+}
+
 export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
   const { t } = useTranslation();
   const { role } = useCurrentUser();
   const { pathname } = useLocation();
-  const items = ITEMS.filter((item) => !item.permission || hasPermission(role, item.permission));
+  const items = visibleNavItems(role);
 
   return (
     <Stack gap={4} component="ul" m={0} p={0} style={{ listStyle: 'none' }}>

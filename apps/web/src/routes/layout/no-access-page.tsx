@@ -1,12 +1,12 @@
 import { Alert, Button, Stack } from '@mantine/core';
-import { useDocumentTitle } from '@mantine/hooks';
 import { IconLock } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { usePageTitle } from '../../lib/page-title';
 
 export function NoAccessPage() {
   const { t } = useTranslation();
-  useDocumentTitle(`${t('noAccess.title')} · MG Leads`);
+  usePageTitle(t('noAccess.title'));
   return (
     <Stack align="flex-start" py="xl" maw={560}>
       <Alert

@@ -1,11 +1,11 @@
 import { Button, Stack, Text, Title } from '@mantine/core';
-import { useDocumentTitle } from '@mantine/hooks';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { usePageTitle } from '../../lib/page-title';
 
 export function NotFoundPage() {
   const { t } = useTranslation();
-  useDocumentTitle(`${t('notFound.title')} · MG Leads`);
+  usePageTitle(t('notFound.title'));
   return (
     <Stack align="flex-start" gap="sm" py="xl">
       <Title order={1} fz="h2">

@@ -8,6 +8,7 @@ import { ErrorState, TableSkeleton } from '../../components/query-states';
 import { isNotFoundError } from '../../lib/api-error';
 import { useCan } from '../../lib/auth';
 import { formatDate, formatDateTime } from '../../lib/format';
+import { usePageTitle } from '../../lib/page-title';
 import { parseId } from '../../lib/search-params';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { LeadActivity } from './lead-activity';
@@ -54,6 +55,9 @@ export function LeadDetailPage() {
 
 function LeadDetailView({ id }: { id: number }) {
   const { t } = useTranslation();
+  // The number, not the name: tab titles end up in history, bookmarks and shared screens.
+  const documentTitle = t('palette.leadTitle', { id });
+  usePageTitle(documentTitle);
   const trpc = useTRPC();
   const query = useQuery(trpc.lead.byId.queryOptions({ id }));
   // The forwarding log needs only the id from the URL: started together with the lead (one
@@ -96,6 +100,7 @@ function LeadDetailView({ id }: { id: number }) {
             <LeadPrevNext id={lead.id} />
           </Group>
         }
+        documentTitle={documentTitle}
         title={anonymised ? t('lead.anonymisedName', { id: lead.id }) : (lead.name ?? '')}
         description={t('lead.subtitle', { id: lead.id, project: lead.projectName })}
         badges={

@@ -1,11 +1,11 @@
 import { Alert, Button, Group, Select, Stack, Text, Textarea } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { LEAD_STATUSES, leadWorkBlock } from '@mg/shared';
+import { LEAD_STATUSES, type LeadStatus, leadWorkBlock } from '@mg/shared';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { notifyApiError } from '../../lib/form-errors';
+import { notifyChanged } from '../../lib/notify';
 import { useTRPC } from '../../lib/trpc';
 import type { LeadDetail } from './lead-detail-page';
 import { SectionCard } from './section-card';
@@ -31,22 +31,71 @@ export function LeadWorkCard({ lead }: { lead: LeadDetail['lead'] }) {
       queryClient.invalidateQueries(trpc.lead.list.pathFilter()),
     ]);
   };
-  const saved = () => notifications.show({ color: 'green', message: t('common.saved') });
+  const statusLabel = (value: LeadStatus) => t(`leadStatus.${value}`);
+  const assigneeLabel = (userId: number | null) =>
+    userId === null
+      ? null
+      : (assignees.data?.find((user) => user.id === userId)?.name ??
+        (userId === lead.assigneeUserId ? lead.assigneeName : null) ??
+        String(userId));
+  const assigneeMessage = (userId: number | null, key: 'set' | 'restored') => {
+    const name = assigneeLabel(userId);
+    if (name === null)
+      return t(key === 'set' ? 'feedback.assigneeCleared' : 'feedback.assigneeRestoredNone');
+    return t(key === 'set' ? 'feedback.assigneeSet' : 'feedback.assigneeRestored', { name });
+  };
 
+  // The undo goes through the same procedure as the change, so it is checked and logged too;
+  // its own toast has no undo of its own (that would only bounce the value back and forth).
+  const undoStatus = useMutation(
+    trpc.lead.updateStatus.mutationOptions({
+      onSuccess: async (_data, { status: restored }) => {
+        await refresh();
+        notifyChanged({ message: t('feedback.statusRestored', { status: statusLabel(restored) }) });
+      },
+      onError: notifyApiError,
+    }),
+  );
   const status = useMutation(
     trpc.lead.updateStatus.mutationOptions({
-      onSuccess: async () => {
+      // The value to go back to, taken when the change starts (the lead refetches after).
+      onMutate: () => ({ previous: lead.status }),
+      onSuccess: async (_data, { status: next }, context) => {
         await refresh();
-        saved();
+        const previous = context?.previous;
+        notifyChanged({
+          message: t('feedback.statusSet', { status: statusLabel(next) }),
+          undo:
+            previous && previous !== next
+              ? () => undoStatus.mutate({ id: lead.id, status: previous })
+              : undefined,
+        });
+      },
+      onError: notifyApiError,
+    }),
+  );
+  const undoAssign = useMutation(
+    trpc.lead.assign.mutationOptions({
+      onSuccess: async (_data, { assigneeUserId }) => {
+        await refresh();
+        notifyChanged({ message: assigneeMessage(assigneeUserId, 'restored') });
       },
       onError: notifyApiError,
     }),
   );
   const assign = useMutation(
     trpc.lead.assign.mutationOptions({
-      onSuccess: async () => {
+      onMutate: () => ({ previous: lead.assigneeUserId }),
+      onSuccess: async (_data, { assigneeUserId }, context) => {
         await refresh();
-        saved();
+        const previous = context === undefined ? undefined : context.previous;
+        notifyChanged({
+          message: assigneeMessage(assigneeUserId, 'set'),
+          undo:
+            previous !== undefined && previous !== assigneeUserId
+              ? () => undoAssign.mutate({ id: lead.id, assigneeUserId: previous })
+              : undefined,
+        });
       },
       onError: notifyApiError,
     }),
@@ -56,7 +105,7 @@ export function LeadWorkCard({ lead }: { lead: LeadDetail['lead'] }) {
       onSuccess: async () => {
         setNote('');
         await refresh();
-        notifications.show({ color: 'green', message: t('lead.work.noteAdded') });
+        notifyChanged({ message: t('feedback.noteAdded') });
       },
       onError: notifyApiError,
     }),
@@ -94,7 +143,7 @@ export function LeadWorkCard({ lead }: { lead: LeadDetail['lead'] }) {
         <Select
           label={t('leads.status')}
           allowDeselect={false}
-          disabled={locked || status.isPending}
+          disabled={locked || status.isPending || undoStatus.isPending}
           miw={180}
           data={LEAD_STATUSES.map((value) => ({ value, label: t(`leadStatus.${value}`) }))}
           value={lead.status}
@@ -108,7 +157,7 @@ export function LeadWorkCard({ lead }: { lead: LeadDetail['lead'] }) {
           allowDeselect={false}
           searchable
           nothingFoundMessage={t('common.nothingFound')}
-          disabled={locked || assign.isPending}
+          disabled={locked || assign.isPending || undoAssign.isPending}
           miw={180}
           data={assigneeData}
           value={currentAssignee}

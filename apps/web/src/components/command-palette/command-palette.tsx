@@ -1,0 +1,214 @@
+import '@mantine/spotlight/styles.css';
+import { ActionIcon, Button, Kbd, Text, Tooltip } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { createSpotlight, Spotlight } from '@mantine/spotlight';
+import { IconHomeSearch, IconSearch, IconUserCircle } from '@tabler/icons-react';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { type CSSProperties, useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useNavigate } from 'react-router';
+import { useCan, useCurrentUser } from '../../lib/auth';
+import { useTRPC } from '../../lib/trpc';
+import { visibleNavItems } from '../../routes/layout/nav-links';
+import { leadSearchTerm, matches, selectFirstAction } from './palette-search';
+
+// One palette for the app, with its own store, so its open state is not shared with any
+// other spotlight a page might add.
+const [paletteStore, palette] = createSpotlight();
+
+/** How many projects to list at once: the palette is for jumping, the list page for browsing. */
+const PROJECT_LIMIT = 6;
+
+/** Typing in a field, or inside a dialog: "/" is a character there, not a shortcut. */
+function isTypingTarget(target: EventTarget | null): boolean {
+  if (!(target instanceof HTMLElement)) return false;
+  if (target.isContentEditable) return true;
+  if (target.closest('[role="dialog"]')) return true;
+  return ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
+}
+
+/** The page's own search box if it has one (the grid's), which "/" focuses. */
+function pageSearchBox(): HTMLInputElement | null {
+  return document.querySelector<HTMLInputElement>('[data-page-search], main input[type="search"]');
+}
+
+/** Opens the palette from the header: the visible way in for those who don't know Ctrl+K. */
+export function PaletteButton() {
+  const { t } = useTranslation();
+  return (
+    <>
+      <Button
+        variant="default"
+        size="sm"
+        visibleFrom="md"
+        leftSection={<IconSearch aria-hidden size={16} />}
+        rightSection={<Kbd size="xs">{t('palette.shortcut')}</Kbd>}
+        onClick={palette.open}
+        aria-label={t('palette.open')}
+        c="dimmed"
+        fw={400}
+      >
+        {t('palette.label')}
+      </Button>
+      <Tooltip label={t('palette.open')}>
+        <ActionIcon
+          variant="subtle"
+          color="gray"
+          size="lg"
+          hiddenFrom="md"
+          onClick={palette.open}
+          aria-label={t('palette.open')}
+        >
+          <IconSearch aria-hidden size={20} />
+        </ActionIcon>
+      </Tooltip>
+    </>
+  );
+}
+
+/**
+ * Ctrl+K (⌘K): jump to a lead by number or name (searched on the server, scoped and logged
+ * like the grid), to a project, or to any screen the user's role may open. "/" focuses the
+ * page's search box, or opens the palette on pages without one.
+ */
+export function CommandPalette() {
+  const { t } = useTranslation();
+  const trpc = useTRPC();
+  const navigate = useNavigate();
+  const { role } = useCurrentUser();
+  const canLeads = useCan('lead:read');
+  const canProjects = useCan('project:read');
+  const [opened, setOpened] = useState(false);
+  const [query, setQuery] = useState('');
+  const [debounced] = useDebouncedValue(query, 250);
+  const term = leadSearchTerm(debounced);
+
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
+      if (isTypingTarget(event.target)) return;
+      event.preventDefault();
+      const box = pageSearchBox();
+      if (box) {
+        box.focus();
+        box.select();
+      } else palette.open();
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  const leads = useQuery({
+    ...trpc.palette.search.queryOptions({ q: term ?? '' }),
+    enabled: opened && canLeads && term !== null,
+    placeholderData: keepPreviousData,
+  });
+  const projects = useQuery({
+    ...trpc.project.list.queryOptions(),
+    enabled: opened && canProjects,
+  });
+
+  const screens = visibleNavItems(role)
+    .map(({ to, label, icon }) => ({ to, icon, text: t(`nav.${label}`) }))
+    .concat({ to: '/account', icon: IconUserCircle, text: t('palette.account') })
+    .filter((item) => matches(item.text, query));
+  const projectHits = (projects.data ?? [])
+    .filter((p) => matches(`${p.name} ${p.place}`, query))
+    .slice(0, PROJECT_LIMIT);
+  const leadHits = term !== null && query.trim() !== '' ? (leads.data?.leads ?? []) : [];
+
+  // Results arrive after the typing: the first one is what Enter opens.
+  const resultKey = [
+    ...leadHits.map((l) => `l${l.id}`),
+    ...projectHits.map((p) => `p${p.id}`),
+    ...screens.map((s) => s.to),
+  ].join(',');
+  useEffect(() => {
+    if (opened && resultKey) selectFirstAction(paletteStore);
+  }, [opened, resultKey]);
+
+  const go = (to: string) => navigate(to);
+  const empty = leadHits.length === 0 && projectHits.length === 0 && screens.length === 0;
+
+  return (
+    <Spotlight.Root
+      store={paletteStore}
+      query={query}
+      onQueryChange={setQuery}
+      shortcut={['mod + K']}
+      // Ctrl+K works from inside a text field too: it is not a character anyone types.
+      tagsToIgnore={[]}
+      onSpotlightOpen={() => setOpened(true)}
+      onSpotlightClose={() => setOpened(false)}
+      scrollable
+      maxHeight={440}
+      // The dialog has no visible title: name it for screen readers.
+      attributes={{ content: { 'aria-label': t('palette.label') } }}
+      // Mantine fades descriptions on the selected row to 70 %: too faint on its background.
+      styles={{ action: { '--action-description-opacity': '1' } as CSSProperties }}
+    >
+      <Spotlight.Search
+        placeholder={t('palette.placeholder')}
+        aria-label={t('palette.label')}
+        leftSection={<IconSearch aria-hidden size={18} />}
+      />
+      <Spotlight.ActionsList aria-label={t('palette.label')}>
+        {leadHits.length > 0 ? (
+          <Spotlight.ActionsGroup label={t('palette.leads')}>
+            {leadHits.map((lead) => (
+              <Spotlight.Action
+                key={`lead-${lead.id}`}
+                label={
+                  lead.anonymised || lead.name === null
+                    ? t('lead.anonymisedName', { id: lead.id })
+                    : lead.name
+                }
+                description={t('palette.leadDescription', {
+                  id: lead.id,
+                  project: lead.projectName,
+                })}
+                rightSection={<Text size="xs">{t(`leadStatus.${lead.status}`)}</Text>}
+                onClick={() => go(`/leads/${lead.id}`)}
+              />
+            ))}
+          </Spotlight.ActionsGroup>
+        ) : null}
+        {projectHits.length > 0 ? (
+          <Spotlight.ActionsGroup label={t('palette.projects')}>
+            {projectHits.map((project) => (
+              <Spotlight.Action
+                key={`project-${project.id}`}
+                label={project.name}
+                description={`${project.place} · ${project.subsidiaryName}`}
+                leftSection={<IconHomeSearch aria-hidden size={18} />}
+                onClick={() => go(`/projects/${project.id}`)}
+              />
+            ))}
+          </Spotlight.ActionsGroup>
+        ) : null}
+        {screens.length > 0 ? (
+          <Spotlight.ActionsGroup label={t('palette.screens')}>
+            {screens.map(({ to, text, icon: Icon }) => (
+              <Spotlight.Action
+                key={`screen-${to}`}
+                label={text}
+                leftSection={<Icon aria-hidden size={18} />}
+                onClick={() => go(to)}
+              />
+            ))}
+          </Spotlight.ActionsGroup>
+        ) : null}
+        {empty ? (
+          <Spotlight.Empty>
+            {leads.isFetching ? t('palette.searching') : t('palette.nothingFound')}
+          </Spotlight.Empty>
+        ) : null}
+        {canLeads && query.trim() !== '' && term === null ? (
+          <Text size="xs" c="dimmed" px="md" py="xs">
+            {t('palette.typeMore')}
+          </Text>
+        ) : null}
+      </Spotlight.ActionsList>
+    </Spotlight.Root>
+  );
+}
