@@ -18,3 +18,10 @@ export function translateOpen(t: TFunction, section: OpenSection, value: string)
   // With a default value, i18next accepts keys it cannot check at compile time.
   return t(`${section}.${value}`, { defaultValue: value });
 }
+
+/** An access-log purpose: a fixed code, or `dsr:<id>` for the work on one data subject request. */
+export function auditPurposeLabel(t: TFunction, purpose: string): string {
+  const request = /^dsr:(\d+)$/.exec(purpose);
+  if (request) return t('auditPurposeRequest', { id: request[1] });
+  return translateOpen(t, 'auditPurpose', purpose);
+}

@@ -2,7 +2,7 @@ import { ActionIcon, Badge, Group, Paper, Stack, Text } from '@mantine/core';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
 import { formatDateTime, isoTimestamp } from '../../lib/format';
-import { translateOpen } from '../../lib/translate';
+import { auditPurposeLabel, translateOpen } from '../../lib/translate';
 import { type AuditEntry, AuditEntryDetails } from './audit-entry-details';
 import { auditActionLabel } from './audit-labels';
 import { OUTCOME_COLORS } from './audit-summary';
@@ -65,7 +65,7 @@ export function AuditEntryCards({
             <Group justify="space-between" wrap="nowrap" gap="xs" mt={4}>
               <Text size="xs" c="dimmed">
                 <time dateTime={isoTimestamp(entry.at)}>{formatDateTime(entry.at)}</time>
-                {entry.purpose ? ` · ${translateOpen(t, 'auditPurpose', entry.purpose)}` : ''}
+                {entry.purpose ? ` · ${auditPurposeLabel(t, entry.purpose)}` : ''}
               </Text>
               <Group gap={4} wrap="nowrap">
                 <AuditTargets

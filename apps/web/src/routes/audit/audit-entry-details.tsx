@@ -1,7 +1,7 @@
 import { Box, type MantineBreakpoint, SimpleGrid, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { translateOpen } from '../../lib/translate';
+import { auditPurposeLabel, translateOpen } from '../../lib/translate';
 import type { RouterOutputs } from '../../lib/trpc';
 import { auditDetailRows } from './audit-labels';
 import { AuditTargets } from './audit-targets';
@@ -47,7 +47,7 @@ export function AuditEntryDetails({ entry }: { entry: AuditEntry }) {
         />
       </Field>
       <Field label={t('audit.purpose')} hiddenFrom="lg">
-        {entry.purpose ? translateOpen(t, 'auditPurpose', entry.purpose) : '—'}
+        {entry.purpose ? auditPurposeLabel(t, entry.purpose) : '—'}
       </Field>
       <Field label={t('audit.requestId')} hiddenFrom="xl">
         <Text span size="sm" ff="monospace">

@@ -1,5 +1,6 @@
 import { createInstance, type TFunction } from 'i18next';
 import { describe, expect, it } from 'vitest';
+import { auditPurposeLabel } from '../../lib/translate';
 import en from '../../locales/en.json';
 import nb from '../../locales/nb.json';
 import { auditActionLabel, auditDetailRows } from './audit-labels';
@@ -76,5 +77,14 @@ describe('auditDetailRows', () => {
       { key: 'empty', label: 'empty', value: '—' },
     ]);
     expect(auditDetailRows(t, null)).toEqual([]);
+  });
+});
+
+describe('purposes', () => {
+  it('names the data subject request a `dsr:<id>` purpose points at', async () => {
+    const t = await tFor('nb');
+    expect(auditPurposeLabel(t, 'dsr:12')).toBe('Rettighetsforespørsel #12');
+    expect(auditPurposeLabel(t, 'dsr')).toBe('Rettighetsforespørsel');
+    expect(auditPurposeLabel(await tFor('en'), 'dsr:7')).toBe('Data subject request #7');
   });
 });

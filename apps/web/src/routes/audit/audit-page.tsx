@@ -20,7 +20,7 @@ import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { useCan } from '../../lib/auth';
 import { formatDateTime, isoTimestamp } from '../../lib/format';
-import { translateOpen } from '../../lib/translate';
+import { auditPurposeLabel, translateOpen } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { AuditEntryCards } from './audit-entry-cards';
 import { AuditEntryDetails } from './audit-entry-details';
@@ -228,8 +228,7 @@ export function AuditPage() {
                       accessor: 'purpose',
                       title: t('audit.purpose'),
                       visibleMediaQuery: (theme) => `(min-width: ${theme.breakpoints.lg})`,
-                      render: (row) =>
-                        row.purpose ? translateOpen(t, 'auditPurpose', row.purpose) : '—',
+                      render: (row) => (row.purpose ? auditPurposeLabel(t, row.purpose) : '—'),
                     },
                     {
                       accessor: 'targets',

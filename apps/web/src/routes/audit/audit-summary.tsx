@@ -16,7 +16,7 @@ import { useId } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ErrorState } from '../../components/query-states';
 import { formatDateTime, isoTimestamp } from '../../lib/format';
-import { translateOpen } from '../../lib/translate';
+import { auditPurposeLabel, translateOpen } from '../../lib/translate';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { auditActionLabel } from './audit-labels';
 import type { AuditFilterState } from './use-audit-filters';
@@ -73,9 +73,7 @@ function GroupCard({ group, by }: { group: SummaryGroup; by: Summary['by'] }) {
           {t('audit.summaryTimes', { count: group.count })}
         </Text>
         {' · '}
-        {group.purpose
-          ? translateOpen(t, 'auditPurpose', group.purpose)
-          : t('audit.summaryPurposeNone')}
+        {group.purpose ? auditPurposeLabel(t, group.purpose) : t('audit.summaryPurposeNone')}
       </Text>
       {actions ? (
         <Text size="xs" c="dimmed">
