@@ -88,7 +88,7 @@ test('a visitor asks for access, confirms by mail, and the privacy officer compl
   await loginAs(page, 'privacy_officer');
   await page.getByRole('link', { name: 'Forespørsler' }).click();
   await expect(page).toHaveURL(/\/requests$/);
-  await page.getByLabel('Søk').fill(email);
+  await page.getByLabel('Søk', { exact: true }).fill(email);
   const row = page.getByRole('row').filter({ hasText: email });
   await expect(row).toBeVisible();
   await expect(row.getByText('Identitet bekreftet')).toBeVisible();
@@ -133,7 +133,7 @@ test('a visitor asks for access, confirms by mail, and the privacy officer compl
   await expect(firstRows.nth(2)).toContainText('Frist innen 7 dager');
   await shoot(page, 'requests-list');
 
-  await page.getByLabel('Søk').fill(email);
+  await page.getByLabel('Søk', { exact: true }).fill(email);
   await row.getByRole('link').click();
   await expect(page).toHaveURL(/\/requests\/\d+$/);
   const id = Number(page.url().split('/').pop());

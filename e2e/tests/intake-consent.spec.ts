@@ -128,7 +128,7 @@ test('a visitor’s form reaches only Fjordbygg, the notice holds no personal da
   await expect(policyLink).toHaveAttribute('target', '_blank');
   const policyPage = await page.request.get('/personvern?versjon=2024-06-17');
   expect(policyPage.status()).toBe(200);
-  expect(await policyPage.text()).toContain('Versjon 2024-06-17');
+  expect(await policyPage.text()).toContain('Versjon 17. juni 2024');
 
   const forwarding = page.getByRole('region', { name: 'Videresending' });
   await expect(async () => {
