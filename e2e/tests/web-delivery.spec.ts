@@ -29,8 +29,8 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
  * the first paint). The way down is one namespace per route, loaded with the route.
  */
 const CEILING_BYTES: Record<BudgetedRoute, number> = {
-  '/login': 287 * 1024,
-  '/leads': 352 * 1024,
+  '/login': 288 * 1024,
+  '/leads': 353 * 1024,
 };
 
 for (const route of ROUTES) {

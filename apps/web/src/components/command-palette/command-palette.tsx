@@ -11,23 +11,10 @@ import { useCan, useCurrentUser } from '../../lib/auth';
 import { useTRPC } from '../../lib/trpc';
 import { visibleNavItems } from '../../routes/layout/nav-links';
 import { leadSearchTerm, matches, selectFirstAction } from './palette-search';
-import { palette, paletteStore } from './palette-store';
+import { paletteStore } from './palette-store';
 
 /** How many projects to list at once: the palette is for jumping, the list page for browsing. */
 const PROJECT_LIMIT = 6;
-
-/** Typing in a field, or inside a dialog: "/" is a character there, not a shortcut. */
-function isTypingTarget(target: EventTarget | null): boolean {
-  if (!(target instanceof HTMLElement)) return false;
-  if (target.isContentEditable) return true;
-  if (target.closest('[role="dialog"]')) return true;
-  return ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
-}
-
-/** The page's own search box if it has one (the grid's), which "/" focuses. */
-function pageSearchBox(): HTMLInputElement | null {
-  return document.querySelector<HTMLInputElement>('[data-page-search], main input[type="search"]');
-}
 
 /**
  * Ctrl+K (⌘K): jump to a lead by number or name (searched on the server, scoped and logged
@@ -45,21 +32,6 @@ export function CommandPalette() {
   const [query, setQuery] = useState('');
   const [debounced] = useDebouncedValue(query, 250);
   const term = leadSearchTerm(debounced);
-
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      if (event.key !== '/' || event.ctrlKey || event.metaKey || event.altKey) return;
-      if (isTypingTarget(event.target)) return;
-      event.preventDefault();
-      const box = pageSearchBox();
-      if (box) {
-        box.focus();
-        box.select();
-      } else palette.open();
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
 
   const leads = useQuery({
     ...trpc.palette.search.queryOptions({ q: term ?? '' }),
@@ -110,9 +82,9 @@ export function CommandPalette() {
       store={paletteStore}
       query={query}
       onQueryChange={setQuery}
-      shortcut={['mod + K']}
-      // Ctrl+K works from inside a text field too: it is not a character anyone types.
-      tagsToIgnore={[]}
+      // Ctrl+K and "/" are handled by the header button (`usePaletteKeys`), which is there
+      // before this lazily loaded palette is.
+      shortcut={null}
       onSpotlightOpen={() => setOpened(true)}
       onSpotlightClose={() => setOpened(false)}
       scrollable
