@@ -192,6 +192,7 @@ const maxLeadId = one<{ m: number }>('select max(id) as m from leads').m;
 /** The columns a cursor carries for each sort (the generated sort keys). */
 const SORT_COLUMN: Record<LeadSort, string> = {
   createdAt: 'created_at',
+  email: 'email_sort',
   lastActivityAt: 'last_activity_at',
   name: 'name_sort',
   status: 'status_rank',
