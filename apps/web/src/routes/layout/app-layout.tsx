@@ -61,7 +61,7 @@ export function AppLayout() {
             <Anchor component={Link} to="/" underline="never" c="inherit">
               <Group gap={8} wrap="nowrap">
                 <img src="/favicon.svg" alt="" width={28} height={28} />
-                <Text fw={700} size="lg">
+                <Text fw={700} size="lg" style={{ whiteSpace: 'nowrap' }}>
                   MG Leads
                 </Text>
               </Group>

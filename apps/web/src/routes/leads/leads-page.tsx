@@ -1,4 +1,15 @@
-import { Box, Button, Group, Paper, Select, Stack, Text, useMantineTheme } from '@mantine/core';
+import {
+  ActionIcon,
+  Box,
+  Button,
+  Group,
+  Paper,
+  Select,
+  Stack,
+  Text,
+  Tooltip,
+  useMantineTheme,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import {
   isLeadWorkable,
@@ -188,13 +199,15 @@ export function LeadsPage() {
   const last = page * PAGE_SIZE + rows.length;
   const showBar = canUpdate && (selected.length > 0 || allMatching);
 
+  // On a phone the tools share one row: the sort takes what is left, the others are icons.
   const toolbar = (
-    <Group gap="xs">
+    <Group gap="xs" wrap={phone ? 'nowrap' : 'wrap'} w={phone ? '100%' : undefined}>
       {phone ? (
         <Select
           aria-label={t('leads.sortBy')}
           size="sm"
-          w={170}
+          flex={1}
+          miw={0}
           allowDeselect={false}
           data={PHONE_SORTS.filter((s) => (LEAD_SORTS as readonly string[]).includes(s)).flatMap(
             (sort) =>
@@ -210,9 +223,20 @@ export function LeadsPage() {
           }}
         />
       ) : null}
-      <SavedViewsMenu grid={grid} />
+      <SavedViewsMenu grid={grid} compact={phone} />
       {phone ? null : <LeadColumnMenu columns={columns} onChange={grid.setColumns} />}
-      {canExport ? (
+      {canExport && phone ? (
+        <Tooltip label={t('export.button')}>
+          <ActionIcon
+            variant="light"
+            size={36}
+            aria-label={t('export.button')}
+            onClick={() => setExporting(true)}
+          >
+            <IconFileExport aria-hidden size={18} />
+          </ActionIcon>
+        </Tooltip>
+      ) : canExport ? (
         <Button
           size="sm"
           variant="light"

@@ -1,4 +1,14 @@
-import { Button, Group, Menu, Modal, Select, Stack, Text, TextInput } from '@mantine/core';
+import {
+  ActionIcon,
+  Button,
+  Group,
+  Menu,
+  Modal,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+} from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import {
@@ -39,7 +49,14 @@ function stateKey(state: { filter: LeadFilterParams; columns: readonly LeadColum
  * update it with the current filter, rename it, delete it. The view the grid shows is named
  * on the button (it is the view whose filter, sort and columns equal the grid's now).
  */
-export function SavedViewsMenu({ grid }: { grid: LeadGridControls }) {
+/** `compact`: an icon button on phones, unless a view is active (its name is the point). */
+export function SavedViewsMenu({
+  grid,
+  compact = false,
+}: {
+  grid: LeadGridControls;
+  compact?: boolean;
+}) {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
@@ -96,21 +113,27 @@ export function SavedViewsMenu({ grid }: { grid: LeadGridControls }) {
     <>
       <Menu position="bottom-end" withinPortal shadow="md" width={280}>
         <Menu.Target>
-          <Button
-            variant={activeView ? 'light' : 'default'}
-            size="sm"
-            leftSection={<IconBookmark aria-hidden size={16} />}
-            maw={260}
-          >
-            {activeView ? (
-              <Text span size="sm" truncate>
-                {t('leads.views.active', { name: activeView.name })}
-                {changed ? ' *' : ''}
-              </Text>
-            ) : (
-              t('views.title')
-            )}
-          </Button>
+          {compact && !activeView ? (
+            <ActionIcon variant="default" size={36} aria-label={t('views.title')}>
+              <IconBookmark aria-hidden size={18} />
+            </ActionIcon>
+          ) : (
+            <Button
+              variant={activeView ? 'light' : 'default'}
+              size="sm"
+              leftSection={<IconBookmark aria-hidden size={16} />}
+              maw={compact ? 150 : 260}
+            >
+              {activeView ? (
+                <Text span size="sm" truncate>
+                  {t('leads.views.active', { name: activeView.name })}
+                  {changed ? ' *' : ''}
+                </Text>
+              ) : (
+                t('views.title')
+              )}
+            </Button>
+          )}
         </Menu.Target>
         <Menu.Dropdown>
           <Menu.Label>{t('views.apply')}</Menu.Label>
