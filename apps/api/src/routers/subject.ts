@@ -47,6 +47,57 @@ function forAction(tx: Conn, scope: Scope, requestId: number, action: SubjectAct
   return { ...subject, leads, open: leads.filter((l) => l.anonymisedAt === null) };
 }
 
+type LogFn = (entry: {
+  purpose: `dsr:${number}`;
+  targetType: 'lead';
+  targetIds: number[];
+  detail: Record<string, unknown>;
+}) => void;
+
+/**
+ * An action's two records, in its transaction: the access-log entry (purpose `dsr:<id>`, the
+ * lead ids touched) and the request's own row (the leads acted on, field names, never values).
+ */
+function recordAction(
+  tx: Conn,
+  log: LogFn,
+  a: Parameters<typeof insertDsrAction>[1] & {
+    targetIds: readonly number[];
+    logDetail: Record<string, unknown>;
+  },
+  now = Date.now(),
+) {
+  const { targetIds, logDetail, ...row } = a;
+  log({
+    purpose: dsrPurpose(a.dsrId),
+    targetType: 'lead',
+    targetIds: [...targetIds],
+    detail: { requestId: a.dsrId, ...logDetail },
+  });
+  insertDsrAction(tx, row, now);
+}
+
+/**
+ * Withdraws marketing consent from each lead through the lifecycle's person-wide function:
+ * the person may be known by an e-mail on one lead and a phone on another, so every lead is
+ * a way in; after the first, most calls find nothing left to withdraw.
+ */
+function withdrawMarketingFrom(
+  tx: Conn,
+  leads: readonly Parameters<typeof withdrawAllMarketing>[1]['lead'][],
+  actorUserId: number,
+  at: number,
+) {
+  const touched = new Set<number>();
+  const withdrawn = new Set<string>();
+  for (const lead of leads) {
+    const result = withdrawAllMarketing(tx, { lead, source: 'dsr', actorUserId, at });
+    for (const p of result?.withdrawn ?? []) withdrawn.add(p);
+    for (const id of result?.touchedLeadIds ?? []) touched.add(id);
+  }
+  return { touched, withdrawn: [...withdrawn] };
+}
+
 export const subjectRouter = router({
   /**
    * Every lead of the person across all subsidiaries with consent history, notes,
@@ -105,18 +156,15 @@ export const subjectRouter = router({
             message: input.message,
           },
         });
-        log({
-          purpose: dsrPurpose(input.requestId),
-          targetType: 'lead',
-          targetIds: targets.map((l) => l.id),
-          detail: { requestId: input.requestId, fields, changed: leadIds.length },
-        });
-        insertDsrAction(tx, {
+        const ids = targets.map((l) => l.id);
+        recordAction(tx, log, {
           dsrId: input.requestId,
           actorUserId: ctx.actor.userId,
           action: 'rectify',
-          leadIds: targets.map((l) => l.id),
+          leadIds: ids,
           fieldsChanged: fields,
+          targetIds: ids,
+          logDetail: { fields, changed: leadIds.length },
         });
         return { fields, changed: leadIds.length };
       }),
@@ -175,20 +223,17 @@ export const subjectRouter = router({
           ),
         );
         const ids = open.map((l) => l.id);
-        log({
-          purpose: dsrPurpose(input.requestId),
-          targetType: 'lead',
-          targetIds: ids,
-          detail: { requestId: input.requestId, restricted: changed.length },
-        });
-        insertDsrAction(
+        recordAction(
           tx,
+          log,
           {
             dsrId: input.requestId,
             actorUserId: ctx.actor.userId,
             action: 'restrict',
             leadIds: ids,
             detail: { changed: changed.length },
+            targetIds: ids,
+            logDetail: { restricted: changed.length },
           },
           now,
         );
@@ -207,9 +252,8 @@ export const subjectRouter = router({
       ctx.audited((tx, log) => {
         const { open } = forAction(tx, ctx.scope, input.requestId, 'object');
         const now = Date.now();
-        const touched = new Set<number>();
-        const withdrawn = new Set<string>();
         let restricted = 0;
+        const touched = new Set<number>();
         for (const lead of open) {
           const objection = recordObjection(
             tx,
@@ -218,42 +262,30 @@ export const subjectRouter = router({
           );
           if (objection.restricted) restricted++;
           touched.add(lead.id);
-          if (input.kind === 'marketing') {
-            const result = withdrawAllMarketing(tx, {
-              lead,
-              source: 'dsr',
-              actorUserId: ctx.actor.userId,
-              at: now,
-            });
-            for (const p of result?.withdrawn ?? []) withdrawn.add(p);
-            for (const id of result?.touchedLeadIds ?? []) touched.add(id);
-          }
         }
+        // To marketing: consent is withdrawn person-wide, as for a withdrawal request.
+        const marketing =
+          input.kind === 'marketing'
+            ? withdrawMarketingFrom(tx, open, ctx.actor.userId, now)
+            : { touched: new Set<number>(), withdrawn: [] };
+        for (const id of marketing.touched) touched.add(id);
+        const { withdrawn } = marketing;
         const ids = open.map((l) => l.id);
-        log({
-          purpose: dsrPurpose(input.requestId),
-          targetType: 'lead',
-          targetIds: [...touched],
-          detail: {
-            requestId: input.requestId,
-            kind: input.kind,
-            objections: ids.length,
-            restricted,
-            withdrawn: [...withdrawn],
-          },
-        });
-        insertDsrAction(
+        recordAction(
           tx,
+          log,
           {
             dsrId: input.requestId,
             actorUserId: ctx.actor.userId,
             action: 'object',
             leadIds: ids,
-            detail: { kind: input.kind, restricted, withdrawn: [...withdrawn] },
+            detail: { kind: input.kind, restricted, withdrawn },
+            targetIds: [...touched],
+            logDetail: { kind: input.kind, objections: ids.length, restricted, withdrawn },
           },
           now,
         );
-        return { objections: ids.length, restricted, withdrawn: [...withdrawn] };
+        return { objections: ids.length, restricted, withdrawn };
       }),
     ),
 
@@ -264,37 +296,23 @@ export const subjectRouter = router({
       ctx.audited((tx, log) => {
         const { open } = forAction(tx, ctx.scope, input.requestId, 'withdraw_consent');
         const now = Date.now();
-        const touched = new Set<number>();
-        const withdrawn = new Set<string>();
-        for (const lead of open) {
-          const result = withdrawAllMarketing(tx, {
-            lead,
-            source: 'dsr',
-            actorUserId: ctx.actor.userId,
-            at: now,
-          });
-          for (const p of result?.withdrawn ?? []) withdrawn.add(p);
-          for (const id of result?.touchedLeadIds ?? []) touched.add(id);
-        }
+        const { touched, withdrawn } = withdrawMarketingFrom(tx, open, ctx.actor.userId, now);
         const ids = open.map((l) => l.id);
-        log({
-          purpose: dsrPurpose(input.requestId),
-          targetType: 'lead',
-          targetIds: [...new Set([...ids, ...touched])],
-          detail: { requestId: input.requestId, withdrawn: [...withdrawn], events: touched.size },
-        });
-        insertDsrAction(
+        recordAction(
           tx,
+          log,
           {
             dsrId: input.requestId,
             actorUserId: ctx.actor.userId,
             action: 'withdraw_consent',
             leadIds: ids,
-            detail: { withdrawn: [...withdrawn] },
+            detail: { withdrawn },
+            targetIds: [...new Set([...ids, ...touched])],
+            logDetail: { withdrawn, events: touched.size },
           },
           now,
         );
-        return { withdrawn: [...withdrawn], leads: touched.size };
+        return { withdrawn, leads: touched.size };
       }),
     ),
 
