@@ -24,6 +24,11 @@ function entriesOf(t: { handle: ReturnType<typeof setup>['handle'] }, action: st
     .all();
 }
 
+/** The lead ids an access-log entry names (stored as JSON). */
+function targetsOf(entry: { targetIds: string | null } | undefined): number[] {
+  return (JSON.parse(entry?.targetIds ?? '[]') as number[]).sort((a, b) => a - b);
+}
+
 function leadRow(t: { handle: ReturnType<typeof setup>['handle'] }, id: number) {
   const row = t.handle.db.select().from(schema.leads).where(eq(schema.leads.id, id)).get();
   if (!row) throw new Error(`no lead ${id}`);
@@ -247,6 +252,7 @@ describe('rectification', () => {
     const entry = t.lastEntry();
     expect(entry?.action).toBe('subject.rectify');
     expect(entry?.purpose).toBe(`dsr:${id}`);
+    expect(targetsOf(entry)).toEqual([p.atA, p.atB].sort((a, b) => a - b));
     // The message was already that on atA and empty on atB: it changed on one lead.
     expect(JSON.parse(entry?.detail ?? '{}').fields).toEqual(['name', 'phone', 'message']);
     const stored = JSON.stringify([entry, t.handle.db.select().from(schema.dsrActions).all()]);
@@ -349,6 +355,7 @@ describe('restriction, objection, consent withdrawal', () => {
     expect(r.restricted).toEqual([p.atA, p.atB, p.byPhone]);
     expect(leadRow(t, p.sameName).restricted).toBe(false);
     expect(t.lastEntry()).toMatchObject({ action: 'subject.restrict', purpose: `dsr:${id}` });
+    expect(targetsOf(t.lastEntry())).toEqual([p.atA, p.atB, p.byPhone].sort((a, b) => a - b));
   });
 
   it('records an objection to marketing on every lead and withdraws consent person-wide', async () => {
@@ -361,6 +368,10 @@ describe('restriction, objection, consent withdrawal', () => {
     expect(r.objections).toBe(3);
     expect(r.withdrawn.sort()).toEqual(['marketing_email', 'marketing_sms']);
     expect(leadRow(t, p.atA)).toMatchObject({ consentEmail: false, consentSms: false });
+    const entry = t.lastEntry();
+    expect(entry).toMatchObject({ action: 'subject.object', purpose: `dsr:${id}` });
+    expect(targetsOf(entry)).toEqual(expect.arrayContaining([p.atA, p.atB, p.byPhone]));
+    expect(targetsOf(entry)).not.toContain(p.sameName);
   });
 
   it('withdraws every marketing consent with source dsr', async () => {
@@ -375,6 +386,10 @@ describe('restriction, objection, consent withdrawal', () => {
       .where(and(eq(schema.consentEvents.leadId, p.atA), eq(schema.consentEvents.granted, false)))
       .all();
     expect(events.map((e) => e.source)).toEqual(['dsr', 'dsr']);
+    const entry = t.lastEntry();
+    expect(entry).toMatchObject({ action: 'subject.withdrawConsent', purpose: `dsr:${id}` });
+    expect(targetsOf(entry)).toEqual(expect.arrayContaining([p.atA, p.atB, p.byPhone]));
+    expect(targetsOf(entry)).not.toContain(p.sameName);
   });
 });
 
