@@ -1,10 +1,9 @@
 import type { ConsentPurpose } from '@mg/shared';
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { html } from 'hono/html';
 import type { AppBindings, AppDeps } from '../context';
 import { confirmConsentByToken, findConfirmationTarget } from '../lib/consent-confirmation';
-import { type Lang, langOf, langOfPost, layout, messagePage, oneButtonPage } from './page';
+import { donePage, type Lang, langOf, langOfPost, messagePage, oneButtonPage } from './page';
 
 /**
  * Double opt-in, the link in a receipt after a form ticked consent from a suppressed address.
@@ -100,13 +99,7 @@ export function confirmConsentRoutes(deps: AppDeps) {
       if (result.kind === 'unknown') return notFound(c, lang);
       if (result.kind !== 'confirmed') return gone(c, lang, result.kind);
       const t = TEXT[lang];
-      return c.html(
-        layout(c, {
-          lang,
-          title: t.doneTitle,
-          body: html`<h1>${t.doneTitle}</h1><p role="status">${t.done}</p>`,
-        }),
-      );
+      return c.html(donePage(c, { lang, title: t.doneTitle, text: t.done }));
     },
   );
   return app;

@@ -19,6 +19,7 @@ import { logEntry, PUBLIC } from '../lib/access-log';
 import { confirmDsrByToken, findDsrLinkTarget, sendDsrLinks } from '../lib/dsr-verification';
 import { allowedOrigins, originAllowed, originHeaders } from '../lib/origin';
 import {
+  donePage,
   type Html,
   type Lang,
   langOf,
@@ -370,13 +371,7 @@ export function dsrRequestRoutes(deps: AppDeps) {
   app.get('/takk', (c) => {
     const lang = langOf(c.req.query('lang'));
     const t = TEXT[lang];
-    return c.html(
-      layout(c, {
-        lang,
-        title: t.thanksTitle,
-        body: html`<h1>${t.thanksTitle}</h1><p role="status">${t.thanks}</p>`,
-      }),
-    );
+    return c.html(donePage(c, { lang, title: t.thanksTitle, text: t.thanks }));
   });
 
   const notFound = (c: Context<AppBindings>, lang: Lang) =>
@@ -419,13 +414,7 @@ export function dsrRequestRoutes(deps: AppDeps) {
       if (result.kind === 'unknown') return notFound(c, lang);
       if (result.kind !== 'confirmed') return gone(c, lang, result.kind);
       const t = TEXT[lang];
-      return c.html(
-        layout(c, {
-          lang,
-          title: t.doneTitle,
-          body: html`<h1>${t.doneTitle}</h1><p role="status">${t.done}</p>`,
-        }),
-      );
+      return c.html(donePage(c, { lang, title: t.doneTitle, text: t.done }));
     },
   );
 

@@ -134,6 +134,14 @@ export function messagePage(
   return layout(c, { lang, title, body: html`<h1>${title}</h1><p>${text}</p>` });
 }
 
+/** The answer to a form or a mail link's POST: what was done, announced to screen readers. */
+export function donePage(
+  c: Context,
+  { lang, title, text }: { lang: Lang; title: string; text: string },
+): Html {
+  return layout(c, { lang, title, body: html`<h1>${title}</h1><p role="status">${text}</p>` });
+}
+
 /**
  * A mail link's page: GET shows what the button will do and nothing changes; only the POST
  * from the button acts (link scanners and previews only GET). Used by unsubscribe and by the

@@ -1,9 +1,8 @@
 import { type Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
-import { html } from 'hono/html';
 import type { AppBindings, AppDeps } from '../context';
 import { findUnsubscribeTarget, unsubscribeByToken } from '../lib/unsubscribe';
-import { type Lang, langOf, langOfPost, layout, messagePage, oneButtonPage } from './page';
+import { donePage, type Lang, langOf, langOfPost, messagePage, oneButtonPage } from './page';
 
 /**
  * GET  /unsubscribe/:token — a confirmation page with one button. It changes nothing, so a
@@ -93,13 +92,7 @@ export function unsubscribeRoutes(deps: AppDeps) {
       });
       if (!result) return notFound(c, lang);
       const t = TEXT[lang];
-      return c.html(
-        layout(c, {
-          lang,
-          title: t.doneTitle,
-          body: html`<h1>${t.doneTitle}</h1><p role="status">${t.done}</p>`,
-        }),
-      );
+      return c.html(donePage(c, { lang, title: t.doneTitle, text: t.done }));
     },
   );
   return app;
