@@ -205,7 +205,10 @@ describe('the confirmation link', () => {
     const confirm = () => t.app.request(link, { method: 'POST', headers: SAME_ORIGIN });
     const first = await confirm();
     expect(first.status).toBe(200);
-    expect(await first.text()).toContain('forespørselen er bekreftet');
+    const answer = await first.text();
+    expect(answer).toContain('forespørselen er bekreftet');
+    // What happens next, announced to screen readers.
+    expect(answer).toContain('<p role="status">Vi behandler forespørselen');
     const request = t.handle.db.select().from(schema.dsrRequests).get();
     expect(request).toMatchObject({
       status: 'identity_verified',

@@ -155,7 +155,9 @@ describe('POST /unsubscribe/:token', () => {
     const before = state(t);
     const res = await post(t, t.token);
     expect(res.status).toBe(200);
-    expect(await res.text()).toContain('Du er meldt av');
+    const answer = await res.text();
+    expect(answer).toContain('Du er meldt av');
+    expect(answer).toContain('<p role="status">Du får ikke flere nyheter');
     const after = state(t);
     expect(after.lead).toEqual({ consentEmail: false, consentSms: false });
     // History is appended to, never rewritten.
