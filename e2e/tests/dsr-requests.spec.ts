@@ -44,6 +44,10 @@ test('a visitor asks for access, confirms by mail, and the privacy officer compl
       [390, 844],
     ] as const) {
       await p.setViewportSize({ width: w, height: h });
+      // Nothing may scroll sideways (the phone's navbar slides away first).
+      await expect
+        .poll(() => p.evaluate(() => document.documentElement.scrollWidth), { timeout: 5_000 })
+        .toBeLessThanOrEqual(w);
       await p.screenshot({ path: testInfo.outputPath(`${name}-${w}.png`), fullPage: true });
     }
     await p.setViewportSize({ width: 1280, height: 720 });
