@@ -46,7 +46,7 @@ test('a visitor asks for access, confirms by mail, and the privacy officer compl
       await p.setViewportSize({ width: w, height: h });
       // Nothing may scroll sideways (the phone's navbar slides away first).
       await expect
-        .poll(() => p.evaluate(() => document.documentElement.scrollWidth), { timeout: 5_000 })
+        .poll(() => p.locator('html').evaluate((html) => html.scrollWidth), { timeout: 5_000 })
         .toBeLessThanOrEqual(w);
       await p.screenshot({ path: testInfo.outputPath(`${name}-${w}.png`), fullPage: true });
     }
