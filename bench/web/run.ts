@@ -167,7 +167,42 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
             `${e.startTime.toFixed(0).padStart(5)} -> ${(e as unknown as { responseEnd: number }).responseEnd.toFixed(0).padStart(5)} ms  ${e.name.replace((globalThis as unknown as { location: { origin: string } }).location.origin, '')}`,
         ),
     );
-    console.log(['  waterfall of one /leads load:', ...requests.map((r) => `    ${r}`)].join('\n'));
+    // The document's own milestones: module scripts run before DOMContentLoaded, so its start
+    // is when the entry (and the router with its loaders) has run; marks are the app's own.
+    const milestones = await page.evaluate(() => {
+      // The DOM's entry types, which Node's typing of `performance` does not know.
+      const timing = performance as unknown as {
+        getEntriesByType(type: string): {
+          name: string;
+          startTime: number;
+          responseEnd: number;
+          domContentLoadedEventStart: number;
+        }[];
+      };
+      const [nav] = timing.getEntriesByType('navigation');
+      return [
+        ...(nav
+          ? [
+              { name: 'index.html received', at: nav.responseEnd },
+              { name: 'entry run (DOMContentLoaded)', at: nav.domContentLoadedEventStart },
+            ]
+          : []),
+        ...[...timing.getEntriesByType('mark'), ...timing.getEntriesByType('paint')].map((m) => ({
+          name: m.name,
+          at: m.startTime,
+        })),
+      ];
+    });
+    console.log(
+      [
+        '  waterfall of one /leads load:',
+        ...requests.map((r) => `    ${r}`),
+        ...milestones
+          .sort((a, b) => a.at - b.at)
+          .map((m) => `    ${m.at.toFixed(0).padStart(5)} ms  ${m.name}`),
+        `    ${shownAt?.toFixed(0).padStart(5)} ms  first row`,
+      ].join('\n'),
+    );
   }
   await context.close();
   if (shownAt === undefined) throw new Error(`${target.selector} was never seen on ${url}`);

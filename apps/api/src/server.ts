@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { getConnInfo } from '@hono/node-server/conninfo';
 import { serveStatic } from '@hono/node-server/serve-static';
@@ -6,7 +6,7 @@ import { trpcServer } from '@hono/trpc-server';
 import { hasSuppressionKey, setSuppressionKey } from '@mg/db';
 import { TRPC_MAX_BATCH_SIZE } from '@mg/shared';
 import { sql } from 'drizzle-orm';
-import { Hono, type MiddlewareHandler } from 'hono';
+import { type Handler, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
@@ -18,6 +18,7 @@ import { loginRateLimit } from './lib/login-rate-limit';
 import { allowedOrigins, originAllowed, originHeaders } from './lib/origin';
 import { serverRequestId } from './lib/request-id';
 import { loadSuppressionKey } from './lib/server-secrets';
+import { type BootMe, createSpaShell } from './lib/spa-shell';
 import { audienceExport } from './public/audience-export';
 import { confirmConsentRoutes } from './public/confirm-consent';
 import { DSR_FORM_PATH, dsrRequestRoutes } from './public/dsr-request';
@@ -30,6 +31,7 @@ import { policyApiRoutes, policyPageRoutes } from './public/policy';
 import { subjectExport } from './public/subject-export';
 import { unsubscribeRoutes } from './public/unsubscribe';
 import { appRouter } from './routers/root';
+import { createCallerFactory } from './trpc';
 
 const TRPC_BODY_LIMIT = 256 * 1024;
 
@@ -175,7 +177,28 @@ export function createApp(deps: AppDeps) {
 
   const webDist = env.WEB_DIST;
   if (webDist && existsSync(join(webDist, 'index.html'))) {
-    const indexHtml = readFileSync(join(webDist, 'index.html'), 'utf8');
+    const shell = createSpaShell(webDist);
+    const createCaller = createCallerFactory(appRouter);
+    // index.html with the caller's `auth.me` answer in it (lib/spa-shell.ts): answered by the
+    // procedure itself, through the same request context, so a page load does to the session
+    // exactly what an `auth.me` request does: slides its idle expiry, clears a stale cookie,
+    // and writes no access-log entry (the answer is the caller's own profile).
+    const serveShell: Handler<AppBindings> = async (c) => {
+      const resHeaders = new Headers();
+      let me: BootMe = null;
+      try {
+        me = await createCaller(createRequestContext(deps, c, resHeaders)).auth.me();
+      } catch (err) {
+        // The app asks `auth.me` itself then, and shows that error in its own place.
+        log.error({ err, requestId: c.get('requestId') }, 'auth.me for the page failed');
+      }
+      const { html, headers } = shell.render(c.req.path, me);
+      const res = c.html(html, 200, headers);
+      for (const cookie of resHeaders.getSetCookie()) res.headers.append('set-cookie', cookie);
+      return res;
+    };
+    app.get('/', serveShell);
+    app.get('/index.html', serveShell);
     // Hashed file names change with their content: a browser may keep them for good. The
     // build writes .br and .gz copies beside them (apps/web/build/precompress.ts).
     app.use(
@@ -186,7 +209,7 @@ export function createApp(deps: AppDeps) {
         onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
       }),
     );
-    // index.html names the current hashed files: always ask the server whether it changed.
+    // Unhashed files beside index.html (the icon): always ask the server whether they changed.
     app.use(
       '*',
       serveStatic({
@@ -196,7 +219,7 @@ export function createApp(deps: AppDeps) {
       }),
     );
     // The SPA owns every other GET: react-router decides what to render.
-    app.get('*', (c) => c.html(indexHtml, 200, { 'Cache-Control': 'no-cache' }));
+    app.get('*', serveShell);
   }
 
   app.onError((err, c) => {

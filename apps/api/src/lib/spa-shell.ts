@@ -1,0 +1,129 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Permission } from '@mg/shared';
+
+/**
+ * The web app's index.html, answered per request (issue 11 point 2: rows on screen fast).
+ *
+ * A cold load used to run three steps one after the other: parse the entry, ask `auth.me`,
+ * only then request the page's data, while the page's code was discovered only once the
+ * entry ran. The server already knows the answers when it sends the HTML, so for a valid
+ * session the page carries:
+ * - the `auth.me` answer as a JSON data block (`<script type="application/json" id="boot">`:
+ *   never executed, so the CSP stays `script-src 'self'`), which the app puts in its query
+ *   cache; its route loaders then start the page's data at once (apps/web/src/lib/boot.ts);
+ * - `modulepreload` links for the requested page's chunks (from the Vite manifest), so they
+ *   download while the entry is parsed instead of after it.
+ * Such an answer holds the caller's own profile: `no-store, private`, varying on the cookie.
+ * Without a valid session the page is the plain file, revalidated on every load.
+ */
+
+/** What the shell needs of `auth.me`'s answer (the boot block holds all of it). */
+export type BootMe = { permissions: readonly string[] } | null;
+
+type ManifestChunk = { file: string; imports?: string[]; css?: string[]; isEntry?: boolean };
+type Manifest = Record<string, ManifestChunk>;
+
+/**
+ * Pages people open cold (from a bookmark or the link in a notification), their route module
+ * (as in apps/web/src/router.tsx) and the permission that page needs: without it the app
+ * shows "no access", so preloading its code would only waste the download.
+ */
+const ROUTE_MODULES: readonly { path: RegExp; module: string; permission: Permission }[] = [
+  { path: /^\/leads\/?$/, module: 'src/routes/leads/leads-page.tsx', permission: 'lead:read' },
+  {
+    path: /^\/leads\/\d+\/?$/,
+    module: 'src/routes/leads/lead-detail-page.tsx',
+    permission: 'lead:read',
+  },
+  {
+    path: /^\/dashboard\/?$/,
+    module: 'src/routes/dashboard/dashboard-page.tsx',
+    permission: 'dashboard:read',
+  },
+];
+
+/** A JSON value inside HTML: `<` escaped, so no text in it can close the script element. */
+export function jsonForHtml(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/>/g, '\\u003e')
+    .replace(/&/g, '\\u0026')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
+
+function readManifest(webDist: string): Manifest | null {
+  try {
+    return JSON.parse(readFileSync(join(webDist, '.vite', 'manifest.json'), 'utf8')) as Manifest;
+  } catch {
+    // A build without a manifest still works; its pages just get no preload hints.
+    return null;
+  }
+}
+
+/** The files a route module loads beyond the entry's own graph (which index.html names). */
+function routeFiles(manifest: Manifest, module: string): { js: string[]; css: string[] } {
+  const entry = Object.keys(manifest).find((key) => manifest[key]?.isEntry);
+  const loadedByEntry = new Set<string>();
+  const walk = (key: string, seen: Set<string>) => {
+    if (seen.has(key)) return;
+    seen.add(key);
+    for (const imported of manifest[key]?.imports ?? []) walk(imported, seen);
+  };
+  if (entry) walk(entry, loadedByEntry);
+  const mine = new Set<string>();
+  const visit = (key: string) => {
+    if (mine.has(key) || loadedByEntry.has(key)) return;
+    mine.add(key);
+    for (const imported of manifest[key]?.imports ?? []) visit(imported);
+  };
+  if (manifest[module]) visit(module);
+  const js: string[] = [];
+  const css: string[] = [];
+  for (const key of mine) {
+    const chunk = manifest[key];
+    if (!chunk) continue;
+    if (chunk.file.endsWith('.js')) js.push(chunk.file);
+    for (const file of chunk.css ?? []) if (!css.includes(file)) css.push(file);
+  }
+  return { js, css };
+}
+
+export type SpaShell = {
+  /** The HTML for `path` and this caller (null: signed out), and its cache headers. */
+  render(path: string, me: BootMe): { html: string; headers: Record<string, string> };
+};
+
+export function createSpaShell(webDist: string): SpaShell {
+  const template = readFileSync(join(webDist, 'index.html'), 'utf8');
+  const manifest = readManifest(webDist);
+  // Worked out once: the build does not change under a running server.
+  const hints = ROUTE_MODULES.map((route) => {
+    const files = manifest ? routeFiles(manifest, route.module) : { js: [], css: [] };
+    const links = [
+      ...files.js.map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`),
+      ...files.css.map((file) => `<link rel="preload" as="style" crossorigin href="/${file}">`),
+    ];
+    return { ...route, links: links.join('\n    ') };
+  });
+  const headEnd = template.lastIndexOf('</head>');
+
+  return {
+    render(path, me) {
+      if (!me || headEnd < 0)
+        return { html: template, headers: { 'Cache-Control': 'no-cache', Vary: 'Cookie' } };
+      // A session at a second-factor step has no permissions (it is sent to that step), so it
+      // gets no page code either.
+      const route = hints.find((r) => r.path.test(path) && me.permissions.includes(r.permission));
+      const inject = [
+        `<script type="application/json" id="boot">${jsonForHtml({ me })}</script>`,
+        ...(route?.links ? [route.links] : []),
+      ].join('\n    ');
+      return {
+        html: `${template.slice(0, headEnd)}  ${inject}\n  ${template.slice(headEnd)}`,
+        headers: { 'Cache-Control': 'no-store, private', Vary: 'Cookie' },
+      };
+    },
+  };
+}

@@ -1,0 +1,218 @@
+// biome-ignore-all lint/suspicious/noExplicitAny: response bodies are checked field by field
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Database_, schema, setTotpRequiredRoles } from '@mg/db';
+import { createTestDatabase, seedFixture } from '@mg/db/testing';
+import { eq, sql } from 'drizzle-orm';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadEnv } from '../src/env';
+import { hashPassword } from '../src/lib/password';
+import { jsonForHtml } from '../src/lib/spa-shell';
+import { createApp } from '../src/server';
+
+/**
+ * index.html per request (issue 11 point 2, lib/spa-shell.ts): a signed-in load carries the
+ * caller's `auth.me` answer and the requested page's chunks; anyone else gets the plain file.
+ */
+
+const PASSWORD = 'riktig-passord-123';
+/** A name that would end the script element if it were written into the page unescaped. */
+const HOSTILE_NAME = 'Eve </script><script>alert(1)</script><!-- & \u2028';
+
+/** A build as Vite writes it: the entry and its static imports, two route modules. */
+const INDEX_HTML = `<!doctype html>
+<html lang="nb">
+  <head>
+    <title>MG Leads</title>
+    <script type="module" crossorigin src="/assets/index-E.js"></script>
+    <link rel="modulepreload" crossorigin href="/assets/shared-S.js">
+  </head>
+  <body>
+    <div id="root"></div>
+  </body>
+</html>
+`;
+const MANIFEST = {
+  'index.html': {
+    file: 'assets/index-E.js',
+    isEntry: true,
+    imports: ['_shared-S.js'],
+    dynamicImports: ['src/routes/leads/leads-page.tsx', 'src/routes/leads/lead-detail-page.tsx'],
+    css: ['assets/index-E.css'],
+  },
+  '_shared-S.js': { file: 'assets/shared-S.js' },
+  '_table-T.js': { file: 'assets/table-T.js', imports: ['_shared-S.js'] },
+  'src/routes/leads/leads-page.tsx': {
+    file: 'assets/leads-page-L.js',
+    isDynamicEntry: true,
+    imports: ['index.html', '_shared-S.js', '_table-T.js'],
+    css: ['assets/leads-page-L.css'],
+  },
+  'src/routes/leads/lead-detail-page.tsx': {
+    file: 'assets/lead-detail-page-D.js',
+    isDynamicEntry: true,
+    imports: ['index.html', '_table-T.js'],
+  },
+};
+
+let app: ReturnType<typeof createApp>;
+let handle: Database_;
+let webDist: string;
+
+beforeAll(async () => {
+  webDist = mkdtempSync(join(tmpdir(), 'mg-spa-shell-'));
+  mkdirSync(join(webDist, '.vite'));
+  writeFileSync(join(webDist, 'index.html'), INDEX_HTML);
+  writeFileSync(join(webDist, '.vite', 'manifest.json'), JSON.stringify(MANIFEST));
+  handle = createTestDatabase();
+  seedFixture(handle, await hashPassword(PASSWORD));
+  setTotpRequiredRoles(handle.db, []);
+  app = createApp({
+    db: handle.db,
+    env: loadEnv({ NODE_ENV: 'test', WEB_DIST: webDist }),
+    log: pino({ level: 'silent' }),
+  });
+});
+afterAll(() => rmSync(webDist, { recursive: true, force: true }));
+
+async function login(email: string) {
+  const res = await app.request('/trpc/auth.login', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'sec-fetch-site': 'same-origin' },
+    body: JSON.stringify({ email, password: PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  return (res.headers.get('set-cookie') ?? '').split(';')[0] ?? '';
+}
+
+/** The boot block's text as the browser sees it, or null when the page has none. */
+function bootText(html: string): string | null {
+  const match = html.match(/<script type="application\/json" id="boot">([\s\S]*?)<\/script>/);
+  return match?.[1] ?? null;
+}
+
+const preloads = (html: string) =>
+  [...html.matchAll(/<link rel="(?:modulepreload|preload)"[^>]*href="([^"]+)"/g)].map((m) => m[1]);
+
+const accessLogCount = () =>
+  handle.db.get<{ n: number }>(sql`select count(*) as n from access_log`).n;
+
+describe('the SPA shell', () => {
+  it('is the plain file for a visit without a session, revalidated every time', async () => {
+    for (const path of ['/', '/index.html', '/leads', '/leads/1']) {
+      const res = await app.request(path);
+      expect(res.status, path).toBe(200);
+      const html = await res.text();
+      expect(html, path).toBe(INDEX_HTML);
+      expect(res.headers.get('cache-control'), path).toBe('no-cache');
+      expect(res.headers.get('vary'), path).toMatch(/cookie/i);
+    }
+  });
+
+  it('treats an unknown or tampered cookie as no session, and clears it as auth.me does', async () => {
+    const valid = await login('admin@test.no');
+    for (const cookie of ['mg_session=nope.nope', `${valid}x`]) {
+      const res = await app.request('/leads', { headers: { cookie } });
+      expect(await res.text(), cookie).toBe(INDEX_HTML);
+      expect(res.headers.get('set-cookie'), cookie).toMatch(/^mg_session=;.*Max-Age=0/);
+    }
+  });
+
+  it("carries the caller's own auth.me answer, and is kept by no cache", async () => {
+    const cookie = await login('a@test.no');
+    const res = await app.request('/leads', { headers: { cookie } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('cache-control')).toBe('no-store, private');
+    expect(res.headers.get('vary')).toMatch(/cookie/i);
+    const text = bootText(await res.text());
+    expect(text).not.toBeNull();
+    const me = await app.request('/trpc/auth.me', { headers: { cookie } });
+    const answer = ((await me.json()) as any).result.data;
+    // Exactly what auth.me says to the same caller: their own profile and permissions.
+    expect(JSON.parse(text ?? '')).toEqual({ me: answer });
+    expect(answer.user.email).toBe('a@test.no');
+    expect(text).not.toContain('admin@test.no');
+    expect(text).not.toContain('b@test.no');
+  });
+
+  it('writes no access-log entry, as auth.me writes none', async () => {
+    const cookie = await login('admin@test.no');
+    const before = accessLogCount();
+    const res = await app.request('/leads', { headers: { cookie } });
+    expect(bootText(await res.text())).not.toBeNull();
+    expect(accessLogCount()).toBe(before);
+  });
+
+  it('escapes the answer so that no value can end the script element', async () => {
+    const userId = handle.db
+      .select({ id: schema.users.id })
+      .from(schema.users)
+      .where(eq(schema.users.email, 'po@test.no'))
+      .get()?.id;
+    expect(userId).toBeDefined();
+    handle.db
+      .update(schema.users)
+      .set({ name: HOSTILE_NAME })
+      .where(eq(schema.users.id, userId ?? 0))
+      .run();
+    const cookie = await login('po@test.no');
+    const html = await (await app.request('/leads', { headers: { cookie } })).text();
+    // One script element for the data and the entry's own: nothing the name opened.
+    expect(html.match(/<script/g)).toHaveLength(2);
+    expect(html.match(/<\/script>/g)).toHaveLength(2);
+    expect(html).not.toContain('<!--');
+    const text = bootText(html);
+    expect(text).not.toMatch(/[<>&\u2028]/);
+    expect(JSON.parse(text ?? '').me.user.name).toBe(HOSTILE_NAME);
+  });
+
+  it("preloads the requested page's own chunks for someone allowed to see it", async () => {
+    const cookie = await login('admin@test.no');
+    const grid = await (await app.request('/leads', { headers: { cookie } })).text();
+    // The route module and what it adds to the entry's graph; not what index.html names.
+    expect(preloads(grid)).toEqual([
+      '/assets/shared-S.js',
+      '/assets/leads-page-L.js',
+      '/assets/table-T.js',
+      '/assets/leads-page-L.css',
+    ]);
+    const lead = await (await app.request('/leads/12', { headers: { cookie } })).text();
+    expect(preloads(lead)).toEqual([
+      '/assets/shared-S.js',
+      '/assets/lead-detail-page-D.js',
+      '/assets/table-T.js',
+    ]);
+    // Another page: its data block, but no page code to guess.
+    const other = await (await app.request('/projects', { headers: { cookie } })).text();
+    expect(bootText(other)).not.toBeNull();
+    expect(preloads(other)).toEqual(['/assets/shared-S.js']);
+  });
+
+  it('preloads no page the caller may not see (the app shows "no access" there)', async () => {
+    const cookie = await login('auditor@test.no');
+    const html = await (await app.request('/leads', { headers: { cookie } })).text();
+    expect(JSON.parse(bootText(html) ?? '').me.stage).toBe('full');
+    expect(preloads(html)).toEqual(['/assets/shared-S.js']);
+  });
+
+  it('preloads nothing for a session at the second-factor step', async () => {
+    // The auditor must now enrol a second factor first: a session at that step.
+    setTotpRequiredRoles(handle.db, ['auditor']);
+    const cookie = await login('auditor@test.no');
+    setTotpRequiredRoles(handle.db, []);
+    const res = await app.request('/leads', { headers: { cookie } });
+    const html = await res.text();
+    expect(JSON.parse(bootText(html) ?? '').me).toMatchObject({ stage: 'enrol', permissions: [] });
+    expect(res.headers.get('cache-control')).toBe('no-store, private');
+    expect(preloads(html)).toEqual(['/assets/shared-S.js']);
+  });
+
+  it('writes JSON the browser reads back unchanged', () => {
+    const value = { a: '</script>', b: '<!--', c: 'x & y', d: '\u2028\u2029', e: 'æøå' };
+    const text = jsonForHtml(value);
+    expect(text).not.toMatch(/[<>&\u2028\u2029]/);
+    expect(JSON.parse(text)).toEqual(value);
+  });
+});
