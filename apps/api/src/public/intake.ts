@@ -151,7 +151,7 @@ export function intakeRoutes(deps: AppDeps) {
     return streamedLimit(c, next);
   };
 
-  app.post('/:slug', originCheck, rateLimit, limitBody, async (c) => {
+  app.post('/:slug', originCheck, rateLimit, limitBody, async function intakeHandler(c) {
     const slug = c.req.param('slug');
     const form = isFormPost(c);
     const type = c.req.header('content-type')?.toLowerCase() ?? '';
