@@ -41,7 +41,10 @@ export const STAGES: { stage: string; functions: string[] }[] = [
     stage: '    phone normalisation (libphonenumber)',
     functions: ['normalisePhone', 'parsePhoneNumber', 'parsePhoneNumberWithError'],
   },
-  { stage: '    suppression check (HMAC + lookup)', functions: ['suppressedAmong', 'isSuppressed'] },
+  {
+    stage: '    suppression check (HMAC + lookup)',
+    functions: ['suppressedAmong', 'isSuppressed'],
+  },
   { stage: '    lead + disclosure insert', functions: ['insertLead'] },
   { stage: '    consent events', functions: ['recordConsentOfNewLead', 'recordConsent'] },
   { stage: '    outbox rows', functions: ['insertOutbox'] },

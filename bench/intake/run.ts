@@ -2,7 +2,7 @@
  * Intake throughput against the real server.
  *
  *   pnpm --filter @mg/bench run intake [-- --duration 12 --rounds 4 --connections 50 --no-build
- *                                          --profile DIR]
+ *                                          --profile DIR --api-dist OTHER/apps/api/dist]
  *
  * Builds the API bundle, starts it (node apps/api/dist/main.js) on a free loopback port over
  * a temporary database seeded with the demo data, then runs autocannon in the same process
@@ -56,10 +56,13 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '2' },
     'no-build': { type: 'boolean', default: false },
     profile: { type: 'string' },
+    // Another build's dist folder (e.g. the previous commit's), to compare builds run by run.
+    'api-dist': { type: 'string' },
   },
 });
 const duration = Math.min(120, Math.max(1, Number(args.duration)));
 const rounds = Math.min(20, Math.max(1, Math.round(Number(args.rounds))));
+const apiDist = args['api-dist'] ? resolve(args['api-dist']) : join(apiDir, 'dist');
 const connections = Math.min(500, Math.max(1, Number(args.connections)));
 const warmup = Math.min(10, Math.max(1, Number(args.warmup)));
 
@@ -198,7 +201,7 @@ async function startServer(
   nodeArgs: string[],
   timeoutMs: number,
 ): Promise<Server> {
-  const child = spawn(process.execPath, [...nodeArgs, join(apiDir, 'dist/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(apiDist, 'main.js')], {
     cwd: env.BENCH_DIR,
     env,
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -229,7 +232,7 @@ async function startServer(
 }
 
 async function main() {
-  if (!args['no-build'] || !existsSync(join(apiDir, 'dist/main.js'))) {
+  if (!args['api-dist'] && (!args['no-build'] || !existsSync(join(apiDir, 'dist/main.js')))) {
     console.log('building the API bundle …');
     const build = spawnSync('node', ['build.mjs'], { cwd: apiDir, stdio: 'inherit' });
     if (build.status !== 0) throw new Error('API build failed');
