@@ -1,9 +1,13 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { INTAKE_BODY_LIMIT } from '../src/public/intake';
-import { publicApp, validLead } from './public-helpers';
+import type { AppBindings } from '../src/context';
+import { loadEnv } from '../src/env';
+import { INTAKE_BODY_LIMIT, INTAKE_BODY_TIMEOUT_MS, intakeRoutes } from '../src/public/intake';
+import { publicApp, validLead, WEBSITE } from './public-helpers';
 
 /**
  * The intake body reader against a real socket: `app.request()` never reaches the code that
@@ -25,9 +29,35 @@ async function listening() {
   return { ...t, port: (server.address() as AddressInfo).port };
 }
 
+/**
+ * Only the intake routes, with a short body deadline (the app's is INTAKE_BODY_TIMEOUT_MS),
+ * so a test can wait it out.
+ */
+async function listeningWithDeadline(bodyTimeoutMs: number) {
+  const t = publicApp();
+  const app = new Hono<AppBindings>().route(
+    '/api/intake',
+    intakeRoutes(
+      {
+        db: t.handle.db,
+        env: loadEnv({ NODE_ENV: 'test', INTAKE_RATE_LIMIT: '1000' }),
+        log: pino({ level: 'silent' }),
+      },
+      { bodyTimeoutMs },
+    ),
+  );
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  servers.push(server);
+  await new Promise<void>((ok) => server.once('listening', () => ok()));
+  return { ...t, port: (server.address() as AddressInfo).port };
+}
+
 interface Answer {
   status: number;
   body: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** When the answer ended, ms after the request started. */
+  afterMs: number;
 }
 
 /**
@@ -43,6 +73,7 @@ function post(
     abortAfter?: number;
   } = {},
 ): Promise<Answer | 'aborted'> {
+  const started = Date.now();
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -56,7 +87,12 @@ function post(
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }),
+          resolve({
+            status: res.statusCode ?? 0,
+            body: Buffer.concat(chunks).toString('utf8'),
+            headers: res.headers,
+            afterMs: Date.now() - started,
+          }),
         );
         res.on('error', reject);
       },
@@ -191,5 +227,97 @@ describe('intake body reader on a real socket', () => {
       error: { code: 'BAD_REQUEST', fieldErrors: { _: [{ key: 'invalid' }] } },
     });
     expect(t.counts()).toEqual(before);
+  });
+
+  it('a declared length that never fully arrives: 408 at the deadline, connection closed, nothing stored', async () => {
+    const t = await listeningWithDeadline(400);
+    const before = t.counts();
+    const body = json({ name: 'Treig Nordmann' });
+    // Half the body, then silence: the request stays open until the server gives up.
+    const half = Buffer.from(body).subarray(0, 40);
+    const res = await post(t.port, [half], {
+      headers: { 'content-length': Buffer.byteLength(body) },
+      pauseMs: 5_000,
+    });
+    expect(res).toMatchObject({ status: 408, headers: { connection: 'close' } });
+    const answer = res as Answer;
+    expect(answer.afterMs).toBeGreaterThanOrEqual(350);
+    expect(answer.afterMs).toBeLessThan(3_000);
+    expect(JSON.parse(answer.body)).toEqual({
+      error: { code: 'TIMEOUT', domainCode: 'bodyTimeout' },
+    });
+    expect(t.counts()).toEqual(before);
+  });
+
+  it('a chunked body that trickles past the deadline: 408, nothing stored', async () => {
+    const t = await listeningWithDeadline(400);
+    const before = t.counts();
+    const res = await post(t.port, split(json({ name: 'Drypp Nordmann' }), 12), {
+      headers: { 'transfer-encoding': 'chunked' },
+      pauseMs: 100,
+    });
+    expect(res).toMatchObject({ status: 408 });
+    expect(t.counts()).toEqual(before);
+  });
+
+  it('slow but within the deadline: stored', async () => {
+    const t = await listeningWithDeadline(2_000);
+    const body = json({ name: 'Rolig Nordmann' });
+    const res = await post(t.port, split(body, 4), {
+      headers: { 'content-length': Buffer.byteLength(body) },
+      pauseMs: 100,
+    });
+    expect(res).toMatchObject({ status: 201 });
+    expect(t.counts().leads).toBe(7);
+  });
+
+  it('the app gives a body 10 s', () => {
+    expect(INTAKE_BODY_TIMEOUT_MS).toBe(10_000);
+  });
+
+  it('a chunked body over the limit is refused as soon as it passes it, not read to the end', async () => {
+    const t = await listening();
+    const before = t.counts();
+    // The first 20 KiB pass the limit; the rest would take 5 s more to send.
+    const first = Buffer.alloc(20 * 1024, 0x20);
+    const res = await post(t.port, [first, ...Array.from({ length: 50 }, () => ' ')], {
+      headers: { 'transfer-encoding': 'chunked' },
+      pauseMs: 100,
+    });
+    expect(res).toMatchObject({ status: 413, headers: { connection: 'close' } });
+    expect((res as Answer).afterMs).toBeLessThan(4_000);
+    expect(t.counts()).toEqual(before);
+  });
+
+  it('CORS headers on the answer: the configured origin allowed, Retry-After exposed, Vary: Origin', async () => {
+    const t = await listening();
+    const body = json();
+    const from = (origin?: string) =>
+      post(t.port, [body], {
+        headers: {
+          'content-length': Buffer.byteLength(body),
+          ...(origin ? { origin } : {}),
+        },
+      });
+    const website = (await from(WEBSITE)) as Answer;
+    expect(website.status).toBe(201);
+    expect(website.headers['access-control-allow-origin']).toBe(WEBSITE);
+    expect(website.headers['access-control-expose-headers']).toBe('Retry-After');
+    expect(website.headers.vary).toMatch(/\borigin\b/i);
+    // The rest of the pipeline still adds its headers to the answer.
+    expect(website.headers['cache-control']).toBe('no-store');
+    expect(website.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(website.headers['content-security-policy']).toBeDefined();
+    expect(JSON.parse(website.body)).toMatchObject({ id: expect.any(Number) });
+
+    const server = (await from()) as Answer;
+    expect(server.status).toBe(201);
+    expect(server.headers['access-control-allow-origin']).toBeUndefined();
+    expect(server.headers.vary).toMatch(/\borigin\b/i);
+
+    const other = (await from('https://evil.example')) as Answer;
+    expect(other.status).toBe(403);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+    expect(other.headers.vary).toMatch(/\borigin\b/i);
   });
 });

@@ -22,6 +22,7 @@ import { configuredOrigins, langOf, messagePage, PAGE_TEXT } from './page';
  *   400 { error: { code: 'BAD_REQUEST', fieldErrors } }
  *   403 a browser on an origin that is not configured
  *   404 unknown project, or one not taking forms
+ *   408 a JSON body still arriving 10 s after the headers (the connection is closed)
  *   413 body over 16 KiB, 415 neither JSON nor a form, 429 + Retry-After past the per-IP limit
  */
 
@@ -39,46 +40,116 @@ function isFormPost(c: C) {
 
 const utf8 = new TextDecoder();
 
+/** How long a JSON body may take to arrive once the headers are in; then 408 and close. */
+export const INTAKE_BODY_TIMEOUT_MS = 10_000;
+
+class BodyTooLarge extends Error {}
+class BodyTimeout extends Error {}
+
+/** The Node request under the adapter, if the adapter has not started reading its body. */
+function untouchedIncoming(c: C): IncomingMessage | null {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
+  if (!incoming || incoming.readableDidRead || incoming.readableFlowing !== null) return null;
+  return incoming;
+}
+
+/**
+ * Read a body straight from Node's request, with or without a declared length (chunked):
+ * at most `limit` bytes (BodyTooLarge past it, without reading on) and within `timeoutMs`
+ * of the call (BodyTimeout: a client that trickles or stalls cannot hold the request open).
+ * A connection that closes before the end rejects. Events, not an async iterator: this runs
+ * on every intake post.
+ */
+function readNodeBody(incoming: IncomingMessage, limit: number, timeoutMs: number) {
+  return new Promise<Buffer>((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const finish = (error: Error | null) => {
+      clearTimeout(timer);
+      incoming.off('data', onData);
+      incoming.off('end', onEnd);
+      incoming.off('error', onError);
+      incoming.off('close', onClose);
+      if (!error) {
+        resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+        return;
+      }
+      // Stop reading: the answer says so and closes the connection (Connection: close).
+      incoming.pause();
+      reject(error);
+    };
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) finish(new BodyTooLarge());
+      else chunks.push(chunk);
+    };
+    const onEnd = () => finish(null);
+    const onError = (error: Error) => finish(error);
+    const onClose = () => finish(new Error('connection closed before the body ended'));
+    const timer = setTimeout(() => finish(new BodyTimeout()), timeoutMs);
+    incoming.on('data', onData);
+    incoming.on('end', onEnd);
+    incoming.on('error', onError);
+    incoming.on('close', onClose);
+  });
+}
+
 /**
  * The JSON body. On the Node server it is read straight from the socket's request: letting
  * the adapter build a WHATWG Request (a web ReadableStream over the Node stream, an
  * AbortSignal, undici's header checks) only to read a 300-byte body cost about a tenth of
- * an intake request (see decision 004). Only when the adapter has not touched the body and
- * the length is declared, so the body-limit middleware has already checked it; anything
- * else (chunked uploads, app.request() in tests) goes through Hono's own reader.
+ * an intake request (see decision 004). Declared lengths over the limit were refused before
+ * (limitBody); chunked bodies are counted here. Without the Node request (app.request() in
+ * tests) Hono's own reader is used, behind hono's bodyLimit.
  */
-async function readJson(c: C): Promise<unknown> {
-  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming;
-  const declared = c.req.header('content-length');
-  const length = declared === undefined ? Number.NaN : Number(declared);
-  if (
-    !incoming ||
-    c.req.header('transfer-encoding') !== undefined ||
-    !Number.isSafeInteger(length) ||
-    length > INTAKE_BODY_LIMIT ||
-    incoming.readableDidRead ||
-    incoming.readableFlowing !== null
-  )
-    return c.req.json();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of incoming as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > INTAKE_BODY_LIMIT) throw new RangeError('body over the limit');
-    chunks.push(chunk);
-  }
-  return JSON.parse(utf8.decode(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks)));
+async function readJson(c: C, timeoutMs: number): Promise<unknown> {
+  const incoming = untouchedIncoming(c);
+  if (!incoming) return c.req.json();
+  const body = await readNodeBody(incoming, INTAKE_BODY_LIMIT, timeoutMs);
+  return JSON.parse(utf8.decode(body));
 }
+
+/**
+ * CORS for the configured website origins. Preflights go to hono's cors(); the POST itself
+ * gets the same headers (Access-Control-Allow-Origin for a configured origin,
+ * Access-Control-Expose-Headers, Vary: Origin) set the cheap way. hono's cors() writes them
+ * through `c.res` before the handler runs, which creates a placeholder response that the
+ * handler's answer must then be copied into (a WHATWG Response with a stream body), and its
+ * late `Vary` copies it once more: about a tenth of an intake request's CPU, on every post.
+ * Here they go into the prepared headers beforehand, and Vary onto the final answer.
+ */
+function intakeCors(origins: ReadonlySet<string>): MiddlewareHandler<AppBindings> {
+  const preflight = cors({
+    origin: (origin) => (origins.has(origin) ? origin : null),
+    allowMethods: ['POST'],
+    allowHeaders: ['Content-Type', 'Idempotency-Key'],
+    exposeHeaders: [...EXPOSED_HEADERS],
+    maxAge: 600,
+  });
+  const exposed = EXPOSED_HEADERS.join(',');
+  return async (c, next) => {
+    if (c.req.method === 'OPTIONS') return preflight(c, next);
+    const origin = c.req.header('origin');
+    if (origin !== undefined && origins.has(origin))
+      c.header('Access-Control-Allow-Origin', origin);
+    c.header('Access-Control-Expose-Headers', exposed);
+    await next();
+    c.res.headers.append('Vary', 'Origin');
+  };
+}
+
+const EXPOSED_HEADERS = ['Retry-After'] as const;
 
 function jsonError(
   c: C,
-  status: 400 | 403 | 404 | 413 | 415 | 429,
+  status: 400 | 403 | 404 | 408 | 413 | 415 | 429,
   error: Record<string, unknown>,
 ) {
   return c.json({ error }, status);
 }
 
-export function intakeRoutes(deps: AppDeps) {
+export function intakeRoutes(deps: AppDeps, options: { bodyTimeoutMs?: number } = {}) {
+  const bodyTimeoutMs = options.bodyTimeoutMs ?? INTAKE_BODY_TIMEOUT_MS;
   const { env, log } = deps;
   const app = new Hono<AppBindings>();
   const origins = new Set(configuredOrigins(env));
@@ -87,16 +158,7 @@ export function intakeRoutes(deps: AppDeps) {
   // From configuration only: a request's Host header is the sender's to choose.
   const baseUrl = publicBaseUrl(env);
 
-  app.use(
-    '/:slug',
-    cors({
-      origin: (origin) => (origins.has(origin) ? origin : null),
-      allowMethods: ['POST'],
-      allowHeaders: ['Content-Type', 'Idempotency-Key'],
-      exposeHeaders: ['Retry-After'],
-      maxAge: 600,
-    }),
-  );
+  app.use('/:slug', intakeCors(origins));
 
   /**
    * A browser says where the page that sent the request came from. Our own hosted page and
@@ -148,10 +210,12 @@ export function intakeRoutes(deps: AppDeps) {
     const declared = c.req.header('content-length');
     if (declared !== undefined && c.req.header('transfer-encoding') === undefined)
       return Number.parseInt(declared, 10) > INTAKE_BODY_LIMIT ? tooLarge(c) : next();
+    // A chunked JSON body on the Node server is counted by readNodeBody as it arrives.
+    if (!isFormPost(c) && untouchedIncoming(c)) return next();
     return streamedLimit(c, next);
   };
 
-  app.post('/:slug', originCheck, rateLimit, limitBody, async (c) => {
+  app.post('/:slug', originCheck, rateLimit, limitBody, async function intakeHandler(c) {
     const slug = c.req.param('slug');
     const form = isFormPost(c);
     const type = c.req.header('content-type')?.toLowerCase() ?? '';
@@ -160,11 +224,21 @@ export function intakeRoutes(deps: AppDeps) {
 
     let body: Record<string, unknown>;
     try {
-      const parsed: unknown = form ? await c.req.parseBody() : await readJson(c);
+      const parsed: unknown = form ? await c.req.parseBody() : await readJson(c, bodyTimeoutMs);
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
         throw new TypeError('not an object');
       body = parsed as Record<string, unknown>;
-    } catch {
+    } catch (error) {
+      // The rest of the body is not read: the connection closes after the answer.
+      if (error instanceof BodyTooLarge) {
+        c.header('Connection', 'close');
+        return tooLarge(c);
+      }
+      if (error instanceof BodyTimeout) {
+        log.info({ requestId: c.get('requestId') }, 'intake body too slow; refused');
+        c.header('Connection', 'close');
+        return jsonError(c, 408, { code: 'TIMEOUT', domainCode: 'bodyTimeout' });
+      }
       // Malformed JSON, or not an object: the body as a whole is the bad field.
       return jsonError(c, 400, { code: 'BAD_REQUEST', fieldErrors: { _: [{ key: 'invalid' }] } });
     }

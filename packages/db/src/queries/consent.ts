@@ -79,6 +79,30 @@ export function recordConsent(
   q.consentColumn[e.purpose].run({ granted: e.granted ? 1 : 0, at: e.at, leadId: lead.id });
 }
 
+/**
+ * A consent event of a lead inserted in this same transaction whose current-consent columns
+ * insertLead already set to this event's value (`NewLead.consentEmail` / `consentSms`): the
+ * event only. Updating the columns after the insert would rewrite the new row, two of its
+ * indexes and its dashboard counts once more per ticked purpose (intake, decision 004).
+ */
+export function recordConsentOfNewLead(
+  conn: Conn,
+  {
+    lead,
+    ...e
+  }: {
+    lead: LeadRef;
+    purpose: ConsentPurpose;
+    granted: boolean;
+    source: ConsentSource;
+    policyVersionId: number | null;
+    actorUserId: number | null;
+    at: number;
+  },
+) {
+  consentStatements(conn).consentEvent.run({ ...e, leadId: lead.id });
+}
+
 // ---------------------------------------------------------------- suppression key
 
 /**
@@ -166,14 +190,28 @@ function suppressionKeysFor(
   purpose: ConsentPurpose,
   person: { email?: string | null; phone?: string | null },
 ): string[] {
-  const keys: string[] = [];
-  if (purpose === 'marketing_sms' && person.phone)
-    keys.push(suppressionHmac(conn, { phone: person.phone }));
-  if (person.email) {
-    keys.push(suppressionHmac(conn, { email: person.email }));
-    keys.push(legacySuppressionHash(person.email));
-  }
-  return keys;
+  return keysOfPerson(conn, person)(purpose);
+}
+
+/** suppressionKeysFor for several purposes of one person, each address hashed once. */
+function keysOfPerson(conn: Conn, person: { email?: string | null; phone?: string | null }) {
+  let emailKeys: string[] | undefined;
+  let phoneKey: string | undefined;
+  return (purpose: ConsentPurpose): string[] => {
+    const keys: string[] = [];
+    if (purpose === 'marketing_sms' && person.phone) {
+      phoneKey ??= suppressionHmac(conn, { phone: person.phone });
+      keys.push(phoneKey);
+    }
+    if (person.email) {
+      emailKeys ??= [
+        suppressionHmac(conn, { email: person.email }),
+        legacySuppressionHash(person.email),
+      ];
+      keys.push(...emailKeys);
+    }
+    return keys;
+  };
 }
 
 /**
@@ -216,6 +254,37 @@ export function liftSuppression(
     .run();
 }
 
+const suppressionStatements = preparedPerConnection((conn) => ({
+  // Every entry stored under any of the given keys (a JSON array): one index seek per key.
+  byKeys: conn
+    .select({ hash: suppressions.emailHash, purpose: suppressions.purpose })
+    .from(suppressions)
+    .where(sql`${suppressions.emailHash} in (select value from json_each(${ph('keys')}))`)
+    .prepare(),
+}));
+
+/**
+ * Which of `purposes` this person (e-mail, and phone for SMS) has opted out of, under the
+ * keys suppressionKeysFor names. Each key is hashed once and looked up in one prepared
+ * statement, however many purposes are asked: intake asks for every form that ticks one.
+ */
+export function suppressedAmong(
+  conn: Conn,
+  person: { email?: string | null; phone?: string | null },
+  purposes: readonly ConsentPurpose[],
+): Set<ConsentPurpose> {
+  const found = new Set<ConsentPurpose>();
+  if (purposes.length === 0) return found;
+  const keysOf = keysOfPerson(conn, person);
+  const keysByPurpose = new Map(purposes.map((p) => [p, keysOf(p)]));
+  const all = [...new Set([...keysByPurpose.values()].flat())];
+  if (all.length === 0) return found;
+  const rows = suppressionStatements(conn).byKeys.all({ keys: JSON.stringify(all) });
+  for (const [purpose, keys] of keysByPurpose)
+    if (rows.some((r) => r.purpose === purpose && keys.includes(r.hash))) found.add(purpose);
+  return found;
+}
+
 export function isSuppressed(
   conn: Conn,
   {
@@ -224,15 +293,7 @@ export function isSuppressed(
     purpose,
   }: { email?: string | null; phone?: string | null; purpose: ConsentPurpose },
 ): boolean {
-  const keys = suppressionKeysFor(conn, purpose, { email, phone });
-  if (keys.length === 0) return false;
-  return Boolean(
-    conn
-      .select({ at: suppressions.at })
-      .from(suppressions)
-      .where(and(eq(suppressions.purpose, purpose), inArray(suppressions.emailHash, keys)))
-      .get(),
-  );
+  return suppressedAmong(conn, { email, phone }, [purpose]).has(purpose);
 }
 
 /** The purposes this person (e-mail, and phone for SMS) has opted out of. */
@@ -241,9 +302,7 @@ export function suppressedPurposes(
   email: string,
   phone?: string | null,
 ): Set<ConsentPurpose> {
-  return new Set(
-    CONSENT_PURPOSES.filter((purpose) => isSuppressed(conn, { email, phone, purpose })),
-  );
+  return suppressedAmong(conn, { email, phone }, CONSENT_PURPOSES);
 }
 
 /**

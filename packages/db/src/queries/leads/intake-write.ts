@@ -15,6 +15,12 @@ export interface NewLead {
   policyVersionId: number | null;
   idempotencyKey?: string | null;
   unsubscribeTokenHash?: string | null;
+  /**
+   * Current consent at insert (default none). The caller records the matching events in the
+   * same transaction with recordConsentOfNewLead, so columns and events agree from the start.
+   */
+  consentEmail?: boolean;
+  consentSms?: boolean;
   createdAt: number;
 }
 
@@ -34,6 +40,8 @@ const intakeStatements = preparedPerConnection((conn) => ({
       policyVersionId: ph('policyVersionId'),
       idempotencyKey: ph('idempotencyKey'),
       unsubscribeTokenHash: ph('unsubscribeTokenHash'),
+      consentEmail: ph('consentEmail'),
+      consentSms: ph('consentSms'),
       createdAt: ph('createdAt'),
       statusChangedAt: ph('createdAt'),
       lastActivityAt: ph('createdAt'),
@@ -69,6 +77,9 @@ export function insertLead(
     ...lead,
     idempotencyKey: lead.idempotencyKey ?? null,
     unsubscribeTokenHash: lead.unsubscribeTokenHash ?? null,
+    // Placeholders reach the driver as they are: booleans as SQLite's 0/1.
+    consentEmail: lead.consentEmail ? 1 : 0,
+    consentSms: lead.consentSms ? 1 : 0,
   });
   if (!row) throw new Error('insert into leads returned no row');
   q.disclosure.run({ leadId: row.id, subsidiaryId: lead.subsidiaryId, at: lead.createdAt });
