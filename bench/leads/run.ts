@@ -32,6 +32,7 @@ import {
   LEAD_STATUSES,
   type LeadSort,
   leadExportPath,
+  nameSortKey,
   osloDate,
   SORT_DIRECTIONS,
   seededRandom,
@@ -190,7 +191,7 @@ const usersOf = (sub?: number) =>
 const maxLeadId = one<{ m: number }>('select max(id) as m from leads').m;
 
 /** The columns a cursor carries for each sort (the generated sort keys). */
-const SORT_COLUMN: Record<LeadSort, string> = {
+const SORT_COLUMN: Record<Exclude<LeadSort, 'project' | 'assignee'>, string> = {
   createdAt: 'created_at',
   email: 'email_sort',
   lastActivityAt: 'last_activity_at',
@@ -200,8 +201,22 @@ const SORT_COLUMN: Record<LeadSort, string> = {
 /** A cursor at a random lead in scope: a page as deep as any walk could reach. */
 function randomCursor(sub: number | undefined, sort: LeadSort, dir: 'asc' | 'desc') {
   const from = 1 + Math.floor(random() * maxLeadId);
+  const scoped = sub === undefined ? '' : `and l.subsidiary_id = ${Number(sub)}`;
+  if (sort === 'project' || sort === 'assignee') {
+    // The project and assignee sorts' cursor: the group's name key and id, then the lead's
+    // received time (an unassigned lead sits in the last group, id 0).
+    const row = one<{ id: number; name: string | null; g: number | null; c: number } | undefined>(
+      sort === 'project'
+        ? `select l.id, p.name, p.id as g, l.created_at as c from leads l join projects p on p.id = l.project_id where l.id >= ? ${scoped} order by l.id limit 1`
+        : `select l.id, u.name, u.id as g, l.created_at as c from leads l left join users u on u.id = l.assignee_user_id where l.id >= ? ${scoped} order by l.id limit 1`,
+      from,
+    );
+    if (!row) return undefined;
+    const value = [row.g === null ? '' : nameSortKey(row.name), row.g ?? 0, row.c] as const;
+    return encodeLeadCursor({ sort, dir, value, id: row.id });
+  }
   const row = one<{ id: number; v: string | number | null } | undefined>(
-    `select id, ${SORT_COLUMN[sort]} as v from leads where id >= ? ${sub === undefined ? '' : `and subsidiary_id = ${Number(sub)}`} order by id limit 1`,
+    `select l.id, l.${SORT_COLUMN[sort]} as v from leads l where l.id >= ? ${scoped} order by l.id limit 1`,
     from,
   );
   if (!row) return undefined;

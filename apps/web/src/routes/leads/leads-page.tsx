@@ -68,7 +68,15 @@ const FILTER_LABELS: Record<string, ParseKeys> = {
 };
 
 /** The sorts the phone's sort menu offers, each in both directions. */
-const PHONE_SORTS: LeadSort[] = ['createdAt', 'name', 'status', 'email', 'lastActivityAt'];
+const PHONE_SORTS: LeadSort[] = [
+  'createdAt',
+  'name',
+  'status',
+  'project',
+  'assignee',
+  'email',
+  'lastActivityAt',
+];
 
 export function LeadsPage() {
   const { t, i18n } = useTranslation();
