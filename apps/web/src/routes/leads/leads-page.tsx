@@ -181,12 +181,24 @@ export function LeadsPage() {
 
   const selectable = rows.filter(isLeadWorkable);
   const wholePageSelected = selectable.length > 0 && selected.length === selectable.length;
-  // "Select all N matching": offered once the page is ticked and more match, within the limit.
+  // "Select all N matching" offers the N the change would touch: the server counts the
+  // workable leads (not restricted, not anonymised) in scope, up to the bulk limit.
+  const bulkCount = useQuery({
+    ...trpc.lead.bulkCount.queryOptions(countFilter, { trpc: { context: { skipBatch: true } } }),
+    enabled: canUpdate && wholePageSelected,
+  });
+  const workable = bulkCount.data?.total ?? 0;
+  const workableCapped = bulkCount.data?.capped ?? false;
+  // Offered once the page is ticked and more can change than the ticked rows.
   const offer =
-    canUpdate && wholePageSelected && !allMatching && (capped || total > selected.length) ? (
-      !capped && total <= LEAD_BULK_MAX ? (
+    canUpdate &&
+    wholePageSelected &&
+    !allMatching &&
+    bulkCount.data &&
+    (workableCapped || workable > selected.length) ? (
+      !workableCapped ? (
         <Button size="compact-sm" variant="subtle" onClick={() => setAllMatching(true)}>
-          {t('leads.bulk.selectAllMatching', { count: total, total: totalLabel })}
+          {t('leads.bulk.selectAllMatching', { count: workable, total: number(workable) })}
         </Button>
       ) : (
         <Text size="sm" c="dimmed">
@@ -302,7 +314,7 @@ export function LeadsPage() {
         {showBar && !phone ? (
           <LeadBulkBar
             selected={selected}
-            matching={allMatching ? { filter, count: total } : null}
+            matching={allMatching ? { filter, count: workable } : null}
             offer={offer}
             onDone={() => {
               setSelected([]);
@@ -390,7 +402,7 @@ export function LeadsPage() {
             <LeadBulkBar
               fixed
               selected={selected}
-              matching={allMatching ? { filter, count: total } : null}
+              matching={allMatching ? { filter, count: workable } : null}
               offer={offer}
               onDone={() => {
                 setSelected([]);
