@@ -137,14 +137,17 @@ export function LeadsPage() {
   const totalLabel = capped ? t('leads.cappedNumber') : number(total);
   const hasNext = page < pages.length - 1 || leads.hasNextPage;
 
-  // The loaded order, for "previous / next" on the lead page.
+  // The loaded order and the cursor after it, for "previous / next" on the lead page (which
+  // fetches the following page itself at the last loaded lead).
+  const nextCursor = pages.at(-1)?.nextCursor ?? null;
   useEffect(() => {
     if (leads.isSuccess)
       storeGridOrder(
         queryString,
         loaded.map((row) => row.id),
+        nextCursor,
       );
-  }, [leads.isSuccess, loaded, queryString]);
+  }, [leads.isSuccess, loaded, queryString, nextCursor]);
 
   const goNext = async () => {
     if (page >= pages.length - 1) {
