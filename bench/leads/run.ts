@@ -2,7 +2,7 @@
  * The lead review workspace at a million leads, through HTTP, as production sees it.
  *
  *   pnpm --filter @mg/bench run leads [-- --leads 1000000 --access-log 1000000 --iterations 200]
- *                                 [-- --db /path/kept.db] [-- --keep]
+ *                                 [-- --db /path/kept.db] [-- --keep] [-- --only 'page: sort']
  *
  * Builds a SQLite file in a temporary folder (30 subsidiaries, 300 projects, --leads leads,
  * the full-text index written in intake-sized batches without a final optimize, --access-log
@@ -53,8 +53,11 @@ const { values: args } = parseArgs({
     db: { type: 'string' },
     keep: { type: 'boolean', default: false },
     seed: { type: 'string' },
+    /** Measure only what this regular expression matches (and skip the exports). */
+    only: { type: 'string' },
   },
 });
+const ONLY = args.only ? new RegExp(args.only) : null;
 const LEADS = Math.max(10_000, Number(args.leads));
 const ACCESS_LOG = Math.max(0, Number(args['access-log']));
 const N = Math.max(20, Number(args.iterations));
@@ -93,6 +96,7 @@ async function measure(
   budget?: number,
   iterations = N,
 ) {
+  if (ONLY && !ONLY.test(`${group} ${name}`)) return;
   for (let i = 0; i < Math.min(10, iterations); i++) await fn(); // warm-up
   const times: number[] = [];
   let minRows = Number.POSITIVE_INFINITY;
@@ -463,7 +467,7 @@ async function download(path: string) {
 }
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 const exportLines: string[] = [];
-{
+if (!ONLY) {
   // A date range holding about 100k leads (they are spread evenly over two years).
   const days = Math.max(1, Math.round((730 * 100_000) / leadCount));
   const to = osloDate(NOW - 30 * 86_400_000);

@@ -202,3 +202,20 @@ test('an admin invites a subsidiary user, who sets a password, enrols a second f
       .first(),
   ).toHaveValue('Nina Nyansatt (ikke lenger aktiv)');
 });
+
+test('the account page says what changed', async ({ page }) => {
+  await loginAs(page, 'subsidiaryA');
+  await page.goto('/account');
+  const toggle = page.getByRole('switch', {
+    name: 'Send meg en e-post når et lead blir tildelt meg',
+  });
+  await expect(toggle).toBeChecked();
+  await toggle.uncheck({ force: true });
+  await expect(page.getByText('Du får ikke lenger e-post når et lead tildeles deg')).toBeVisible();
+  await toggle.check({ force: true });
+  await expect(page.getByText('Du får nå e-post når et lead tildeles deg')).toBeVisible();
+  const name = page.getByLabel('Navn', { exact: true });
+  await name.fill('Kari Nordmann');
+  await page.getByRole('button', { name: 'Lagre' }).first().click();
+  await expect(page.getByText('Navnet ditt er endret til «Kari Nordmann»')).toBeVisible();
+});
