@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import {
   encodeLeadCursor,
   LEAD_SORTS,
@@ -7,9 +8,9 @@ import {
   scopeFor,
 } from '@mg/shared';
 import { describe, expect, it } from 'vitest';
-import { makeLead, makeProject, makeSubsidiary } from './factories';
+import { makeLead, makeProject, makeSubsidiary, makeUser } from './factories';
 import { listLeads } from './queries/leads';
-import { createTestDatabase } from './testing';
+import { createTestDatabase, TEST_PASSWORD_HASH } from './testing';
 
 /**
  * Every grid sort pages by keyset on an index: the query that picks a page's ids walks an
@@ -136,4 +137,53 @@ describe('project and assignee sorts walk a name index, then each one’s leads'
               }
             }
         });
+});
+
+describe('migration 0017: statistics for the new indexes only where there are statistics', () => {
+  // The migration's statements after its CREATE INDEXes, run again on a database with leads.
+  const statsBlock = readFileSync(
+    new URL('../drizzle/0017_grid_project_assignee_sort.sql', import.meta.url),
+    'utf8',
+  )
+    .split('--> statement-breakpoint')
+    .filter((s) => !/CREATE INDEX/.test(s));
+  const NEW = [
+    'leads_subsidiary_project_created_idx',
+    'leads_subsidiary_assignee_idx',
+    'projects_name_sort_idx',
+    'users_name_sort_idx',
+  ];
+  const statRows = (sqlite: ReturnType<typeof planDatabase>['sqlite']) =>
+    (
+      sqlite.prepare('select idx from sqlite_stat1 where idx is not null').all() as {
+        idx: string;
+      }[]
+    )
+      .map((r) => r.idx)
+      .filter((idx) => NEW.includes(idx))
+      .sort();
+
+  it('writes none into a database without statistics (partial ones would change every plan)', () => {
+    const { sqlite } = planDatabase();
+    for (const statement of statsBlock) sqlite.exec(statement);
+    expect(statRows(sqlite)).toEqual([]);
+    expect(
+      sqlite.prepare(`select count(*) as n from sqlite_stat1 where tbl = 'leads'`).get(),
+    ).toEqual({ n: 0 });
+  });
+
+  it('analyses the new indexes where the others have statistics', () => {
+    const { sqlite, db, subsidiaryId: sub } = planDatabase();
+    // ANALYZE writes nothing for an empty table: one user, so every new index has rows.
+    makeUser(db, {
+      email: 'stat@test.no',
+      role: 'subsidiary_user',
+      subsidiaryId: sub,
+      passwordHash: TEST_PASSWORD_HASH,
+    });
+    sqlite.exec('ANALYZE');
+    sqlite.exec(`DELETE FROM sqlite_stat1 WHERE idx IN (${NEW.map((n) => `'${n}'`).join(', ')})`);
+    for (const statement of statsBlock) sqlite.exec(statement);
+    expect(statRows(sqlite)).toEqual([...NEW].sort());
+  });
 });
