@@ -3,6 +3,7 @@ import {
   encodeLeadCursor,
   LEAD_SORTS,
   type LeadFilterParams,
+  type LeadListParams,
   type Scope,
   SORT_DIRECTIONS,
   scopeFor,
@@ -34,7 +35,7 @@ const { subsidiaryId } = handle;
  * connection reuses statements by their text, and only a new text is prepared (and seen
  * here): each database must see a statement once.
  */
-function pagePlans(scope: Scope, filter: LeadFilterParams, { db, sqlite } = handle): string[] {
+function pagePlans(scope: Scope, filter: LeadListParams, { db, sqlite } = handle): string[] {
   const statements: { source: string }[] = [];
   const original = sqlite.prepare.bind(sqlite);
   const spy = (source: string) => {
