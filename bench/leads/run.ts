@@ -2,7 +2,7 @@
  * The lead review workspace at a million leads, through HTTP, as production sees it.
  *
  *   pnpm --filter @mg/bench run leads [-- --leads 1000000 --access-log 1000000 --iterations 200]
- *                                 [-- --db /path/kept.db] [-- --keep]
+ *                                 [-- --db /path/kept.db] [-- --keep] [-- --only 'page: sort']
  *
  * Builds a SQLite file in a temporary folder (30 subsidiaries, 300 projects, --leads leads,
  * the full-text index written in intake-sized batches without a final optimize, --access-log
@@ -32,6 +32,7 @@ import {
   LEAD_STATUSES,
   type LeadSort,
   leadExportPath,
+  nameSortKey,
   osloDate,
   SORT_DIRECTIONS,
   seededRandom,
@@ -52,8 +53,11 @@ const { values: args } = parseArgs({
     db: { type: 'string' },
     keep: { type: 'boolean', default: false },
     seed: { type: 'string' },
+    /** Measure only what this regular expression matches (and skip the exports). */
+    only: { type: 'string' },
   },
 });
+const ONLY = args.only ? new RegExp(args.only) : null;
 const LEADS = Math.max(10_000, Number(args.leads));
 const ACCESS_LOG = Math.max(0, Number(args['access-log']));
 const N = Math.max(20, Number(args.iterations));
@@ -92,6 +96,7 @@ async function measure(
   budget?: number,
   iterations = N,
 ) {
+  if (ONLY && !ONLY.test(`${group} ${name}`)) return;
   for (let i = 0; i < Math.min(10, iterations); i++) await fn(); // warm-up
   const times: number[] = [];
   let minRows = Number.POSITIVE_INFINITY;
@@ -190,7 +195,7 @@ const usersOf = (sub?: number) =>
 const maxLeadId = one<{ m: number }>('select max(id) as m from leads').m;
 
 /** The columns a cursor carries for each sort (the generated sort keys). */
-const SORT_COLUMN: Record<LeadSort, string> = {
+const SORT_COLUMN: Record<Exclude<LeadSort, 'project' | 'assignee'>, string> = {
   createdAt: 'created_at',
   email: 'email_sort',
   lastActivityAt: 'last_activity_at',
@@ -200,8 +205,22 @@ const SORT_COLUMN: Record<LeadSort, string> = {
 /** A cursor at a random lead in scope: a page as deep as any walk could reach. */
 function randomCursor(sub: number | undefined, sort: LeadSort, dir: 'asc' | 'desc') {
   const from = 1 + Math.floor(random() * maxLeadId);
+  const scoped = sub === undefined ? '' : `and l.subsidiary_id = ${Number(sub)}`;
+  if (sort === 'project' || sort === 'assignee') {
+    // The project and assignee sorts' cursor: the group's name key and id, then the lead's
+    // received time (an unassigned lead sits in the last group, id 0).
+    const row = one<{ id: number; name: string | null; g: number | null; c: number } | undefined>(
+      sort === 'project'
+        ? `select l.id, p.name, p.id as g, l.created_at as c from leads l join projects p on p.id = l.project_id where l.id >= ? ${scoped} order by l.id limit 1`
+        : `select l.id, u.name, u.id as g, l.created_at as c from leads l left join users u on u.id = l.assignee_user_id where l.id >= ? ${scoped} order by l.id limit 1`,
+      from,
+    );
+    if (!row) return undefined;
+    const value = [row.g === null ? '' : nameSortKey(row.name), row.g ?? 0, row.c] as const;
+    return encodeLeadCursor({ sort, dir, value, id: row.id });
+  }
   const row = one<{ id: number; v: string | number | null } | undefined>(
-    `select id, ${SORT_COLUMN[sort]} as v from leads where id >= ? ${sub === undefined ? '' : `and subsidiary_id = ${Number(sub)}`} order by id limit 1`,
+    `select l.id, l.${SORT_COLUMN[sort]} as v from leads l where l.id >= ? ${scoped} order by l.id limit 1`,
     from,
   );
   if (!row) return undefined;
@@ -448,7 +467,7 @@ async function download(path: string) {
 }
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 const exportLines: string[] = [];
-{
+if (!ONLY) {
   // A date range holding about 100k leads (they are spread evenly over two years).
   const days = Math.max(1, Math.round((730 * 100_000) / leadCount));
   const to = osloDate(NOW - 30 * 86_400_000);

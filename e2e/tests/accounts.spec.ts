@@ -202,3 +202,23 @@ test('an admin invites a subsidiary user, who sets a password, enrols a second f
       .first(),
   ).toHaveValue('Nina Nyansatt (ikke lenger aktiv)');
 });
+
+test('the account page says what changed', async ({ page }) => {
+  await loginAs(page, 'subsidiaryA');
+  await page.goto('/account');
+  const toggle = page.getByRole('switch', {
+    name: 'Send meg en e-post når et lead blir tildelt meg',
+  });
+  await expect(toggle).toBeChecked();
+  // The switch follows the server: it turns once the change is saved.
+  await toggle.click({ force: true });
+  await expect(page.getByText('Du får ikke lenger e-post når et lead tildeles deg')).toBeVisible();
+  await expect(toggle).not.toBeChecked();
+  await toggle.click({ force: true });
+  await expect(page.getByText('Du får nå e-post når et lead tildeles deg')).toBeVisible();
+  await expect(toggle).toBeChecked();
+  const name = page.getByRole('textbox', { name: 'Navn', exact: true });
+  await name.fill('Kari Nordmann');
+  await page.getByRole('button', { name: 'Lagre' }).first().click();
+  await expect(page.getByText('Navnet ditt er endret til «Kari Nordmann»')).toBeVisible();
+});

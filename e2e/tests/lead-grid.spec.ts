@@ -133,15 +133,50 @@ test.describe('desktop', () => {
     const table = page.getByRole('table', { name: 'Leads' });
     await expect(table.getByRole('link').first()).toBeVisible();
 
+    // Each sortable header is one button whose name is one Norwegian phrase: the column and
+    // how it is sorted (no English "Not sorted" from the table library beside it).
+    await expect(
+      table.getByRole('button', { name: 'Navn, ikke sortert – klikk for å sortere' }),
+    ).toBeVisible();
+    await expect(table.getByRole('button', { name: 'Mottatt, sortert synkende' })).toBeVisible();
     // Name sorts A→Z on the first click, with an indicator that says so; then flips.
     const nameHeader = table.getByRole('button', { name: /^Navn/ });
     await nameHeader.click();
     await expect(page).toHaveURL(/sort=name&dir=asc/);
-    await expect(nameHeader).toContainText('sortert stigende');
+    await expect(nameHeader).toHaveAccessibleName('Navn, sortert stigende');
+    await expect(nameHeader.locator('.mantine-datatable-header-cell-sortable-icon')).toBeVisible();
     await nameHeader.click();
     await expect(page).toHaveURL(/sort=name(&|$)/);
     await expect(page).not.toHaveURL(/dir=asc/);
-    await expect(nameHeader).toContainText('sortert synkende');
+    await expect(nameHeader).toHaveAccessibleName('Navn, sortert synkende');
+    await expectAccessible(page);
+    // Project sorts A→Å on the first click (by the project's name), then flips.
+    const projectHeader = table.getByRole('button', { name: /^Prosjekt/ });
+    await projectHeader.click();
+    await expect(page).toHaveURL(/sort=project&dir=asc/);
+    await expect(projectHeader).toHaveAccessibleName('Prosjekt, sortert stigende');
+    await expect(
+      projectHeader.locator('.mantine-datatable-header-cell-sortable-icon'),
+    ).not.toHaveClass(/reversed/);
+    const projects = () =>
+      table
+        .locator('tbody tr')
+        .evaluateAll((rows) =>
+          rows.map((r) => (r.querySelectorAll('td')[4]?.textContent ?? '').trim()),
+        );
+    // The grid's own order: case-insensitive, æ ø å after z (not ICU's "aa" = "å").
+    const key = (name: string) =>
+      name.toLowerCase().replace(/æ/g, '{').replace(/ø/g, '|').replace(/å/g, '}');
+    const inOrder = (names: string[]) =>
+      names.length > 1 && names.every((n, i) => i === 0 || key(names[i - 1] ?? '') <= key(n));
+    await expect.poll(async () => inOrder(await projects())).toBe(true);
+    await projectHeader.click();
+    await expect(page).toHaveURL(/sort=project(&|$)/);
+    await expect(projectHeader).toHaveAccessibleName('Prosjekt, sortert synkende');
+    await expect(projectHeader.locator('.mantine-datatable-header-cell-sortable-icon')).toHaveClass(
+      /reversed/,
+    );
+    await expect.poll(async () => inOrder((await projects()).reverse())).toBe(true);
     // E-mail sorts too, A→Z first.
     await table.getByRole('button', { name: /^E-post/ }).click();
     await expect(page).toHaveURL(/sort=email&dir=asc/);
@@ -164,7 +199,7 @@ test.describe('desktop', () => {
     const received = table.getByRole('button', { name: /^Mottatt/ });
     await received.click();
     await expect(page).not.toHaveURL(/sort=/);
-    await expect(received).toContainText('sortert synkende');
+    await expect(received).toHaveAccessibleName('Mottatt, sortert synkende');
 
     // The header row stays in view while the rows scroll under it.
     const viewport = table.locator(
@@ -243,11 +278,12 @@ test.describe('desktop', () => {
     await page.getByRole('checkbox', { name: 'Velg alle viste leads' }).check();
     const bulk = page.getByRole('region', { name: 'Handlinger for valgte leads' });
     await bulk.getByRole('button', { name: /^Velg alle .* som passer filteret$/ }).click();
-    await expect(bulk).toContainText(`Alle ${before.total} leads som passer filteret er valgt`);
+    // The offer counts what the change will touch: restricted and anonymised leads are not.
+    await expect(bulk).toContainText(`Alle ${before.workable} leads som passer filteret er valgt`);
     await bulk.getByRole('combobox', { name: 'Ny status' }).click();
     await page.getByRole('option', { name: 'Oppfølging', exact: true }).click();
     await bulk.getByRole('button', { name: 'Endre status' }).click();
-    const confirm = page.getByRole('dialog', { name: `Endre ${before.total} leads?` });
+    const confirm = page.getByRole('dialog', { name: `Endre ${before.workable} leads?` });
     await confirm.getByRole('button', { name: 'Bekreft' }).click();
     const toast = page.getByText(/^Status satt til Oppfølging for \d+ leads$/);
     await expect(toast).toBeVisible({ timeout: 15_000 });

@@ -56,7 +56,8 @@ test('the privacy officer holds a lead, runs retention from its page, and the he
   await expect(months).toHaveValue('36');
   await months.fill('12');
   await page.getByRole('button', { name: 'Lagre' }).click();
-  await expect(page.getByText('Endringene er lagret')).toBeVisible();
+  // The toast says what changed.
+  await expect(page.getByText('Lagringstiden er satt til 12 måneder')).toBeVisible();
 
   await page.getByRole('button', { name: 'Prøvekjøring' }).click();
   const dry = page.getByRole('status').filter({ hasText: 'Prøvekjøring:' });

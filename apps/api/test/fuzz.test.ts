@@ -111,6 +111,13 @@ const VALID: Record<string, (f: Setup['f']) => unknown> = {
     consents: { marketing_email: true },
     assigneeUserId: 'unassigned',
   }),
+  'lead.bulkCount': (f) => ({
+    search: 'åse',
+    from: '2024-01-01',
+    to: '2030-12-31',
+    projectId: f.projectA,
+    restricted: false,
+  }),
   'lead.byId': (f) => ({ id: f.leadsA[0] }),
   'palette.search': () => ({ q: 'åse' }),
   'lead.assignees': (f) => ({ leadId: f.leadsA[0] }),
@@ -190,6 +197,7 @@ const MORE_SEEDS: Record<string, unknown[]> = {
   'dashboard.summary': [{ from: '2024-01-01' }, { to: '2024-12-31' }, {}],
   'lead.list': [{ from: '2024-01-01' }, { to: '2024-12-31' }, {}],
   'lead.count': [{ from: '2024-01-01' }, { to: '2024-12-31' }, {}],
+  'lead.bulkCount': [{ from: '2024-01-01' }, {}],
   'audit.list': [{ from: '2024-01-01T00:00:00Z' }, {}],
   'audit.summary': [{ actorUserId: 1, from: '2024-01-01T00:00:00Z' }, {}],
 };

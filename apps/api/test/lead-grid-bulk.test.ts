@@ -69,6 +69,69 @@ describe('bulk change of every lead the filter matches', () => {
     expect(t.values([t.a0]).map((r) => r.assigneeUserId)).toEqual([null]);
   });
 
+  it('offers "all N matching" with the N the change then touches', async () => {
+    const t = grid();
+    // Besides the restricted a2: an anonymised lead in A, and a held one (which can change).
+    const project = { id: t.f.projectA, subsidiaryId: t.f.subA };
+    const anonymised = makeLead(t.handle.db, project);
+    t.handle.db
+      .update(leads)
+      .set({ anonymisedAt: Date.now(), name: null, email: null, phone: null })
+      .where(eq(leads.id, anonymised))
+      .run();
+    const held = makeLead(t.handle.db, project);
+    t.handle.db.update(leads).set({ legalHold: true }).where(eq(leads.id, held)).run();
+    const cases: [
+      Parameters<ReturnType<typeof t.as>['lead']['bulkCount']>[0],
+      'userA' | 'admin',
+    ][] = [
+      [{}, 'userA'],
+      [{ status: ['new'] }, 'userA'],
+      [{ legalHold: true }, 'userA'],
+      [{}, 'admin'],
+      [{ subsidiaryId: t.f.subA }, 'admin'],
+      [{ restricted: true }, 'admin'],
+      [{ anonymised: true }, 'admin'],
+      [{ restricted: false, anonymised: false }, 'admin'],
+    ];
+    for (const [filter, who] of cases) {
+      const label = JSON.stringify({ filter, who });
+      const offered = await t.as(who).lead.bulkCount(filter);
+      // What the grid counts shows the restricted and anonymised leads too; the offer not.
+      const shown = await t.as(who).lead.count(filter);
+      expect(offered.capped, label).toBe(false);
+      expect(offered.total, label).toBeLessThanOrEqual(shown.total);
+      const changed = await t
+        .as(who)
+        .lead.bulkUpdate({ matching: filter, status: 'follow_up' })
+        .then((r) => r.ids.length)
+        .catch(() => {
+          // Nothing to change: the offer is 0, and the change says so instead of touching 0.
+          expect(offered.total, label).toBe(0);
+          return 0;
+        });
+      expect(offered.total, label).toBe(changed);
+    }
+    const all = await t.as('userA').lead.count({});
+    const offered = await t.as('userA').lead.bulkCount({});
+    expect(all.total - offered.total).toBe(2); // the restricted a2 and the anonymised lead
+  });
+
+  it('offers "all matching" only up to the bulk limit, and says when there are more', async () => {
+    const t = grid();
+    const project = { id: t.f.projectA, subsidiaryId: t.f.subA };
+    t.handle.db.transaction((tx) => {
+      for (let i = 0; i < LEAD_BULK_MAX - 1; i++) makeLead(tx, project);
+    });
+    // a0, a1 and the new ones: one more than the limit.
+    expect(await t.as('userA').lead.bulkCount({})).toEqual({ total: LEAD_BULK_MAX, capped: true });
+    t.handle.db.update(leads).set({ status: 'closed' }).where(eq(leads.id, t.a0)).run();
+    expect(await t.as('userA').lead.bulkCount({ status: ['new'] })).toEqual({
+      total: LEAD_BULK_MAX,
+      capped: false,
+    });
+  });
+
   it(`refuses more than ${LEAD_BULK_MAX} matches, and changes nothing`, async () => {
     const t = grid();
     const project = { id: t.f.projectA, subsidiaryId: t.f.subA };

@@ -109,6 +109,7 @@ const SAMPLE_INPUTS: Record<string, (t: Setup, who: Who) => unknown | Promise<un
   'project.assign': (t) => ({ projectId: t.f.projectA, subsidiaryId: t.f.subB }),
   'lead.list': () => ({ limit: 10 }),
   'lead.count': () => ({ status: 'new' }),
+  'lead.bulkCount': () => ({ status: 'new' }),
   'palette.search': (t) => ({ q: String(t.f.leadsA[0]) }),
   'lead.byId': (t) => ({ id: t.f.leadsA[0] }),
   'lead.assignees': (t) => ({ leadId: t.f.leadsA[0] }),

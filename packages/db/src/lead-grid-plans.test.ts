@@ -1,14 +1,17 @@
+import { readFileSync } from 'node:fs';
 import {
+  encodeLeadCursor,
   LEAD_SORTS,
   type LeadFilterParams,
+  type LeadListParams,
   type Scope,
   SORT_DIRECTIONS,
   scopeFor,
 } from '@mg/shared';
 import { describe, expect, it } from 'vitest';
-import { makeLead, makeProject, makeSubsidiary } from './factories';
+import { makeLead, makeProject, makeSubsidiary, makeUser } from './factories';
 import { listLeads } from './queries/leads';
-import { createTestDatabase } from './testing';
+import { createTestDatabase, TEST_PASSWORD_HASH } from './testing';
 
 /**
  * Every grid sort pages by keyset on an index: the query that picks a page's ids walks an
@@ -17,15 +20,22 @@ import { createTestDatabase } from './testing';
  * caught at prepare time and explained.
  */
 
-const handle = createTestDatabase();
-const { db, sqlite } = handle;
+function planDatabase() {
+  const handle = createTestDatabase();
+  const subsidiaryId = makeSubsidiary(handle.db, { name: 'Plan AS' });
+  const projectId = makeProject(handle.db, subsidiaryId);
+  for (let i = 0; i < 5; i++) makeLead(handle.db, { id: projectId, subsidiaryId });
+  return { ...handle, subsidiaryId, projectId };
+}
+const handle = planDatabase();
+const { subsidiaryId } = handle;
 
-const subsidiaryId = makeSubsidiary(db, { name: 'Plan AS' });
-const projectId = makeProject(db, subsidiaryId);
-for (let i = 0; i < 5; i++) makeLead(db, { id: projectId, subsidiaryId });
-
-/** The explained plans of the page-id statements listLeads runs for this filter. */
-function pagePlans(scope: Scope, filter: LeadFilterParams): string[] {
+/**
+ * The explained plans of the page-id statements listLeads runs for this filter. The
+ * connection reuses statements by their text, and only a new text is prepared (and seen
+ * here): each database must see a statement once.
+ */
+function pagePlans(scope: Scope, filter: LeadListParams, { db, sqlite } = handle): string[] {
   const statements: { source: string }[] = [];
   const original = sqlite.prepare.bind(sqlite);
   const spy = (source: string) => {
@@ -38,11 +48,12 @@ function pagePlans(scope: Scope, filter: LeadFilterParams): string[] {
   } finally {
     sqlite.prepare = original;
   }
-  // The id-picking statement: from leads alone, ordered, limited.
+  // The id-picking statements: from leads alone (or, for the project and assignee sorts,
+  // the walk over the names and their leads), ordered, limited.
   const picks = statements.filter(
-    (s) => /^select "id", /.test(s.source) && /order by/.test(s.source),
+    (s) => /^select ("id", |"leads"."id" as id)/.test(s.source) && /order by/.test(s.source),
   );
-  expect(picks.length).toBeGreaterThan(0);
+  expect(picks.length, JSON.stringify(filter)).toBeGreaterThan(0);
   return picks.map(({ source }) => {
     const params = (source.match(/\?/g) ?? []).map(() => 1);
     return (sqlite.prepare(`explain query plan ${source}`).all(...params) as { detail: string }[])
@@ -76,4 +87,104 @@ describe('grid sorts stay on an index', () => {
             }
           }
         });
+});
+
+describe('project and assignee sorts walk a name index, then each one’s leads', () => {
+  // Databases of their own: the first describe already prepared the first pages'
+  // statements, and the unassigned leads' statement is the same text in both directions.
+  const owns = { asc: planDatabase(), desc: planDatabase() };
+  const groupSorts = ['project', 'assignee'] as const;
+  const filters: [string, Partial<LeadFilterParams>][] = [
+    ['no filter', {}],
+    ['a status set', { status: ['new', 'contacted'] }],
+    ['a date range', { from: '2024-01-01', to: '2024-01-20' }],
+    ['a start date only (long range)', { from: '2020-01-01' }],
+    ['one project', { projectId: owns.asc.projectId }],
+    ['no assignee', { assigneeUserId: 'unassigned' }],
+    ['consent and no legal hold', { consents: { marketing_email: true }, legalHold: false }],
+  ];
+  for (const [scopeName, scope] of SCOPES)
+    for (const sort of groupSorts)
+      for (const dir of SORT_DIRECTIONS)
+        it(`${sort} ${dir}, scope ${scopeName}: first page and after a cursor`, () => {
+          const cursors = [
+            undefined,
+            // Inside a group: the rest of it, then the groups after it.
+            encodeLeadCursor({ sort, dir, value: ['m', 1, 1_700_000_000_000], id: 3 }),
+            // Among the leads without an assignee (the assignee sort's last group).
+            ...(sort === 'assignee'
+              ? [encodeLeadCursor({ sort, dir, value: ['', 0, 1_700_000_000_000], id: 3 })]
+              : []),
+          ];
+          for (const cursor of cursors)
+            for (const [name, extra] of filters) {
+              const label = `${name}${cursor ? ', after a cursor' : ''}`;
+              const plans = pagePlans(scope, { sort, dir, cursor, ...extra }, owns[dir]);
+              for (const plan of plans) {
+                expect(plan, label).not.toMatch(/TEMP B-TREE/);
+                // The leads come from a (subsidiary,) project/assignee, created_at index.
+                expect(plan, label).toMatch(
+                  sort === 'project'
+                    ? /INDEX leads_(subsidiary_)?project_created_idx/
+                    : /INDEX leads_(subsidiary_)?assignee_idx/,
+                );
+                if (scope.kind === 'subsidiary')
+                  expect(plan, label).toMatch(
+                    /INDEX leads_subsidiary_(project_created|assignee)_idx \(subsidiary_id=\? AND/,
+                  );
+                // The groups in name order from the expression index (one project: its row).
+                if (/SCAN (projects|users)|SEARCH (projects|users)/.test(plan) && !extra.projectId)
+                  expect(plan, label).toMatch(/(projects|users)_name_sort_idx/);
+              }
+            }
+        });
+});
+
+describe('migration 0017: statistics for the new indexes only where there are statistics', () => {
+  // The migration's statements after its CREATE INDEXes, run again on a database with leads.
+  const statsBlock = readFileSync(
+    new URL('../drizzle/0017_grid_project_assignee_sort.sql', import.meta.url),
+    'utf8',
+  )
+    .split('--> statement-breakpoint')
+    .filter((s) => !/CREATE INDEX/.test(s));
+  const NEW = [
+    'leads_subsidiary_project_created_idx',
+    'leads_subsidiary_assignee_idx',
+    'projects_name_sort_idx',
+    'users_name_sort_idx',
+  ];
+  const statRows = (sqlite: ReturnType<typeof planDatabase>['sqlite']) =>
+    (
+      sqlite.prepare('select idx from sqlite_stat1 where idx is not null').all() as {
+        idx: string;
+      }[]
+    )
+      .map((r) => r.idx)
+      .filter((idx) => NEW.includes(idx))
+      .sort();
+
+  it('writes none into a database without statistics (partial ones would change every plan)', () => {
+    const { sqlite } = planDatabase();
+    for (const statement of statsBlock) sqlite.exec(statement);
+    expect(statRows(sqlite)).toEqual([]);
+    expect(
+      sqlite.prepare(`select count(*) as n from sqlite_stat1 where tbl = 'leads'`).get(),
+    ).toEqual({ n: 0 });
+  });
+
+  it('analyses the new indexes where the others have statistics', () => {
+    const { sqlite, db, subsidiaryId: sub } = planDatabase();
+    // ANALYZE writes nothing for an empty table: one user, so every new index has rows.
+    makeUser(db, {
+      email: 'stat@test.no',
+      role: 'subsidiary_user',
+      subsidiaryId: sub,
+      passwordHash: TEST_PASSWORD_HASH,
+    });
+    sqlite.exec('ANALYZE');
+    sqlite.exec(`DELETE FROM sqlite_stat1 WHERE idx IN (${NEW.map((n) => `'${n}'`).join(', ')})`);
+    for (const statement of statsBlock) sqlite.exec(statement);
+    expect(statRows(sqlite)).toEqual([...NEW].sort());
+  });
 });

@@ -59,6 +59,23 @@ const NAMES = [
   'Ærlig Østby',
   'Åsmund Brå',
 ];
+// Project and user names with ties in the sort key (case, the same name twice) and æ ø å.
+const PROJECT_NAMES = [
+  'Åsen Park',
+  'ærfugl Brygge',
+  'Zeta Tun',
+  'Ærfugl brygge',
+  'aasen park',
+  'Birkelund',
+];
+const USER_NAMES = [
+  'Kari Nordmann',
+  'Ole Ås',
+  'kari nordmann',
+  'Øystein Berg',
+  'Anne Lie',
+  'Ole Ås',
+];
 const MESSAGES = [null, 'Ønsker visning', 'Når starter salget?', 'Ring meg på kvelden', null];
 
 interface Row {
@@ -78,6 +95,8 @@ interface Row {
   createdAt: number;
   lastActivityAt: number;
   anonymisedAt: number | null;
+  projectName: string;
+  assigneeName: string | null;
 }
 
 let subsidiaries: number[] = [];
@@ -101,14 +120,28 @@ beforeAll(() => {
         [1, 2].map((u) =>
           makeUser(tx, {
             email: `u${u}.s${s}@test.no`,
+            name: USER_NAMES[(s - 1) * 2 + u - 1] ?? 'Anne Lie',
             role: 'subsidiary_user',
             subsidiaryId: s,
             passwordHash: TEST_PASSWORD_HASH,
           }),
         ),
       );
-      for (let p = 0; p < 2; p++) projects.push({ id: makeProject(tx, s), subsidiaryId: s });
+      for (let p = 0; p < 2; p++)
+        projects.push({
+          id: makeProject(tx, s, { name: PROJECT_NAMES[projects.length] ?? 'Birkelund' }),
+          subsidiaryId: s,
+        });
     }
+    // A project without leads and a user nobody's leads go to: walks pass over them.
+    makeProject(tx, subsidiaries[0] ?? 0, { name: 'Aa Tom' });
+    makeUser(tx, {
+      email: 'idle@test.no',
+      name: 'Aa Ledig',
+      role: 'subsidiary_user',
+      subsidiaryId: subsidiaries[1] ?? null,
+      passwordHash: TEST_PASSWORD_HASH,
+    });
     for (let i = 0; i < LEADS; i++) {
       const project = pick(projects);
       const status = pick(LEAD_STATUSES);
@@ -125,6 +158,9 @@ beforeAll(() => {
       if (random() < 0.1) flags.email = `Zed.${i}@Example.NO`;
       if (random() < 0.05) flags.restricted = true;
       if (random() < 0.04) flags.legalHold = true;
+      // Leads moved to another subsidiary (a transfer after the project was reassigned):
+      // the project's and assignee's leads are then in more than one scope.
+      if (random() < 0.05) flags.subsidiaryId = pick(subsidiaries);
       if (random() < 0.04) {
         Object.assign(flags, { name: null, email: null, phone: null, message: null });
         flags.anonymisedAt = pick(TIMES) + DAY;
@@ -137,7 +173,9 @@ beforeAll(() => {
       `select id, project_id as projectId, subsidiary_id as subsidiaryId, name, email, phone, message,
               status, assignee_user_id as assigneeUserId, restricted, legal_hold as legalHold,
               consent_email as consentEmail, consent_sms as consentSms, created_at as createdAt,
-              last_activity_at as lastActivityAt, anonymised_at as anonymisedAt
+              last_activity_at as lastActivityAt, anonymised_at as anonymisedAt,
+              (select name from projects where projects.id = project_id) as projectName,
+              (select name from users where users.id = assignee_user_id) as assigneeName
        from leads`,
     )
     .all() as Row[];
@@ -203,6 +241,29 @@ function oracle(scope: Scope, f: LeadFilterParams): Row[] {
   });
   const sort = f.sort ?? 'createdAt';
   const sign = (f.dir ?? 'desc') === 'desc' ? -1 : 1;
+  if (sort === 'project' || sort === 'assignee') {
+    // The group's name key then its id (in the direction asked), no assignee last either
+    // way, then received newest first and id, also either way.
+    const group = (r: Row) =>
+      sort === 'project'
+        ? { name: r.projectName, id: r.projectId }
+        : r.assigneeUserId === null
+          ? null
+          : { name: r.assigneeName ?? '', id: r.assigneeUserId };
+    return rows.sort((a, b) => {
+      const ga = group(a);
+      const gb = group(b);
+      if (ga === null || gb === null) {
+        if (ga !== gb) return ga === null ? 1 : -1;
+      } else {
+        const byGroup =
+          Buffer.compare(Buffer.from(nameSortKey(ga.name)), Buffer.from(nameSortKey(gb.name))) ||
+          ga.id - gb.id;
+        if (byGroup !== 0) return sign * byGroup;
+      }
+      return b.createdAt - a.createdAt || b.id - a.id;
+    });
+  }
   const key = (r: Row): number | string =>
     sort === 'name'
       ? nameSortKey(r.name)
@@ -241,9 +302,15 @@ const SEARCHES = [
   '+47 9',
 ];
 
+interface DrawOptions {
+  search?: boolean;
+  /** Draw the sort from these only. */
+  sorts?: readonly (typeof LEAD_SORTS)[number][];
+}
+
 function randomFilter(
   random: () => number,
-  options: { search?: boolean } = {},
+  options: DrawOptions = {},
 ): { scope: Scope; filter: LeadFilterParams } {
   const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
   const maybe = (p = 0.25) => random() < p;
@@ -276,7 +343,7 @@ function randomFilter(
       ? `${phone.slice(0, 3)} ${phone.slice(3, 5)} ${phone.slice(5)}`
       : pick(SEARCHES);
   }
-  f.sort = pick(LEAD_SORTS);
+  f.sort = pick(options.sorts ?? LEAD_SORTS);
   f.dir = maybe(0.5) ? 'asc' : 'desc';
   const scope: Scope = maybe(0.5) ? ALL_SCOPE : subsidiaryScope(pick(subsidiaries));
   return { scope, filter: f };
@@ -295,7 +362,7 @@ function walk(scope: Scope, filter: LeadFilterParams, limit: number) {
   return pages;
 }
 
-function compareCombinations(seed: number, count: number, options: { search?: boolean } = {}) {
+function compareCombinations(seed: number, count: number, options: DrawOptions = {}) {
   const random = seededRandom(seed);
   for (let i = 0; i < count; i++) {
     const { scope, filter } = randomFilter(random, options);
@@ -371,6 +438,35 @@ describe('lead grid against the oracle', () => {
     timeout: 240_000,
   }, () => {
     compareCombinations(20240617, 160);
+  });
+
+  it('sorts by project and by assignee name, both ways, against the oracle', {
+    timeout: 240_000,
+  }, () => {
+    // Half of them without a search, so the index walk (not the sorted id list) is used.
+    compareCombinations(4242, 60, { sorts: ['project', 'assignee'] });
+    const random = seededRandom(77);
+    for (let i = 0; i < 30; i++) {
+      const { scope, filter } = randomFilter(random, { sorts: ['project', 'assignee'] });
+      const plain = { ...filter, search: undefined };
+      const expected = oracle(scope, plain).map((r) => r.id);
+      expect(walk(scope, plain, 1 + (i % 9) * 11).flat(), JSON.stringify(plain)).toEqual(expected);
+    }
+    // Unassigned leads come last in both directions; A→Z puts Aa before Å.
+    for (const dir of ['asc', 'desc'] as const) {
+      const ids = walk(ALL_SCOPE, { sort: 'assignee', dir }, 97).flat();
+      const firstUnassigned = ids.findIndex(
+        (id) => all.find((r) => r.id === id)?.assigneeUserId === null,
+      );
+      expect(firstUnassigned).toBeGreaterThan(0);
+      for (const id of ids.slice(firstUnassigned))
+        expect(all.find((r) => r.id === id)?.assigneeUserId).toBeNull();
+    }
+    const byProject = walk(ALL_SCOPE, { sort: 'project', dir: 'asc' }, 500)
+      .flat()
+      .map((id) => all.find((r) => r.id === id)?.projectName);
+    expect(byProject[0]).toBe('aasen park');
+    expect(byProject.at(-1)).toBe('Åsen Park');
   });
 
   it('matches the oracle under every search plan', { timeout: 240_000 }, () => {

@@ -80,8 +80,20 @@ export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 
 // ---------- lead review workspace ----------
 
-/** Grid sort keys. Each has an index (with and without subsidiary) so keyset pages stay fast. */
-export const LEAD_SORTS = ['createdAt', 'lastActivityAt', 'name', 'email', 'status'] as const;
+/**
+ * Grid sort keys. Each has an index (with and without subsidiary) so keyset pages stay fast;
+ * project and assignee walk the project or user names in order, then each one's leads
+ * (decision 014).
+ */
+export const LEAD_SORTS = [
+  'createdAt',
+  'lastActivityAt',
+  'name',
+  'email',
+  'status',
+  'project',
+  'assignee',
+] as const;
 export type LeadSort = (typeof LEAD_SORTS)[number];
 export const SORT_DIRECTIONS = ['asc', 'desc'] as const;
 export type SortDirection = (typeof SORT_DIRECTIONS)[number];

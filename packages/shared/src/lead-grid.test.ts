@@ -46,10 +46,34 @@ describe('lead cursor', () => {
       encodeLeadCursor({ sort: 'name', dir: 'asc', value: 5, id: 1 }),
     ])
       expect(decodeLeadCursor(bad)).toBeNull();
-    const wrongSort = btoaUrl(JSON.stringify(['project', 'asc', 1, 1]));
+    const wrongSort = btoaUrl(JSON.stringify(['owner', 'asc', 1, 1]));
     expect(decodeLeadCursor(wrongSort)).toBeNull();
     const badId = btoaUrl(JSON.stringify(['createdAt', 'asc', 1, -1]));
     expect(decodeLeadCursor(badId)).toBeNull();
+  });
+
+  it('carries name key, group id and received time for the project and assignee sorts', () => {
+    for (const sort of ['project', 'assignee'] as const)
+      for (const value of [
+        ['{rfugl brygge', 12, 1_700_000_000_123],
+        ['', 0, 1_700_000_000_123], // no assignee: the last group
+      ] as const) {
+        const cursor = { sort, dir: 'desc', value, id: 9 } as const;
+        expect(decodeLeadCursor(encodeLeadCursor(cursor))).toEqual(cursor);
+      }
+    for (const value of [
+      'åsen',
+      5,
+      ['a', 1],
+      ['a', -1, 5],
+      ['a', 1.5, 5],
+      [1, 1, 5],
+      ['a', 1, '5'],
+      ['a', 1, 5, 6],
+    ])
+      expect(decodeLeadCursor(btoaUrl(JSON.stringify(['project', 'asc', value, 1])))).toBeNull();
+    // A group position is no cursor for a sort by a column, and the other way round.
+    expect(decodeLeadCursor(btoaUrl(JSON.stringify(['name', 'asc', ['a', 1, 5], 1])))).toBeNull();
   });
 
   it('must match the sort and direction it is used with', () => {
@@ -175,6 +199,19 @@ describe('grid state in the URL', () => {
     expect(back).toEqual({ filter: state.filter, columns: [...state.columns] });
   });
 
+  it('round-trips the project and assignee sorts in both directions', () => {
+    for (const sort of ['project', 'assignee'] as const)
+      for (const dir of ['asc', 'desc'] as const) {
+        const params = leadGridToSearchParams({ filter: { sort, dir } });
+        // desc is the default direction, left out of the link.
+        expect(params).toEqual(dir === 'asc' ? { sort, dir } : { sort });
+        const back = leadGridFromSearchParams(parseQueryString(toQueryString(params)));
+        expect(back.filter.sort).toBe(sort);
+        expect(back.filter.dir ?? 'desc').toBe(dir);
+        expect(back.dropped).toBeUndefined();
+      }
+  });
+
   it('reads one status from old links and saved views, several from new ones', () => {
     expect(leadGridFromSearchParams(parseQueryString('status=new')).filter.status).toEqual(['new']);
     // Funnel order, no repeats, whatever order the link had.
@@ -216,6 +253,8 @@ describe('grid state in the URL', () => {
       status: 'asc',
       createdAt: 'desc',
       lastActivityAt: 'desc',
+      project: 'asc',
+      assignee: 'asc',
     });
     expect(emailSortKey('Ola@Example.NO')).toBe('ola@example.no');
     expect(emailSortKey(null)).toBe('');

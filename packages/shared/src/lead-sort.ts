@@ -47,6 +47,20 @@ export function isTextSort(sort: LeadSort): boolean {
   return sort === 'name' || sort === 'email';
 }
 
+/** Sorts by a related row's name (the project's, the assignee's), then received newest first. */
+export type LeadGroupSort = 'project' | 'assignee';
+export function isGroupSort(sort: LeadSort): sort is LeadGroupSort {
+  return sort === 'project' || sort === 'assignee';
+}
+
+/**
+ * Where a row of a project or assignee sort sits: the group's name key (nameSortKey of the
+ * project's or user's name), the group's id (0: no assignee, which sorts last), and the
+ * lead's received time; the lead id is the cursor's own. The name travels in the cursor so
+ * a rename between two pages cannot make the next page skip or repeat a group.
+ */
+export type LeadGroupPosition = readonly [nameKey: string, groupId: number, createdAt: number];
+
 /**
  * The direction a column sorts in when first clicked: text A→Z, dates newest first, status
  * in funnel order (new first).
@@ -57,6 +71,8 @@ export const LEAD_SORT_FIRST_DIR: Record<LeadSort, SortDirection> = {
   status: 'asc',
   createdAt: 'desc',
   lastActivityAt: 'desc',
+  project: 'asc',
+  assignee: 'asc',
 };
 
 /**
@@ -66,7 +82,7 @@ export const LEAD_SORT_FIRST_DIR: Record<LeadSort, SortDirection> = {
 export interface LeadCursor {
   sort: LeadSort;
   dir: SortDirection;
-  value: number | string;
+  value: number | string | LeadGroupPosition;
   id: number;
 }
 
@@ -134,6 +150,10 @@ export function decodeLeadCursor(value: string): LeadCursor | null {
   if (!(LEAD_SORTS as readonly unknown[]).includes(sort)) return null;
   if (!(SORT_DIRECTIONS as readonly unknown[]).includes(dir)) return null;
   if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 1) return null;
+  if (isGroupSort(sort as LeadSort)) {
+    if (!isLeadGroupPosition(sortValue)) return null;
+    return { sort: sort as LeadSort, dir: dir as SortDirection, value: sortValue, id };
+  }
   const textual = isTextSort(sort as LeadSort);
   if (textual ? typeof sortValue !== 'string' : !Number.isSafeInteger(sortValue)) return null;
   return {
@@ -142,4 +162,17 @@ export function decodeLeadCursor(value: string): LeadCursor | null {
     value: sortValue as number | string,
     id,
   };
+}
+
+/** A group position as decodeLeadCursor accepts it. */
+export function isLeadGroupPosition(value: unknown): value is LeadGroupPosition {
+  if (!Array.isArray(value) || value.length !== 3) return false;
+  const [nameKey, groupId, createdAt] = value as unknown[];
+  return (
+    typeof nameKey === 'string' &&
+    nameKey.length <= 1000 &&
+    Number.isSafeInteger(groupId) &&
+    (groupId as number) >= 0 &&
+    Number.isSafeInteger(createdAt)
+  );
 }

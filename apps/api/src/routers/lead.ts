@@ -1,6 +1,7 @@
 import {
   addLeadNote,
   countLeadsCapped,
+  countWorkableLeads,
   findAssignableUser,
   getLead,
   getLeadFlags,
@@ -102,6 +103,32 @@ export const leadRouter = router({
             filters: filterKeys(input),
             searched: Boolean(input.search),
             aggregate: true,
+          },
+        });
+        return { total: total.count, capped: total.capped };
+      }),
+    ),
+
+  /**
+   * The N of "select all N matching": how many leads a bulk change on this filter would
+   * touch, counted by the rule the change itself uses (in scope, neither restricted nor
+   * anonymised), up to LEAD_BULK_MAX (`capped`: more, so the change would be refused).
+   */
+  bulkCount: can('lead:update', { purpose: 'follow_up' })
+    .input(leadCountInput)
+    .query(({ ctx, input }) =>
+      ctx.audited((tx, log) => {
+        const total = countWorkableLeads(tx, {
+          scope: ctx.scope,
+          filter: input,
+          cap: LEAD_BULK_MAX,
+        });
+        log({
+          detail: {
+            filters: filterKeys(input),
+            searched: Boolean(input.search),
+            aggregate: true,
+            workable: true,
           },
         });
         return { total: total.count, capped: total.capped };

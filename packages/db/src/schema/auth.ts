@@ -1,4 +1,5 @@
 import { ROLES, SESSION_STAGES, USER_TOKEN_KINDS } from '@mg/shared';
+import { sql } from 'drizzle-orm';
 import {
   type AnySQLiteColumn,
   blob,
@@ -7,32 +8,38 @@ import {
   sqliteTable,
   text,
 } from 'drizzle-orm/sqlite-core';
+import { nameSortSql } from './name-sort';
 import { subsidiaries } from './org';
 
-export const users = sqliteTable('users', {
-  id: integer('id').primaryKey({ autoIncrement: true }),
-  email: text('email').notNull().unique(),
-  name: text('name').notNull(),
-  role: text('role', { enum: ROLES }).notNull(),
-  /** Set for subsidiary users only; their record scope. */
-  subsidiaryId: integer('subsidiary_id').references((): AnySQLiteColumn => subsidiaries.id),
-  passwordHash: text('password_hash').notNull(),
-  active: integer('active', { mode: 'boolean' }).notNull().default(true),
-  failedLogins: integer('failed_logins').notNull().default(0),
-  lockedUntil: integer('locked_until'),
-  /** Null until the person sets a password from their invitation: status "invited". */
-  passwordSetAt: integer('password_set_at'),
-  lastLoginAt: integer('last_login_at'),
-  /** Base32 TOTP secret; kept while enrolment is unconfirmed, in use once totpEnabledAt is set. */
-  totpSecret: text('totp_secret'),
-  totpEnabledAt: integer('totp_enabled_at'),
-  /** The last accepted TOTP time step: a code at or before it is a replay. */
-  totpLastStep: integer('totp_last_step'),
-  /** Staff notification when a lead is assigned to them (opt-out on /account). */
-  notifyOnAssign: integer('notify_on_assign', { mode: 'boolean' }).notNull().default(true),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-});
+export const users = sqliteTable(
+  'users',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    email: text('email').notNull().unique(),
+    name: text('name').notNull(),
+    role: text('role', { enum: ROLES }).notNull(),
+    /** Set for subsidiary users only; their record scope. */
+    subsidiaryId: integer('subsidiary_id').references((): AnySQLiteColumn => subsidiaries.id),
+    passwordHash: text('password_hash').notNull(),
+    active: integer('active', { mode: 'boolean' }).notNull().default(true),
+    failedLogins: integer('failed_logins').notNull().default(0),
+    lockedUntil: integer('locked_until'),
+    /** Null until the person sets a password from their invitation: status "invited". */
+    passwordSetAt: integer('password_set_at'),
+    lastLoginAt: integer('last_login_at'),
+    /** Base32 TOTP secret; kept while enrolment is unconfirmed, in use once totpEnabledAt is set. */
+    totpSecret: text('totp_secret'),
+    totpEnabledAt: integer('totp_enabled_at'),
+    /** The last accepted TOTP time step: a code at or before it is a replay. */
+    totpLastStep: integer('totp_last_step'),
+    /** Staff notification when a lead is assigned to them (opt-out on /account). */
+    notifyOnAssign: integer('notify_on_assign', { mode: 'boolean' }).notNull().default(true),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  // The grid's assignee sort walks users in name order (decision 014).
+  (t) => [index('users_name_sort_idx').on(sql.raw(nameSortSql('name')), t.id)],
+);
 
 /**
  * Lucia-style sessions: the cookie holds `id.secret`; only SHA-256(secret) is stored, so a

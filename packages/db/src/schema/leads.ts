@@ -10,11 +10,12 @@ import {
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
+import { nameSortSql } from './name-sort';
 import { projects, subsidiaries } from './org';
 import { policyVersions } from './policy';
 
 /** Lower-case ASCII, then æ ø å → '{' '|' '}' so they sort after z, in Norwegian order. */
-export const NAME_SORT_SQL = `coalesce(replace(replace(replace(replace(replace(replace(lower(name), 'æ', '{'), 'Æ', '{'), 'ø', '|'), 'Ø', '|'), 'å', '}'), 'Å', '}'), '')`;
+export const NAME_SORT_SQL = nameSortSql('name');
 /** Lower-cased e-mail, '' once anonymised (twin: emailSortKey in @mg/shared). */
 export const EMAIL_SORT_SQL = `coalesce(lower(email), '')`;
 export const STATUS_RANK_SQL = `(case status ${LEAD_STATUSES.map((s, i) => `when '${s}' then ${i}`).join(' ')} else ${LEAD_STATUSES.length} end)`;
@@ -99,6 +100,16 @@ export const leads = sqliteTable(
     index('leads_status_rank_idx').on(t.statusRank, t.id),
     index('leads_subsidiary_status_rank_idx').on(t.subsidiaryId, t.statusRank, t.id),
     index('leads_assignee_idx').on(t.assigneeUserId, t.createdAt, t.id),
+    // The project and assignee sorts within a subsidiary: each project's (each assignee's)
+    // leads newest first, for the inner loop of the walk over names (decision 014). Without
+    // the subsidiary the two indexes above serve.
+    index('leads_subsidiary_project_created_idx').on(
+      t.subsidiaryId,
+      t.projectId,
+      t.createdAt,
+      t.id,
+    ),
+    index('leads_subsidiary_assignee_idx').on(t.subsidiaryId, t.assigneeUserId, t.createdAt, t.id),
     // Counting within a subsidiary reads index entries only: every filter column is here.
     index('leads_subsidiary_filter_idx').on(
       t.subsidiaryId,

@@ -1,6 +1,8 @@
 import { PROJECT_STATUSES } from '@mg/shared';
+import { sql } from 'drizzle-orm';
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core';
 import { users } from './auth';
+import { nameSortSql } from './name-sort';
 
 export const subsidiaries = sqliteTable('subsidiaries', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -27,7 +29,11 @@ export const projects = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  (t) => [index('projects_subsidiary_idx').on(t.subsidiaryId)],
+  (t) => [
+    index('projects_subsidiary_idx').on(t.subsidiaryId),
+    // The grid's project sort walks projects in name order (decision 014).
+    index('projects_name_sort_idx').on(sql.raw(nameSortSql('name')), t.id),
+  ],
 );
 
 export const projectAssignments = sqliteTable(

@@ -99,8 +99,11 @@ function ProfileSection(props: {
   });
   const save = useMutation(
     trpc.account.updateName.mutationOptions({
-      onSuccess: async () => {
-        notifications.show({ color: 'teal', message: t('common.saved') });
+      onSuccess: async (_result, input) => {
+        notifications.show({
+          color: 'teal',
+          message: t('account.nameSaved', { name: input.name.trim() }),
+        });
         await queryClient.invalidateQueries(trpc.account.get.pathFilter());
         refetch();
       },
@@ -304,8 +307,13 @@ function NotificationsSection({ notifyOnAssign }: { notifyOnAssign: boolean }) {
   const queryClient = useQueryClient();
   const set = useMutation(
     trpc.account.setNotifications.mutationOptions({
-      onSuccess: async () => {
-        notifications.show({ color: 'teal', message: t('common.saved') });
+      onSuccess: async (_result, input) => {
+        notifications.show({
+          color: 'teal',
+          message: t(
+            input.notifyOnAssign ? 'account.notifyOnAssignOn' : 'account.notifyOnAssignOff',
+          ),
+        });
         await queryClient.invalidateQueries(trpc.account.get.pathFilter());
       },
       onError: notifyApiError,

@@ -1,11 +1,10 @@
-import { VisuallyHidden } from '@mantine/core';
 import { isLeadWorkable, LEAD_SORT_FIRST_DIR, type LeadColumn, type LeadSort } from '@mg/shared';
 import { IconArrowUp, IconSelector } from '@tabler/icons-react';
 import { DataTable } from 'mantine-datatable';
-import { type KeyboardEvent, type MouseEvent, useMemo, useRef, useState } from 'react';
+import { type KeyboardEvent, type MouseEvent, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { isSortable, type LeadRow, leadGridColumns } from './lead-columns';
+import { columnTitle, isSortable, type LeadRow, leadGridColumns } from './lead-columns';
 import type { LeadGridControls } from './use-lead-filters';
 
 /** A click or key on these belongs to them, not to the row (open, tick, follow a link). */
@@ -42,25 +41,26 @@ export function LeadGridTable({
   const sort = filter.sort ?? 'createdAt';
   const dir = filter.dir ?? 'desc';
 
-  const tableColumns = useMemo(
-    () =>
-      leadGridColumns(t, columns).map((column) =>
-        column.accessor === sort
-          ? {
-              ...column,
-              title: (
-                <span>
-                  {column.title}
-                  <VisuallyHidden>
-                    {` (${t(dir === 'asc' ? 'leads.sortedAsc' : 'leads.sortedDesc')})`}
-                  </VisuallyHidden>
-                </span>
-              ),
-            }
-          : column,
-      ),
-    [t, columns, sort, dir],
-  );
+  const tableColumns = leadGridColumns(t, columns);
+  const tableRef = useRef<HTMLTableElement | null>(null);
+  // mantine-datatable makes each sortable header a button whose name would be the title plus
+  // its icon's English label ("Sorted ascending", "Not sorted"). One translated phrase per
+  // header instead, and the icons out of the accessibility tree. Runs after every render:
+  // the library swaps the icon element when the sort changes.
+  useEffect(() => {
+    const table = tableRef.current;
+    if (!table) return;
+    const sortedTitle = isSortable(sort) ? columnTitle(t, sort) : null;
+    for (const header of table.querySelectorAll<HTMLElement>('thead th[role="button"]')) {
+      const title =
+        header.querySelector('.mantine-datatable-header-cell-sortable-text')?.textContent ?? '';
+      if (!title) continue;
+      const state = title === sortedTitle ? dir : 'none';
+      header.setAttribute('aria-label', t(`leads.sortHeader.${state}`, { column: title }));
+      for (const icon of header.querySelectorAll('[role="img"]'))
+        icon.setAttribute('aria-hidden', 'true');
+    }
+  });
 
   const open = (row: LeadRow) => navigate(`/leads/${row.id}`);
   const focusRow = (index: number) => {
@@ -91,6 +91,9 @@ export function LeadGridTable({
   return (
     <DataTable<LeadRow>
       aria-label={t('leads.title')}
+      tableRef={(element: HTMLTableElement | null) => {
+        tableRef.current = element;
+      }}
       records={rows}
       idAccessor="id"
       fetching={fetching}

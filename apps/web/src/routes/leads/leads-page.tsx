@@ -68,7 +68,15 @@ const FILTER_LABELS: Record<string, ParseKeys> = {
 };
 
 /** The sorts the phone's sort menu offers, each in both directions. */
-const PHONE_SORTS: LeadSort[] = ['createdAt', 'name', 'status', 'email', 'lastActivityAt'];
+const PHONE_SORTS: LeadSort[] = [
+  'createdAt',
+  'name',
+  'status',
+  'project',
+  'assignee',
+  'email',
+  'lastActivityAt',
+];
 
 export function LeadsPage() {
   const { t, i18n } = useTranslation();
@@ -129,14 +137,17 @@ export function LeadsPage() {
   const totalLabel = capped ? t('leads.cappedNumber') : number(total);
   const hasNext = page < pages.length - 1 || leads.hasNextPage;
 
-  // The loaded order, for "previous / next" on the lead page.
+  // The loaded order and the cursor after it, for "previous / next" on the lead page (which
+  // fetches the following page itself at the last loaded lead).
+  const nextCursor = pages.at(-1)?.nextCursor ?? null;
   useEffect(() => {
     if (leads.isSuccess)
       storeGridOrder(
         queryString,
         loaded.map((row) => row.id),
+        nextCursor,
       );
-  }, [leads.isSuccess, loaded, queryString]);
+  }, [leads.isSuccess, loaded, queryString, nextCursor]);
 
   const goNext = async () => {
     if (page >= pages.length - 1) {
@@ -173,12 +184,24 @@ export function LeadsPage() {
 
   const selectable = rows.filter(isLeadWorkable);
   const wholePageSelected = selectable.length > 0 && selected.length === selectable.length;
-  // "Select all N matching": offered once the page is ticked and more match, within the limit.
+  // "Select all N matching" offers the N the change would touch: the server counts the
+  // workable leads (not restricted, not anonymised) in scope, up to the bulk limit.
+  const bulkCount = useQuery({
+    ...trpc.lead.bulkCount.queryOptions(countFilter, { trpc: { context: { skipBatch: true } } }),
+    enabled: canUpdate && wholePageSelected,
+  });
+  const workable = bulkCount.data?.total ?? 0;
+  const workableCapped = bulkCount.data?.capped ?? false;
+  // Offered once the page is ticked and more can change than the ticked rows.
   const offer =
-    canUpdate && wholePageSelected && !allMatching && (capped || total > selected.length) ? (
-      !capped && total <= LEAD_BULK_MAX ? (
+    canUpdate &&
+    wholePageSelected &&
+    !allMatching &&
+    bulkCount.data &&
+    (workableCapped || workable > selected.length) ? (
+      !workableCapped ? (
         <Button size="compact-sm" variant="subtle" onClick={() => setAllMatching(true)}>
-          {t('leads.bulk.selectAllMatching', { count: total, total: totalLabel })}
+          {t('leads.bulk.selectAllMatching', { count: workable, total: number(workable) })}
         </Button>
       ) : (
         <Text size="sm" c="dimmed">
@@ -294,7 +317,7 @@ export function LeadsPage() {
         {showBar && !phone ? (
           <LeadBulkBar
             selected={selected}
-            matching={allMatching ? { filter, count: total } : null}
+            matching={allMatching ? { filter, count: workable } : null}
             offer={offer}
             onDone={() => {
               setSelected([]);
@@ -382,7 +405,7 @@ export function LeadsPage() {
             <LeadBulkBar
               fixed
               selected={selected}
-              matching={allMatching ? { filter, count: total } : null}
+              matching={allMatching ? { filter, count: workable } : null}
               offer={offer}
               onDone={() => {
                 setSelected([]);

@@ -61,9 +61,13 @@ export function RetentionPage() {
     ]);
   const save = useMutation(
     trpc.retention.setMonths.mutationOptions({
-      onSuccess: async () => {
+      onSuccess: async (_result, input) => {
         await refresh();
-        notifications.show({ color: 'green', message: t('common.saved') });
+        // Say what changed, not only that something was saved.
+        notifications.show({
+          color: 'green',
+          message: t('retention.monthsSaved', { count: input.months }),
+        });
       },
       onError: notifyApiError,
     }),

@@ -61,3 +61,22 @@ export function countLeadsCapped(
     ? { count: cap, capped: true }
     : { count: n, capped: false };
 }
+
+/**
+ * How many leads a bulk change on "all matching" would touch: those of `countLeadsCapped`
+ * that are neither restricted nor anonymised (listWorkableLeadIds' rule, which the change
+ * itself uses), up to `cap`. The "select all N matching" offer shows this number, so the N
+ * offered is the N changed.
+ */
+export function countWorkableLeads(
+  conn: Conn,
+  { scope, filter, cap }: { scope: Scope; filter: LeadFilterParams; cap: number },
+): { count: number; capped: boolean } {
+  // A filter that asks for restricted or anonymised leads only matches none that can change.
+  if (filter.restricted === true || filter.anonymised === true) return { count: 0, capped: false };
+  return countLeadsCapped(conn, {
+    scope,
+    filter: { ...filter, restricted: false, anonymised: false },
+    cap,
+  });
+}

@@ -29,6 +29,14 @@ export interface Term {
   withScope?: boolean;
   /** Whether the driver's index gives createdAt order: always, or with a subsidiary prefix. */
   createdOrder?: 'always' | 'scoped';
+  /**
+   * What the term filters on, where a plan needs more than driver or not: the project and
+   * assignee sorts walk (project|assignee, created_at) indexes, which serve a project or
+   * assignee equality and a date range as well (grid-group-sort.ts).
+   */
+  kind?: 'project' | 'assignee' | 'range';
+  /** For project and assignee terms: the id asked for, or 'none' (no assignee). */
+  group?: number | 'none';
 }
 
 const term = (plain: SQL, hint: SQL, driver: boolean, extra: Partial<Term> = {}): Term => ({
@@ -69,7 +77,13 @@ export function filterTerms(
   if (filter.subsidiaryId)
     terms.push(eqTerm(leads.subsidiaryId, filter.subsidiaryId, false, { scopeLike: true }));
   if (filter.projectId)
-    terms.push(eqTerm(leads.projectId, filter.projectId, true, { createdOrder: 'always' }));
+    terms.push(
+      eqTerm(leads.projectId, filter.projectId, true, {
+        createdOrder: 'always',
+        kind: 'project',
+        group: filter.projectId,
+      }),
+    );
   const statuses = leadStatusesOf(filter);
   if (statuses.length === 1 && statuses[0] !== undefined) {
     const only = statuses[0];
@@ -127,14 +141,22 @@ export function filterTerms(
             : lt(leads.createdAt, end),
       ) ?? sql`1`;
     terms.push(
-      term(parts(false), parts(true), narrow, { withScope: true, createdOrder: 'always' }),
+      term(parts(false), parts(true), narrow, {
+        withScope: true,
+        createdOrder: 'always',
+        kind: 'range',
+      }),
     );
   }
   if (filter.assigneeUserId === 'unassigned')
-    terms.push(nullTerm(leads.assigneeUserId, true, false));
+    terms.push({ ...nullTerm(leads.assigneeUserId, true, false), kind: 'assignee', group: 'none' });
   else if (filter.assigneeUserId)
     terms.push(
-      eqTerm(leads.assigneeUserId, filter.assigneeUserId, true, { createdOrder: 'always' }),
+      eqTerm(leads.assigneeUserId, filter.assigneeUserId, true, {
+        createdOrder: 'always',
+        kind: 'assignee',
+        group: filter.assigneeUserId,
+      }),
     );
   if (filter.restricted !== undefined) terms.push(flagTerm(leads.restricted, filter.restricted));
   if (filter.legalHold !== undefined) terms.push(flagTerm(leads.legalHold, filter.legalHold));

@@ -1,6 +1,9 @@
 import {
   decodeLeadCursor,
   encodeLeadCursor,
+  isGroupSort,
+  isLeadGroupPosition,
+  type LeadCursor,
   type LeadFilterParams,
   type LeadListParams,
   type Scope,
@@ -9,10 +12,14 @@ import { and, asc, desc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Conn } from '../../client';
 import { leads, projects, subsidiaries, users } from '../../schema';
 import { flag, leadScopeById, listColumns } from './common';
+import { groupSortKeys } from './grid-group-sort';
 import { filterTerms } from './grid-plan';
 import { LEAD_QUERY_TUNING, planSearch, searchCondition } from './search';
 
-/** The indexed column behind each grid sort (see the generated columns in schema/leads.ts). */
+/**
+ * The indexed column behind each grid sort (see the generated columns in schema/leads.ts);
+ * project and assignee are walks over two indexes of their own (grid-group-sort.ts).
+ */
 const SORT_KEYS = {
   createdAt: leads.createdAt,
   lastActivityAt: leads.lastActivityAt,
@@ -34,6 +41,27 @@ function pageOfLeads(
   const sort = filter.sort ?? 'createdAt';
   const dir = filter.dir ?? 'desc';
   const limit = filter.limit ?? 50;
+  let cursor: LeadCursor | null = null;
+  if (filter.cursor) {
+    cursor = decodeLeadCursor(filter.cursor);
+    if (!cursor || cursor.sort !== sort || cursor.dir !== dir) throw new InvalidCursorError();
+  }
+  const plan = planSearch(conn, scope, filter.search);
+  const terms = filterTerms(scope, filter);
+  let keys: { id: number; sortValue: LeadCursor['value'] }[];
+  if (isGroupSort(sort)) {
+    const position = cursor?.value;
+    keys = groupSortKeys(conn, {
+      sort,
+      dir,
+      want: limit + 1,
+      after: cursor && isLeadGroupPosition(position) ? { position, id: cursor.id } : null,
+      terms,
+      plan,
+      extra,
+    });
+    return finishPage(conn, { scope, sort, dir, limit, keys });
+  }
   const key = SORT_KEYS[sort];
   // Row values: (key, id) is strictly after the given row, ties broken on id.
   const afterRow = (value: number | string, id: number) =>
@@ -41,15 +69,12 @@ function pageOfLeads(
       ? sql`(${key}, ${leads.id}) < (${value}, ${id})`
       : sql`(${key}, ${leads.id}) > (${value}, ${id})`;
   let after: SQL | undefined;
-  if (filter.cursor) {
-    const cursor = decodeLeadCursor(filter.cursor);
-    if (!cursor || cursor.sort !== sort || cursor.dir !== dir) throw new InvalidCursorError();
+  if (cursor) {
+    if (isLeadGroupPosition(cursor.value)) throw new InvalidCursorError();
     after = afterRow(cursor.value, cursor.id);
   }
   // Which index walks the rows: the sort key's (with the scope in front) unless a selective
   // term is there to drive; then that term's index, and the few rows it gives get sorted.
-  const plan = planSearch(conn, scope, filter.search);
-  const terms = filterTerms(scope, filter);
   const drivers = terms.filter((t) => t.driver);
   const byIds = plan.kind === 'ids';
   const driven = byIds || drivers.length > 0;
@@ -85,7 +110,6 @@ function pageOfLeads(
       .orderBy(...order)
       .limit(n)
       .all();
-  let keys: { id: number; sortValue: number | string }[];
   // Names and e-mails are in no relation to ids, so their id ranges are never tight: straight to the
   // full match set there.
   if (plan.kind === 'dense' && !driven && sort !== 'name' && sort !== 'email') {
@@ -137,6 +161,26 @@ function pageOfLeads(
   } else {
     keys = select(and(...conditions, searchCondition(plan), after, extra), limit + 1);
   }
+  return finishPage(conn, { scope, sort, dir, limit, keys });
+}
+
+/** The page from its keys (up to limit + 1): the rows with their joins, and the next cursor. */
+function finishPage(
+  conn: Conn,
+  {
+    scope,
+    sort,
+    dir,
+    limit,
+    keys,
+  }: {
+    scope: Scope;
+    sort: LeadCursor['sort'];
+    dir: LeadCursor['dir'];
+    limit: number;
+    keys: { id: number; sortValue: LeadCursor['value'] }[];
+  },
+) {
   const hasMore = keys.length > limit;
   const pageKeys = hasMore ? keys.slice(0, limit) : keys;
   const last = pageKeys.at(-1);

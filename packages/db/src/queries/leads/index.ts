@@ -9,7 +9,7 @@ export {
   personLeadIds,
 } from './anonymise';
 export { leadScope, leadScopeById } from './common';
-export { countLeads, countLeadsCapped } from './counts';
+export { countLeads, countLeadsCapped, countWorkableLeads } from './counts';
 export { getLead, getLeadHistory, listRelatedLeads } from './detail';
 export {
   InvalidCursorError,
