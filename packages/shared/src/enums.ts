@@ -83,7 +83,7 @@ export type AuditTargetType = (typeof AUDIT_TARGET_TYPES)[number];
 /**
  * Grid sort keys. Each has an index (with and without subsidiary) so keyset pages stay fast;
  * project and assignee walk the project or user names in order, then each one's leads
- * (decision 014).
+ * (decision 015).
  */
 export const LEAD_SORTS = [
   'createdAt',

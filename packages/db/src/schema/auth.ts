@@ -37,7 +37,7 @@ export const users = sqliteTable(
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
   },
-  // The grid's assignee sort walks users in name order (decision 014).
+  // The grid's assignee sort walks users in name order (decision 015).
   (t) => [index('users_name_sort_idx').on(sql.raw(nameSortSql('name')), t.id)],
 );
 

@@ -101,7 +101,7 @@ export const leads = sqliteTable(
     index('leads_subsidiary_status_rank_idx').on(t.subsidiaryId, t.statusRank, t.id),
     index('leads_assignee_idx').on(t.assigneeUserId, t.createdAt, t.id),
     // The project and assignee sorts within a subsidiary: each project's (each assignee's)
-    // leads newest first, for the inner loop of the walk over names (decision 014). Without
+    // leads newest first, for the inner loop of the walk over names (decision 015). Without
     // the subsidiary the two indexes above serve.
     index('leads_subsidiary_project_created_idx').on(
       t.subsidiaryId,

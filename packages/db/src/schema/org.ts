@@ -31,7 +31,7 @@ export const projects = sqliteTable(
   },
   (t) => [
     index('projects_subsidiary_idx').on(t.subsidiaryId),
-    // The grid's project sort walks projects in name order (decision 014).
+    // The grid's project sort walks projects in name order (decision 015).
     index('projects_name_sort_idx').on(sql.raw(nameSortSql('name')), t.id),
   ],
 );

@@ -6,7 +6,7 @@ import type { Term } from './grid-plan';
 import { type SearchPlan, searchCondition } from './search';
 
 /**
- * The project and assignee sorts (decision 014): leads ordered by the project's (assignee's)
+ * The project and assignee sorts (decision 015): leads ordered by the project's (assignee's)
  * name key, then its id, then received newest first and id, in both directions; leads
  * without an assignee come last in either direction.
  *
