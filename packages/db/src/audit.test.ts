@@ -546,7 +546,8 @@ describe('the fast paths vouch only for what the walk accepts', () => {
     handle.sqlite.exec('drop trigger access_log_no_update;');
     const row = handle.sqlite
       .prepare(
-        `select id, 'e' || substr(prev_hash, 2) as prevHash, at, actor_user_id as actorUserId,
+        `select id, (case when prev_hash like 'e%' then 'f' else 'e' end) || substr(prev_hash, 2)
+           as prevHash, at, actor_user_id as actorUserId,
            actor_role as actorRole, action, purpose, target_type as targetType,
            target_ids as targetIds, target_count as targetCount, outcome, request_id as requestId,
            ip, user_agent as userAgent, detail from access_log where id = 3`,
