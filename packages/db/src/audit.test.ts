@@ -6,10 +6,12 @@ import {
   chainHead,
   flushAnonymousDenials,
   GENESIS_HASH,
+  hashEntry,
   mergeRanges,
   type RangeCheck,
   recordAnonymousDenial,
   strayTargetsAfter,
+  type VerifyChunks,
   verifyAccessLog,
   verifyAccessLogRange,
 } from './audit';
@@ -253,7 +255,11 @@ describe('anonymous denials', () => {
  * hash read from the entry before, first target row found by binary search), joined by
  * mergeRanges, with a range that did not start where the one before ended checked again.
  */
-function verifyInRanges(handle: ReturnType<typeof createTestDatabase>, size: number) {
+function verifyInRanges(
+  handle: ReturnType<typeof createTestDatabase>,
+  size: number,
+  chunks?: VerifyChunks,
+) {
   const head = chainHead(handle.db);
   const toId = head?.id ?? 0;
   const startHash = (a: number) =>
@@ -267,6 +273,7 @@ function verifyInRanges(handle: ReturnType<typeof createTestDatabase>, size: num
         toId: b,
         startHash: startHash(a),
         startRowid: a === 1 ? 0 : null,
+        chunks,
       }),
     );
   }
@@ -282,6 +289,7 @@ function verifyInRanges(handle: ReturnType<typeof createTestDatabase>, size: num
         toId: range.toId,
         startHash: startHash(range.fromId),
         startRowid,
+        chunks,
       });
     },
   );
@@ -380,6 +388,11 @@ describe('access log checked in ranges (as the worker threads do)', () => {
     expect(single).toMatchObject({ ok: true, checked: 24 });
     for (const size of [1, 2, 3, 4, 5, 8, 24, 100])
       expect(verifyInRanges(handle, size)).toEqual({ result: single, rechecked: 0 });
+    for (const size of [1, 2, 3, 7])
+      expect(verifyInRanges(handle, 8, { chain: size, targets: size })).toEqual({
+        result: single,
+        rechecked: 0,
+      });
   });
 
   for (const tampering of TAMPERINGS)
@@ -391,6 +404,18 @@ describe('access log checked in ranges (as the worker threads do)', () => {
       else expect(single).toMatchObject({ ok: false, firstBrokenId: tampering.firstBrokenId });
       for (const size of [1, 2, 3, 4, 5, 8, 24])
         expect({ size, ...verifyInRanges(handle, size).result }).toEqual({ size, ...single });
+      // Batches of every size inside the ranges: a batch the fast paths do not vouch for is
+      // walked entry by entry, and the answer stays the single walk's.
+      for (const size of [1, 2, 3, 5, 7])
+        for (const rangeSize of [4, 24]) {
+          const chunks = { chain: size, targets: size };
+          expect({ size, rangeSize, ...verifyInRanges(handle, rangeSize, chunks).result }).toEqual({
+            size,
+            rangeSize,
+            ...single,
+          });
+          expect({ size, ...verifyAccessLog(handle.db, { chunks }) }).toEqual({ size, ...single });
+        }
     });
 
   it('checks a range again from where the one before ended when the search lands elsewhere', () => {
@@ -398,5 +423,143 @@ describe('access log checked in ranges (as the worker threads do)', () => {
     handle.sqlite.exec(`update access_log_targets set entry_id = 8 where rowid = ${firstRowOf(9)}`);
     // Ranges of 8: the second range's search skips the moved row; the first ends before it.
     expect(verifyInRanges(handle, 8).rechecked).toBeGreaterThan(0);
+  });
+});
+
+/**
+ * Append an entry with hand-made target fields and rows, hashed into the chain: what someone
+ * who can write the file and re-hash the chain after it could leave.
+ */
+function appendCrafted(
+  handle: ReturnType<typeof createTestDatabase>,
+  target: { type: string; ids: string; count: number },
+  rows: [type: string, target: unknown][],
+) {
+  const head = chainHead(handle.db);
+  const fields = {
+    id: (head?.id ?? 0) + 1,
+    prevHash: head?.hash ?? GENESIS_HASH,
+    at: Date.UTC(2026, 11, 2, 3, 0, 0),
+    actorUserId: 1,
+    actorRole: 'admin',
+    action: 'lead.list',
+    purpose: 'follow_up',
+    targetType: target.type,
+    targetIds: target.ids,
+    targetCount: target.count,
+    outcome: 'ok' as const,
+    requestId: null,
+    ip: null,
+    userAgent: null,
+    detail: null,
+  };
+  handle.sqlite
+    .prepare(
+      `insert into access_log (id, prev_hash, at, actor_user_id, actor_role, action, purpose,
+         target_type, target_ids, target_count, outcome, request_id, ip, user_agent, detail, hash)
+       values (@id, @prevHash, @at, @actorUserId, @actorRole, @action, @purpose, @targetType,
+         @targetIds, @targetCount, @outcome, @requestId, @ip, @userAgent, @detail, @hash)`,
+    )
+    .run({ ...fields, hash: hashEntry(fields) });
+  const insert = handle.sqlite.prepare(
+    'insert into access_log_targets (entry_id, target_type, target_id) values (?, ?, ?)',
+  );
+  for (const [type, id] of rows) insert.run(fields.id, type, id);
+  return fields.id;
+}
+
+/**
+ * Rows whose text, joined, equals the text the entry's target fields call for, while the walk
+ * refuses them: the batch comparison must not vouch for any of them.
+ */
+const LOOKALIKES: {
+  name: string;
+  target: { type: string; ids: string; count: number };
+  rows: [string, unknown][];
+}[] = [
+  {
+    name: 'a target id stored as a blob of its digits',
+    target: { type: 'lead', ids: '[5]', count: 1 },
+    rows: [['lead', Buffer.from('5')]],
+  },
+  {
+    name: 'a target count below the ids, and a row whose type holds the rest',
+    target: { type: 'lead', ids: '[11,21]', count: 1 },
+    rows: [['lead 11,3 lead', 21]],
+  },
+  {
+    name: 'a type holding a comma',
+    target: { type: 'x 9,3 x', ids: '[5,7]', count: 4 },
+    rows: [
+      ['x', 9],
+      ['x', 5],
+      ['x', 9],
+      ['x', 7],
+    ],
+  },
+  {
+    name: 'an id list holding a space',
+    target: { type: 'lead', ids: '[5 9]', count: 1 },
+    rows: [['lead 5', 9]],
+  },
+  {
+    name: 'an id list not opened by a bracket',
+    target: { type: 'lead', ids: 'x5]', count: 1 },
+    rows: [['lead', 5]],
+  },
+  {
+    name: 'an id list not closed by a bracket',
+    target: { type: 'lead', ids: '[5x', count: 1 },
+    rows: [['lead', 5]],
+  },
+];
+
+describe('the fast paths vouch only for what the walk accepts', () => {
+  for (const lookalike of LOOKALIKES)
+    it(`target rows: ${lookalike.name}`, () => {
+      const handle = logWithEntries(2);
+      const id = appendCrafted(handle, lookalike.target, lookalike.rows);
+      appendAccessLog(handle.db, {
+        action: 'lead.view',
+        outcome: 'ok',
+        targetType: 'lead',
+        targetIds: [8],
+      });
+      expect(verifyAccessLog(handle.db)).toMatchObject({
+        ok: false,
+        firstBrokenId: id,
+        reason: 'targets',
+      });
+    });
+
+  it('the same entry with its genuine rows verifies (the lookalikes fail only on their rows)', () => {
+    const handle = logWithEntries(2);
+    appendCrafted(handle, { type: 'lead', ids: '[11,21]', count: 2 }, [
+      ['lead', 11],
+      ['lead', 21],
+    ]);
+    expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it('chain: an entry re-hashed over a wrong previous hash breaks its link', () => {
+    const handle = logWithEntries(5);
+    handle.sqlite.exec('drop trigger access_log_no_update;');
+    const row = handle.sqlite
+      .prepare(
+        `select id, (case when prev_hash like 'e%' then 'f' else 'e' end) || substr(prev_hash, 2)
+           as prevHash, at, actor_user_id as actorUserId,
+           actor_role as actorRole, action, purpose, target_type as targetType,
+           target_ids as targetIds, target_count as targetCount, outcome, request_id as requestId,
+           ip, user_agent as userAgent, detail from access_log where id = 3`,
+      )
+      .get() as Parameters<typeof hashEntry>[0];
+    handle.sqlite
+      .prepare('update access_log set prev_hash = ?, hash = ? where id = 3')
+      .run(row.prevHash, hashEntry(row));
+    expect(verifyAccessLog(handle.db)).toMatchObject({
+      ok: false,
+      firstBrokenId: 3,
+      reason: 'chain',
+    });
   });
 });

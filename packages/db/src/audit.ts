@@ -162,6 +162,7 @@ export type VerifyResult =
 interface RawStatement {
   run(...params: unknown[]): unknown;
   raw(on: boolean): RawStatement;
+  pluck(on: boolean): RawStatement;
   all(...params: unknown[]): unknown[][];
   get(...params: unknown[]): unknown[] | undefined;
 }
@@ -178,6 +179,14 @@ function rawClient(conn: Conn): RawClient {
 const ENTRY_CHUNK = 20_000;
 const TARGET_CHUNK = 50_000;
 
+/** Entries read at a time: by the chain's fast path, and by the target rows' comparison. */
+export interface VerifyChunks {
+  /** Small, so each batch of row strings dies young in V8 (20,000 cost ~40 % more CPU). */
+  chain: number;
+  targets: number;
+}
+const DEFAULT_CHUNKS: VerifyChunks = { chain: 2_000, targets: ENTRY_CHUNK };
+
 /*
  * SQLite builds the canonical JSON (the same array hashEntry builds) in C: about three times
  * faster than reading sixteen columns into JS objects and stringifying them. Its JSON matches
@@ -189,6 +198,17 @@ const ENTRIES_SQL = `select id, prev_hash, hash,
   json_array(id, prev_hash, at, actor_user_id, actor_role, action, purpose, target_type,
     target_ids, target_count, outcome, request_id, ip, user_agent, detail)
   from access_log where id > ? and id <= ? order by id limit ${ENTRY_CHUNK}`;
+/*
+ * The fast path: one string per entry, its canonical JSON followed by its stored hash, so
+ * better-sqlite3 builds neither a row array nor more than one JS string per entry (reading
+ * id, prev_hash and hash as values of their own cost more than hashing). The id is checked
+ * for the whole batch (as many rows as ids in the span: ids are unique integers), the link
+ * inside the JSON text (the previous hash is its second element), the hash at its end. A
+ * batch where anything differs is walked again by ENTRIES_SQL, which names the entry and why.
+ */
+const CHAIN_SQL = `select json_array(id, prev_hash, at, actor_user_id, actor_role, action, purpose,
+    target_type, target_ids, target_count, outcome, request_id, ip, user_agent, detail) || hash
+  from access_log where id > ? and id <= ? order by id`;
 const ENTRY_FIELDS_SQL = `select id, prev_hash, at, actor_user_id, actor_role, action, purpose,
   target_type, target_ids, target_count, outcome, request_id, ip, user_agent, detail
   from access_log where id = ?`;
@@ -286,7 +306,7 @@ function targetRowidAfter(client: RawClient, entryId: number): number {
  */
 export function verifyAccessLog(
   conn: Conn,
-  options: { from?: VerifyFrom | null; upTo?: number } = {},
+  options: { from?: VerifyFrom | null; upTo?: number; chunks?: VerifyChunks } = {},
 ): VerifyResult {
   const client = rawClient(conn);
   // One read snapshot for the whole walk: entries (and their target rows) appended by the
@@ -303,7 +323,7 @@ export function verifyAccessLog(
 function verifyInSnapshot(
   conn: Conn,
   client: RawClient,
-  options: { from?: VerifyFrom | null; upTo?: number },
+  options: { from?: VerifyFrom | null; upTo?: number; chunks?: VerifyChunks },
 ): VerifyResult {
   const head = chainHead(conn);
   const start = options.from ?? null;
@@ -314,6 +334,7 @@ function verifyInSnapshot(
     toId,
     startHash: start?.hash ?? GENESIS_HASH,
     startRowid: null,
+    chunks: options.chunks,
   });
   const tailToo = range.chainBroken === null && toId === (head?.id ?? 0);
   return mergeRanges({ fromId, toId, head }, [range], tailToo ? strayTargetsAfter(conn) : null);
@@ -344,6 +365,8 @@ export interface RangeInput {
    * a binary search otherwise).
    */
   startRowid: number | null;
+  /** Batch sizes (tests make them small to put tampering on both sides of a batch's edge). */
+  chunks?: VerifyChunks;
 }
 
 /**
@@ -353,11 +376,12 @@ export interface RangeInput {
  */
 function checkRange(client: RawClient, input: RangeInput): RangeCheck {
   const { fromId, toId } = input;
-  const chain = walkChain(client, input.startHash, fromId, toId);
+  const chunks = input.chunks ?? DEFAULT_CHUNKS;
+  const chain = walkChainFast(client, input.startHash, fromId, toId, chunks.chain);
   // Target rows are checked up to the first entry the chain already refuses.
   const targetsUpTo = chain.broken ? chain.broken.id - 1 : toId;
   const startRowid = input.startRowid ?? targetRowidAfter(client, fromId - 1);
-  const targets = checkTargets(client, fromId, targetsUpTo, startRowid);
+  const targets = checkTargets(client, fromId, targetsUpTo, startRowid, chunks.targets);
   return {
     fromId,
     toId,
@@ -448,7 +472,72 @@ function recheckOrThrow(
   return recheck(range, startRowid);
 }
 
-/** Ids, links and hashes of entries fromId..toId after startHash. */
+/**
+ * Ids, links and hashes of entries fromId..toId after startHash, a batch at a time: the fast
+ * path decides only that a batch holds; any batch it does not vouch for is walked entry by
+ * entry (walkChain), so the answer is always the walk's.
+ */
+function walkChainFast(
+  client: RawClient,
+  startHash: string,
+  fromId: number,
+  toId: number,
+  chunk: number,
+): { checked: number; broken: { id: number; reason: BrokenReason } | null } {
+  const fast = client.prepare(CHAIN_SQL);
+  fast.pluck(true);
+  let prevHash = startHash;
+  let checked = 0;
+  for (let a = fromId - 1; a < toId; a += chunk) {
+    const b = Math.min(a + chunk, toId);
+    const rows = fast.all(a, b);
+    const last = rows.length === b - a ? batchHolds(rows, a + 1, prevHash) : null;
+    if (last !== null) {
+      prevHash = last;
+      checked += b - a;
+      continue;
+    }
+    const walked = walkChain(client, prevHash, a + 1, b);
+    checked += walked.checked;
+    if (walked.broken) return { checked, broken: walked.broken };
+    prevHash = walked.lastHash;
+  }
+  return { checked, broken: null };
+}
+
+const QUOTE = 34;
+const HASH_LENGTH = 64;
+
+/**
+ * The fast path over one batch: entries firstId, firstId + 1, … (all there), each read as
+ * `[<id>,"<prev_hash>",…]<hash>`. Returns the last entry's hash when every link and hash
+ * holds, or null (then the batch is walked entry by entry). A stored hash of another length
+ * would make the split at 64 characters wrong; the digest then differs and the walk decides.
+ */
+function batchHolds(rows: unknown[], firstId: number, startHash: string): string | null {
+  if (startHash.length !== HASH_LENGTH) return null;
+  let prev = startHash;
+  let id = firstId;
+  let digits = String(id).length;
+  let nextPower = 10 ** digits;
+  for (const row of rows) {
+    if (typeof row !== 'string') return null;
+    if (id >= nextPower) {
+      digits++;
+      nextPower *= 10;
+    }
+    // The previous hash starts after `[<id>,"` and is followed by the closing quote.
+    const at = digits + 3;
+    if (!row.startsWith(prev, at) || row.charCodeAt(at + HASH_LENGTH) !== QUOTE) return null;
+    const digest = oneShotHash('sha256', row.slice(0, row.length - HASH_LENGTH));
+    if (!row.endsWith(digest)) return null;
+    prev = digest;
+    id++;
+  }
+  return prev;
+}
+
+/** Ids, links and hashes of entries fromId..toId after startHash, entry by entry. */
 function walkChain(client: RawClient, startHash: string, fromId: number, toId: number) {
   const entries = client.prepare(ENTRIES_SQL);
   entries.raw(true);
@@ -482,17 +571,35 @@ function walkChain(client: RawClient, startHash: string, fromId: number, toId: n
 }
 
 /*
- * Target rows, a chunk of entries at a time, compared inside SQLite: the rows the entries'
- * target ids call for, and the rows that follow in insertion order, each as one string. Only
- * a chunk that differs is walked row by row in JS to find its first broken entry.
- * (Measured against alternatives that avoid json_each — joining the ids texts, entry ids and
- * types per column, packing entry and target id into one integer — none used less CPU: every
- * per-row text SQLite builds costs about the same, see decision 006.)
+ * Target rows, a batch of entries at a time, compared inside SQLite: the rows the entries'
+ * target ids call for, and the rows that follow in insertion order, each as one string of
+ * `<entry> <type> <target>` joined by commas. Only a batch that differs is walked row by row
+ * in JS (walkTargets) to find its first broken entry.
+ *
+ * The expected string is built per entry, not per target: each comma of the entry's id list
+ * becomes `,<entry> <type> ` (json_each per id cost twice as much). That split is text-based,
+ * so equal strings must also mean equal rows; what makes sure of it:
+ * - `odd`: an entry whose type holds a comma, or whose id list holds a space or is not in
+ *   brackets, is walked (genuine lists are JSON.stringify of integer ids);
+ * - the expected string has one comma fewer than the rows called for, and as many rows were
+ *   read: no row's text holds a comma of its own, so rows and expected targets pair up;
+ * - `ints`: SQLite's sum() stays an integer only when every value is one, so no text, real or
+ *   blob entry or target id passes for the digits it prints (the walk refuses those too).
+ * Then row k's text is the k-th expected `<entry> <type> <target>`; its entry and target are
+ * integers without spaces, so its type is the entry's type (spaces in it or not): the walk's
+ * verdict. Each of these checks has a test with the tampering that only it catches.
  */
-const EXPECTED_TARGETS_SQL = `select count(*), group_concat(l.id || ' ' || l.target_type || ' ' || j.value, ',')
-  from access_log l, json_each(l.target_ids) j
-  where l.id > ? and l.id <= ? and l.target_type is not null`;
-const ACTUAL_TARGETS_SQL = `select count(*), max(r), group_concat(entry_id || ' ' || target_type || ' ' || target_id, ',')
+const EXPECTED_TARGETS_SQL = `select sum(target_count),
+    group_concat(id || ' ' || target_type || ' ' ||
+      replace(substr(target_ids, 2, length(target_ids) - 2), ',', ',' || id || ' ' || target_type || ' '),
+      ','),
+    sum(instr(target_type, ',') or instr(target_ids, ' ')
+      or unicode(target_ids) <> 91 or substr(target_ids, -1) <> ']')
+  from access_log
+  where id > ? and id <= ? and target_type is not null and target_ids is not null and target_count > 0`;
+const ACTUAL_TARGETS_SQL = `select count(*), max(r),
+    group_concat(entry_id || ' ' || target_type || ' ' || target_id, ','),
+    typeof(sum(entry_id)) = 'integer' and typeof(sum(target_id)) = 'integer'
   from (select rowid as r, entry_id, target_type, target_id from access_log_targets
         where rowid > ? order by rowid limit ?)`;
 
@@ -502,25 +609,47 @@ function checkTargets(
   fromId: number,
   upTo: number,
   startRowid: number,
+  chunk: number,
 ): { broken: number | null; rowid: number } {
   const expected = client.prepare(EXPECTED_TARGETS_SQL);
   expected.raw(true);
   const actual = client.prepare(ACTUAL_TARGETS_SQL);
   actual.raw(true);
   let rowid = startRowid;
-  for (let a = fromId - 1; a < upTo; a += ENTRY_CHUNK) {
-    const b = Math.min(a + ENTRY_CHUNK, upTo);
-    const [wantN, want] = expected.get(a, b) ?? [];
-    const [haveN, last, have] = actual.get(rowid, wantN ?? 0) ?? [];
-    if (wantN === haveN && want === have) {
-      if (typeof last === 'number') rowid = last;
-      continue;
+  for (let a = fromId - 1; a < upTo; a += chunk) {
+    const b = Math.min(a + chunk, upTo);
+    const [wantN, want, odd] = expected.get(a, b) ?? [];
+    // No entry here calls for rows: rows of these entries, if any, are found by the next
+    // batch's comparison or by the look for stray rows after the head.
+    if (wantN === null || wantN === undefined) continue;
+    if (odd === 0 && typeof wantN === 'number' && Number.isSafeInteger(wantN) && wantN > 0) {
+      const [haveN, last, have, ints] = readActualTargets(actual, rowid, wantN);
+      if (haveN === wantN && ints === 1 && want === have && commas(want) === wantN - 1) {
+        if (typeof last === 'number') rowid = last;
+        continue;
+      }
     }
     const walked = walkTargets(client, a, b, rowid);
     if (walked.broken !== null) return walked;
     rowid = walked.rowid;
   }
   return { broken: null, rowid };
+}
+
+function commas(text: unknown): number {
+  if (typeof text !== 'string') return -1;
+  let n = 0;
+  for (let at = text.indexOf(','); at !== -1; at = text.indexOf(',', at + 1)) n++;
+  return n;
+}
+
+/** The next n target rows as one string; nothing when sum() overflows (the walk decides). */
+function readActualTargets(statement: RawStatement, rowid: number, n: number): unknown[] {
+  try {
+    return statement.get(rowid, n) ?? [];
+  } catch {
+    return [];
+  }
 }
 
 /** Row by row: entries (a, b] against the target rows after `rowid`. */
@@ -561,7 +690,8 @@ function walkTargets(
     let typeOk = true;
     while (row && row[1] === id) {
       list += n === 0 ? `${row[3]}` : `,${row[3]}`;
-      if (row[2] !== type) typeOk = false;
+      // A target id is an integer: text such as '5,7' must not pass for two rows.
+      if (row[2] !== type || !Number.isInteger(row[3])) typeOk = false;
       n++;
       after = row[0] as number;
       pos++;

@@ -32,7 +32,8 @@ import {
  * `tsx`), the .ts file beside this one, loaded after registering tsx in the worker (a
  * worker does not inherit the loader, and `--import` in its execArgv is not honoured).
  */
-function startWorker(workerData: unknown): Worker {
+function startWorker(workerData: unknown, bundled?: URL): Worker {
+  if (bundled) return new Worker(bundled, { workerData });
   const here = import.meta.url;
   if (!here.endsWith('.ts'))
     return new Worker(new URL('./audit-verify-worker.js', here), { workerData });
@@ -57,6 +58,11 @@ export interface ParallelOptions {
   workers?: number;
   /** Entries per thread at least (default 50,000): a thread costs ~30 ms to start. */
   minRange?: number;
+  /**
+   * The bundled worker (dist/audit-verify-worker.js) to start even when running from source:
+   * the benchmark measures what the CLI runs, not tsx compiling @mg/db in every thread.
+   */
+  bundledWorker?: URL;
 }
 
 /**
@@ -96,7 +102,10 @@ export async function checkAuditLogFile(
     const fromId = (plan.from?.id ?? 0) + 1;
     const toId = head?.id ?? 0;
     const inputs = splitRanges(handle.db, plan.from?.hash ?? GENESIS_HASH, fromId, toId, options);
-    const ranges = await Promise.all(inputs.map((input) => checkRangeInWorker(file, input)));
+    const worker = options.bundledWorker;
+    const ranges = await Promise.all(
+      inputs.map((input) => checkRangeInWorker(file, input, worker)),
+    );
     // A range that did not start at the row where the one before ended (only on a tampered
     // table, where the binary search for its first row can land anywhere) is checked again
     // from that row, in order, up to the first range that is broken.
@@ -108,7 +117,11 @@ export async function checkAuditLogFile(
       if (range.startRowid !== before.endRowid) {
         const input = inputs[k];
         if (!input) break;
-        ranges[k] = await checkRangeInWorker(file, { ...input, startRowid: before.endRowid });
+        ranges[k] = await checkRangeInWorker(
+          file,
+          { ...input, startRowid: before.endRowid },
+          worker,
+        );
       }
     }
     const walk = mergeRanges({ fromId, toId, head }, ranges, strayTargetsAfter(handle.db));
@@ -148,9 +161,9 @@ function splitRanges(
   return inputs;
 }
 
-function checkRangeInWorker(file: string, input: RangeInput): Promise<RangeCheck> {
+function checkRangeInWorker(file: string, input: RangeInput, bundled?: URL): Promise<RangeCheck> {
   return new Promise((resolvePromise, reject) => {
-    const worker = startWorker({ file, input });
+    const worker = startWorker({ file, input }, bundled);
     let settled = false;
     worker.once('message', (message: { result?: RangeCheck; error?: string }) => {
       settled = true;
