@@ -16,10 +16,13 @@ type ManifestChunk = {
 
 export type Manifest = Record<string, ManifestChunk>;
 
-/** The route modules a cold load of each page runs besides the entry (see src/router.tsx). */
+/**
+ * The modules a cold load of each page runs besides the entry (see src/router.tsx): the
+ * route's code and its strings (src/lib/route-strings.ts), fetched side by side.
+ */
 export const ROUTE_MODULES = {
   '/login': [],
-  '/leads': ['src/routes/leads/leads-page.tsx'],
+  '/leads': ['src/routes/leads/leads-page.tsx', 'virtual:strings/nb-leads'],
 } as const satisfies Record<string, readonly string[]>;
 
 export type BudgetedRoute = keyof typeof ROUTE_MODULES;

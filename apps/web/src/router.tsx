@@ -1,6 +1,7 @@
-import { createBrowserRouter } from 'react-router';
+import { createBrowserRouter, type RouteObject } from 'react-router';
 import { FullPageLoader } from './components/query-states';
 import { leadLoader, leadsLoader } from './lib/prefetch';
+import { withRouteStrings } from './lib/route-strings';
 import { LoginPage } from './routes/auth/login-page';
 import { RequireAuth } from './routes/auth/require-auth';
 import { RequirePermission } from './routes/auth/require-permission';
@@ -9,8 +10,8 @@ import { LandingRedirect } from './routes/layout/landing-redirect';
 import { NotFoundPage } from './routes/layout/not-found-page';
 import { RouteErrorPage } from './routes/layout/route-error-page';
 
-// Each screen area is its own chunk, loaded the first time someone opens it.
-export const router = createBrowserRouter([
+// Each screen area is its own chunk, loaded the first time someone opens it, with its strings.
+const routes: RouteObject[] = [
   {
     path: '/login',
     element: <LoginPage />,
@@ -236,4 +237,6 @@ export const router = createBrowserRouter([
       { path: '*', element: <NotFoundPage /> },
     ],
   },
-]);
+];
+
+export const router = createBrowserRouter(withRouteStrings(routes));
