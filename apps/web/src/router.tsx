@@ -5,7 +5,6 @@ import { withRouteStrings } from './lib/route-strings';
 import { LoginPage } from './routes/auth/login-page';
 import { RequireAuth } from './routes/auth/require-auth';
 import { RequirePermission } from './routes/auth/require-permission';
-import { AppLayout } from './routes/layout/app-layout';
 import { LandingRedirect } from './routes/layout/landing-redirect';
 import { NotFoundPage } from './routes/layout/not-found-page';
 import { RouteErrorPage } from './routes/layout/route-error-page';
@@ -46,11 +45,18 @@ const routes: RouteObject[] = [
   },
   {
     path: '/',
-    element: (
-      <RequireAuth>
-        <AppLayout />
-      </RequireAuth>
-    ),
+    // The signed-in shell is a chunk of its own, fetched beside the screen's: the sign-in page
+    // does without it (issue 11).
+    lazy: async () => {
+      const { AppLayout } = await import('./routes/layout/app-layout');
+      return {
+        element: (
+          <RequireAuth>
+            <AppLayout />
+          </RequireAuth>
+        ),
+      };
+    },
     errorElement: <RouteErrorPage />,
     hydrateFallbackElement: <FullPageLoader />,
     children: [

@@ -83,6 +83,7 @@ export type StringGroup = keyof typeof STRING_GROUPS;
  * group (see `withRouteStrings`), which only costs bytes.
  */
 export const ROUTE_STRINGS: Record<string, { module: string; group?: StringGroup }> = {
+  '/': { module: 'routes/layout/app-layout' },
   '/login/code': { module: 'routes/auth/code-page' },
   '/enrol': { module: 'routes/auth/enrol-page', group: 'account' },
   '/set-password': { module: 'routes/auth/set-password-page', group: 'account' },
