@@ -1,12 +1,17 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { localeSections } from './build/locale-sections';
 import { precompress } from './build/precompress';
 
 const api = 'http://localhost:3000';
 
 export default defineConfig({
-  plugins: [react(), precompress()],
+  plugins: [
+    react(),
+    localeSections(fileURLToPath(new URL('./src/locales', import.meta.url))),
+    precompress(),
+  ],
   resolve: {
     alias: [
       // Phone numbers are checked only by the server (the public intake form): see the file.

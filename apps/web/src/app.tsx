@@ -6,9 +6,8 @@ import {
   Notification,
 } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
-import { Notifications } from '@mantine/notifications';
 import { QueryClientProvider } from '@tanstack/react-query';
-import { useMemo } from 'react';
+import { lazy, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { RouterProvider } from 'react-router';
 import { AuthProvider } from './lib/auth';
@@ -16,6 +15,10 @@ import { queryClient, trpcClient } from './lib/prefetch';
 import { TRPCProvider } from './lib/trpc';
 import { router } from './router';
 import { cssVariablesResolver, theme } from './theme';
+
+// The toasts' container (and its transitions) is not needed to paint a page: it arrives just
+// after, and a notification shown before it is kept in the store until then (issue 11).
+const Notifications = lazy(() => import('./components/lazy/notifications-host'));
 
 export function App() {
   const { i18n, t } = useTranslation();
@@ -46,7 +49,9 @@ export function App() {
     >
       <DatesProvider settings={{ locale: i18n.language, firstDayOfWeek: 1 }}>
         {/* Bottom right, away from the header's user menu; a few at a time, the rest queue. */}
-        <Notifications position="bottom-right" limit={3} />
+        <Suspense fallback={null}>
+          <Notifications position="bottom-right" limit={3} />
+        </Suspense>
         <QueryClientProvider client={queryClient}>
           <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
             <AuthProvider>

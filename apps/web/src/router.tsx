@@ -1,16 +1,16 @@
-import { createBrowserRouter } from 'react-router';
+import { createBrowserRouter, type RouteObject } from 'react-router';
 import { FullPageLoader } from './components/query-states';
 import { leadLoader, leadsLoader } from './lib/prefetch';
+import { withRouteStrings } from './lib/route-strings';
 import { LoginPage } from './routes/auth/login-page';
 import { RequireAuth } from './routes/auth/require-auth';
 import { RequirePermission } from './routes/auth/require-permission';
-import { AppLayout } from './routes/layout/app-layout';
 import { LandingRedirect } from './routes/layout/landing-redirect';
 import { NotFoundPage } from './routes/layout/not-found-page';
 import { RouteErrorPage } from './routes/layout/route-error-page';
 
-// Each screen area is its own chunk, loaded the first time someone opens it.
-export const router = createBrowserRouter([
+// Each screen area is its own chunk, loaded the first time someone opens it, with its strings.
+const routes: RouteObject[] = [
   {
     path: '/login',
     element: <LoginPage />,
@@ -45,11 +45,18 @@ export const router = createBrowserRouter([
   },
   {
     path: '/',
-    element: (
-      <RequireAuth>
-        <AppLayout />
-      </RequireAuth>
-    ),
+    // The signed-in shell is a chunk of its own, fetched beside the screen's: the sign-in page
+    // does without it (issue 11).
+    lazy: async () => {
+      const { AppLayout } = await import('./routes/layout/app-layout');
+      return {
+        element: (
+          <RequireAuth>
+            <AppLayout />
+          </RequireAuth>
+        ),
+      };
+    },
     errorElement: <RouteErrorPage />,
     hydrateFallbackElement: <FullPageLoader />,
     children: [
@@ -236,4 +243,6 @@ export const router = createBrowserRouter([
       { path: '*', element: <NotFoundPage /> },
     ],
   },
-]);
+];
+
+export const router = createBrowserRouter(withRouteStrings(routes));

@@ -1,11 +1,12 @@
 import 'dayjs/locale/en';
 import 'dayjs/locale/nb';
+import core from 'virtual:strings/nb/core';
 import dayjs from 'dayjs';
 import localizedFormat from 'dayjs/plugin/localizedFormat';
 import relativeTime from 'dayjs/plugin/relativeTime';
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import nb from '../locales/nb.json';
+import type nb from '../locales/nb.json';
 import { interpolationFormatter } from './format';
 
 dayjs.extend(localizedFormat);
@@ -36,9 +37,10 @@ function applyLanguage(language: string) {
 }
 
 /**
- * Norwegian is the default and the fallback, so it comes with the first load; English is its
- * own chunk, fetched only by someone who chose it (issue 11: first-load JavaScript). The
- * compiler still flags any key that English is missing.
+ * Norwegian is the default and the fallback: its core sections come with the first load, each
+ * screen's own sections with the screen (lib/route-strings.ts). English is one chunk, fetched
+ * only by someone who chose it (issue 11: first-load JavaScript). The compiler still flags
+ * any key that English is missing.
  */
 const translations: Record<Exclude<Language, 'nb'>, () => Promise<typeof nb>> = {
   en: async () => (await import('../locales/en.json')).default satisfies typeof nb,
@@ -56,7 +58,7 @@ void i18n
   .use(initReactI18next)
   .use(interpolationFormatter)
   .init({
-    resources: { nb: { translation: nb } },
+    resources: { nb: { translation: core } },
     // Starts in Norwegian; `i18nReady` switches to the stored language once it has loaded.
     lng: 'nb',
     fallbackLng: 'nb',

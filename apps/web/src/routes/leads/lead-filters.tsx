@@ -3,6 +3,7 @@ import {
   Checkbox,
   CloseButton,
   Group,
+  Loader,
   Menu,
   Paper,
   Popover,
@@ -12,7 +13,6 @@ import {
   Text,
   TextInput,
 } from '@mantine/core';
-import { DatePicker } from '@mantine/dates';
 import {
   CONSENT_PURPOSES,
   type ConsentPurpose,
@@ -24,7 +24,7 @@ import { IconFilterPlus, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import type { ParseKeys } from 'i18next';
-import { type ReactNode, useState } from 'react';
+import { lazy, type ReactNode, Suspense, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ClearFiltersButton } from '../../components/row-buttons';
 import { useCan } from '../../lib/auth';
@@ -32,6 +32,10 @@ import { formatDay } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { useDebouncedParam } from '../../lib/use-debounced-param';
 import type { LeadGridControls } from './use-lead-filters';
+
+// The calendar (Mantine dates) is fetched when someone opens the date filter, not with the
+// grid's first load (issue 11).
+const DateRangePicker = lazy(() => import('../../components/lazy/date-range-picker'));
 
 type Props = Pick<LeadGridControls, 'filter' | 'setFilter' | 'active' | 'clear'> & {
   /** Users who see every subsidiary may narrow the list to one. */
@@ -310,17 +314,19 @@ export function LeadFiltersBar({
             <Text size="sm" fw={500}>
               {label}
             </Text>
-            <DatePicker
-              type="range"
-              allowSingleDateInRange
-              value={[filter.from ?? null, filter.to ?? null]}
-              onChange={([from, to]) =>
-                setFilter({
-                  from: from ? dayjs(from).format('YYYY-MM-DD') : undefined,
-                  to: to ? dayjs(to).format('YYYY-MM-DD') : undefined,
-                })
-              }
-            />
+            <Suspense fallback={<Loader size="sm" m="md" />}>
+              <DateRangePicker
+                type="range"
+                allowSingleDateInRange
+                value={[filter.from ?? null, filter.to ?? null]}
+                onChange={([from, to]) =>
+                  setFilter({
+                    from: from ? dayjs(from).format('YYYY-MM-DD') : undefined,
+                    to: to ? dayjs(to).format('YYYY-MM-DD') : undefined,
+                  })
+                }
+              />
+            </Suspense>
           </Stack>
         );
       default:
