@@ -44,7 +44,7 @@ for (const route of ROUTES) {
   test(`first load of ${route} is at most 200 KB of JavaScript, gzip`, () => {
     // Not met yet: react-dom (62 KB), Mantine core (51), react-router (29), zod (25),
     // i18next (15), TanStack Query and the tRPC client (19) alone weigh ~200 KB gzip on both
-    // pages (docs/decisions/014-first-load-by-screen.md says what is left to do).
+    // pages (docs/decisions/017-first-load-by-screen.md says what is left to do).
     // Playwright reports this test red once the budget is met: then drop this line.
     test.fail(true, 'the 200 KB budget is not met yet');
     const { gzipBytes } = firstLoad(WEB_DIST, route);

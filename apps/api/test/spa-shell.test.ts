@@ -21,7 +21,10 @@ const PASSWORD = 'riktig-passord-123';
 /** A name that would end the script element if it were written into the page unescaped. */
 const HOSTILE_NAME = 'Eve </script><script>alert(1)</script><!-- & \u2028';
 
-/** A build as Vite writes it: the entry and its static imports, two route modules. */
+/**
+ * A build as Vite writes it: the entry and its static imports, the lazy layout, two route
+ * modules and their string groups.
+ */
 const INDEX_HTML = `<!doctype html>
 <html lang="nb">
   <head>
@@ -44,6 +47,13 @@ const MANIFEST = {
   },
   '_shared-S.js': { file: 'assets/shared-S.js' },
   '_table-T.js': { file: 'assets/table-T.js', imports: ['_shared-S.js'] },
+  'src/routes/layout/app-layout.tsx': {
+    file: 'assets/app-layout-A.js',
+    isDynamicEntry: true,
+    imports: ['index.html', '_shared-S.js'],
+  },
+  'virtual:strings/nb-leads': { file: 'assets/nb-leads-N.js', isDynamicEntry: true },
+  'virtual:strings/nb-lead': { file: 'assets/nb-lead-M.js', isDynamicEntry: true },
   'src/routes/leads/leads-page.tsx': {
     file: 'assets/leads-page-L.js',
     isDynamicEntry: true,
@@ -171,18 +181,23 @@ describe('the SPA shell', () => {
   it("preloads the requested page's own chunks for someone allowed to see it", async () => {
     const cookie = await login('admin@test.no');
     const grid = await (await app.request('/leads', { headers: { cookie } })).text();
-    // The route module and what it adds to the entry's graph; not what index.html names.
+    // The layout, the route module, its strings and what they add to the entry's graph; not
+    // what index.html names.
     expect(preloads(grid)).toEqual([
       '/assets/shared-S.js',
+      '/assets/app-layout-A.js',
       '/assets/leads-page-L.js',
       '/assets/table-T.js',
+      '/assets/nb-leads-N.js',
       '/assets/leads-page-L.css',
     ]);
     const lead = await (await app.request('/leads/12', { headers: { cookie } })).text();
     expect(preloads(lead)).toEqual([
       '/assets/shared-S.js',
+      '/assets/app-layout-A.js',
       '/assets/lead-detail-page-D.js',
       '/assets/table-T.js',
+      '/assets/nb-lead-M.js',
     ]);
     // Another page: its data block, but no page code to guess.
     const other = await (await app.request('/projects', { headers: { cookie } })).text();

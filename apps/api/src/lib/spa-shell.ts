@@ -26,22 +26,43 @@ type Manifest = Record<string, ManifestChunk>;
 
 /**
  * Pages people open cold (from a bookmark or the link in a notification), their route module
- * (as in apps/web/src/router.tsx) and the permission that page needs: without it the app
- * shows "no access", so preloading its code would only waste the download.
+ * (as in apps/web/src/router.tsx), their string group (apps/web/src/lib/i18n-sections.ts) and
+ * the permission that page needs: without it the app shows "no access", so preloading its
+ * code would only waste the download.
  */
-const ROUTE_MODULES: readonly { path: RegExp; module: string; permission: Permission }[] = [
-  { path: /^\/leads\/?$/, module: 'src/routes/leads/leads-page.tsx', permission: 'lead:read' },
+const ROUTE_MODULES: readonly {
+  path: RegExp;
+  module: string;
+  strings: string;
+  permission: Permission;
+}[] = [
+  {
+    path: /^\/leads\/?$/,
+    module: 'src/routes/leads/leads-page.tsx',
+    strings: 'leads',
+    permission: 'lead:read',
+  },
   {
     path: /^\/leads\/\d+\/?$/,
     module: 'src/routes/leads/lead-detail-page.tsx',
+    strings: 'lead',
     permission: 'lead:read',
   },
   {
     path: /^\/dashboard\/?$/,
     module: 'src/routes/dashboard/dashboard-page.tsx',
+    strings: 'dashboard',
     permission: 'dashboard:read',
   },
 ];
+
+/**
+ * What every signed-in page loads beside its own module: the lazy layout around it and the
+ * page's Norwegian strings (the fallback even in English), both fetched in parallel with the
+ * page by the router, so both belong in the preload hints.
+ */
+const LAYOUT_MODULE = 'src/routes/layout/app-layout.tsx';
+const stringsModule = (group: string) => `virtual:strings/nb-${group}`;
 
 /** A JSON value inside HTML: `<` escaped, so no text in it can close the script element. */
 export function jsonForHtml(value: unknown): string {
@@ -62,8 +83,8 @@ function readManifest(webDist: string): Manifest | null {
   }
 }
 
-/** The files a route module loads beyond the entry's own graph (which index.html names). */
-function routeFiles(manifest: Manifest, module: string): { js: string[]; css: string[] } {
+/** The files route modules load beyond the entry's own graph (which index.html names). */
+function routeFiles(manifest: Manifest, modules: string[]): { js: string[]; css: string[] } {
   const entry = Object.keys(manifest).find((key) => manifest[key]?.isEntry);
   const loadedByEntry = new Set<string>();
   const walk = (key: string, seen: Set<string>) => {
@@ -78,7 +99,7 @@ function routeFiles(manifest: Manifest, module: string): { js: string[]; css: st
     mine.add(key);
     for (const imported of manifest[key]?.imports ?? []) visit(imported);
   };
-  if (manifest[module]) visit(module);
+  for (const module of modules) if (manifest[module]) visit(module);
   const js: string[] = [];
   const css: string[] = [];
   for (const key of mine) {
@@ -100,7 +121,8 @@ export function createSpaShell(webDist: string): SpaShell {
   const manifest = readManifest(webDist);
   // Worked out once: the build does not change under a running server.
   const hints = ROUTE_MODULES.map((route) => {
-    const files = manifest ? routeFiles(manifest, route.module) : { js: [], css: [] };
+    const modules = [LAYOUT_MODULE, route.module, stringsModule(route.strings)];
+    const files = manifest ? routeFiles(manifest, modules) : { js: [], css: [] };
     const links = [
       ...files.js.map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`),
       ...files.css.map((file) => `<link rel="preload" as="style" crossorigin href="/${file}">`),
