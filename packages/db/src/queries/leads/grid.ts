@@ -10,7 +10,7 @@ import type { Conn } from '../../client';
 import { leads, projects, subsidiaries, users } from '../../schema';
 import { flag, leadScopeById, listColumns } from './common';
 import { filterTerms } from './grid-plan';
-import { LEAD_QUERY_TUNING, planSearch, searchCondition } from './search';
+import { LEAD_QUERY_TUNING, planSearch, searchCondition, searchHitsInOrder } from './search';
 
 /** The indexed column behind each grid sort (see the generated columns in schema/leads.ts). */
 const SORT_KEYS = {
@@ -114,19 +114,9 @@ function pageOfLeads(
       }
       if (hi - lo > candidates.length * LEAD_QUERY_TUNING.denseSpanFactor) break;
       scanned += candidates.length;
-      const hits = new Set(
-        conn
-          .all<{ id: number }>(
-            sql`select rowid as id from leads_fts
-                where leads_fts match ${plan.match} and rowid >= ${lo} and rowid <= ${hi}`,
-          )
-          .map((r) => r.id),
+      keys.push(
+        ...searchHitsInOrder(conn, plan, { candidates, lo, hi, need: limit + 1 - keys.length }),
       );
-      for (const c of candidates) {
-        if (!hits.has(c.id)) continue;
-        keys.push(c);
-        if (keys.length > limit) break;
-      }
       if (candidates.length < chunk) done = true;
       from = afterRow(lastCandidate.sortValue, lastCandidate.id);
     }
