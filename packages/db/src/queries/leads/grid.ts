@@ -49,7 +49,14 @@ function pageOfLeads(
   // Which index walks the rows: the sort key's (with the scope in front) unless a selective
   // term is there to drive; then that term's index, and the few rows it gives get sorted.
   const plan = planSearch(conn, scope, filter.search);
-  const terms = filterTerms(scope, filter);
+  // Sorted by status, a status filter is written on the rank, the sort key itself, so SQLite
+  // seeks to it instead of walking every other status first (300 ms at 1M for a late one).
+  // Sorted by created time, a date range drives (a dense search keeps its id-range walk).
+  const terms = filterTerms(scope, filter, {
+    statusByRank: sort === 'status',
+    sort,
+    rangeMayDrive: plan.kind !== 'dense',
+  });
   const drivers = terms.filter((t) => t.driver);
   const byIds = plan.kind === 'ids';
   const driven = byIds || drivers.length > 0;
