@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import type { BaseSQLiteDatabase } from 'drizzle-orm/sqlite-core';
+import { leadHasSearchWords } from './queries/leads/search';
 import * as schema from './schema';
 
 export type Schema = typeof schema;
@@ -56,9 +57,18 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   // lead without triggers, 851 with them and a file journal, 345 in memory). It also keeps
   // copies of personal data out of temp files.
   sqlite.pragma('temp_store = MEMORY');
+  // The grid search's check of a lead row against the typed words (queries/leads/search.ts).
+  sqlite.function(
+    'lead_search_words',
+    { deterministic: true },
+    (words, name, email, phone, message) =>
+      leadHasSearchWords(String(words), ...[name, email, phone, message].map(textOrNull)) ? 1 : 0,
+  );
   const db = drizzle(withStatementCache(sqlite), { schema });
   return { db, sqlite, close: () => sqlite.close() };
 }
+
+const textOrNull = (value: unknown) => (typeof value === 'string' ? value : null);
 
 /**
  * The database holds personal data: the file is created readable by its owner only (0600),

@@ -300,6 +300,10 @@ const SEARCHES = [
   'ola h',
   'zzz',
   '+47 9',
+  'olav',
+  'nordm',
+  'example.no',
+  'østby ærlig',
 ];
 
 interface DrawOptions {
@@ -483,6 +487,16 @@ describe('lead grid against the oracle', () => {
         { sparseSearchMax: 0, denseChunkMin: 40, denseScanBudget: 300 },
       ],
       ['dense, defaults', { sparseSearchMax: 0 }],
+      // Every long word cut to 3 letters and checked on the row (lead_search_words).
+      ['cut words, by id list', { truncateWordsAbove: 0 }],
+      [
+        'cut words, dense by id ranges',
+        { truncateWordsAbove: 0, sparseSearchMax: 0, denseChunkMin: 40, denseScanBudget: 1e9 },
+      ],
+      [
+        'cut words, dense full match set',
+        { truncateWordsAbove: 0, sparseSearchMax: 0, denseSpanFactor: 0 },
+      ],
     ];
     try {
       plans.forEach(([_label, tuning], n) => {

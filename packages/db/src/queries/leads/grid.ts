@@ -14,7 +14,7 @@ import { leads, projects, subsidiaries, users } from '../../schema';
 import { flag, leadScopeById, listColumns } from './common';
 import { groupSortKeys } from './grid-group-sort';
 import { filterTerms } from './grid-plan';
-import { LEAD_QUERY_TUNING, planSearch, searchCondition } from './search';
+import { LEAD_QUERY_TUNING, planSearch, searchCondition, searchHitsInOrder } from './search';
 
 /**
  * The indexed column behind each grid sort (see the generated columns in schema/leads.ts);
@@ -47,7 +47,14 @@ function pageOfLeads(
     if (!cursor || cursor.sort !== sort || cursor.dir !== dir) throw new InvalidCursorError();
   }
   const plan = planSearch(conn, scope, filter.search);
-  const terms = filterTerms(scope, filter);
+  // Sorted by status, a status filter is written on the rank, the sort key itself, so SQLite
+  // seeks to it instead of walking every other status first (300 ms at 1M for a late one).
+  // Sorted by created time, a date range drives (a dense search keeps its id-range walk).
+  const terms = filterTerms(scope, filter, {
+    statusByRank: sort === 'status',
+    sort,
+    rangeMayDrive: plan.kind !== 'dense',
+  });
   let keys: { id: number; sortValue: LeadCursor['value'] }[];
   if (isGroupSort(sort)) {
     const position = cursor?.value;
@@ -138,19 +145,9 @@ function pageOfLeads(
       }
       if (hi - lo > candidates.length * LEAD_QUERY_TUNING.denseSpanFactor) break;
       scanned += candidates.length;
-      const hits = new Set(
-        conn
-          .all<{ id: number }>(
-            sql`select rowid as id from leads_fts
-                where leads_fts match ${plan.match} and rowid >= ${lo} and rowid <= ${hi}`,
-          )
-          .map((r) => r.id),
+      keys.push(
+        ...searchHitsInOrder(conn, plan, { candidates, lo, hi, need: limit + 1 - keys.length }),
       );
-      for (const c of candidates) {
-        if (!hits.has(c.id)) continue;
-        keys.push(c);
-        if (keys.length > limit) break;
-      }
       if (candidates.length < chunk) done = true;
       from = afterRow(lastCandidate.sortValue, lastCandidate.id);
     }
