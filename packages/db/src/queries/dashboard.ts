@@ -11,9 +11,9 @@ import {
   type Scope,
   weekStart,
 } from '@mg/shared';
-import { and, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Conn } from '../client';
-import { leadDayCounts, leads, projects, subsidiaries } from '../schema';
+import { leadDayCounts, leads, leadWeekCounts, projects, subsidiaries } from '../schema';
 import { leadScope } from './leads';
 
 export interface DashboardParams {
@@ -41,38 +41,107 @@ interface Week {
   endAt: number;
 }
 
+/** Counts of one week, project and subsidiary (several may add up to one). */
 interface WeekGroup {
   week: number;
   projectId: number;
   subsidiaryId: number;
-  status: LeadStatus;
   n: number;
   consentEmail: number;
   consentSms: number;
+  byStatus: Partial<Record<LeadStatus, number>>;
+}
+
+/** lead_week_counts' status columns, in LEAD_STATUSES order. */
+const WEEK_STATUS_COLUMNS = {
+  new: leadWeekCounts.statusNew,
+  contacted: leadWeekCounts.statusContacted,
+  follow_up: leadWeekCounts.statusFollowUp,
+  sold: leadWeekCounts.statusSold,
+  closed: leadWeekCounts.statusClosed,
+} satisfies Record<LeadStatus, unknown>;
+
+/** A range's weeks split by where their counts are read: whole weeks, and the days of the rest. */
+function splitWeeks(weeks: Week[]) {
+  const whole = new Map<string, number>();
+  const days = new Map<string, number>();
+  weeks.forEach((w, i) => {
+    if (w.first === w.monday && w.end === addDays(w.monday, 7)) whole.set(w.monday, i);
+    // At most six days at each end of the range (the clipped first and last week).
+    else for (let d = w.first; d < w.end; d = addDays(d, 1)) days.set(d, i);
+  });
+  return { whole, days };
 }
 
 /**
- * Per week, project, subsidiary and status, with consent sums, from lead_day_counts: a few
- * narrow rows per day instead of every lead (issue 11). Each row's day is the Oslo date of
- * its leads' created_at, so day bounds select exactly the leads the instants would.
+ * The groups from the counts kept on write (issue 11): whole weeks from lead_week_counts
+ * (one row per week, subsidiary and project), the clipped weeks at the ends of the range
+ * from lead_day_counts. Each is an IN list on the key's first column, with the subsidiary
+ * as the second in a subsidiary's scope, so only the rows shown are read. Each count row's
+ * day is the Oslo date of its leads' created_at, so day and week bounds select exactly the
+ * leads the instants would.
  */
-function groupsFromDayCounts(conn: Conn, weeks: Week[], scope: Scope): WeekGroup[] {
-  const weekValues = sql.join(
-    weeks.map((w, i) => sql`(${i}, ${w.first}, ${w.end})`),
-    sql`, `,
-  );
-  const c = leadDayCounts;
-  const inScope =
-    scope.kind === 'all' ? sql`1 = 1` : sql`${c.subsidiaryId} = ${scope.subsidiaryId}`;
-  return conn.all<WeekGroup>(
-    sql`with weeks(i, s, e) as (values ${weekValues})
-      select weeks.i as week, ${c.projectId} as projectId, ${c.subsidiaryId} as subsidiaryId,
-             ${c.status} as status, sum(${c.n}) as n,
-             sum(${c.consentEmail}) as consentEmail, sum(${c.consentSms}) as consentSms
-      from weeks join ${c} on ${c.day} >= weeks.s and ${c.day} < weeks.e
-      where ${inScope}
-      group by weeks.i, ${c.projectId}, ${c.subsidiaryId}, ${c.status}`,
-  );
+function groupsFromCounts(conn: Conn, weeks: Week[], scope: Scope): WeekGroup[] {
+  const { whole, days } = splitWeeks(weeks);
+  const groups: WeekGroup[] = [];
+  if (whole.size > 0) {
+    const w = leadWeekCounts;
+    const rows = conn
+      .select({
+        week: w.week,
+        projectId: w.projectId,
+        subsidiaryId: w.subsidiaryId,
+        n: w.n,
+        consentEmail: w.consentEmail,
+        consentSms: w.consentSms,
+        ...WEEK_STATUS_COLUMNS,
+      })
+      .from(w)
+      .where(
+        and(
+          inArray(w.week, [...whole.keys()]),
+          scope.kind === 'all' ? undefined : eq(w.subsidiaryId, scope.subsidiaryId),
+        ),
+      )
+      .all();
+    for (const r of rows) {
+      const byStatus: Partial<Record<LeadStatus, number>> = {};
+      for (const status of LEAD_STATUSES) if (r[status] > 0) byStatus[status] = r[status];
+      groups.push({
+        week: whole.get(r.week) ?? 0,
+        projectId: r.projectId,
+        subsidiaryId: r.subsidiaryId,
+        n: r.n,
+        consentEmail: r.consentEmail,
+        consentSms: r.consentSms,
+        byStatus,
+      });
+    }
+  }
+  if (days.size > 0) {
+    const c = leadDayCounts;
+    const rows = conn
+      .select({
+        day: c.day,
+        projectId: c.projectId,
+        subsidiaryId: c.subsidiaryId,
+        status: c.status,
+        n: c.n,
+        consentEmail: c.consentEmail,
+        consentSms: c.consentSms,
+      })
+      .from(c)
+      .where(
+        and(
+          inArray(c.day, [...days.keys()]),
+          scope.kind === 'all' ? undefined : eq(c.subsidiaryId, scope.subsidiaryId),
+        ),
+      )
+      .all();
+    for (const { day, status, ...r } of rows)
+      groups.push({ ...r, week: days.get(day) ?? 0, byStatus: { [status]: r.n } });
+  }
+  return groups;
 }
 
 interface UnhandledRow {
@@ -124,7 +193,7 @@ function groupsFromLeads(conn: Conn, weeks: Week[], scope: Scope): WeekGroup[] {
     weeks.map((w, i) => sql`(${i}, ${w.start}, ${w.endAt})`),
     sql`, `,
   );
-  return conn.all<WeekGroup>(
+  const rows = conn.all<Omit<WeekGroup, 'byStatus'> & { status: LeadStatus }>(
     sql`with weeks(i, s, e) as (values ${weekValues})
       select weeks.i as week, ${leads.projectId} as projectId, ${leads.subsidiaryId} as subsidiaryId,
              ${leads.status} as status, count(*) as n,
@@ -133,6 +202,7 @@ function groupsFromLeads(conn: Conn, weeks: Week[], scope: Scope): WeekGroup[] {
       where ${scoped(scope)}
       group by weeks.i, ${leads.projectId}, ${leads.subsidiaryId}, ${leads.status}`,
   );
+  return rows.map(({ status, ...r }) => ({ ...r, byStatus: { [status]: r.n } }));
 }
 
 /** The scope condition, or a no-op, for raw SQL fragments. */
@@ -175,7 +245,7 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
   const groups =
     params.source === 'leads'
       ? groupsFromLeads(conn, weeks, params.scope)
-      : groupsFromDayCounts(conn, weeks, params.scope);
+      : groupsFromCounts(conn, weeks, params.scope);
 
   const byProject = new Map<number, number[]>();
   const bySubsidiary = new Map<number, number[]>();
@@ -191,7 +261,8 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
     bump(byProject, row.projectId, row.week, row.n);
     bump(bySubsidiary, row.subsidiaryId, row.week, row.n);
     total[row.week] = (total[row.week] ?? 0) + row.n;
-    byStatus.set(row.status, (byStatus.get(row.status) ?? 0) + row.n);
+    for (const status of LEAD_STATUSES)
+      byStatus.set(status, (byStatus.get(status) ?? 0) + (row.byStatus[status] ?? 0));
     granted.marketing_email += row.consentEmail;
     granted.marketing_sms += row.consentSms;
   }
@@ -216,7 +287,8 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
         counts,
         total: counts.reduce((a, b) => a + b, 0),
       }))
-      .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name, 'nb'));
+      // Ties by id, so the order never depends on the order the rows were read in.
+      .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name, 'nb') || a.id - b.id);
 
   return {
     range: { from, to },
@@ -249,7 +321,7 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
           subsidiaryName: subsidiaryNames.get(r.subsidiaryId) ?? '',
           count: r.n,
         }))
-        .sort((a, b) => b.count - a.count),
+        .sort((a, b) => b.count - a.count || a.subsidiaryId - b.subsidiaryId),
     },
   };
 }
