@@ -7,7 +7,20 @@ import {
   normalisePhone,
   type Scope,
 } from '@mg/shared';
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  ne,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import { type Conn, preparedPerConnection } from '../client';
 import {
   CONSENT_PURPOSE_COLUMNS,
@@ -19,6 +32,7 @@ import {
   subsidiaries,
   suppressions,
 } from '../schema';
+import { addressHashesPending } from './address-hash';
 import { leadScope } from './leads/common';
 import { asLeadRef, type LeadRef } from './leads/lead-ref';
 
@@ -698,12 +712,39 @@ export function listOutboxForLead(conn: Conn, lead: LeadRef, kind: string) {
 }
 
 /**
- * How many people listAudience would yield, without reading what it shows (issue 11): no
- * names, no projects, no consent times. With no opt-out recorded for the purpose it is one
- * `count(distinct contact)` in SQL; otherwise the contacts alone are read in keyset chunks
- * and tested against the suppression keys, as listAudience does. The rules are listAudience's:
- * a lead without a name, e-mail or contact is out; each contact counts once. The test in
- * audience-count.test.ts compares the two on random data with suppressions and duplicates.
+ * The leads a purpose's audience is drawn from, as SQL terms written exactly as the partial
+ * index of the purpose (leads_audience_email_idx / leads_audience_sms_idx) states them, so
+ * the planner reads that index alone: current consent, not restricted, not anonymised, and a
+ * name, e-mail and contact (listAudience skips empty values as well as missing ones).
+ */
+function audienceTerms(purpose: ConsentPurpose, scope: Scope): SQL {
+  const base =
+    purpose === 'marketing_email'
+      ? sql`consent_email = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> ''`
+      : sql`consent_sms = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> '' and phone <> ''`;
+  return scope.kind === 'all' ? base : sql`${base} and subsidiary_id = ${scope.subsidiaryId}`;
+}
+
+/**
+ * The ids of the leads a purpose's opt-outs reach: a lead whose own key (leads.email_hmac,
+ * and for SMS also phone_hmac) is on the suppression list, found from the list (short) by
+ * the hash indexes. Legacy entries need no look-up: none matches a lead's e-mail (they are
+ * re-keyed at start-up and whenever a lead takes their address; address-hash.ts).
+ */
+function suppressedLeadIds(purpose: ConsentPurpose): SQL {
+  const keys = sql`select email_hash from suppressions where purpose = ${purpose} and kind = 'hmac'`;
+  return purpose === 'marketing_email'
+    ? sql`select id from leads where email_hmac in (${keys})`
+    : sql`select id from leads where phone_hmac in (${keys}) union select id from leads where email_hmac in (${keys})`;
+}
+
+/**
+ * How many people listAudience would yield, counted in SQL without reading what it shows
+ * (issue 11): one GROUP BY over the purpose's partial index in contact order, less the leads
+ * the suppression list reaches. The rules are listAudience's: each contact counts once, and
+ * is out only when every lead holding it is suppressed. Until the start-up backfill has given
+ * every lead its address hashes, the contacts are read and tested in JavaScript as before.
+ * The tests in audience-count.test.ts compare it with listAudience (the oracle).
  */
 export function countAudience(
   conn: Conn,
@@ -713,17 +754,27 @@ export function countAudience(
     chunkSize = 5000,
   }: { scope: Scope; purpose: ConsentPurpose; chunkSize?: number },
 ): number {
-  const contactColumn = purpose === 'marketing_email' ? leads.email : leads.phone;
-  const eligible = and(
-    eq(leads[CONSENT_PURPOSE_COLUMNS[purpose]], true),
-    eq(leads.restricted, false),
-    isNull(leads.anonymisedAt),
-    // listAudience skips empty values as well as missing ones.
-    ne(sql`coalesce(${leads.name}, '')`, ''),
-    ne(sql`coalesce(${leads.email}, '')`, ''),
-    ne(sql`coalesce(${contactColumn}, '')`, ''),
-    leadScope(scope),
+  if (addressHashesPending(conn)) return countAudienceInJs(conn, { scope, purpose, chunkSize });
+  const contact = purpose === 'marketing_email' ? sql.raw('email') : sql.raw('phone');
+  return (
+    conn.get<{ n: number }>(
+      sql`select count(*) as n from (
+            select ${contact} from leads
+            where ${audienceTerms(purpose, scope)} and id not in (${suppressedLeadIds(purpose)})
+            group by ${contact})`,
+    )?.n ?? 0
   );
+}
+
+/**
+ * The same count from the contacts read in keyset chunks and tested against every key form
+ * (HMAC and legacy), for a database whose address hashes are still being filled.
+ */
+function countAudienceInJs(
+  conn: Conn,
+  { scope, purpose, chunkSize }: { scope: Scope; purpose: ConsentPurpose; chunkSize: number },
+): number {
+  const contactColumn = purpose === 'marketing_email' ? leads.email : leads.phone;
   const suppressed = new Set(
     conn
       .select({ emailHash: suppressions.emailHash })
@@ -732,21 +783,13 @@ export function countAudience(
       .all()
       .map((r) => r.emailHash),
   );
-  if (suppressed.size === 0)
-    return (
-      conn
-        .select({ n: sql<number>`count(distinct ${contactColumn})` })
-        .from(leads)
-        .where(eligible)
-        .get()?.n ?? 0
-    );
   const seen = new Set<string>();
   let before = Number.MAX_SAFE_INTEGER;
   for (;;) {
     const rows = conn
       .select({ id: leads.id, email: leads.email, phone: leads.phone, contact: contactColumn })
       .from(leads)
-      .where(and(eligible, lt(leads.id, before)))
+      .where(and(audienceTerms(purpose, scope), lt(leads.id, before)))
       .orderBy(desc(leads.id))
       .limit(chunkSize)
       .all();
