@@ -1,3 +1,8 @@
+CREATE TABLE `lead_policy_counts` (
+	`policy_version_id` integer PRIMARY KEY NOT NULL,
+	`n` integer NOT NULL
+);
+--> statement-breakpoint
 CREATE TABLE `lead_week_counts` (
 	`week` text NOT NULL,
 	`subsidiary_id` integer NOT NULL,
@@ -18,8 +23,10 @@ ALTER TABLE `leads` ADD `phone_hmac` text;--> statement-breakpoint
 CREATE INDEX `leads_email_hmac_idx` ON `leads` (`email_hmac`);--> statement-breakpoint
 CREATE INDEX `leads_phone_hmac_idx` ON `leads` (`phone_hmac`);--> statement-breakpoint
 CREATE INDEX `leads_hmac_backfill_idx` ON `leads` (`id`) WHERE (email is not null and email_hmac is null) or (phone is not null and phone_hmac is null);--> statement-breakpoint
-CREATE INDEX `leads_audience_email_idx` ON `leads` (`email`,`subsidiary_id`) WHERE consent_email = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> '';--> statement-breakpoint
-CREATE INDEX `leads_audience_sms_idx` ON `leads` (`phone`,`subsidiary_id`) WHERE consent_sms = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> '' and phone <> '';--> statement-breakpoint
+CREATE INDEX `leads_audience_email_idx` ON `leads` (`email`,`subsidiary_id`,`consent_email`,`restricted`,`anonymised_at`,`name`) WHERE consent_email = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> '';--> statement-breakpoint
+CREATE INDEX `leads_audience_sms_idx` ON `leads` (`phone`,`subsidiary_id`,`consent_sms`,`restricted`,`anonymised_at`,`name`,`email`) WHERE consent_sms = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> '' and phone <> '';--> statement-breakpoint
+CREATE INDEX `leads_unhandled_open_idx` ON `leads` (`subsidiary_id`,`created_at`,`status`,`assignee_user_id`,`restricted`,`anonymised_at`) WHERE status = 'new' and assignee_user_id is null and restricted = 0 and anonymised_at is null;
+--> statement-breakpoint
 -- lead_week_counts follows lead_day_counts (which the leads triggers of 0014 keep): every
 -- change to a day row adds its difference to the row of that day's Oslo week (its Monday:
 -- the Monday on or after the day less six days). Backfill from the day rows, then triggers.
@@ -59,4 +66,24 @@ END;
 CREATE TRIGGER lead_week_counts_day_delete AFTER DELETE ON lead_day_counts BEGIN
   UPDATE lead_week_counts SET n = n - old.n, consent_email = consent_email - old.consent_email, consent_sms = consent_sms - old.consent_sms, status_new = status_new - (case when old.status = 'new' then old.n else 0 end), status_contacted = status_contacted - (case when old.status = 'contacted' then old.n else 0 end), status_follow_up = status_follow_up - (case when old.status = 'follow_up' then old.n else 0 end), status_sold = status_sold - (case when old.status = 'sold' then old.n else 0 end), status_closed = status_closed - (case when old.status = 'closed' then old.n else 0 end) WHERE week = date(old.day, '-6 days', 'weekday 1') AND subsidiary_id = old.subsidiary_id AND project_id = old.project_id;
   DELETE FROM lead_week_counts WHERE week = date(old.day, '-6 days', 'weekday 1') AND subsidiary_id = old.subsidiary_id AND project_id = old.project_id AND n = 0;
+END;
+--> statement-breakpoint
+-- Leads per privacy-policy version (policy.list), kept on every write of leads.
+INSERT INTO lead_policy_counts (policy_version_id, n)
+  SELECT policy_version_id, count(*) FROM leads WHERE policy_version_id IS NOT NULL GROUP BY policy_version_id;
+--> statement-breakpoint
+CREATE TRIGGER lead_policy_counts_insert AFTER INSERT ON leads WHEN new.policy_version_id IS NOT NULL BEGIN
+  INSERT INTO lead_policy_counts (policy_version_id, n) VALUES (new.policy_version_id, 1)
+    ON CONFLICT (policy_version_id) DO UPDATE SET n = n + 1;
+END;
+--> statement-breakpoint
+CREATE TRIGGER lead_policy_counts_delete AFTER DELETE ON leads WHEN old.policy_version_id IS NOT NULL BEGIN
+  UPDATE lead_policy_counts SET n = n - 1 WHERE policy_version_id = old.policy_version_id;
+END;
+--> statement-breakpoint
+CREATE TRIGGER lead_policy_counts_update AFTER UPDATE OF policy_version_id ON leads
+WHEN old.policy_version_id IS NOT new.policy_version_id BEGIN
+  UPDATE lead_policy_counts SET n = n - 1 WHERE policy_version_id = old.policy_version_id;
+  INSERT INTO lead_policy_counts (policy_version_id, n) SELECT new.policy_version_id, 1 WHERE new.policy_version_id IS NOT NULL
+    ON CONFLICT (policy_version_id) DO UPDATE SET n = n + 1;
 END;

@@ -153,12 +153,12 @@ interface UnhandledRow {
 /**
  * New, unassigned, workable leads created before `cutoff`, per subsidiary: each subsidiary's
  * total from lead_unhandled_counts (kept by triggers) less its ones created since the cutoff
- * (a short, recent stretch of leads_unhandled_idx), and the oldest by that index's first
- * entry. Counting the stale ones directly walks most of the index at a million leads.
+ * (a short, recent stretch of leads_unhandled_open_idx), and the oldest by that index's
+ * first entry, both read from that index alone. Counting the stale ones directly walks most of the index at a million leads.
  */
 function unhandledFromCounts(conn: Conn, scope: Scope, cutoff: number): UnhandledRow[] {
   const inScope = scope.kind === 'all' ? sql`1 = 1` : sql`u.subsidiary_id = ${scope.subsidiaryId}`;
-  // Literal terms, so the partial index leads_unhandled_idx applies.
+  // Literal terms, so the partial index leads_unhandled_open_idx applies.
   const rows = conn.all<UnhandledRow>(
     sql`select u.subsidiary_id as subsidiaryId,
           u.n - (select count(*) from leads
@@ -176,7 +176,7 @@ function unhandledFromCounts(conn: Conn, scope: Scope, cutoff: number): Unhandle
 
 /** The same counted from the leads themselves (the oracle path). */
 function unhandledFromLeads(conn: Conn, scope: Scope, cutoff: number): UnhandledRow[] {
-  // Literal terms, so the partial index leads_unhandled_idx applies.
+  // Literal terms, so the partial indexes on new, unassigned leads apply.
   return conn.all<UnhandledRow>(
     sql`select ${leads.subsidiaryId} as subsidiaryId, count(*) as n, min(${leads.createdAt}) as oldest
         from ${leads}

@@ -50,3 +50,14 @@ export const leadWeekCounts = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.week, t.subsidiaryId, t.projectId] })],
 );
+
+/**
+ * Leads taken under each privacy-policy version, for policy.list: counting a version's leads
+ * from leads_policy_version_idx reads one index entry per lead (~150 ms for a version holding
+ * a million, on the event loop). Kept by triggers on `leads` (migration
+ * `audience_hashes_week_counts`); checked against a recount in server-lists.test.ts.
+ */
+export const leadPolicyCounts = sqliteTable('lead_policy_counts', {
+  policyVersionId: integer('policy_version_id').primaryKey(),
+  n: integer('n').notNull(),
+});

@@ -149,13 +149,15 @@ export const leads = sqliteTable(
       ),
     // The marketing audience per purpose, in contact order (counted as a streaming GROUP BY),
     // holding only the leads its export may hold: the terms are audienceTerms' (consent.ts).
+    // The filter columns trail, so the count reads the index alone (SQLite does not take a
+    // partial index's WHERE as providing them).
     index('leads_audience_email_idx')
-      .on(t.email, t.subsidiaryId)
+      .on(t.email, t.subsidiaryId, t.consentEmail, t.restricted, t.anonymisedAt, t.name)
       .where(
         sql`consent_email = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> ''`,
       ),
     index('leads_audience_sms_idx')
-      .on(t.phone, t.subsidiaryId)
+      .on(t.phone, t.subsidiaryId, t.consentSms, t.restricted, t.anonymisedAt, t.name, t.email)
       .where(
         sql`consent_sms = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> '' and phone <> ''`,
       ),
@@ -163,6 +165,14 @@ export const leads = sqliteTable(
     index('leads_unhandled_idx')
       .on(t.subsidiaryId, t.createdAt)
       .where(sql`status = 'new' and assignee_user_id is null`),
+    // Exactly the dashboard's "unhandled" (also not restricted, not anonymised), so its count
+    // of recent ones and its oldest are read from this index alone: leads_unhandled_idx would
+    // walk every anonymised or restricted new lead at its start to find the oldest.
+    index('leads_unhandled_open_idx')
+      .on(t.subsidiaryId, t.createdAt, t.status, t.assigneeUserId, t.restricted, t.anonymisedAt)
+      .where(
+        sql`status = 'new' and assignee_user_id is null and restricted = 0 and anonymised_at is null`,
+      ),
   ],
 );
 
