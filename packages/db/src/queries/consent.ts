@@ -712,17 +712,83 @@ export function listOutboxForLead(conn: Conn, lead: LeadRef, kind: string) {
 }
 
 /**
+ * The ids of the leads listAudience would yield, newest first, without reading what it shows:
+ * per contact the newest lead that no opt-out reaches, one GROUP BY over the purpose's
+ * partial index (as countAudience). The export logs these ids first and then streams their
+ * rows in chunks (audienceRowsByIds), so it never holds the audience's rows in memory. Until
+ * every lead has its address hashes, the ids come from listAudience itself.
+ */
+export function listAudienceIds(
+  conn: Conn,
+  { scope, purpose }: { scope: Scope; purpose: ConsentPurpose },
+): number[] {
+  if (addressHashesPending(conn)) {
+    const ids: number[] = [];
+    for (const chunk of listAudience(conn, { scope, purpose }))
+      for (const row of chunk) ids.push(row.id);
+    return ids;
+  }
+  const contact = purpose === 'marketing_email' ? sql.raw('email') : sql.raw('phone');
+  const index = sql.raw(
+    purpose === 'marketing_email' ? 'leads_audience_email_idx' : 'leads_audience_sms_idx',
+  );
+  return conn
+    .all<{ id: number }>(
+      sql`select max(id) as id from leads indexed by ${index}
+          where ${audienceTerms(purpose, scope)} and id not in (${suppressedLeadIds(purpose)})
+          group by ${contact} order by id desc`,
+    )
+    .map((r) => r.id);
+}
+
+/**
+ * The export rows of the given audience ids (one chunk of listAudienceIds), newest first. The
+ * terms are checked again: a lead anonymised, restricted or withdrawn since the ids were
+ * taken is left out of the file (its id stays in the log entry, which names what was
+ * selected).
+ */
+export function audienceRowsByIds(
+  conn: Conn,
+  { purpose, ids }: { purpose: ConsentPurpose; ids: readonly number[] },
+): AudienceRow[] {
+  if (ids.length === 0) return [];
+  const contactColumn = purpose === 'marketing_email' ? leads.email : leads.phone;
+  return (
+    conn
+      .select({
+        id: leads.id,
+        name: sql<string>`${leads.name}`,
+        contact: sql<string>`${contactColumn}`,
+        projectName: projects.name,
+        grantedAt: sql<number>`(select max(${consentEvents.at}) from ${consentEvents} where ${consentEvents.leadId} = ${leads.id} and ${consentEvents.purpose} = ${purpose} and ${consentEvents.granted} = 1)`,
+      })
+      .from(leads)
+      .innerJoin(projects, eq(projects.id, leads.projectId))
+      // The terms on leads alone (a subquery), where the project's name cannot make them ambiguous.
+      .where(
+        sql`${leads.id} in (select id from leads where id in (select value from json_each(${JSON.stringify(ids)})) and ${audienceLeadTerms(purpose)})`,
+      )
+      .orderBy(desc(leads.id))
+      .all()
+  );
+}
+
+/**
  * The leads a purpose's audience is drawn from, as SQL terms written exactly as the partial
  * index of the purpose (leads_audience_email_idx / leads_audience_sms_idx) states them, so
  * the planner reads that index alone: current consent, not restricted, not anonymised, and a
  * name, e-mail and contact (listAudience skips empty values as well as missing ones).
  */
 function audienceTerms(purpose: ConsentPurpose, scope: Scope): SQL {
-  const base =
-    purpose === 'marketing_email'
-      ? sql`consent_email = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> ''`
-      : sql`consent_sms = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> '' and phone <> ''`;
+  const base = audienceLeadTerms(purpose);
   return scope.kind === 'all' ? base : sql`${base} and subsidiary_id = ${scope.subsidiaryId}`;
+}
+
+/** The same terms without the scope, for leads already taken within it. */
+function audienceLeadTerms(purpose: ConsentPurpose): SQL {
+  return purpose === 'marketing_email'
+    ? sql`consent_email = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> ''`
+    : sql`consent_sms = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> '' and phone <> ''`;
 }
 
 /**
