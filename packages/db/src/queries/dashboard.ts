@@ -25,8 +25,8 @@ export interface DashboardParams {
   staleDays?: number;
   now?: number;
   /**
-   * Where the per-week groups come from: the day counts kept on write (the default), or every
-   * lead in the range (the old, slow path, kept as the oracle the tests compare with).
+   * Where the per-week groups come from: the week and day counts kept on write (the default),
+   * or every lead in the range (the old, slow path, kept as the oracle the tests compare with).
    */
   source?: 'counts' | 'leads';
 }
@@ -154,7 +154,8 @@ interface UnhandledRow {
  * New, unassigned, workable leads created before `cutoff`, per subsidiary: each subsidiary's
  * total from lead_unhandled_counts (kept by triggers) less its ones created since the cutoff
  * (a short, recent stretch of leads_unhandled_open_idx), and the oldest by that index's
- * first entry, both read from that index alone. Counting the stale ones directly walks most of the index at a million leads.
+ * first entry, both read from that index alone. Counting the stale ones directly walks most
+ * of the index at a million leads.
  */
 function unhandledFromCounts(conn: Conn, scope: Scope, cutoff: number): UnhandledRow[] {
   const inScope = scope.kind === 'all' ? sql`1 = 1` : sql`u.subsidiary_id = ${scope.subsidiaryId}`;
