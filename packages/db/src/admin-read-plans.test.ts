@@ -2,6 +2,7 @@ import { CONSENT_PURPOSES, type Scope, scopeFor, seededRandom } from '@mg/shared
 import { eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { makeLead, makePolicyVersion, makeProject, makeSubsidiary } from './factories';
+import { addressHashesPending, backfillAddressHashes } from './queries/address-hash';
 import { listAuditActions } from './queries/audit';
 import { countAudience, recordSuppression } from './queries/consent';
 import { dashboardSummary } from './queries/dashboard';
@@ -107,6 +108,20 @@ describe('the audience is counted from its partial index', () => {
             /SEARCH leads USING COVERING INDEX leads_phone_hmac_idx \(phone_hmac=\?\)/,
           );
       });
+});
+
+describe('the address hash backfill', () => {
+  it('finds the leads still to fill from its partial index alone', () => {
+    const all = plansOf(() => {
+      addressHashesPending(db);
+      backfillAddressHashes(db, 10);
+    })
+      .map((p) => p.plan)
+      .join('\n');
+    expect(all).not.toMatch(FULL_SCAN);
+    expect(all).not.toMatch(/MULTI-INDEX OR/);
+    expect(all).toMatch(/SCAN leads USING INDEX leads_hmac_backfill_idx/);
+  });
 });
 
 describe('policy.list and the audit page', () => {

@@ -60,14 +60,19 @@ export function hashesForWrite(
   return addressHashes(conn, address);
 }
 
-/** The terms of leads_hmac_backfill_idx: a lead whose address hashes are still to be filled. */
+/**
+ * The terms of leads_hmac_backfill_idx: a lead whose address hashes are still to be filled.
+ * Queries name that index: left to itself, SQLite reads the OR as two `IS NULL` seeks on the
+ * hash indexes and collects every unfilled (or anonymised) lead before the LIMIT, seconds at
+ * a million leads.
+ */
 const NEEDS_HASHES = sql`((email is not null and email_hmac is null) or (phone is not null and phone_hmac is null))`;
 
 /** Whether any lead still waits for its address hashes (one probe of a partial index). */
 export function addressHashesPending(conn: Conn): boolean {
   return Boolean(
     conn.get<{ one: number } | undefined>(
-      sql`select 1 as one from leads where ${NEEDS_HASHES} limit 1`,
+      sql`select 1 as one from leads indexed by leads_hmac_backfill_idx where ${NEEDS_HASHES} limit 1`,
     ),
   );
 }
@@ -81,7 +86,8 @@ export function addressHashesPending(conn: Conn): boolean {
  */
 export function backfillAddressHashes(conn: Conn, batch = 2000): number {
   const rows = conn.all<{ id: number; email: string | null; phone: string | null }>(
-    sql`select id, email, phone from leads where ${NEEDS_HASHES} order by id limit ${batch}`,
+    sql`select id, email, phone from leads indexed by leads_hmac_backfill_idx
+        where ${NEEDS_HASHES} order by id limit ${batch}`,
   );
   if (rows.length === 0) return 0;
   const update = conn
