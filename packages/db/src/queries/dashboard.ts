@@ -212,6 +212,12 @@ function scoped(scope: Scope): SQL {
 }
 
 /**
+ * Norwegian name order. One collator for all calls: `localeCompare(b, 'nb')` builds one per
+ * comparison, ~100 ms for the 300 projects of a million-lead dashboard.
+ */
+const NB_ORDER = new Intl.Collator('nb');
+
+/**
  * Aggregate numbers for the dashboard, every one of them within the caller's scope. No
  * personal data: counts per week, project, subsidiary and status, and consent rates.
  */
@@ -289,7 +295,7 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
         total: counts.reduce((a, b) => a + b, 0),
       }))
       // Ties by id, so the order never depends on the order the rows were read in.
-      .sort((a, b) => b.total - a.total || a.name.localeCompare(b.name, 'nb') || a.id - b.id);
+      .sort((a, b) => b.total - a.total || NB_ORDER.compare(a.name, b.name) || a.id - b.id);
 
   return {
     range: { from, to },
