@@ -11,9 +11,9 @@ import {
   type Scope,
   weekStart,
 } from '@mg/shared';
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Conn } from '../client';
-import { leadDayCounts, leads, leadWeekCounts, projects, subsidiaries } from '../schema';
+import { leads, projects, subsidiaries } from '../schema';
 import { leadScope } from './leads';
 
 export interface DashboardParams {
@@ -49,97 +49,79 @@ interface WeekGroup {
   n: number;
   consentEmail: number;
   consentSms: number;
-  byStatus: Partial<Record<LeadStatus, number>>;
+  /** Per status, in LEAD_STATUSES order (the columns s0 … s4). */
+  s0: number;
+  s1: number;
+  s2: number;
+  s3: number;
+  s4: number;
 }
-
-/** lead_week_counts' status columns, in LEAD_STATUSES order. */
-const WEEK_STATUS_COLUMNS = {
-  new: leadWeekCounts.statusNew,
-  contacted: leadWeekCounts.statusContacted,
-  follow_up: leadWeekCounts.statusFollowUp,
-  sold: leadWeekCounts.statusSold,
-  closed: leadWeekCounts.statusClosed,
-} satisfies Record<LeadStatus, unknown>;
 
 /** A range's weeks split by where their counts are read: whole weeks, and the days of the rest. */
 function splitWeeks(weeks: Week[]) {
-  const whole = new Map<string, number>();
-  const days = new Map<string, number>();
+  const whole: [string, number][] = [];
+  const days: [string, number][] = [];
   weeks.forEach((w, i) => {
-    if (w.first === w.monday && w.end === addDays(w.monday, 7)) whole.set(w.monday, i);
+    if (w.first === w.monday && w.end === addDays(w.monday, 7)) whole.push([w.monday, i]);
     // At most six days at each end of the range (the clipped first and last week).
-    else for (let d = w.first; d < w.end; d = addDays(d, 1)) days.set(d, i);
+    else for (let d = w.first; d < w.end; d = addDays(d, 1)) days.push([d, i]);
   });
   return { whole, days };
 }
 
+/** `(key, week index)` pairs as a VALUES list for a CTE. */
+function keyValues(pairs: [string, number][]): SQL {
+  return sql.join(
+    pairs.map(([key, i]) => sql`(${key}, ${i})`),
+    sql`, `,
+  );
+}
+
 /**
- * The groups from the counts kept on write (issue 11): whole weeks from lead_week_counts
- * (one row per week, subsidiary and project), the clipped weeks at the ends of the range
- * from lead_day_counts. Each is an IN list on the key's first column, with the subsidiary
- * as the second in a subsidiary's scope, so only the rows shown are read. Each count row's
- * day is the Oslo date of its leads' created_at, so day and week bounds select exactly the
- * leads the instants would.
+ * The groups from the counts kept on write (issue 11), grouped in SQL: whole weeks from
+ * lead_week_counts (one row per week, subsidiary and project), the clipped weeks at the ends
+ * of the range from lead_day_counts. Each is a join on the key's first column (one seek per
+ * week or day), with the subsidiary as the second in a subsidiary's scope, so only the rows
+ * shown are read. Each count row's day is the Oslo date of its leads' created_at, so day and
+ * week bounds select exactly the leads the instants would. Plain SQL rows (no query builder
+ * mapping): at a million leads this is the dashboard's hot loop.
  */
 function groupsFromCounts(conn: Conn, weeks: Week[], scope: Scope): WeekGroup[] {
   const { whole, days } = splitWeeks(weeks);
   const groups: WeekGroup[] = [];
-  if (whole.size > 0) {
-    const w = leadWeekCounts;
-    const rows = conn
-      .select({
-        week: w.week,
-        projectId: w.projectId,
-        subsidiaryId: w.subsidiaryId,
-        n: w.n,
-        consentEmail: w.consentEmail,
-        consentSms: w.consentSms,
-        ...WEEK_STATUS_COLUMNS,
-      })
-      .from(w)
-      .where(
-        and(
-          inArray(w.week, [...whole.keys()]),
-          scope.kind === 'all' ? undefined : eq(w.subsidiaryId, scope.subsidiaryId),
-        ),
-      )
-      .all();
-    for (const r of rows) {
-      const byStatus: Partial<Record<LeadStatus, number>> = {};
-      for (const status of LEAD_STATUSES) if (r[status] > 0) byStatus[status] = r[status];
-      groups.push({
-        week: whole.get(r.week) ?? 0,
-        projectId: r.projectId,
-        subsidiaryId: r.subsidiaryId,
-        n: r.n,
-        consentEmail: r.consentEmail,
-        consentSms: r.consentSms,
-        byStatus,
-      });
-    }
-  }
-  if (days.size > 0) {
-    const c = leadDayCounts;
-    const rows = conn
-      .select({
-        day: c.day,
-        projectId: c.projectId,
-        subsidiaryId: c.subsidiaryId,
-        status: c.status,
-        n: c.n,
-        consentEmail: c.consentEmail,
-        consentSms: c.consentSms,
-      })
-      .from(c)
-      .where(
-        and(
-          inArray(c.day, [...days.keys()]),
-          scope.kind === 'all' ? undefined : eq(c.subsidiaryId, scope.subsidiaryId),
-        ),
-      )
-      .all();
-    for (const { day, status, ...r } of rows)
-      groups.push({ ...r, week: days.get(day) ?? 0, byStatus: { [status]: r.n } });
+  const weekScope =
+    scope.kind === 'all' ? sql`` : sql` and c.subsidiary_id = ${scope.subsidiaryId}`;
+  if (whole.length > 0)
+    groups.push(
+      ...conn.all<WeekGroup>(
+        sql`with k(key, i) as (values ${keyValues(whole)})
+          select k.i as week, c.project_id as projectId, c.subsidiary_id as subsidiaryId, c.n as n,
+            c.consent_email as consentEmail, c.consent_sms as consentSms, c.status_new as s0,
+            c.status_contacted as s1, c.status_follow_up as s2, c.status_sold as s3,
+            c.status_closed as s4
+          from k cross join lead_week_counts c on c.week = k.key${weekScope}`,
+      ),
+    );
+  if (days.length > 0) {
+    const count = (status: LeadStatus) =>
+      sql`sum(case when c.status = ${status} then c.n else 0 end)`;
+    const [s0, s1, s2, s3, s4] = [
+      count('new'),
+      count('contacted'),
+      count('follow_up'),
+      count('sold'),
+      count('closed'),
+    ];
+    groups.push(
+      ...conn.all<WeekGroup>(
+        sql`with k(key, i) as (values ${keyValues(days)})
+          select k.i as week, c.project_id as projectId, c.subsidiary_id as subsidiaryId,
+            sum(c.n) as n, sum(c.consent_email) as consentEmail, sum(c.consent_sms) as consentSms,
+            ${s0} as s0, ${s1} as s1, ${s2} as s2, ${s3} as s3, ${s4} as s4
+          from k cross join lead_day_counts c on c.day = k.key${weekScope}
+          group by k.i, c.project_id, c.subsidiary_id`,
+      ),
+    );
   }
   return groups;
 }
@@ -194,7 +176,7 @@ function groupsFromLeads(conn: Conn, weeks: Week[], scope: Scope): WeekGroup[] {
     weeks.map((w, i) => sql`(${i}, ${w.start}, ${w.endAt})`),
     sql`, `,
   );
-  const rows = conn.all<Omit<WeekGroup, 'byStatus'> & { status: LeadStatus }>(
+  const rows = conn.all<Omit<WeekGroup, 's0' | 's1' | 's2' | 's3' | 's4'> & { status: LeadStatus }>(
     sql`with weeks(i, s, e) as (values ${weekValues})
       select weeks.i as week, ${leads.projectId} as projectId, ${leads.subsidiaryId} as subsidiaryId,
              ${leads.status} as status, count(*) as n,
@@ -203,7 +185,10 @@ function groupsFromLeads(conn: Conn, weeks: Week[], scope: Scope): WeekGroup[] {
       where ${scoped(scope)}
       group by weeks.i, ${leads.projectId}, ${leads.subsidiaryId}, ${leads.status}`,
   );
-  return rows.map(({ status, ...r }) => ({ ...r, byStatus: { [status]: r.n } }));
+  return rows.map(({ status, ...r }) => {
+    const at = LEAD_STATUSES.indexOf(status);
+    return { ...r, s0: 0, s1: 0, s2: 0, s3: 0, s4: 0, [`s${at}`]: r.n };
+  });
 }
 
 /** The scope condition, or a no-op, for raw SQL fragments. */
@@ -257,7 +242,7 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
   const byProject = new Map<number, number[]>();
   const bySubsidiary = new Map<number, number[]>();
   const total = weeks.map(() => 0);
-  const byStatus = new Map<LeadStatus, number>();
+  const byStatus = [0, 0, 0, 0, 0];
   const granted = { marketing_email: 0, marketing_sms: 0 };
   const bump = (map: Map<number, number[]>, key: number, week: number, n: number) => {
     const counts = map.get(key) ?? weeks.map(() => 0);
@@ -268,8 +253,11 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
     bump(byProject, row.projectId, row.week, row.n);
     bump(bySubsidiary, row.subsidiaryId, row.week, row.n);
     total[row.week] = (total[row.week] ?? 0) + row.n;
-    for (const status of LEAD_STATUSES)
-      byStatus.set(status, (byStatus.get(status) ?? 0) + (row.byStatus[status] ?? 0));
+    byStatus[0] = (byStatus[0] ?? 0) + row.s0;
+    byStatus[1] = (byStatus[1] ?? 0) + row.s1;
+    byStatus[2] = (byStatus[2] ?? 0) + row.s2;
+    byStatus[3] = (byStatus[3] ?? 0) + row.s3;
+    byStatus[4] = (byStatus[4] ?? 0) + row.s4;
     granted.marketing_email += row.consentEmail;
     granted.marketing_sms += row.consentSms;
   }
@@ -309,7 +297,7 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
         ...s,
       })),
     },
-    statusFunnel: LEAD_STATUSES.map((status) => ({ status, count: byStatus.get(status) ?? 0 })),
+    statusFunnel: LEAD_STATUSES.map((status, i) => ({ status, count: byStatus[i] ?? 0 })),
     consentRate: CONSENT_PURPOSES.map((purpose) => ({
       purpose,
       granted: granted[purpose],
