@@ -6,6 +6,7 @@ import { DEMO_PASSWORD, DEMO_USERS } from '@mg/db/demo-data';
 import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
 import { loadEnv, publicBaseUrl } from './env';
+import { startAddressHashBackfill } from './jobs/address-hashes';
 import { startAuditJobs } from './jobs/audit-jobs';
 import { scheduleDailyBackup } from './jobs/backup';
 import { createOutboxWorker } from './jobs/outbox';
@@ -27,6 +28,8 @@ setSuppressionKey(handle.db, loadSuppressionKey(env));
 // still holds the address; the rest keep suppressing as they are.
 const rekeyed = handle.db.transaction((tx) => rekeyLegacySuppressions(tx));
 if (rekeyed.rekeyed + rekeyed.remaining > 0) log.info(rekeyed, 'legacy suppression entries');
+// Leads from before the stored address hashes get theirs in small batches after start-up.
+const addressHashJob = startAddressHashBackfill({ db: handle.db, log });
 
 const empty = handle.db.get<{ n: number }>(sql`select count(*) as n from users`).n === 0;
 if (empty && env.DEMO_DATA) {
@@ -90,6 +93,7 @@ async function shutdown(signal: string) {
   stopping = true;
   log.info({ signal }, 'shutting down');
   outboxJob.stop();
+  addressHashJob.stop();
   backupJob?.stop();
   retentionJob.stop();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,5 +1,6 @@
 export * from './audit';
 export * from './client';
+export * from './queries/address-hash';
 export * from './queries/audit';
 export * from './queries/audit-export';
 export * from './queries/audit-summary';

@@ -6,13 +6,14 @@ import {
   type Scope,
   scopeFor,
   seededRandom,
+  weekStart,
 } from '@mg/shared';
 import { eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { faker, makeLead, makeProject, makeSubsidiary, makeUser } from './factories';
 import { dashboardSummary } from './queries/dashboard';
 import { anonymiseLeadsIn } from './queries/leads';
-import { leadDayCounts, leads } from './schema';
+import { leadDayCounts, leads, leadWeekCounts } from './schema';
 import { createTestDatabase, TEST_PASSWORD_HASH } from './testing';
 
 /**
@@ -79,6 +80,48 @@ function stored(): Map<string, Counted> {
   return out;
 }
 
+interface WeekCounted extends Counted {
+  byStatus: Record<LeadStatus, number>;
+}
+
+/** Per Oslo week (its Monday), subsidiary and project: what lead_week_counts must hold. */
+function recountWeeks(): Map<string, WeekCounted> {
+  const out = new Map<string, WeekCounted>();
+  for (const l of db.select().from(leads).all()) {
+    const key = `${weekStart(osloDate(l.createdAt))}|${l.subsidiaryId}|${l.projectId}`;
+    const c = out.get(key) ?? {
+      n: 0,
+      consentEmail: 0,
+      consentSms: 0,
+      byStatus: { new: 0, contacted: 0, follow_up: 0, sold: 0, closed: 0 },
+    };
+    c.n += 1;
+    c.consentEmail += l.consentEmail ? 1 : 0;
+    c.consentSms += l.consentSms ? 1 : 0;
+    c.byStatus[l.status] += 1;
+    out.set(key, c);
+  }
+  return out;
+}
+
+function storedWeeks(): Map<string, WeekCounted> {
+  const out = new Map<string, WeekCounted>();
+  for (const r of db.select().from(leadWeekCounts).all())
+    out.set(`${r.week}|${r.subsidiaryId}|${r.projectId}`, {
+      n: r.n,
+      consentEmail: r.consentEmail,
+      consentSms: r.consentSms,
+      byStatus: {
+        new: r.statusNew,
+        contacted: r.statusContacted,
+        follow_up: r.statusFollowUp,
+        sold: r.statusSold,
+        closed: r.statusClosed,
+      },
+    });
+  return out;
+}
+
 /** New, unassigned, not restricted, not anonymised: per subsidiary. */
 function recountUnhandled(): Map<number, number> {
   const out = new Map<number, number>();
@@ -129,6 +172,8 @@ describe('lead_day_counts', () => {
   it('equals a recount of the leads after random writes of every kind', () => {
     expect(stored().size).toBeGreaterThan(100);
     expect(stored()).toEqual(recount());
+    expect(storedWeeks().size).toBeGreaterThan(100);
+    expect(storedWeeks()).toEqual(recountWeeks());
 
     const ids = () =>
       db
@@ -206,10 +251,63 @@ describe('lead_day_counts', () => {
     });
     expect(deleted).toBeGreaterThan(5);
     expect(stored()).toEqual(recount());
+    expect(storedWeeks()).toEqual(recountWeeks());
     expect(storedUnhandled()).toEqual(recountUnhandled());
     expect(recountUnhandled().size).toBeGreaterThan(1);
     // No empty rows are left behind.
     expect(db.select().from(leadDayCounts).where(eq(leadDayCounts.n, 0)).all()).toEqual([]);
+    expect(db.select().from(leadWeekCounts).where(eq(leadWeekCounts.n, 0)).all()).toEqual([]);
+  });
+
+  it('moves week counts along when a day row itself is re-keyed or removed', () => {
+    // No leads trigger does this; the week triggers must still follow any day-row change.
+    const before = storedWeeks();
+    const row = db.select().from(leadDayCounts).get();
+    if (!row) throw new Error('no day counts');
+    const moved = addDays(row.day, 9);
+    db.update(leadDayCounts)
+      .set({ day: moved })
+      .where(
+        sql`day = ${row.day} and subsidiary_id = ${row.subsidiaryId} and project_id = ${row.projectId} and status = ${row.status}`,
+      )
+      .run();
+    const rollup = () => {
+      const out = new Map<string, WeekCounted>();
+      for (const r of db.select().from(leadDayCounts).all()) {
+        const key = `${weekStart(r.day)}|${r.subsidiaryId}|${r.projectId}`;
+        const c = out.get(key) ?? {
+          n: 0,
+          consentEmail: 0,
+          consentSms: 0,
+          byStatus: { new: 0, contacted: 0, follow_up: 0, sold: 0, closed: 0 },
+        };
+        c.n += r.n;
+        c.consentEmail += r.consentEmail;
+        c.consentSms += r.consentSms;
+        c.byStatus[r.status] += r.n;
+        out.set(key, c);
+      }
+      return out;
+    };
+    expect(storedWeeks()).not.toEqual(before);
+    expect(storedWeeks()).toEqual(rollup());
+    db.delete(leadDayCounts).where(sql`day = ${moved}`).run();
+    expect(storedWeeks()).toEqual(rollup());
+    // Put the day counts back as the leads say, for the test below.
+    db.delete(leadDayCounts).run();
+    for (const [key, c] of recount()) {
+      const [day = '', sub, project, status] = key.split('|');
+      db.insert(leadDayCounts)
+        .values({
+          day,
+          subsidiaryId: Number(sub),
+          projectId: Number(project),
+          status: status as LeadStatus,
+          ...c,
+        })
+        .run();
+    }
+    expect(storedWeeks()).toEqual(recountWeeks());
   });
 
   it('gives the dashboard exactly what counting the leads gives, for random ranges and scopes', () => {

@@ -1,5 +1,5 @@
 import { pipeline, Readable } from 'node:stream';
-import { type AudienceRow, listAudience, osloDate } from '@mg/db';
+import { audienceRowsByIds, listAudienceIds, osloDate } from '@mg/db';
 import { consentPurposeSchema, toFieldErrors } from '@mg/shared';
 import { stringify } from 'csv-stringify';
 import type { Context } from 'hono';
@@ -9,6 +9,8 @@ import { csvText } from '../lib/csv';
 import { authorizeDownload } from './authorize-download';
 
 const ACTION = 'audience.export';
+/** Leads read per statement while streaming: short reads between the client's pulls. */
+const EXPORT_CHUNK = 1000;
 
 /**
  * GET /api/exports/audience.csv?purpose=marketing_email — who may receive marketing for a
@@ -39,19 +41,20 @@ export function audienceExport(deps: AppDeps) {
         400,
       );
 
-    // Read and log in one transaction: the entry names exactly the rows in the file.
-    const rows = ctx.db.transaction((tx) => {
-      const all: AudienceRow[] = [];
-      for (const chunk of listAudience(tx, { scope, purpose: purpose.data })) all.push(...chunk);
+    // Select and log in one transaction: the entry names the leads selected for the file. Only
+    // their ids are held; the rows are read a chunk at a time as the client takes them, so
+    // memory stays flat however large the audience (issue 11).
+    const ids = ctx.db.transaction((tx) => {
+      const selected = listAudienceIds(tx, { scope, purpose: purpose.data });
       logEntry(tx, ctx, actor, {
         action: ACTION,
         purpose: 'marketing',
         targetType: 'lead',
-        targetIds: all.map((r) => r.id),
+        targetIds: selected,
         outcome: 'ok',
-        detail: { consentPurpose: purpose.data, count: all.length },
+        detail: { consentPurpose: purpose.data, count: selected.length },
       });
-      return all;
+      return selected;
     });
 
     const contact = purpose.data === 'marketing_email' ? 'email' : 'phone';
@@ -60,15 +63,21 @@ export function audienceExport(deps: AppDeps) {
       header: true,
       columns: ['lead_id', 'name', contact, 'project', 'consent_granted_at'],
     });
+    const db = ctx.db;
+    const consentPurpose = purpose.data;
     function* records() {
-      for (const r of rows)
-        yield [
-          r.id,
-          csvText(r.name),
-          contact === 'email' ? csvText(r.contact) : r.contact,
-          csvText(r.projectName),
-          new Date(r.grantedAt).toISOString(),
-        ];
+      for (let i = 0; i < ids.length; i += EXPORT_CHUNK)
+        for (const r of audienceRowsByIds(db, {
+          purpose: consentPurpose,
+          ids: ids.slice(i, i + EXPORT_CHUNK),
+        }))
+          yield [
+            r.id,
+            csvText(r.name),
+            contact === 'email' ? csvText(r.contact) : r.contact,
+            csvText(r.projectName),
+            new Date(r.grantedAt).toISOString(),
+          ];
     }
     // Backpressure from the client; a download cut short tears both streams down.
     pipeline(Readable.from(records()), csv, () => {});

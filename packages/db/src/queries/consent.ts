@@ -7,7 +7,20 @@ import {
   normalisePhone,
   type Scope,
 } from '@mg/shared';
-import { and, asc, desc, eq, gt, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gt,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  ne,
+  type SQL,
+  sql,
+} from 'drizzle-orm';
 import { type Conn, preparedPerConnection } from '../client';
 import {
   CONSENT_PURPOSE_COLUMNS,
@@ -19,6 +32,7 @@ import {
   subsidiaries,
   suppressions,
 } from '../schema';
+import { addressHashesPending } from './address-hash';
 import { leadScope } from './leads/common';
 import { asLeadRef, type LeadRef } from './leads/lead-ref';
 
@@ -757,12 +771,105 @@ export function listOutboxForLead(conn: Conn, lead: LeadRef, kind: string) {
 }
 
 /**
- * How many people listAudience would yield, without reading what it shows (issue 11): no
- * names, no projects, no consent times. With no opt-out recorded for the purpose it is one
- * `count(distinct contact)` in SQL; otherwise the contacts alone are read in keyset chunks
- * and tested against the suppression keys, as listAudience does. The rules are listAudience's:
- * a lead without a name, e-mail or contact is out; each contact counts once. The test in
- * audience-count.test.ts compares the two on random data with suppressions and duplicates.
+ * The ids of the leads listAudience would yield, newest first, without reading what it shows:
+ * per contact the newest lead that no opt-out reaches, one GROUP BY over the purpose's
+ * partial index (as countAudience). The export logs these ids first and then streams their
+ * rows in chunks (audienceRowsByIds), so it never holds the audience's rows in memory. Until
+ * every lead has its address hashes, the ids come from listAudience itself.
+ */
+export function listAudienceIds(
+  conn: Conn,
+  { scope, purpose }: { scope: Scope; purpose: ConsentPurpose },
+): number[] {
+  if (addressHashesPending(conn)) {
+    const ids: number[] = [];
+    for (const chunk of listAudience(conn, { scope, purpose }))
+      for (const row of chunk) ids.push(row.id);
+    return ids;
+  }
+  const contact = purpose === 'marketing_email' ? sql.raw('email') : sql.raw('phone');
+  const index = sql.raw(
+    purpose === 'marketing_email' ? 'leads_audience_email_idx' : 'leads_audience_sms_idx',
+  );
+  return conn
+    .all<{ id: number }>(
+      sql`select max(id) as id from leads indexed by ${index}
+          where ${audienceTerms(purpose, scope)} and id not in (${suppressedLeadIds(purpose)})
+          group by ${contact} order by id desc`,
+    )
+    .map((r) => r.id);
+}
+
+/**
+ * The export rows of the given audience ids (one chunk of listAudienceIds), newest first. The
+ * terms are checked again: a lead anonymised, restricted or withdrawn since the ids were
+ * taken is left out of the file (its id stays in the log entry, which names what was
+ * selected).
+ */
+export function audienceRowsByIds(
+  conn: Conn,
+  { purpose, ids }: { purpose: ConsentPurpose; ids: readonly number[] },
+): AudienceRow[] {
+  if (ids.length === 0) return [];
+  const contactColumn = purpose === 'marketing_email' ? leads.email : leads.phone;
+  return (
+    conn
+      .select({
+        id: leads.id,
+        name: sql<string>`${leads.name}`,
+        contact: sql<string>`${contactColumn}`,
+        projectName: projects.name,
+        grantedAt: sql<number>`(select max(${consentEvents.at}) from ${consentEvents} where ${consentEvents.leadId} = ${leads.id} and ${consentEvents.purpose} = ${purpose} and ${consentEvents.granted} = 1)`,
+      })
+      .from(leads)
+      .innerJoin(projects, eq(projects.id, leads.projectId))
+      // The terms on leads alone (a subquery), where the project's name cannot make them ambiguous.
+      .where(
+        sql`${leads.id} in (select id from leads where id in (select value from json_each(${JSON.stringify(ids)})) and ${audienceLeadTerms(purpose)})`,
+      )
+      .orderBy(desc(leads.id))
+      .all()
+  );
+}
+
+/**
+ * The leads a purpose's audience is drawn from, as SQL terms written exactly as the partial
+ * index of the purpose (leads_audience_email_idx / leads_audience_sms_idx) states them, so
+ * the planner reads that index alone: current consent, not restricted, not anonymised, and a
+ * name, e-mail and contact (listAudience skips empty values as well as missing ones).
+ */
+function audienceTerms(purpose: ConsentPurpose, scope: Scope): SQL {
+  const base = audienceLeadTerms(purpose);
+  return scope.kind === 'all' ? base : sql`${base} and subsidiary_id = ${scope.subsidiaryId}`;
+}
+
+/** The same terms without the scope, for leads already taken within it. */
+function audienceLeadTerms(purpose: ConsentPurpose): SQL {
+  return purpose === 'marketing_email'
+    ? sql`consent_email = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> ''`
+    : sql`consent_sms = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> '' and phone <> ''`;
+}
+
+/**
+ * The ids of the leads a purpose's opt-outs reach: a lead whose own key (leads.email_hmac,
+ * and for SMS also phone_hmac) is on the suppression list, found from the list (short) by
+ * the hash indexes. Legacy entries need no look-up: none matches a lead's e-mail (they are
+ * re-keyed at start-up and whenever a lead takes their address; address-hash.ts).
+ */
+function suppressedLeadIds(purpose: ConsentPurpose): SQL {
+  const keys = sql`select email_hash from suppressions where purpose = ${purpose} and kind = 'hmac'`;
+  return purpose === 'marketing_email'
+    ? sql`select id from leads where email_hmac in (${keys})`
+    : sql`select id from leads where phone_hmac in (${keys}) union select id from leads where email_hmac in (${keys})`;
+}
+
+/**
+ * How many people listAudience would yield, counted in SQL without reading what it shows
+ * (issue 11): one GROUP BY over the purpose's partial index in contact order, less the leads
+ * the suppression list reaches. The rules are listAudience's: each contact counts once, and
+ * is out only when every lead holding it is suppressed. Until the start-up backfill has given
+ * every lead its address hashes, the contacts are read and tested in JavaScript as before.
+ * The tests in audience-count.test.ts compare it with listAudience (the oracle).
  */
 export function countAudience(
   conn: Conn,
@@ -772,17 +879,32 @@ export function countAudience(
     chunkSize = 5000,
   }: { scope: Scope; purpose: ConsentPurpose; chunkSize?: number },
 ): number {
-  const contactColumn = purpose === 'marketing_email' ? leads.email : leads.phone;
-  const eligible = and(
-    eq(leads[CONSENT_PURPOSE_COLUMNS[purpose]], true),
-    eq(leads.restricted, false),
-    isNull(leads.anonymisedAt),
-    // listAudience skips empty values as well as missing ones.
-    ne(sql`coalesce(${leads.name}, '')`, ''),
-    ne(sql`coalesce(${leads.email}, '')`, ''),
-    ne(sql`coalesce(${contactColumn}, '')`, ''),
-    leadScope(scope),
+  if (addressHashesPending(conn)) return countAudienceInJs(conn, { scope, purpose, chunkSize });
+  const contact = purpose === 'marketing_email' ? sql.raw('email') : sql.raw('phone');
+  // Named, so a subsidiary's count also streams over it in contact order (a subsidiary's
+  // grid index would read each lead's row and sort the contacts).
+  const index = sql.raw(
+    purpose === 'marketing_email' ? 'leads_audience_email_idx' : 'leads_audience_sms_idx',
   );
+  return (
+    conn.get<{ n: number }>(
+      sql`select count(*) as n from (
+            select ${contact} from leads indexed by ${index}
+            where ${audienceTerms(purpose, scope)} and id not in (${suppressedLeadIds(purpose)})
+            group by ${contact})`,
+    )?.n ?? 0
+  );
+}
+
+/**
+ * The same count from the contacts read in keyset chunks and tested against every key form
+ * (HMAC and legacy), for a database whose address hashes are still being filled.
+ */
+function countAudienceInJs(
+  conn: Conn,
+  { scope, purpose, chunkSize }: { scope: Scope; purpose: ConsentPurpose; chunkSize: number },
+): number {
+  const contactColumn = purpose === 'marketing_email' ? leads.email : leads.phone;
   const suppressed = new Set(
     conn
       .select({ emailHash: suppressions.emailHash })
@@ -791,21 +913,13 @@ export function countAudience(
       .all()
       .map((r) => r.emailHash),
   );
-  if (suppressed.size === 0)
-    return (
-      conn
-        .select({ n: sql<number>`count(distinct ${contactColumn})` })
-        .from(leads)
-        .where(eligible)
-        .get()?.n ?? 0
-    );
   const seen = new Set<string>();
   let before = Number.MAX_SAFE_INTEGER;
   for (;;) {
     const rows = conn
       .select({ id: leads.id, email: leads.email, phone: leads.phone, contact: contactColumn })
       .from(leads)
-      .where(and(eligible, lt(leads.id, before)))
+      .where(and(audienceTerms(purpose, scope), lt(leads.id, before)))
       .orderBy(desc(leads.id))
       .limit(chunkSize)
       .all();

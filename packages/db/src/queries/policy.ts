@@ -1,6 +1,6 @@
 import { desc, eq, lte, sql } from 'drizzle-orm';
 import { type Conn, preparedPerConnection } from '../client';
-import { policyVersions, users } from '../schema';
+import { leadPolicyCounts, policyVersions, users } from '../schema';
 
 /** Every published version, newest effective date first, with how many leads were taken under it. */
 export function listPolicyVersions(conn: Conn) {
@@ -12,7 +12,9 @@ export function listPolicyVersions(conn: Conn) {
       body: policyVersions.body,
       publishedAt: policyVersions.publishedAt,
       publishedByName: users.name,
-      leadCount: sql<number>`(select count(*) from leads where leads.policy_version_id = ${policyVersions.id})`,
+      // Kept by triggers on leads (lead_policy_counts): counting the index would read one
+      // entry per lead, ~150 ms for a version holding a million.
+      leadCount: sql<number>`coalesce((select n from ${leadPolicyCounts} where ${leadPolicyCounts.policyVersionId} = ${policyVersions.id}), 0)`,
     })
     .from(policyVersions)
     .leftJoin(users, eq(users.id, policyVersions.publishedByUserId))

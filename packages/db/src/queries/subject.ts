@@ -24,6 +24,7 @@ import {
   subsidiaries,
   users,
 } from '../schema';
+import { addressHashes, hashesForWrite } from './address-hash';
 import { leadScopeById } from './leads/common';
 import { asLeadRef, type LeadRef } from './leads/lead-ref';
 
@@ -365,6 +366,11 @@ export function rectifyLeads(
     const column = COLUMN[field];
     const set: Partial<typeof leads.$inferInsert> = { updatedAt: now };
     set[field] = value;
+    // A corrected address gets its own suppression key (the audience matches it in SQL).
+    if (field === 'email')
+      set.emailHmac = hashesForWrite(conn, { email: value, phone: null }).emailHmac;
+    if (field === 'phone')
+      set.phoneHmac = addressHashes(conn, { email: null, phone: value }).phoneHmac;
     const changed = conn
       .update(leads)
       .set(set)

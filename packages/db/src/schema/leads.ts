@@ -69,6 +69,15 @@ export const leads = sqliteTable(
     anonymisedAt: integer('anonymised_at'),
     updatedAt: integer('updated_at').notNull(),
     /**
+     * The suppression keys of the lead's own addresses (suppressionHmac: HMAC-SHA-256 under the
+     * server key of the normalised e-mail / E.164 phone, hex), so the audience is matched
+     * against the suppression list in SQL (issue 11). Written with the address on every path
+     * that sets, changes or clears it (setLeadAddressHashes); null once anonymised. Rows from
+     * before this column are filled by backfillAddressHashes at start-up.
+     */
+    emailHmac: text('email_hmac'),
+    phoneHmac: text('phone_hmac'),
+    /**
      * Sort keys for the grid, kept by SQLite itself (virtual generated columns, indexed):
      * names case-insensitive with æ ø å after z (twin: nameSortKey in @mg/shared), statuses
      * in funnel order (twin: LEAD_STATUS_RANK). Anonymised names sort as ''.
@@ -140,10 +149,41 @@ export const leads = sqliteTable(
     ),
     // policy.list counts leads per policy version.
     index('leads_policy_version_idx').on(t.policyVersionId),
+    // Suppressed leads found from the (short) suppression list, for the audience in SQL.
+    index('leads_email_hmac_idx').on(t.emailHmac),
+    index('leads_phone_hmac_idx').on(t.phoneHmac),
+    // Rows whose hashes are still to be filled (empty once the start-up backfill is done).
+    index('leads_hmac_backfill_idx')
+      .on(t.id)
+      .where(
+        sql`(email is not null and email_hmac is null) or (phone is not null and phone_hmac is null)`,
+      ),
+    // The marketing audience per purpose, in contact order (counted as a streaming GROUP BY),
+    // holding only the leads its export may hold: the terms are audienceTerms' (consent.ts).
+    // The filter columns trail, so the count reads the index alone (SQLite does not take a
+    // partial index's WHERE as providing them).
+    index('leads_audience_email_idx')
+      .on(t.email, t.subsidiaryId, t.consentEmail, t.restricted, t.anonymisedAt, t.name)
+      .where(
+        sql`consent_email = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> ''`,
+      ),
+    index('leads_audience_sms_idx')
+      .on(t.phone, t.subsidiaryId, t.consentSms, t.restricted, t.anonymisedAt, t.name, t.email)
+      .where(
+        sql`consent_sms = 1 and restricted = 0 and anonymised_at is null and name <> '' and email <> '' and phone <> ''`,
+      ),
     // The dashboard's "new and nobody has taken it".
     index('leads_unhandled_idx')
       .on(t.subsidiaryId, t.createdAt)
       .where(sql`status = 'new' and assignee_user_id is null`),
+    // Exactly the dashboard's "unhandled" (also not restricted, not anonymised), so its count
+    // of recent ones and its oldest are read from this index alone: leads_unhandled_idx would
+    // walk every anonymised or restricted new lead at its start to find the oldest.
+    index('leads_unhandled_open_idx')
+      .on(t.subsidiaryId, t.createdAt, t.status, t.assigneeUserId, t.restricted, t.anonymisedAt)
+      .where(
+        sql`status = 'new' and assignee_user_id is null and restricted = 0 and anonymised_at is null`,
+      ),
   ],
 );
 

@@ -162,6 +162,9 @@ export function anonymiseLeadsIn(
           name: null,
           email: null,
           phone: null,
+          // The keys of the addresses go with them (the suppression list keeps the opt-outs).
+          emailHmac: null,
+          phoneHmac: null,
           message: null,
           unsubscribeTokenHash: null,
           restrictedReason: null,

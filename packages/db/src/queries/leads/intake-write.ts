@@ -2,6 +2,7 @@ import type { LeadSource } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { type Conn, preparedPerConnection } from '../../client';
 import { disclosures, leads } from '../../schema';
+import { hashesForWrite } from '../address-hash';
 import { asLeadRef, type LeadRef } from './lead-ref';
 
 export interface NewLead {
@@ -42,6 +43,8 @@ const intakeStatements = preparedPerConnection((conn) => ({
       unsubscribeTokenHash: ph('unsubscribeTokenHash'),
       consentEmail: ph('consentEmail'),
       consentSms: ph('consentSms'),
+      emailHmac: ph('emailHmac'),
+      phoneHmac: ph('phoneHmac'),
       createdAt: ph('createdAt'),
       statusChangedAt: ph('createdAt'),
       lastActivityAt: ph('createdAt'),
@@ -75,6 +78,8 @@ export function insertLead(
   const q = intakeStatements(conn);
   const row = q.lead.get({
     ...lead,
+    // The audience matches these against the suppression list in SQL (address-hash.ts).
+    ...hashesForWrite(conn, lead),
     idempotencyKey: lead.idempotencyKey ?? null,
     unsubscribeTokenHash: lead.unsubscribeTokenHash ?? null,
     // Placeholders reach the driver as they are: booleans as SQLite's 0/1.
