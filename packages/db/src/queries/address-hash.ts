@@ -1,5 +1,5 @@
 import { and, asc, eq, gt, sql } from 'drizzle-orm';
-import type { Conn } from '../client';
+import { type Conn, preparedPerConnection } from '../client';
 import { leads, suppressions } from '../schema';
 import { legacySuppressionHash, suppressionHmac } from './consent';
 
@@ -23,6 +23,16 @@ export function addressHashes(
   };
 }
 
+const legacyStatements = preparedPerConnection((conn) => ({
+  byHash: conn
+    .select({ purpose: suppressions.purpose, at: suppressions.at })
+    .from(suppressions)
+    .where(
+      and(eq(suppressions.emailHash, sql.placeholder('legacy')), eq(suppressions.kind, 'sha256')),
+    )
+    .prepare(),
+}));
+
 /**
  * A legacy opt-out (plain SHA-256, from before the server key) of an e-mail a lead is about to
  * hold becomes its HMAC entry, as rekeyLegacySuppressions does at start-up for the addresses
@@ -32,11 +42,8 @@ export function addressHashes(
 export function rekeyLegacySuppressionOf(conn: Conn, email: string | null): void {
   if (!email) return;
   const legacy = legacySuppressionHash(email);
-  const rows = conn
-    .select({ purpose: suppressions.purpose, at: suppressions.at })
-    .from(suppressions)
-    .where(and(eq(suppressions.emailHash, legacy), eq(suppressions.kind, 'sha256')))
-    .all();
+  // Prepared once: every intake asks, and almost always finds nothing.
+  const rows = legacyStatements(conn).byHash.all({ legacy });
   if (rows.length === 0) return;
   const hmac = suppressionHmac(conn, { email });
   for (const row of rows)

@@ -179,12 +179,25 @@ export function suppressionHmac(
   conn: Conn,
   address: { email: string } | { phone: string },
 ): string {
+  const key = suppressionKey(conn);
+  const kind = 'email' in address ? 'email' : 'phone';
+  const raw = 'email' in address ? address.email : address.phone;
+  // Intake keys the same address twice in one form (the opt-out check, then the lead's own
+  // key): the last answer per kind is kept, so the phone is parsed and hashed once.
+  const last = lastHmac[kind];
+  if (last && last.raw === raw && last.key === key) return last.hmac;
   const text =
-    'email' in address
-      ? `email:${normaliseEmail(address.email)}`
-      : `phone:${normalisePhone(address.phone) ?? address.phone.trim()}`;
-  return createHmac('sha256', suppressionKey(conn)).update(text).digest('hex');
+    kind === 'email'
+      ? `email:${normaliseEmail(raw)}`
+      : `phone:${normalisePhone(raw) ?? raw.trim()}`;
+  const hmac = createHmac('sha256', key).update(text).digest('hex');
+  lastHmac[kind] = { raw, key, hmac };
+  return hmac;
 }
+const lastHmac: Record<'email' | 'phone', { raw: string; key: unknown; hmac: string } | null> = {
+  email: null,
+  phone: null,
+};
 
 /**
  * The plain SHA-256 (hex) of the normalised e-mail that entries were keyed with before the
