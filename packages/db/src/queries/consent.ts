@@ -910,39 +910,14 @@ export function countAudience(
 }
 
 /**
- * The same count from the contacts read in keyset chunks and tested against every key form
- * (HMAC and legacy), for a database whose address hashes are still being filled.
+ * The same count from listAudience itself, for a database whose address hashes are still
+ * being filled: slower, but by construction the rule the SQL count is tested against.
  */
 function countAudienceInJs(
   conn: Conn,
   { scope, purpose, chunkSize }: { scope: Scope; purpose: ConsentPurpose; chunkSize: number },
 ): number {
-  const contactColumn = purpose === 'marketing_email' ? leads.email : leads.phone;
-  const suppressed = new Set(
-    conn
-      .select({ emailHash: suppressions.emailHash })
-      .from(suppressions)
-      .where(eq(suppressions.purpose, purpose))
-      .all()
-      .map((r) => r.emailHash),
-  );
-  const seen = new Set<string>();
-  let before = Number.MAX_SAFE_INTEGER;
-  for (;;) {
-    const rows = conn
-      .select({ id: leads.id, email: leads.email, phone: leads.phone, contact: contactColumn })
-      .from(leads)
-      .where(and(audienceTerms(purpose, scope), lt(leads.id, before)))
-      .orderBy(desc(leads.id))
-      .limit(chunkSize)
-      .all();
-    for (const r of rows) {
-      if (!r.contact || seen.has(r.contact)) continue;
-      if (suppressionKeysFor(conn, purpose, r).some((key) => suppressed.has(key))) continue;
-      seen.add(r.contact);
-    }
-    const last = rows.at(-1);
-    if (!last || rows.length < chunkSize) return seen.size;
-    before = last.id;
-  }
+  let n = 0;
+  for (const chunk of listAudience(conn, { scope, purpose, chunkSize })) n += chunk.length;
+  return n;
 }
