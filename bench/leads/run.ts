@@ -592,6 +592,11 @@ console.log(
 );
 for (const r of results) console.log(`  ${line(r)}`);
 for (const l of exportLines) console.log(`  ${l}`);
+if (results.length === 0) {
+  // --only matched nothing: a run that measured nothing cannot pass.
+  console.log(`\nno measure matched --only ${args.only}`);
+  process.exit(1);
+}
 const longest = results.reduce((m, r) => (r.block > m.block ? r : m), results[0] as Result);
 console.log(
   `\nlongest event-loop block: ${longest.block.toFixed(0)} ms (${longest.group} ${longest.name}); budget ${BLOCK_BUDGET} ms`,
