@@ -15,6 +15,7 @@ import {
   verifyAccessLog,
   verifyAccessLogRange,
 } from './audit';
+import { hashStoredEntry } from './audit-verify';
 import { createTestDatabase } from './testing';
 
 function logWithEntries(n: number) {
@@ -172,6 +173,21 @@ describe('access log', () => {
         detail: { text, nested: { list: [text, 1.5, null, true] } },
       });
     expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: odd.length });
+    // The walk's re-hash (a raw row, no drizzle) is hashEntry's, field for field.
+    const rows = handle.sqlite
+      .prepare(
+        `select id, prev_hash as prevHash, at, actor_user_id as actorUserId,
+           actor_role as actorRole, action, purpose, target_type as targetType,
+           target_ids as targetIds, target_count as targetCount, outcome,
+           request_id as requestId, ip, user_agent as userAgent, detail, hash
+         from access_log order by id`,
+      )
+      .all() as (Parameters<typeof hashEntry>[0] & { hash: string })[];
+    expect(rows).toHaveLength(odd.length);
+    for (const { hash, ...fields } of rows) {
+      expect(hashEntry(fields)).toBe(hash);
+      expect(hashStoredEntry(handle.sqlite, fields.id)).toBe(hash);
+    }
   });
 
   it('checks from a known entry onwards (incremental)', () => {
