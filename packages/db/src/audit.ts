@@ -1,20 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { AuditOutcome, AuditPurpose, AuditTargetType, DsrPurpose } from '@mg/shared';
 import { eq, sql } from 'drizzle-orm';
-import {
-  type ChainHead,
-  GENESIS_HASH,
-  type RangeCheck,
-  type RangeInput,
-  type RawClient,
-  readChainHead,
-  readEntryHash,
-  strayTargetRows,
-  type VerifyOptions,
-  type VerifyResult,
-  verifyLog,
-  verifyRange,
-} from './audit-verify';
+import { GENESIS_HASH } from './audit-verify';
 import { type Conn, preparedPerConnection } from './client';
 import { accessLog, accessLogDenials, accessLogTargets } from './schema';
 
@@ -145,55 +132,25 @@ export function appendAccessLog(conn: Conn, entry: AuditEntry, now = Date.now())
 }
 
 /*
- * The check itself lives in audit-verify.ts (no drizzle, so worker threads load little);
- * these wrappers take a drizzle database or transaction, as the rest of the app does.
+ * The check itself lives in audit-verify.ts (no drizzle at run time, so worker threads and
+ * the CLI's verify load little), with the wrappers that take a drizzle database.
  */
 export {
+  accessLogEntryHash,
   type BrokenReason,
   type ChainHead,
+  chainHead,
   mergeRanges,
   type RangeCheck,
   type RangeInput,
+  strayTargetsAfter,
   type VerifyChunks,
   type VerifyFrom,
   type VerifyOptions,
   type VerifyResult,
+  verifyAccessLog,
+  verifyAccessLogRange,
 } from './audit-verify';
-
-/** The better-sqlite3 connection under a drizzle database or transaction. */
-function rawClient(conn: Conn): RawClient {
-  // `session.client` is drizzle-internal (not in its types), set on databases and transactions.
-  return (conn as unknown as { session: { client: RawClient } }).session.client;
-}
-
-/** The newest entry: what an anchor signs. */
-export function chainHead(conn: Conn): ChainHead | null {
-  return readChainHead(rawClient(conn));
-}
-
-/** The entry with this id, as (id, hash, at), or null. */
-export function accessLogEntryHash(conn: Conn, id: number): ChainHead | null {
-  return readEntryHash(rawClient(conn), id);
-}
-
-/**
- * Walk the chain from `from` (an anchored entry) or from the start, up to the head as it was
- * when the walk began (or `upTo`), and report the first entry that does not hold (see
- * verifyLog in audit-verify.ts).
- */
-export function verifyAccessLog(conn: Conn, options: VerifyOptions = {}): VerifyResult {
-  return verifyLog(rawClient(conn), options);
-}
-
-/** Check one range on its own snapshot (see verifyRange in audit-verify.ts). */
-export function verifyAccessLogRange(conn: Conn, input: RangeInput): RangeCheck {
-  return verifyRange(rawClient(conn), input);
-}
-
-/** The entry of the first target row after `rowid` (a row after the head's own is stray). */
-export function strayTargetsAfter(conn: Conn): (rowid: number) => number | null {
-  return strayTargetRows(rawClient(conn));
-}
 
 export function countAccessLog(conn: Conn): number {
   return conn.get<{ n: number }>(sql`select count(*) as n from access_log`).n;
