@@ -142,6 +142,20 @@ describe('access log', () => {
     expect(verifyAccessLog(handle.db)).toMatchObject({ ok: false, firstBrokenId: 4 });
   });
 
+  it('reads target rows across a gap in their rowids (by count when a span falls short)', () => {
+    const handle = logWithEntries(6);
+    // Rows keep their order with a gap after the third (as a rebuilt table might have).
+    handle.sqlite.exec(`drop trigger access_log_targets_no_update;
+      update access_log_targets set rowid = rowid + 100 where rowid > 3;`);
+    expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: 6 });
+    handle.sqlite.exec('update access_log_targets set target_id = 9 where rowid = 105');
+    expect(verifyAccessLog(handle.db)).toMatchObject({
+      ok: false,
+      firstBrokenId: 5,
+      reason: 'targets',
+    });
+  });
+
   it('checks many target ids per entry, and entries without targets between them', () => {
     const handle = createTestDatabase();
     for (let i = 0; i < 30; i++) {
