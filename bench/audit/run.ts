@@ -210,7 +210,7 @@ const indexes = sqlite
   )
   .pluck()
   .all() as string[];
-for (const ddl of indexes) {
+for (const ddl of reuse ? [] : indexes) {
   const name = /INDEX\s+[`"]?([\w]+)/i.exec(ddl)?.[1];
   if (name) sqlite.exec(`drop index ${name}`);
 }
@@ -280,7 +280,7 @@ if (reuse) {
   const n = sqlite.prepare('select count(*) from access_log').pluck().get();
   if (n !== ENTRIES) throw new Error(`${file} holds ${n} entries, not --entries ${ENTRIES}`);
 } else for (let id = 1; id <= ENTRIES; id += CHUNK) fill(id, Math.min(ENTRIES + 1, id + CHUNK));
-for (const ddl of indexes) sqlite.exec(ddl);
+if (!reuse) for (const ddl of indexes) sqlite.exec(ddl);
 sqlite.pragma('synchronous = NORMAL');
 sqlite.pragma('wal_checkpoint(TRUNCATE)');
 const genSeconds = (performance.now() - genStart) / 1000;

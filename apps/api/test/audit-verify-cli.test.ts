@@ -60,8 +60,9 @@ function log(n: number) {
 
 describe('cli.js verify-audit (the production bundle)', () => {
   beforeAll(() => {
-    // Inside apps/api, so the bundle's packages resolve from its node_modules.
-    out = mkdtempSync(join(apiDir, '.bundle-test-'));
+    // Under apps/api/node_modules (ignored by git and the linter), so the bundle's packages
+    // resolve from there as they do from dist/.
+    out = mkdtempSync(join(apiDir, 'node_modules', '.verify-cli-test-'));
     execFileSync(process.execPath, ['build.mjs', out], { cwd: apiDir, stdio: 'pipe' });
   }, 120_000);
   afterAll(() => {
