@@ -15,7 +15,7 @@ await build({
   // The access-log check's worker thread is its own entry, beside the bundle that starts it.
   entryPoints: {
     main: 'src/main.ts',
-    cli: 'src/cli.ts',
+    cli: 'src/cli-entry.ts',
     'audit-verify-worker': 'src/jobs/audit-verify-worker.ts',
   },
   outdir,

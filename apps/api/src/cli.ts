@@ -8,12 +8,13 @@ import {
   setSuppressionKey,
 } from '@mg/db';
 import { emailSchema, newPasswordSchema } from '@mg/shared';
+import { reportCheck } from './cli-verify';
 import { loadEnv } from './env';
 import { checkAuditLogOffThread } from './jobs/audit-verify';
 import { SYSTEM_SCOPE } from './jobs/retention';
 import { logEntry, OPERATOR } from './lib/access-log';
 import { anchorConfigFor } from './lib/audit-anchors';
-import { type AuditCheck, anchorAuditLog } from './lib/audit-check';
+import { anchorAuditLog } from './lib/audit-check';
 import { backupDatabase, restoreDatabase } from './lib/backup';
 import { inviteFromCli } from './lib/cli-invite';
 import { anonymiseNow, retentionRun } from './lib/erasure';
@@ -97,7 +98,8 @@ async function main(argv: string[]) {
       case 'invite':
         return inviteFromCli(handle.db, env, rest);
       case 'verify-audit': {
-        // In worker threads, one range of the log each (as many as there are cores).
+        // Reached from cli-entry.ts only when the database is missing or not migrated (it is
+        // migrated above); in worker threads, one range of the log each.
         const check = await checkAuditLogOffThread(handle.db, anchorConfigFor(env), 'full');
         return reportCheck(check);
       }
@@ -188,29 +190,6 @@ function restore(file: string | undefined, databasePath: string): number {
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Print a check's outcome for an operator; 0 when it holds, 1 when not. */
-function reportCheck(check: AuditCheck): number {
-  const rate = check.durationMs > 0 ? Math.round((check.checked * 1000) / check.durationMs) : 0;
-  const range = check.checked > 0 ? `entries ${check.fromId}–${check.toId}` : 'no entries';
-  const anchor = check.anchor
-    ? `newest anchor: entry ${check.anchor.id} (${new Date(check.anchor.anchoredAt).toISOString()})`
-    : 'no anchors yet';
-  if (check.ok) {
-    console.log(
-      `access log OK: ${check.checked} entries verified (${range}) in ${check.durationMs} ms (${rate}/s); ${check.anchors} anchors hold; ${anchor}`,
-    );
-    return 0;
-  }
-  const where =
-    check.reason === 'anchorForged'
-      ? `anchors file line ${check.anchorLine ?? '?'} has no valid signature`
-      : `at entry ${check.firstBrokenId}`;
-  console.error(
-    `access log BROKEN (${check.reason}) ${where}; ${check.checked} entries before it hold; ${anchor}`,
-  );
-  return 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -15,6 +15,7 @@ import {
   verifyAccessLog,
   verifyAccessLogRange,
 } from './audit';
+import { hashStoredEntry } from './audit-verify';
 import { createTestDatabase } from './testing';
 
 function logWithEntries(n: number) {
@@ -141,6 +142,20 @@ describe('access log', () => {
     expect(verifyAccessLog(handle.db)).toMatchObject({ ok: false, firstBrokenId: 4 });
   });
 
+  it('reads target rows across a gap in their rowids (by count when a span falls short)', () => {
+    const handle = logWithEntries(6);
+    // Rows keep their order with a gap after the third (as a rebuilt table might have).
+    handle.sqlite.exec(`drop trigger access_log_targets_no_update;
+      update access_log_targets set rowid = rowid + 100 where rowid > 3;`);
+    expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: 6 });
+    handle.sqlite.exec('update access_log_targets set target_id = 9 where rowid = 105');
+    expect(verifyAccessLog(handle.db)).toMatchObject({
+      ok: false,
+      firstBrokenId: 5,
+      reason: 'targets',
+    });
+  });
+
   it('checks many target ids per entry, and entries without targets between them', () => {
     const handle = createTestDatabase();
     for (let i = 0; i < 30; i++) {
@@ -172,6 +187,21 @@ describe('access log', () => {
         detail: { text, nested: { list: [text, 1.5, null, true] } },
       });
     expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: odd.length });
+    // The walk's re-hash (a raw row, no drizzle) is hashEntry's, field for field.
+    const rows = handle.sqlite
+      .prepare(
+        `select id, prev_hash as prevHash, at, actor_user_id as actorUserId,
+           actor_role as actorRole, action, purpose, target_type as targetType,
+           target_ids as targetIds, target_count as targetCount, outcome,
+           request_id as requestId, ip, user_agent as userAgent, detail, hash
+         from access_log order by id`,
+      )
+      .all() as (Parameters<typeof hashEntry>[0] & { hash: string })[];
+    expect(rows).toHaveLength(odd.length);
+    for (const { hash, ...fields } of rows) {
+      expect(hashEntry(fields)).toBe(hash);
+      expect(hashStoredEntry(handle.sqlite, fields.id)).toBe(hash);
+    }
   });
 
   it('checks from a known entry onwards (incremental)', () => {

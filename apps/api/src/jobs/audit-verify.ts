@@ -3,18 +3,19 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import type { Db } from '@mg/db';
+// Not @mg/db's index: the CLI's verify-audit loads this without drizzle (see cli-verify.ts).
 import {
-  accessLogEntryHash,
-  type Conn,
-  chainHead,
-  type Db,
   GENESIS_HASH,
   mergeRanges,
-  openDatabase,
   type RangeCheck,
   type RangeInput,
-  strayTargetsAfter,
-} from '@mg/db';
+  type RawClient,
+  readChainHead,
+  readEntryHash,
+  strayTargetRows,
+} from '@mg/db/audit-verify';
+import { openReadOnly } from '@mg/db/read-only';
 import type { Env } from '../env';
 import type { AnchorConfig } from '../lib/audit-anchors';
 import { anchorConfigFor } from '../lib/audit-anchors';
@@ -92,16 +93,16 @@ export async function checkAuditLogFile(
   options: ParallelOptions = {},
 ): Promise<AuditCheck> {
   const plan = planCheck(config, mode);
-  const handle = openDatabase(file, { readonly: true });
+  const sqlite = openReadOnly(file);
   // One snapshot on this connection for the head and the rows after it: entries appended
   // meanwhile are not taken for rows added after the head. The workers' snapshots are newer,
   // which changes nothing up to the head (entries and their rows commit together).
-  handle.sqlite.prepare('begin').run();
+  sqlite.prepare('begin').run();
   try {
-    const head = chainHead(handle.db);
+    const head = readChainHead(sqlite);
     const fromId = (plan.from?.id ?? 0) + 1;
     const toId = head?.id ?? 0;
-    const inputs = splitRanges(handle.db, plan.from?.hash ?? GENESIS_HASH, fromId, toId, options);
+    const inputs = splitRanges(sqlite, plan.from?.hash ?? GENESIS_HASH, fromId, toId, options);
     const worker = options.bundledWorker;
     const ranges = await Promise.all(
       inputs.map((input) => checkRangeInWorker(file, input, worker)),
@@ -124,17 +125,17 @@ export async function checkAuditLogFile(
         );
       }
     }
-    const walk = mergeRanges({ fromId, toId, head }, ranges, strayTargetsAfter(handle.db));
-    return judgeWalk(handle.db, plan, walk);
+    const walk = mergeRanges({ fromId, toId, head }, ranges, strayTargetRows(sqlite));
+    return judgeWalk((id) => readEntryHash(sqlite, id), plan, walk);
   } finally {
-    handle.sqlite.prepare('rollback').run();
-    handle.close();
+    sqlite.prepare('rollback').run();
+    sqlite.close();
   }
 }
 
 /** Consecutive ranges fromId..toId, each starting after the stored hash of the entry before. */
 function splitRanges(
-  conn: Conn,
+  client: RawClient,
   startHash: string,
   fromId: number,
   toId: number,
@@ -154,7 +155,7 @@ function splitRanges(
     const b = Math.min(a + size - 1, toId);
     // A missing entry before the range breaks the range before it first, so any start hash
     // does here.
-    const hash = a === fromId ? startHash : (accessLogEntryHash(conn, a - 1)?.hash ?? GENESIS_HASH);
+    const hash = a === fromId ? startHash : (readEntryHash(client, a - 1)?.hash ?? GENESIS_HASH);
     inputs.push({ fromId: a, toId: b, startHash: hash, startRowid: a === 1 ? 0 : null });
     if (b >= toId) break;
   }

@@ -1,12 +1,13 @@
+import type { Conn } from '@mg/db';
+// Not @mg/db's index: the CLI's verify-audit loads this without drizzle (see cli-verify.ts).
 import {
   accessLogEntryHash,
   type BrokenReason,
   type ChainHead,
-  type Conn,
   type VerifyFrom,
   type VerifyResult,
   verifyAccessLog,
-} from '@mg/db';
+} from '@mg/db/audit-verify';
 import {
   type Anchor,
   type AnchorConfig,
@@ -94,11 +95,19 @@ export function checkAuditLog(
   now: () => number = Date.now,
 ): AuditCheck {
   const plan = planCheck(config, mode, now);
-  return judgeWalk(conn, plan, verifyAccessLog(conn, { from: plan.from }));
+  const walk = verifyAccessLog(conn, { from: plan.from });
+  return judgeWalk((id) => accessLogEntryHash(conn, id), plan, walk);
 }
 
-/** The verdict on a walk of the chain (made here or in worker threads) and the anchors. */
-export function judgeWalk(conn: Conn, plan: CheckPlan, walk: VerifyResult): AuditCheck {
+/**
+ * The verdict on a walk of the chain (made here or in worker threads) and the anchors;
+ * `entryHash` reads an entry's stored hash (from the walk's database).
+ */
+export function judgeWalk(
+  entryHash: (id: number) => ChainHead | null,
+  plan: CheckPlan,
+  walk: VerifyResult,
+): AuditCheck {
   const { anchors, forged, mode, checkedAt } = plan;
   const latest = anchors.at(-1) ?? null;
   const anchor = latest
@@ -135,7 +144,7 @@ export function judgeWalk(conn: Conn, plan: CheckPlan, walk: VerifyResult): Audi
       durationMs: done(),
     };
   for (const a of anchors) {
-    const entry = accessLogEntryHash(conn, a.id);
+    const entry = entryHash(a.id);
     if (!entry || entry.hash !== a.hash)
       return {
         ...common,
