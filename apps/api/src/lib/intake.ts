@@ -444,7 +444,7 @@ export function createIntakeQueue(db: Db) {
       days,
     };
     try {
-      db.transaction(() => {
+      inTransaction(db, () => {
         for (const { req } of batch) {
           try {
             results.push({ ok: true, value: submitIntake(db, req, Date.now(), shared) });
