@@ -1,4 +1,5 @@
-import { recordSuppression, schema } from '@mg/db';
+import { createHash } from 'node:crypto';
+import { legacySuppressionsRemain, recordSuppression, schema } from '@mg/db';
 import { osloDate, osloDayStart } from '@mg/shared';
 import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -167,6 +168,46 @@ describe('the group-commit batch', () => {
       { email: 'b1@example.no', slug: 'beta-brygge', sameSubsidiary: 1 },
       { email: 'b2@example.no', slug: 'beta-brygge', sameSubsidiary: 1 },
     ]);
+  });
+});
+
+describe('legacy opt-outs in a batch', () => {
+  it('are asked per batch: one stored between two batches still suppresses, and is re-keyed', async () => {
+    const t = publicApp();
+    const { db } = t.handle;
+    const queue = createIntakeQueue(db);
+    const submit = (email: string) =>
+      queue.submit({
+        slug: 'alfa-park',
+        body: validLead({ email, marketingEmail: true }),
+        source: 'website_form',
+        baseUrl: 'https://leads.example.no',
+        meta,
+      });
+    // A first batch with none left: the batch skips the legacy key of its forms.
+    expect(legacySuppressionsRemain(db)).toBe(false);
+    const first = await submit('gammel@example.no');
+    expect(first.kind === 'created' && first.consent.marketing_email).toBe(true);
+    // An old opt-out imported afterwards (plain SHA-256 of the e-mail)…
+    const plain = createHash('sha256').update('gammel@example.no').digest('hex');
+    db.insert(schema.suppressions)
+      .values({ emailHash: plain, purpose: 'marketing_email', at: 1, kind: 'sha256' })
+      .run();
+    expect(legacySuppressionsRemain(db)).toBe(true);
+    // …holds for the next batch: the ticked box waits for confirmation, and the entry
+    // becomes the HMAC entry of the address the new lead holds.
+    const [again, other] = await Promise.all([
+      submit('Gammel@Example.no'),
+      submit('ny@example.no'),
+    ]);
+    expect(again?.kind === 'created' && again.consent.marketing_email).toBe(false);
+    expect(other?.kind === 'created' && other.consent.marketing_email).toBe(true);
+    const rows = db
+      .select({ kind: schema.suppressions.kind, purpose: schema.suppressions.purpose })
+      .from(schema.suppressions)
+      .all();
+    expect(rows).toEqual([{ kind: 'hmac', purpose: 'marketing_email' }]);
+    expect(legacySuppressionsRemain(db)).toBe(false);
   });
 });
 

@@ -9,6 +9,7 @@ import {
   insertOutbox,
   inTransaction,
   intakeConsent,
+  legacySuppressionsRemain,
   osloDate,
   recordConsentOfNewLead,
   suppressedAmong,
@@ -244,7 +245,13 @@ export function submitIntake(
       // suppression list outlives erasure, so a new form cannot re-subscribe someone who
       // unsubscribed. Those wait for the person's confirmation (double opt-in).
       const ticked = (Object.keys(requested) as ConsentPurpose[]).filter((p) => requested[p]);
-      const suppressed = suppressedAmong(tx, { email: input.email, phone: input.phone }, ticked);
+      // Whether legacy opt-outs remain, once per batch: every form of it may skip their key.
+      if (batch && batch.legacySuppressions === undefined)
+        batch.legacySuppressions = legacySuppressionsRemain(tx);
+      const legacy = batch?.legacySuppressions ?? true;
+      const suppressed = suppressedAmong(tx, { email: input.email, phone: input.phone }, ticked, {
+        legacy,
+      });
       const consent: ConsentGiven = { marketing_email: false, marketing_sms: false };
       for (const purpose of ticked) consent[purpose] = !suppressed.has(purpose);
       const granted = (Object.keys(consent) as ConsentPurpose[]).filter((p) => consent[p]);
@@ -273,7 +280,7 @@ export function submitIntake(
           consentSms: consent.marketing_sms,
           createdAt: now,
         },
-        { searchIndex: batch ? 'deferred' : 'now' },
+        { searchIndex: batch ? 'deferred' : 'now', legacySuppressions: legacy },
       );
       const leadId = lead.id;
       for (const purpose of ticked) {
@@ -369,6 +376,11 @@ export function submitIntake(
  */
 export interface IntakeBatch {
   policyByDay: Map<string, { id: number; label: string } | undefined>;
+  /**
+   * Whether legacy opt-outs (plain SHA-256) remain, asked once per batch: the batch is one
+   * transaction and intake only removes them, so "none" holds for all its forms.
+   */
+  legacySuppressions?: boolean;
   /** Projects by slug: a burst of forms nearly always posts to the same few. */
   projectBySlug: Map<string, ReturnType<typeof findProjectBySlug>>;
   /** The queue's Oslo calendar (shared by its batches). */

@@ -74,13 +74,17 @@ const intakeStatements = preparedPerConnection((conn) => ({
 export function insertLead(
   conn: Conn,
   lead: NewLead,
-  options: { searchIndex?: 'now' | 'deferred' } = {},
+  options: {
+    searchIndex?: 'now' | 'deferred';
+    /** false: legacySuppressionsRemain said none, in this transaction (hashesForWrite). */
+    legacySuppressions?: boolean;
+  } = {},
 ): LeadRef {
   const q = intakeStatements(conn);
   const row = q.lead.get({
     ...lead,
     // The audience matches these against the suppression list in SQL (address-hash.ts).
-    ...hashesForWrite(conn, lead),
+    ...hashesForWrite(conn, lead, { legacy: options.legacySuppressions }),
     idempotencyKey: lead.idempotencyKey ?? null,
     unsubscribeTokenHash: lead.unsubscribeTokenHash ?? null,
     // Placeholders reach the driver as they are: booleans as SQLite's 0/1.
