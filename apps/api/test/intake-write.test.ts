@@ -1,4 +1,5 @@
-import { recordSuppression, schema } from '@mg/db';
+import { createHash } from 'node:crypto';
+import { legacySuppressionsRemain, recordSuppression, schema } from '@mg/db';
 import { osloDate, osloDayStart } from '@mg/shared';
 import { asc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
@@ -83,6 +84,130 @@ describe('consent written with the lead', () => {
     );
     expect(fromCounts).toEqual(fromLeads);
     expect(fromLeads.email).toBeGreaterThanOrEqual(2);
+  });
+});
+
+describe('the group-commit batch', () => {
+  const form = (slug: string, over: Record<string, unknown>) => ({
+    slug,
+    body: validLead(over),
+    source: 'website_form' as const,
+    baseUrl: 'https://leads.example.no',
+    meta,
+  });
+
+  it('a form that fails after its lead was written rolls back alone; the others commit', async () => {
+    const t = publicApp();
+    const { db, sqlite } = t.handle;
+    // The consumer's receipt is the form's last row before its log entry: failing there
+    // leaves the lead, its disclosure, consent event and notification to be undone.
+    sqlite.exec(`create temp trigger intake_fails_once before insert on outbox
+      when new.to_address = 'feil@example.no' begin select raise(abort, 'refused'); end`);
+    const before = t.counts();
+    const queue = createIntakeQueue(db);
+    const results = await Promise.allSettled([
+      queue.submit(form('alfa-park', { email: 'en@example.no', marketingEmail: true })),
+      queue.submit(form('alfa-park', { email: 'feil@example.no', marketingEmail: true })),
+      queue.submit(form('alfa-park', { email: 'to@example.no', marketingEmail: true })),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const after = t.counts();
+    // Two forms' rows: a lead, a disclosure, a consent event, two mails, one log entry each.
+    expect(after).toEqual({
+      ...before,
+      leads: before.leads + 2,
+      disclosures: before.disclosures + 2,
+      consent: before.consent + 2,
+      outbox: before.outbox + 4,
+      log: before.log + 2,
+    });
+    expect(
+      db.all<{ email: string }>(
+        sql`select email from leads where email like '%@example.no' and email in ('en@example.no', 'feil@example.no', 'to@example.no') order by id`,
+      ),
+    ).toEqual([{ email: 'en@example.no' }, { email: 'to@example.no' }]);
+    // The batch's full-text rows: the two stored leads, not the rolled-back one.
+    expect(
+      db.get<{ n: number }>(
+        sql`select count(*) as n from leads_fts where leads_fts match '"feil@example.no" OR "en@example.no" OR "to@example.no"'`,
+      ).n,
+    ).toBe(2);
+    // The dashboard counts follow only what was stored.
+    const fromLeads = db.get<{ n: number }>(sql`select count(*) as n from leads`);
+    const fromCounts = db.get<{ n: number }>(sql`select sum(n) as n from lead_day_counts`);
+    expect(fromCounts).toEqual(fromLeads);
+  });
+
+  it('forms to different projects in one batch each land in their own project', async () => {
+    const t = publicApp();
+    const { db } = t.handle;
+    const queue = createIntakeQueue(db);
+    const outcomes = await Promise.all([
+      queue.submit(form('alfa-park', { email: 'a1@example.no' })),
+      queue.submit(form('beta-brygge', { email: 'b1@example.no' })),
+      queue.submit(form('finnes-ikke', { email: 'x1@example.no' })),
+      queue.submit(form('alfa-park', { email: 'a2@example.no' })),
+      queue.submit(form('beta-brygge', { email: 'b2@example.no' })),
+    ]);
+    expect(outcomes.map((o) => o.kind)).toEqual([
+      'created',
+      'created',
+      'unknownProject',
+      'created',
+      'created',
+    ]);
+    const rows = db.all<{ email: string; slug: string; sameSubsidiary: number }>(
+      sql`select l.email, p.slug, l.subsidiary_id = p.subsidiary_id as sameSubsidiary
+          from leads l join projects p on p.id = l.project_id
+          where l.email in ('a1@example.no', 'a2@example.no', 'b1@example.no', 'b2@example.no')
+          order by l.email`,
+    );
+    expect(rows).toEqual([
+      { email: 'a1@example.no', slug: 'alfa-park', sameSubsidiary: 1 },
+      { email: 'a2@example.no', slug: 'alfa-park', sameSubsidiary: 1 },
+      { email: 'b1@example.no', slug: 'beta-brygge', sameSubsidiary: 1 },
+      { email: 'b2@example.no', slug: 'beta-brygge', sameSubsidiary: 1 },
+    ]);
+  });
+});
+
+describe('legacy opt-outs in a batch', () => {
+  it('are asked per batch: one stored between two batches still suppresses, and is re-keyed', async () => {
+    const t = publicApp();
+    const { db } = t.handle;
+    const queue = createIntakeQueue(db);
+    const submit = (email: string) =>
+      queue.submit({
+        slug: 'alfa-park',
+        body: validLead({ email, marketingEmail: true }),
+        source: 'website_form',
+        baseUrl: 'https://leads.example.no',
+        meta,
+      });
+    // A first batch with none left: the batch skips the legacy key of its forms.
+    expect(legacySuppressionsRemain(db)).toBe(false);
+    const first = await submit('gammel@example.no');
+    expect(first.kind === 'created' && first.consent.marketing_email).toBe(true);
+    // An old opt-out imported afterwards (plain SHA-256 of the e-mail)…
+    const plain = createHash('sha256').update('gammel@example.no').digest('hex');
+    db.insert(schema.suppressions)
+      .values({ emailHash: plain, purpose: 'marketing_email', at: 1, kind: 'sha256' })
+      .run();
+    expect(legacySuppressionsRemain(db)).toBe(true);
+    // …holds for the next batch: the ticked box waits for confirmation, and the entry
+    // becomes the HMAC entry of the address the new lead holds.
+    const [again, other] = await Promise.all([
+      submit('Gammel@Example.no'),
+      submit('ny@example.no'),
+    ]);
+    expect(again?.kind === 'created' && again.consent.marketing_email).toBe(false);
+    expect(other?.kind === 'created' && other.consent.marketing_email).toBe(true);
+    const rows = db
+      .select({ kind: schema.suppressions.kind, purpose: schema.suppressions.purpose })
+      .from(schema.suppressions)
+      .all();
+    expect(rows).toEqual([{ kind: 'hmac', purpose: 'marketing_email' }]);
+    expect(legacySuppressionsRemain(db)).toBe(false);
   });
 });
 

@@ -2,11 +2,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schema } from '@mg/db';
+import { formatDateTime, formatVersionLabel } from '@mg/shared';
 import { and, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { processOutbox } from '../src/jobs/outbox';
-import { NOTIFICATION_KIND, RECEIPT_KIND } from '../src/lib/intake';
+import { consentReceipt, NOTIFICATION_KIND, RECEIPT_KIND } from '../src/lib/intake';
 import { createMailer } from '../src/lib/mail';
 import { callerFor, postJson, publicApp, validLead } from './public-helpers';
 
@@ -160,5 +161,42 @@ describe("the consumer's consent receipt", () => {
     const items = await callerFor(t, 'admin').consent.forwarding({ leadId: t.leadId });
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ kind: NOTIFICATION_KIND, toSubsidiaryId: t.f.subA });
+  });
+});
+
+describe('the receipt text', () => {
+  const base = {
+    projectName: 'Alfa Park',
+    purposes: ['marketing_email'] as const,
+    baseUrl: 'https://leads.example.no',
+    token: 'tok',
+  };
+
+  it('says when the form came, to the minute, however often it is asked (kept per minute)', () => {
+    // Across a minute boundary, back again, and over both clock changes of 2026.
+    const instants = [
+      Date.parse('2026-06-01T10:00:59.999Z'),
+      Date.parse('2026-06-01T10:01:00.000Z'),
+      Date.parse('2026-06-01T10:00:00.000Z'),
+      Date.parse('2026-03-29T00:59:30.000Z'),
+      Date.parse('2026-03-29T01:00:30.000Z'),
+      Date.parse('2026-10-25T00:59:59.000Z'),
+      Date.parse('2026-10-25T01:00:00.000Z'),
+      Date.parse('2026-10-25T01:00:00.000Z') + 3_600_000,
+    ];
+    for (const at of instants) {
+      const { body } = consentReceipt({ ...base, policyLabel: null, at });
+      expect(body, new Date(at).toISOString()).toContain(
+        `Vi mottok skjemaet ${formatDateTime(at)}.`,
+      );
+    }
+  });
+
+  it('names each policy version by its own label', () => {
+    const at = Date.parse('2026-06-01T10:00:00Z');
+    for (const label of ['2024-06-17', '2025-01-02', 'v3', '2024-06-17'])
+      expect(consentReceipt({ ...base, policyLabel: label, at }).body).toContain(
+        `(versjon ${formatVersionLabel(label)})`,
+      );
   });
 });

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { ConsentPurpose } from '@mg/shared';
+import { SQLiteSyncDialect } from 'drizzle-orm/sqlite-core';
 import { describe, expect, it } from 'vitest';
+import { LEGACY_PROBE_SQL, legacySuppressionsRemain } from './queries/address-hash';
 import {
   isSuppressed,
   recordSuppression,
@@ -73,5 +75,21 @@ describe('suppressedAmong', () => {
       'marketing_sms',
     ]);
     expect(suppressedAmong(db, {}, BOTH).size).toBe(0);
+  });
+});
+
+describe('legacySuppressionsRemain', () => {
+  it('says whether a plain-SHA-256 entry remains, from one probe of its partial index', () => {
+    const { db, sqlite } = createTestDatabase();
+    recordSuppression(db, { email: 'ny@example.no', purpose: 'marketing_email', at: 1 });
+    expect(legacySuppressionsRemain(db)).toBe(false);
+    db.insert(suppressions)
+      .values({ emailHash: sha256('gammel@example.no'), purpose: 'marketing_sms', at: 1 })
+      .run();
+    expect(legacySuppressionsRemain(db)).toBe(true);
+    const probe = new SQLiteSyncDialect().sqlToQuery(LEGACY_PROBE_SQL);
+    expect(probe.params).toEqual([]);
+    const plan = sqlite.prepare(`explain query plan ${probe.sql}`).all() as { detail: string }[];
+    expect(plan.map((p) => p.detail).join('; ')).toContain('suppressions_legacy_idx');
   });
 });

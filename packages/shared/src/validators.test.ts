@@ -1,3 +1,5 @@
+import { getCountries, getExampleNumber } from 'libphonenumber-js/max';
+import examples from 'libphonenumber-js/mobile/examples';
 import { describe, expect, it } from 'vitest';
 import { toFieldErrors } from './errors';
 import {
@@ -154,5 +156,37 @@ describe('bounded inputs', () => {
   it('bounds the organisation number before normalising it', () => {
     expect(orgNumberSchema.safeParse(' '.repeat(10_000)).success).toBe(false);
     expect(orgNumberSchema.safeParse('9'.repeat(21)).error?.issues[0]?.message).toBe('tooLong');
+  });
+});
+
+describe('normalisePhone of its own answer', () => {
+  it("gives it back for every country's example number, however it was written", () => {
+    let checked = 0;
+    for (const country of getCountries()) {
+      const example = getExampleNumber(country, examples);
+      if (!example) continue;
+      for (const written of [
+        example.number,
+        example.formatInternational(),
+        example.formatNational(),
+      ]) {
+        const once = normalisePhone(written);
+        if (once === null) continue;
+        checked++;
+        // Alternating with another number, so the answer never comes from the last one kept.
+        expect(normalisePhone('412 34 567')).toBe('+4741234567');
+        expect(normalisePhone(once), `${country} ${written}`).toBe(once);
+      }
+    }
+    expect(checked).toBeGreaterThan(200);
+  });
+
+  it('answers each number, not the one before (the last answer is kept)', () => {
+    expect(normalisePhone('412 34 567')).toBe('+4741234567');
+    expect(normalisePhone('+46 70 123 45 67')).toBe('+46701234567');
+    expect(normalisePhone('+4741234567')).toBe('+4741234567');
+    expect(normalisePhone('123')).toBeNull();
+    expect(normalisePhone('+46701234567')).toBe('+46701234567');
+    expect(normalisePhone(' +4741234567 ')).toBe('+4741234567');
   });
 });

@@ -32,10 +32,16 @@ export function normaliseEmail(value: string): string {
 
 /** E.164, with Norway as the default country. Returns null when the number is not valid. */
 export function normalisePhone(value: string): string | null {
+  // A valid number's E.164 normalises to itself (tested for every country's example), and
+  // intake normalises each form's number, then keys the result for the suppression list:
+  // the second parse (about 3 % of a form's CPU) is skipped for the last number returned.
+  if (value === lastNormalised) return value;
   const phone = parsePhoneNumberFromString(value.trim(), 'NO');
   if (!phone?.isValid()) return null;
+  lastNormalised = phone.number;
   return phone.number;
 }
+let lastNormalised: string | null = null;
 
 /**
  * Characters a person cannot see: zero-width and other format characters (including the

@@ -7,7 +7,9 @@ import {
   indexLeadsForSearch,
   insertLead,
   insertOutbox,
+  inTransaction,
   intakeConsent,
+  legacySuppressionsRemain,
   osloDate,
   recordConsentOfNewLead,
   suppressedAmong,
@@ -98,6 +100,32 @@ const PURPOSE_TEXT: Record<ConsentPurpose, string> = {
 };
 
 /**
+ * The receipt's dates, formatted through Intl (about 3 % of a form's CPU in
+ * bench/intake/db-path.ts, on most forms): the last minute's text is kept, since the text shows the minute and Oslo's
+ * offsets are whole hours, so every instant of one minute reads the same; a policy label's
+ * text is kept per label (a handful in all).
+ */
+const receiptText = {
+  lastMinute: { minute: Number.NaN, text: '' },
+  labels: new Map<string, string>(),
+  dateTime(at: number): string {
+    const minute = Math.floor(at / 60_000);
+    if (minute !== this.lastMinute.minute) this.lastMinute = { minute, text: formatDateTime(at) };
+    return this.lastMinute.text;
+  },
+  versionLabel(label: string): string {
+    let text = this.labels.get(label);
+    if (text === undefined) {
+      text = formatVersionLabel(label);
+      // Labels are a handful; a bound all the same, since they come from the database.
+      if (this.labels.size >= 100) this.labels.clear();
+      this.labels.set(label, text);
+    }
+    return text;
+  },
+};
+
+/**
  * The consumer's receipt for the marketing consent given on the form: what was consented to,
  * under which policy version, and the link that withdraws it (also sent as RFC 8058
  * List-Unsubscribe headers, so mail clients show their own unsubscribe button). Purposes
@@ -118,13 +146,13 @@ export function consentReceipt(params: {
   const list = (purposes: readonly ConsentPurpose[]) =>
     purposes.map((p) => PURPOSE_TEXT[p]).join(' og ');
   const policy = params.policyLabel
-    ? `personvernerklæringen vår (versjon ${formatVersionLabel(params.policyLabel)})`
+    ? `personvernerklæringen vår (versjon ${receiptText.versionLabel(params.policyLabel)})`
     : 'personvernerklæringen vår';
   const pending = params.pending ?? [];
   const lines = [
     'Hei,',
     '',
-    `Takk for at du har meldt interesse for ${params.projectName}. Vi mottok skjemaet ${formatDateTime(params.at)}.`,
+    `Takk for at du har meldt interesse for ${params.projectName}. Vi mottok skjemaet ${receiptText.dateTime(params.at)}.`,
   ];
   if (params.purposes.length > 0)
     lines.push(
@@ -133,7 +161,7 @@ export function consentReceipt(params: {
   if (pending.length > 0 && params.confirmToken)
     lines.push(
       '',
-      `Du har tidligere meldt deg av ${list(pending)}. Vil du ha dem igjen, må du bekrefte det her (lenken virker én gang, til ${formatDateTime(params.at + CONFIRMATION_TTL_MS)}):`,
+      `Du har tidligere meldt deg av ${list(pending)}. Vil du ha dem igjen, må du bekrefte det her (lenken virker én gang, til ${receiptText.dateTime(params.at + CONFIRMATION_TTL_MS)}):`,
       confirmationUrl(params.baseUrl, params.confirmToken),
       'Gjør du ingenting, får du dem ikke.',
     );
@@ -165,7 +193,7 @@ export function submitIntake(
   now = Date.now(),
   batch?: IntakeBatch,
 ): IntakeOutcome {
-  const project = findProjectBySlug(db, req.slug);
+  const project = projectOf(db, req.slug, batch);
   if (!project) return { kind: 'unknownProject' };
   if (typeof req.body.website === 'string' && req.body.website.trim() !== '')
     return { kind: 'honeypot' };
@@ -195,7 +223,8 @@ export function submitIntake(
   };
 
   try {
-    const outcome = db.transaction((tx): IntakeOutcome => {
+    // A savepoint of the batch's transaction (or a transaction of its own without a batch).
+    const outcome = inTransaction(db, (tx): IntakeOutcome => {
       if (key) {
         const first = findLeadByIdempotencyKey(tx, key);
         if (first)
@@ -216,7 +245,13 @@ export function submitIntake(
       // suppression list outlives erasure, so a new form cannot re-subscribe someone who
       // unsubscribed. Those wait for the person's confirmation (double opt-in).
       const ticked = (Object.keys(requested) as ConsentPurpose[]).filter((p) => requested[p]);
-      const suppressed = suppressedAmong(tx, { email: input.email, phone: input.phone }, ticked);
+      // Whether legacy opt-outs remain, once per batch: every form of it may skip their key.
+      if (batch && batch.legacySuppressions === undefined)
+        batch.legacySuppressions = legacySuppressionsRemain(tx);
+      const legacy = batch?.legacySuppressions ?? true;
+      const suppressed = suppressedAmong(tx, { email: input.email, phone: input.phone }, ticked, {
+        legacy,
+      });
       const consent: ConsentGiven = { marketing_email: false, marketing_sms: false };
       for (const purpose of ticked) consent[purpose] = !suppressed.has(purpose);
       const granted = (Object.keys(consent) as ConsentPurpose[]).filter((p) => consent[p]);
@@ -245,7 +280,7 @@ export function submitIntake(
           consentSms: consent.marketing_sms,
           createdAt: now,
         },
-        { searchIndex: batch ? 'deferred' : 'now' },
+        { searchIndex: batch ? 'deferred' : 'now', legacySuppressions: legacy },
       );
       const leadId = lead.id;
       for (const purpose of ticked) {
@@ -341,10 +376,28 @@ export function submitIntake(
  */
 export interface IntakeBatch {
   policyByDay: Map<string, { id: number; label: string } | undefined>;
+  /**
+   * Whether legacy opt-outs (plain SHA-256) remain, asked once per batch: the batch is one
+   * transaction and intake only removes them, so "none" holds for all its forms.
+   */
+  legacySuppressions?: boolean;
+  /** Projects by slug: a burst of forms nearly always posts to the same few. */
+  projectBySlug: Map<string, ReturnType<typeof findProjectBySlug>>;
   /** The queue's Oslo calendar (shared by its batches). */
   days: OsloDays;
   /** Leads stored by the batch so far; their full-text rows are written when it ends. */
   newLeadIds: number[];
+}
+
+/**
+ * The project a form posts to, looked up once per batch and slug: the batch is one
+ * transaction, whose reads all see one snapshot of the database (and intake never writes a
+ * project), so a second lookup would give the same answer; an edit lands between batches.
+ */
+function projectOf(db: Db, slug: string, batch?: IntakeBatch) {
+  if (!batch) return findProjectBySlug(db, slug);
+  if (!batch.projectBySlug.has(slug)) batch.projectBySlug.set(slug, findProjectBySlug(db, slug));
+  return batch.projectBySlug.get(slug);
 }
 
 function currentPolicy(
@@ -396,9 +449,14 @@ export function createIntakeQueue(db: Db) {
     const batch = queue;
     queue = [];
     const results: Settled[] = [];
-    const shared: IntakeBatch = { policyByDay: new Map(), newLeadIds: [], days };
+    const shared: IntakeBatch = {
+      policyByDay: new Map(),
+      projectBySlug: new Map(),
+      newLeadIds: [],
+      days,
+    };
     try {
-      db.transaction(() => {
+      inTransaction(db, () => {
         for (const { req } of batch) {
           try {
             results.push({ ok: true, value: submitIntake(db, req, Date.now(), shared) });

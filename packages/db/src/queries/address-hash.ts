@@ -33,6 +33,19 @@ const legacyStatements = preparedPerConnection((conn) => ({
     .prepare(),
 }));
 
+/** The kind as a literal, not a bound value: only then can SQLite use the partial index. */
+export const LEGACY_PROBE_SQL = sql`select 1 as one from suppressions where kind = 'sha256' limit 1`;
+
+/**
+ * Whether any legacy opt-out (plain SHA-256) remains: one probe of the partial index
+ * suppressions_legacy_idx. Nothing writes them any more (only imports of old data), and
+ * intake only removes them (re-keying), so once none remains, a transaction may skip the
+ * legacy key of every address it writes or checks (`legacy: false` below).
+ */
+export function legacySuppressionsRemain(conn: Conn): boolean {
+  return conn.get<{ one: number } | undefined>(LEGACY_PROBE_SQL) !== undefined;
+}
+
 /**
  * A legacy opt-out (plain SHA-256, from before the server key) of an e-mail a lead is about to
  * hold becomes its HMAC entry, as rekeyLegacySuppressions does at start-up for the addresses
@@ -58,12 +71,17 @@ export function rekeyLegacySuppressionOf(conn: Conn, email: string | null): void
     .run();
 }
 
-/** The address hashes of a lead being written: its legacy opt-outs re-keyed, then its keys. */
+/**
+ * The address hashes of a lead being written: its legacy opt-outs re-keyed, then its keys.
+ * `legacy: false` (the caller asked legacySuppressionsRemain in this transaction) skips the
+ * legacy lookup, which then can find nothing.
+ */
 export function hashesForWrite(
   conn: Conn,
   address: { email: string | null; phone: string | null },
+  options: { legacy?: boolean } = {},
 ): AddressHashes {
-  rekeyLegacySuppressionOf(conn, address.email);
+  if (options.legacy !== false) rekeyLegacySuppressionOf(conn, address.email);
   return addressHashes(conn, address);
 }
 

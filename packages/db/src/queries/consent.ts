@@ -220,8 +220,15 @@ function suppressionKeysFor(
   return keysOfPerson(conn, person)(purpose);
 }
 
-/** suppressionKeysFor for several purposes of one person, each address hashed once. */
-function keysOfPerson(conn: Conn, person: { email?: string | null; phone?: string | null }) {
+/**
+ * suppressionKeysFor for several purposes of one person, each address hashed once; without
+ * the legacy key when the caller knows none remains (legacySuppressionsRemain).
+ */
+function keysOfPerson(
+  conn: Conn,
+  person: { email?: string | null; phone?: string | null },
+  legacy = true,
+) {
   let emailKeys: string[] | undefined;
   let phoneKey: string | undefined;
   return (purpose: ConsentPurpose): string[] => {
@@ -231,10 +238,9 @@ function keysOfPerson(conn: Conn, person: { email?: string | null; phone?: strin
       keys.push(phoneKey);
     }
     if (person.email) {
-      emailKeys ??= [
-        suppressionHmac(conn, { email: person.email }),
-        legacySuppressionHash(person.email),
-      ];
+      emailKeys ??= legacy
+        ? [suppressionHmac(conn, { email: person.email }), legacySuppressionHash(person.email)]
+        : [suppressionHmac(conn, { email: person.email })];
       keys.push(...emailKeys);
     }
     return keys;
@@ -299,10 +305,11 @@ export function suppressedAmong(
   conn: Conn,
   person: { email?: string | null; phone?: string | null },
   purposes: readonly ConsentPurpose[],
+  options: { legacy?: boolean } = {},
 ): Set<ConsentPurpose> {
   const found = new Set<ConsentPurpose>();
   if (purposes.length === 0) return found;
-  const keysOf = keysOfPerson(conn, person);
+  const keysOf = keysOfPerson(conn, person, options.legacy !== false);
   const keysByPurpose = new Map(purposes.map((p) => [p, keysOf(p)]));
   const all = [...new Set([...keysByPurpose.values()].flat())];
   if (all.length === 0) return found;

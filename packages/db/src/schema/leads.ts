@@ -283,7 +283,12 @@ export const suppressions = sqliteTable(
     at: integer('at').notNull(),
     kind: text('kind', { enum: SUPPRESSION_KINDS }).notNull().default('sha256'),
   },
-  (t) => [primaryKey({ columns: [t.emailHash, t.purpose] })],
+  (t) => [
+    primaryKey({ columns: [t.emailHash, t.purpose] }),
+    // Whether any legacy entry remains, in one probe (legacySuppressionsRemain): intake
+    // skips the legacy key of every form once none does.
+    index('suppressions_legacy_idx').on(t.kind).where(sql`kind = 'sha256'`),
+  ],
 );
 
 /**

@@ -18,7 +18,7 @@ export {
   listLeads,
   listWorkableLeadIds,
 } from './grid';
-export { indexLeadsForSearch, insertLead, type NewLead } from './intake-write';
+export { indexLeadsForSearch, insertLead, inTransaction, type NewLead } from './intake-write';
 export type { LeadRef } from './lead-ref';
 export {
   getLeadFlags,

@@ -1,0 +1,1 @@
+CREATE INDEX `suppressions_legacy_idx` ON `suppressions` (`kind`) WHERE kind = 'sha256';
