@@ -31,6 +31,7 @@ import {
   migrateDatabase,
   openDatabase,
   recordSuppression,
+  startWalCheckpointer,
   suppressionHmac,
 } from '@mg/db';
 import {
@@ -178,6 +179,8 @@ if (args.db && existsSync(args.db)) {
 }
 const handle = openDatabase(file);
 migrateDatabase(handle);
+// As the API runs it (main.ts): WAL checkpoints on their own thread.
+const checkpointer = startWalCheckpointer(handle);
 const { db, sqlite } = handle;
 const one = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).get(...params) as T;
 const all = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).all(...params) as T[];
@@ -585,6 +588,7 @@ if (!ONLY || ONLY.test('export')) {
 // ------------------------------------------------------------------ summary
 
 await new Promise<void>((ok) => server.close(() => ok()));
+await checkpointer?.stop();
 handle.close();
 console.log('\nSummary');
 console.log(

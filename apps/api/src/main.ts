@@ -1,7 +1,13 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { migrateDatabase, openDatabase, rekeyLegacySuppressions, setSuppressionKey } from '@mg/db';
+import {
+  migrateDatabase,
+  openDatabase,
+  rekeyLegacySuppressions,
+  setSuppressionKey,
+  startWalCheckpointer,
+} from '@mg/db';
 import { DEMO_PASSWORD, DEMO_USERS } from '@mg/db/demo-data';
 import { Cron } from 'croner';
 import { sql } from 'drizzle-orm';
@@ -23,6 +29,10 @@ const env = loadEnv();
 const log = createLogger(env.LOG_LEVEL);
 const handle = openDatabase(env.DATABASE_PATH);
 migrateDatabase(handle);
+// WAL checkpoints on a thread of their own: a commit never waits for the copy and fsync.
+const checkpointer = startWalCheckpointer(handle, {
+  onError: (message) => log.error({ message }, 'WAL checkpoint failed'),
+});
 setSuppressionKey(handle.db, loadSuppressionKey(env));
 // Opt-outs stored before the key existed (plain SHA-256) become HMAC entries where a lead
 // still holds the address; the rest keep suppressing as they are.
@@ -109,6 +119,7 @@ async function shutdown(signal: string) {
   // Anonymous denials still counting become their entries before the database closes.
   auditJobs.stop();
   mailer.close();
+  await checkpointer?.stop();
   try {
     handle.sqlite.pragma('wal_checkpoint(TRUNCATE)');
   } catch (error) {

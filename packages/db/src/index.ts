@@ -1,4 +1,5 @@
 export * from './audit';
+export * from './checkpointer';
 export * from './client';
 export * from './queries/address-hash';
 export * from './queries/audit';

@@ -1,6 +1,6 @@
 import type { Role } from '@mg/shared';
 import { and, asc, eq, lt, or, sql } from 'drizzle-orm';
-import type { Conn } from '../client';
+import { type Conn, preparedPerConnection } from '../client';
 import { sessions, subsidiaries, users } from '../schema';
 
 export function findUserByEmail(conn: Conn, email: string) {
@@ -103,9 +103,10 @@ export function insertSession(
     .run();
 }
 
-/** The session with its user, as the request context needs it. */
-export function findSessionWithUser(conn: Conn, sessionId: string) {
-  return conn
+// Every signed-in request looks its session up: built once per connection and bound, since
+// building it through drizzle's query tree cost more than the lookup itself.
+const sessionWithUser = preparedPerConnection((conn) =>
+  conn
     .select({
       id: sessions.id,
       secretHash: sessions.secretHash,
@@ -125,8 +126,13 @@ export function findSessionWithUser(conn: Conn, sessionId: string) {
     .from(sessions)
     .innerJoin(users, eq(users.id, sessions.userId))
     .leftJoin(subsidiaries, eq(subsidiaries.id, users.subsidiaryId))
-    .where(eq(sessions.id, sessionId))
-    .get();
+    .where(eq(sessions.id, sql.placeholder('sessionId')))
+    .prepare(),
+);
+
+/** The session with its user, as the request context needs it. */
+export function findSessionWithUser(conn: Conn, sessionId: string) {
+  return sessionWithUser(conn).get({ sessionId });
 }
 
 export function touchSession(conn: Conn, sessionId: string, now = Date.now()) {

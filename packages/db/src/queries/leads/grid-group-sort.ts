@@ -19,7 +19,8 @@ import { type SearchPlan, searchCondition } from './search';
  * three statements: the rest of the cursor's group, the groups after it, and (assignee)
  * the unassigned leads.
  *
- * A search's id list or a rare flag (restricted, legal hold, anonymised) narrows the rows
+ * A search's id list, a rare flag (restricted, legal hold, anonymised) or the other group
+ * (a project under the assignee sort, an assignee under the project sort) narrows the rows
  * more than any walk could: those are read through their own index and sorted, as every
  * other sort does with them.
  */
@@ -62,8 +63,13 @@ interface GroupPageInput {
 export function groupSortKeys(conn: Conn, input: GroupPageInput): GroupKey[] {
   const { terms, plan } = input;
   const drivers = terms.filter((t) => t.driver);
-  // A driver the walk's inner index cannot serve (a rare flag), or a search's id list.
-  const narrowed = plan.kind === 'ids' || drivers.some((t) => t.kind === undefined);
+  // A driver the walk's inner index cannot serve (a rare flag; the other group: an assignee
+  // under the project sort, a project under the assignee sort), or a search's id list. The
+  // other group hinted, the walk read every lead of each group it passed until a page was
+  // full: 0.2–0.9 s at 1M. Read by its own index and sorted, as the other sorts do with it.
+  const narrowed =
+    plan.kind === 'ids' ||
+    drivers.some((t) => t.kind === undefined || (t.kind !== 'range' && t.kind !== input.sort));
   return narrowed ? sortedKeys(conn, input) : walkKeys(conn, input);
 }
 

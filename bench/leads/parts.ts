@@ -1,0 +1,160 @@
+/**
+ * Where a grid request's time goes, in server CPU (process.cpuUsage), which the machine's load
+ * distorts far less than wall time. In-process, no socket: `app.fetch` with a Request.
+ *
+ *   pnpm --filter @mg/bench exec tsx leads/parts.ts --db /tmp/copy.db [--n 300] [--only regex]
+ *
+ * For each case: CPU per whole request (app.fetch: Hono, tRPC, session, scope, the page,
+ * the access-log append, JSON), and the parts alone: the page query (`listLeads`), the
+ * log append, the session lookup. Needs a database the bench has used (its users and
+ * passwords). Writes access-log entries: use a copy.
+ */
+import { parseArgs } from 'node:util';
+import { appendAccessLog, listLeads, migrateDatabase, openDatabase } from '@mg/db';
+import { LEAD_SORTS, type LeadListParams, type Scope, seededRandom } from '@mg/shared';
+import { loadEnv } from '../../apps/api/src/env';
+import { createLogger } from '../../apps/api/src/lib/logger';
+import { validateSessionToken } from '../../apps/api/src/lib/session';
+import { createApp } from '../../apps/api/src/server';
+
+const { values: args } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    db: { type: 'string' },
+    n: { type: 'string', default: '300' },
+    only: { type: 'string' },
+  },
+});
+if (!args.db) throw new Error('--db <copy of a bench database> is required');
+const N = Math.max(20, Number(args.n));
+const ONLY = args.only ? new RegExp(args.only) : null;
+const PASSWORD = 'bench-passord-123';
+const random = seededRandom(7);
+const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+
+const handle = openDatabase(args.db);
+migrateDatabase(handle);
+const { db, sqlite } = handle;
+const env = loadEnv({ NODE_ENV: 'development', LOG_LEVEL: 'silent', HOST: '127.0.0.1' });
+const app = createApp({ db, env, log: createLogger('silent') });
+
+async function login(email: string) {
+  const res = await app.fetch(
+    new Request('http://127.0.0.1/trpc/auth.login', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'sec-fetch-site': 'same-origin',
+        origin: 'http://127.0.0.1:3000',
+      },
+      body: JSON.stringify({ email, password: PASSWORD }),
+    }),
+  );
+  const cookie = res.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0] ?? '')
+    .join('; ');
+  if (!res.ok || !cookie) throw new Error(`login ${email}: ${res.status} ${await res.text()}`);
+  return cookie;
+}
+
+const subsidiaryId = (
+  sqlite
+    .prepare(`select subsidiary_id as s from leads where name = ?`)
+    .get('Ingeborg Ødegård-Sæther') as { s: number }
+).s;
+const subIndex = (
+  sqlite.prepare('select count(*) as n from subsidiaries where id < ?').get(subsidiaryId) as {
+    n: number;
+  }
+).n;
+const adminCookie = await login('admin@bench.test');
+const subCookie = await login(`user0.sub${subIndex}@bench.test`);
+const adminId = (
+  sqlite.prepare(`select id from users where email = 'admin@bench.test'`).get() as {
+    id: number;
+  }
+).id;
+
+/** Server CPU in µs of `fn`, averaged over N calls after 10 to warm up. */
+async function cpu(fn: () => unknown | Promise<unknown>, n = N) {
+  for (let i = 0; i < 10; i++) await fn();
+  const samples: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const before = process.cpuUsage();
+    await fn();
+    const d = process.cpuUsage(before);
+    samples.push(d.user + d.system);
+  }
+  samples.sort((a, b) => a - b);
+  const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
+  const p95 = samples[Math.ceil(samples.length * 0.95) - 1] ?? Number.NaN;
+  return { mean, p95 };
+}
+const fmt = (r: { mean: number; p95: number }) =>
+  `${(r.mean / 1000).toFixed(2).padStart(7)} ${(r.p95 / 1000).toFixed(2).padStart(7)}`;
+
+async function request(cookie: string, path: string, input: unknown) {
+  const res = await app.fetch(
+    new Request(
+      `http://127.0.0.1/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
+      {
+        headers: { cookie },
+      },
+    ),
+  );
+  if (!res.ok) throw new Error(`${path} ${res.status} ${await res.text()}`);
+  await res.arrayBuffer();
+}
+
+const scopes: [string, string, Scope][] = [
+  ['all', adminCookie, { kind: 'all' } as Scope],
+  ['sub', subCookie, { kind: 'subsidiary', subsidiaryId } as Scope],
+];
+const cases: [string, () => LeadListParams][] = [
+  ['first page', () => ({ limit: 50 })],
+  ['sort random', () => ({ limit: 50, sort: pick(LEAD_SORTS), dir: pick(['asc', 'desc']) })],
+];
+
+console.log(
+  `CPU per call, ms (mean, p95 of ${N}); load ${(await import('node:os'))
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+for (const [scopeName, cookie, scope] of scopes) {
+  for (const [caseName, draw] of cases) {
+    const label = `${scopeName} ${caseName}`;
+    if (ONLY && !ONLY.test(label)) continue;
+    const whole = await cpu(() => request(cookie, 'lead.list', draw()));
+    const query = await cpu(() => db.transaction((tx) => listLeads(tx, { scope, filter: draw() })));
+    console.log(`${label.padEnd(24)} request ${fmt(whole)}   listLeads ${fmt(query)}`);
+  }
+}
+const ids = Array.from({ length: 50 }, (_, i) => 1000 + i);
+const append = await cpu(() =>
+  db.transaction((tx) =>
+    appendAccessLog(tx, {
+      action: 'lead.list',
+      outcome: 'ok',
+      purpose: 'follow_up',
+      actorUserId: adminId,
+      actorRole: 'admin',
+      targetType: 'lead',
+      targetIds: ids,
+      requestId: 'r',
+      ip: '127.0.0.1',
+      userAgent: 'bench',
+      detail: { filters: [], searched: false, page: 'first' },
+    }),
+  ),
+);
+console.log(`${'access-log append (50)'.padEnd(24)} ${fmt(append)}`);
+const token = decodeURIComponent(adminCookie.split('=')[1] ?? '');
+const session = await cpu(() => validateSessionToken(db, token));
+console.log(`${'session lookup'.padEnd(24)} ${fmt(session)}`);
+const empty = await cpu(() => db.transaction(() => 0));
+console.log(`${'empty transaction'.padEnd(24)} ${fmt(empty)}`);
+const me = await cpu(() => request(adminCookie, 'auth.me', undefined));
+console.log(`${'auth.me request'.padEnd(24)} ${fmt(me)}`);
+handle.close();
