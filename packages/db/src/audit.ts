@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { AuditOutcome, AuditPurpose, AuditTargetType, DsrPurpose } from '@mg/shared';
 import { eq, sql } from 'drizzle-orm';
 import { GENESIS_HASH } from './audit-verify';
-import { type Conn, preparedPerConnection } from './client';
+import { type Conn, preparedPerConnection, sqliteOf } from './client';
 import { accessLog, accessLogDenials } from './schema';
 
 export { GENESIS_HASH };
@@ -85,7 +85,7 @@ const statements = preparedPerConnection((conn) => ({
     .prepare(),
   // All of an entry's targets in one statement, in their order (one run per target was 50
   // calls into SQLite for every grid page).
-  targets: rawClient(conn).prepare(
+  targets: sqliteOf(conn).prepare(
     `insert into access_log_targets (entry_id, target_type, target_id)
      select ?, ?, value from json_each(?) order by key`,
   ),

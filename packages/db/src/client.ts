@@ -141,6 +141,15 @@ export function migrateDatabase(handle: Database_): void {
 }
 
 /**
+ * The better-sqlite3 connection under a drizzle database or transaction, for hot paths that
+ * prepare raw statements once (drizzle's query building costs more than the query there).
+ */
+export function sqliteOf(conn: Conn): Database.Database {
+  // `session.client` is drizzle-internal (not in its types), set on databases and transactions.
+  return (conn as unknown as { session: { client: Database.Database } }).session.client;
+}
+
+/**
  * Queries on a hot path, built once per connection as drizzle prepared queries (values
  * bound through `sql.placeholder`): building SQL from drizzle's query tree costs more than
  * SQLite takes to run a small insert. `build` runs on first use for a connection and its

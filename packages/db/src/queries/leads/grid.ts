@@ -9,7 +9,7 @@ import {
   type Scope,
 } from '@mg/shared';
 import { and, asc, desc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
-import { type Conn, preparedPerConnection } from '../../client';
+import { type Conn, preparedPerConnection, sqliteOf } from '../../client';
 import { leads, projects, subsidiaries, users } from '../../schema';
 import { flag, leadScopeById, listColumns } from './common';
 import { groupSortKeys } from './grid-group-sort';
@@ -264,15 +264,8 @@ join subsidiaries s on s.id = l.subsidiary_id
 left join users u on u.id = l.assignee_user_id
 where l.id in (select value from json_each(?))`;
 
-interface RowStatement {
-  all(...params: unknown[]): unknown[];
-}
 const pageRowStatements = preparedPerConnection((conn) => {
-  // `session.client` is drizzle-internal (not in its types): the better-sqlite3 connection
-  // under a database or transaction (as in audit.ts).
-  const client = (
-    conn as unknown as { session: { client: { prepare(sql: string): RowStatement } } }
-  ).session.client;
+  const client = sqliteOf(conn);
   return {
     all: client.prepare(PAGE_ROWS_SQL),
     subsidiary: client.prepare(`${PAGE_ROWS_SQL} and +l.subsidiary_id = ?`),
