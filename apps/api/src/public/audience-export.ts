@@ -1,11 +1,12 @@
 import { pipeline, Readable } from 'node:stream';
-import { audienceRowsByIds, listAudienceIds, osloDate } from '@mg/db';
+import { audienceRowsByIds, osloDate } from '@mg/db';
 import { consentPurposeSchema, toFieldErrors } from '@mg/shared';
 import { stringify } from 'csv-stringify';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
 import { logEntry } from '../lib/access-log';
 import { csvText } from '../lib/csv';
+import { readsOf } from '../lib/slow-reads';
 import { authorizeDownload } from './authorize-download';
 
 const ACTION = 'audience.export';
@@ -41,11 +42,12 @@ export function audienceExport(deps: AppDeps) {
         400,
       );
 
-    // Select and log in one transaction: the entry names the leads selected for the file. Only
-    // their ids are held; the rows are read a chunk at a time as the client takes them, so
-    // memory stays flat however large the audience (issue 11).
+    // The ids are selected off the request thread (one GROUP BY over ~500k index entries at a
+    // million leads, decision 020), then logged here: the entry names the leads selected for
+    // the file. Only their ids are held; the rows are read a chunk at a time as the client
+    // takes them, so memory stays flat however large the audience (issue 11).
+    const selected = await readsOf(ctx).audienceIds({ scope, purpose: purpose.data });
     const ids = ctx.db.transaction((tx) => {
-      const selected = listAudienceIds(tx, { scope, purpose: purpose.data });
       logEntry(tx, ctx, actor, {
         action: ACTION,
         purpose: 'marketing',
