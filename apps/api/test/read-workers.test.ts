@@ -22,6 +22,7 @@ import { desc, eq, gt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadWorkerPool, workerReads } from '../src/jobs/read-workers';
 import { inThreadReads } from '../src/lib/slow-reads';
+import { AUDIENCE_LOG_PART } from '../src/public/audience-export';
 import { contextFor, setup } from './helpers';
 import { cookieFor, publicApp } from './public-helpers';
 
@@ -239,6 +240,42 @@ describe('the request thread stays free during a long read', () => {
     expect(res.status).toBe(200);
     return answered;
   }
+
+  it('a large audience export is logged in parts, each a short transaction', async () => {
+    const t = publicApp();
+    manyLeads(t, 2 * AUDIENCE_LOG_PART + 1234);
+    const scope = scopeFor({ role: 'admin', subsidiaryId: null });
+    const expected = listAudienceIds(t.handle.db, { scope, purpose: 'marketing_sms' });
+    expect(expected.length).toBeGreaterThan(2 * AUDIENCE_LOG_PART);
+    const before = t.handle.db.get<{ m: number }>(sql`select coalesce(max(id), 0) as m from access_log`).m;
+    const res = await t.app.request('/api/exports/audience.csv?purpose=marketing_sms', {
+      headers: { cookie: cookieFor(t.handle, t.f.users.admin), 'sec-fetch-site': 'same-origin' },
+    });
+    expect(res.status).toBe(200);
+    const rows = (await res.text()).trim().split('\n').length - 1;
+    const entries = t.handle.db
+      .select()
+      .from(schema.accessLog)
+      .where(gt(schema.accessLog.id, before))
+      .all()
+      .filter((e) => e.action === 'audience.export');
+    expect(entries.map((e) => JSON.parse(e.detail ?? '{}'))).toEqual(
+      [1, 2, 3].map((part) => ({
+        consentPurpose: 'marketing_sms',
+        count: expected.length,
+        part,
+        parts: 3,
+      })),
+    );
+    expect(entries.map((e) => e.targetCount)).toEqual([
+      AUDIENCE_LOG_PART,
+      AUDIENCE_LOG_PART,
+      expected.length - 2 * AUDIENCE_LOG_PART,
+    ]);
+    // Together the parts name exactly the selection, in its order, and the file holds it.
+    expect(entries.flatMap((e) => JSON.parse(e.targetIds ?? '[]') as number[])).toEqual(expected);
+    expect(rows).toBe(expected.length);
+  });
 
   it('/healthz answers while audience.summary counts a large table', async () => {
     const t = publicApp();
