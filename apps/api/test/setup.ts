@@ -3,8 +3,13 @@ import { afterAll } from 'vitest';
 import { closeReadWorkers } from '../src/jobs/read-workers';
 
 // Each test file removes the databases it made, so a run leaves nothing in the temp dir;
-// the read workers an app started on them stop first.
+// the read workers an app started on them stop first. Stopping a worker waits for its thread
+// to be scheduled, which on the loaded 2-core machine took longer than the default 10 s hook
+// timeout for a file that started several (one pool per test database).
 afterAll(async () => {
-  await closeReadWorkers();
-  removeTestDatabases();
-});
+  try {
+    await closeReadWorkers();
+  } finally {
+    removeTestDatabases();
+  }
+}, 120_000);
