@@ -553,6 +553,7 @@ async function download(path: string) {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 5);
   const started = performance.now();
+  loopDelay.reset();
   const res = await fetch(`${base}${path}`, { headers: { cookie: adminCookie } });
   if (!res.ok || !res.body) throw new Error(`${path} ${res.status}`);
   let bytes = 0;
@@ -564,8 +565,13 @@ async function download(path: string) {
   }
   clearInterval(sampler);
   const seconds = (performance.now() - started) / 1000;
-  return { rows: lines - 1, mb: bytes / 1048576, seconds, rssBefore, peak };
+  // The longest the event loop was held while the file was selected, logged and streamed
+  // (issue 10: each chunk read must be short, like any request).
+  const block = loopDelay.max / 1e6;
+  return { rows: lines - 1, mb: bytes / 1048576, seconds, rssBefore, peak, block };
 }
+/** An export's event-loop block, judged with the requests' (exit 1 above the budget). */
+const exportBlocks: { name: string; block: number }[] = [];
 const mb = (b: number) => `${(b / 1048576).toFixed(0)} MB`;
 const exportLines: string[] = [];
 if (!ONLY || ONLY.test('export')) {
@@ -577,12 +583,14 @@ if (!ONLY || ONLY.test('export')) {
     leadExportPath({ from: addDays(to, -(days - 1)), to }, [...columns], 'reporting'),
   );
   exportLines.push(
-    `lead CSV export: ${e.rows.toLocaleString('en')} rows, ${e.mb.toFixed(1)} MB in ${e.seconds.toFixed(2)} s; RSS ${mb(e.rssBefore)} before, peak ${mb(e.peak)} (+${mb(e.peak - e.rssBefore)})`,
+    `lead CSV export: ${e.rows.toLocaleString('en')} rows, ${e.mb.toFixed(1)} MB in ${e.seconds.toFixed(2)} s; RSS ${mb(e.rssBefore)} before, peak ${mb(e.peak)} (+${mb(e.peak - e.rssBefore)}); block ${e.block.toFixed(0)} ms`,
   );
+  exportBlocks.push({ name: 'lead CSV export', block: e.block });
   const a = await download('/api/exports/audience.csv?purpose=marketing_sms');
   exportLines.push(
-    `audience CSV export (sms): ${a.rows.toLocaleString('en')} rows, ${a.mb.toFixed(1)} MB in ${a.seconds.toFixed(2)} s; RSS ${mb(a.rssBefore)} before, peak ${mb(a.peak)} (+${mb(a.peak - a.rssBefore)})`,
+    `audience CSV export (sms): ${a.rows.toLocaleString('en')} rows, ${a.mb.toFixed(1)} MB in ${a.seconds.toFixed(2)} s; RSS ${mb(a.rssBefore)} before, peak ${mb(a.peak)} (+${mb(a.peak - a.rssBefore)}); block ${a.block.toFixed(0)} ms`,
   );
+  exportBlocks.push({ name: 'audience CSV export (sms)', block: a.block });
 }
 
 // ------------------------------------------------------------------ summary
@@ -606,10 +614,13 @@ console.log(
   `\nlongest event-loop block: ${longest.block.toFixed(0)} ms (${longest.group} ${longest.name}); budget ${BLOCK_BUDGET} ms`,
 );
 const missed = results.filter((r) => r.budget !== undefined && !(r.p95 <= r.budget));
-const blocked = results.filter((r) => r.block > BLOCK_BUDGET);
+const blocked = [
+  ...results.map((r) => ({ name: `${r.group} ${r.name}`, block: r.block })),
+  ...exportBlocks,
+].filter((r) => r.block > BLOCK_BUDGET);
 if (blocked.length > 0) {
   console.log(
-    `event loop held > ${BLOCK_BUDGET} ms in: ${blocked.map((r) => `${r.group} ${r.name} (${r.block.toFixed(0)} ms)`).join('; ')}`,
+    `event loop held > ${BLOCK_BUDGET} ms in: ${blocked.map((r) => `${r.name} (${r.block.toFixed(0)} ms)`).join('; ')}`,
   );
   process.exitCode = 1;
 }

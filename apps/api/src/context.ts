@@ -4,6 +4,7 @@ import { generateCookie, getCookie } from 'hono/cookie';
 import type { Env } from './env';
 import { publicBaseUrl, secureCookies } from './env';
 import { workerAuditTrail } from './jobs/audit-verify';
+import { readsFor } from './jobs/read-workers';
 import type { Context } from './lib/context-types';
 import type { Logger } from './lib/logger';
 import { resolveSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from './lib/session';
@@ -65,5 +66,6 @@ export function createRequestContext(
       clearSession: clear,
     },
     auditTrail: workerAuditTrail(deps.db, deps.env),
+    reads: readsFor(deps.db),
   };
 }

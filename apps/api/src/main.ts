@@ -16,6 +16,7 @@ import { startAddressHashBackfill } from './jobs/address-hashes';
 import { startAuditJobs } from './jobs/audit-jobs';
 import { scheduleDailyBackup } from './jobs/backup';
 import { createOutboxWorker } from './jobs/outbox';
+import { closeReadWorkers } from './jobs/read-workers';
 import { scheduleRetention } from './jobs/retention';
 import { removePidFile, writePidFile } from './lib/backup';
 import { firstAdminHelp, keepDemoWithoutTotp } from './lib/first-start';
@@ -95,8 +96,8 @@ let stopping = false;
 
 /**
  * Graceful stop: no new connections, in-flight requests finish (up to the grace period),
- * the outbox batch being sent is recorded or its claims released, the WAL is folded into
- * the database file, and the database is closed.
+ * the outbox batch being sent is recorded or its claims released, the read worker threads
+ * stop, the WAL is folded into the database file, and the database is closed.
  */
 async function shutdown(signal: string) {
   if (stopping) return;
@@ -116,6 +117,8 @@ async function shutdown(signal: string) {
   await closed;
   clearTimeout(cut);
   await outbox.stop(2_000);
+  // The admin reads' worker threads and their read-only connections (requests are done).
+  await closeReadWorkers();
   // Anonymous denials still counting become their entries before the database closes.
   auditJobs.stop();
   mailer.close();

@@ -2,6 +2,7 @@ import type { Db } from '@mg/db';
 import type { AuditTrail } from './audit-check';
 import type { Logger } from './logger';
 import type { PendingSession, SessionUser } from './session';
+import type { SlowReads } from './slow-reads';
 
 // The request context lives here, below the procedures, so that lib code can take it without
 // importing trpc.ts (imports point down: routes -> lib -> db/shared).
@@ -24,6 +25,11 @@ export interface Context {
   cookies: CookieJar;
   /** Access-log anchors and checks (the API checks in a worker thread). */
   auditTrail: AuditTrail;
+  /**
+   * The reads that walk much of the leads (audience, dashboard): worker threads in the API
+   * (jobs/read-workers.ts); absent, the calling thread (router tests).
+   */
+  reads?: SlowReads;
   /**
    * A session past the password only (a code to give, or a second factor to enrol): it is
    * not `session`, so every procedure refuses it but the few built for it.

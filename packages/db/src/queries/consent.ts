@@ -146,6 +146,14 @@ export function hasSuppressionKey(conn: Conn): boolean {
   return suppressionKeys.has(sessionOf(conn));
 }
 
+/**
+ * The key set for a database (a provider resolved now), or null when none is set: a worker
+ * thread that opens the same file is handed it, so its counts key addresses alike.
+ */
+export function suppressionKeyOf(conn: Conn): Uint8Array | null {
+  return hasSuppressionKey(conn) ? suppressionKey(conn) : null;
+}
+
 function suppressionKey(conn: Conn): Uint8Array {
   const session = sessionOf(conn);
   const entry = suppressionKeys.get(session);

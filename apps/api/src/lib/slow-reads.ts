@@ -1,0 +1,42 @@
+import {
+  countAudience,
+  type DashboardParams,
+  type DashboardSummary,
+  type Db,
+  dashboardSummary,
+  listAudienceIds,
+} from '@mg/db';
+import type { ConsentPurpose, Scope } from '@mg/shared';
+import type { Context } from './context-types';
+
+/**
+ * The reads that may walk a large share of the leads at a million (decision 020): the
+ * audience count and id list, and the dashboard (up to five years of weeks). The API runs
+ * them in worker threads, each on its own read-only connection, and the request awaits the
+ * answer while the event loop serves other requests (issue 10: no request holds it longer
+ * than ~200 ms). Access-log entries stay on the request thread's connection.
+ */
+export interface SlowReads {
+  audienceCount(args: { scope: Scope; purpose: ConsentPurpose }): Promise<number>;
+  audienceIds(args: { scope: Scope; purpose: ConsentPurpose }): Promise<number[]>;
+  dashboard(params: DashboardParams): Promise<DashboardSummary>;
+}
+
+/**
+ * The same reads on the calling thread: for an in-memory database (another thread cannot
+ * open it) and for the router tests (a worker per test database would only slow them down;
+ * read-workers.test.ts holds the two paths to the same answers). Each read in one
+ * transaction, one snapshot, as the worker's.
+ */
+export function inThreadReads(db: Db): SlowReads {
+  return {
+    audienceCount: async (args) => db.transaction((tx) => countAudience(tx, args)),
+    audienceIds: async (args) => db.transaction((tx) => listAudienceIds(tx, args)),
+    dashboard: async (params) => db.transaction((tx) => dashboardSummary(tx, params)),
+  };
+}
+
+/** The context's slow reads: its workers, or the calling thread when it has none. */
+export function readsOf(ctx: Pick<Context, 'db' | 'reads'>): SlowReads {
+  return ctx.reads ?? inThreadReads(ctx.db);
+}
