@@ -17,7 +17,7 @@ await build({
     main: 'src/main.ts',
     cli: 'src/cli-entry.ts',
     'audit-verify-worker': 'src/jobs/audit-verify-worker.ts',
-    // The slow admin reads' worker threads (decision 020).
+    // The slow admin reads' worker threads (decision 022).
     'read-worker': 'src/jobs/read-worker.ts',
   },
   outdir,

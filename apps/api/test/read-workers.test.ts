@@ -27,7 +27,7 @@ import { contextFor, setup } from './helpers';
 import { cookieFor, publicApp } from './public-helpers';
 
 /**
- * The slow admin reads in worker threads (decision 020): the same answers as the request
+ * The slow admin reads in worker threads (decision 022): the same answers as the request
  * thread's functions on random data and scopes, the same access-log entries, and a request
  * thread that keeps answering while a long read runs.
  */

@@ -10,7 +10,7 @@ import type { ConsentPurpose, Scope } from '@mg/shared';
 import type { Context } from './context-types';
 
 /**
- * The reads that may walk a large share of the leads at a million (decision 020): the
+ * The reads that may walk a large share of the leads at a million (decision 022): the
  * audience count and id list, and the dashboard (up to five years of weeks). The API runs
  * them in worker threads, each on its own read-only connection, and the request awaits the
  * answer while the event loop serves other requests (issue 10: no request holds it longer

@@ -45,7 +45,7 @@ export function audienceExport(deps: AppDeps) {
       );
 
     // The ids are selected off the request thread (one GROUP BY over ~500k index entries at a
-    // million leads, decision 020), then logged here: the entry names the leads selected for
+    // million leads, decision 022), then logged here: the entry names the leads selected for
     // the file. Only their ids are held; the rows are read a chunk at a time as the client
     // takes them, so memory stays flat however large the audience (issue 11).
     const ids = await readsOf(ctx).audienceIds({ scope, purpose: purpose.data });

@@ -9,7 +9,7 @@ export const audienceRouter = router({
    */
   summary: can('audience:export').query(async ({ ctx }) => {
     // Counted in SQL (packages/db countAudience), off the request thread: at a million leads
-    // each purpose's count reads ~500k index entries (decision 020).
+    // each purpose's count reads ~500k index entries (decision 022).
     const reads = readsOf(ctx);
     const counts = await Promise.all(
       CONSENT_PURPOSES.map((purpose) => reads.audienceCount({ scope: ctx.scope, purpose })),

@@ -18,7 +18,7 @@ export const dashboardRouter = router({
       const checked = dashboardRangeSchema.safeParse(range);
       if (!checked.success) throw new TRPCError({ code: 'BAD_REQUEST', cause: checked.error });
       // Read off the request thread (five years of weeks at a million leads held it ~300 ms,
-      // decision 020); the entry is written here, on the API's connection, once it is back.
+      // decision 022); the entry is written here, on the API's connection, once it is back.
       const summary = await readsOf(ctx).dashboard({ scope: ctx.scope, ...input, ...range, now });
       return ctx.audited((_tx, log) => {
         log({
