@@ -1,7 +1,4 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '@mg/db';
 // Not @mg/db's index: the CLI's verify-audit loads this without drizzle (see cli-verify.ts).
@@ -27,30 +24,11 @@ import {
   judgeWalk,
   planCheck,
 } from '../lib/audit-check';
+import { databaseFile, startWorkerBeside } from '../lib/worker-thread';
 
-/**
- * The worker: beside the bundle (dist/audit-verify-worker.js); or, running from source (tests,
- * `tsx`), the .ts file beside this one, loaded after registering tsx in the worker (a
- * worker does not inherit the loader, and `--import` in its execArgv is not honoured).
- */
 function startWorker(workerData: unknown, bundled?: URL): Worker {
   if (bundled) return new Worker(bundled, { workerData });
-  const here = import.meta.url;
-  if (!here.endsWith('.ts'))
-    return new Worker(new URL('./audit-verify-worker.js', here), { workerData });
-  // tsx's ESM API (its package exports it to `require` as .cjs, which cannot load it).
-  const tsxDir = dirname(createRequire(here).resolve('tsx/package.json'));
-  const tsx = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./audit-verify-worker.ts', here).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`;
-  return new Worker(boot, { eval: true, workerData });
-}
-
-/** The file under a database handle, or null for an in-memory database. */
-function databaseFile(db: Db): string | null {
-  // drizzle keeps the better-sqlite3 connection as $client (not in its exported type).
-  const name = (db as unknown as { $client: { name?: string } }).$client.name;
-  return name && name !== ':memory:' ? name : null;
+  return startWorkerBeside(import.meta.url, 'audit-verify-worker', workerData);
 }
 
 /** How a check is split over worker threads. */

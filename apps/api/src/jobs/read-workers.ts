@@ -1,27 +1,14 @@
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { type DashboardSummary, type Db, suppressionKeyOf } from '@mg/db';
 import { inThreadReads, type SlowReads } from '../lib/slow-reads';
+import { databaseFile, startWorkerBeside } from '../lib/worker-thread';
 import type { ReadJob, ReadReply } from './read-jobs';
 
 // ---------------------------------------------------------------- the pool
 
-/**
- * The worker: beside the bundle (dist/read-worker.js); running from source (tests, the
- * benchmark under tsx), the .ts file beside this one, loaded after registering tsx in the
- * worker (a worker does not inherit the loader). As audit-verify.ts starts its workers.
- */
 function startWorker(workerData: unknown): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./read-worker.js', here), { workerData });
-  const tsxDir = dirname(createRequire(here).resolve('tsx/package.json'));
-  const tsx = pathToFileURL(join(tsxDir, 'dist/esm/api/index.mjs')).href;
-  const entry = new URL('./read-worker.ts', here).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((m) => m.tsImport(${JSON.stringify(entry)}, ${JSON.stringify(here)}));`;
-  return new Worker(boot, { eval: true, workerData });
+  return startWorkerBeside(import.meta.url, 'read-worker', workerData);
 }
 
 interface Task {
@@ -140,13 +127,6 @@ export function workerReads(pool: ReadWorkerPool): SlowReads {
 }
 
 // ---------------------------------------------------------------- per database
-
-/** The file under a database handle, or null for an in-memory database. */
-function databaseFile(db: Db): string | null {
-  // drizzle keeps the better-sqlite3 connection as $client (not in its exported type).
-  const name = (db as unknown as { $client: { name?: string } }).$client.name;
-  return name && name !== ':memory:' ? name : null;
-}
 
 const pools = new WeakMap<Db, { pool: ReadWorkerPool; reads: SlowReads }>();
 const open = new Map<ReadWorkerPool, Db>();
