@@ -15,6 +15,7 @@ import {
   VIEW_VISIBILITIES,
 } from './enums';
 import { decodeLeadCursor } from './lead-sort';
+import { LOGIN_EMAIL_MAX, LOGIN_PASSWORD_MAX } from './login';
 import {
   isValidOrgNumber,
   normaliseEmail,
@@ -24,13 +25,6 @@ import {
 } from './validators';
 
 export const PASSWORD_MIN_LENGTH = 12;
-/**
- * Calls per batched tRPC request. The server refuses bigger batches, so one request cannot
- * fan out into hundreds of procedure calls (and access-log rows); the web client splits its
- * batches at the same size.
- */
-export const TRPC_MAX_BATCH_SIZE = 10;
-
 /**
  * Free text passes the shared hygiene check (no lone surrogates or control characters, not
  * only invisible characters); multi-line text may hold newlines and tabs.
@@ -88,9 +82,10 @@ export const slugSchema = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'invalidSlug');
 
 // ---------- auth ----------
+/** The sign-in page checks the same by hand (login.ts), to keep zod off its first load. */
 export const loginInput = z.object({
-  email: z.string().trim().min(1, 'required').max(254, 'tooLong'),
-  password: z.string().min(1, 'required').max(256, 'tooLong'),
+  email: z.string().trim().min(1, 'required').max(LOGIN_EMAIL_MAX, 'tooLong'),
+  password: z.string().min(1, 'required').max(LOGIN_PASSWORD_MAX, 'tooLong'),
 });
 
 export const passwordSchema = z
