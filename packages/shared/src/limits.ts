@@ -9,3 +9,13 @@
  * batches at the same size.
  */
 export const TRPC_MAX_BATCH_SIZE = 10;
+
+/**
+ * Every calendar date the API takes lies in this range: a bound on every loop and query
+ * that walks days or weeks, and far beyond any lead or policy this business will have.
+ */
+export const MIN_DATE = '2000-01-01';
+export const MAX_DATE = '2100-12-31';
+
+/** Most leads one bulk change (or its undo) may touch. */
+export const LEAD_BULK_MAX = 500;

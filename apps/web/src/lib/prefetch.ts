@@ -1,9 +1,8 @@
 import type { AppRouter } from '@mg/api';
-import { hasPermission } from '@mg/shared';
+import { hasPermission, leadGridFromSearchParams } from '@mg/shared';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { LoaderFunctionArgs } from 'react-router';
 import { takeBootMe } from './boot';
-import { leadFilterFromUrl } from './lead-grid-url';
 import { createQueryClient } from './query-client';
 import { parseId } from './search-params';
 import { createApiClient } from './trpc';
@@ -50,7 +49,7 @@ async function fullUser() {
 async function prefetchLeadGrid(url: URL) {
   const user = await fullUser();
   if (!user || !hasPermission(user.role, 'lead:read')) return;
-  const filter = await leadFilterFromUrl(url);
+  const { filter } = leadGridFromSearchParams(url.searchParams);
   await queryClient.prefetchInfiniteQuery(
     trpc.lead.list.infiniteQueryOptions(
       { ...filter, limit: LEAD_PAGE_SIZE },
