@@ -23,14 +23,23 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
  * What the build weighs now, so it can only get lighter: libraries placed by route (charts
  * and date pickers off the first load), no phone metadata in the browser, the Norwegian
  * strings cut by screen (lib/i18n-sections.ts), the toasts' container loaded after the first
- * paint, the signed-in shell a chunk of its own (off /login; on /leads it costs 4.5 KB of
- * gzip in smaller files, so /leads went 329 -> 333 KB in exchange for /login 271 -> 256 KB).
+ * paint, the signed-in shell a chunk of its own, zod and @mantine/form off the sign-in page
+ * and the grid's URL reader, and menus, dialogs, tooltips and the bulk bar after the first
+ * paint (components/lazy/after-paint.tsx; docs/decisions/020-first-load-after-paint.md).
  * Lower these when the build gets lighter; never raise them to make a change pass.
  */
 const CEILING_BYTES: Record<BudgetedRoute, number> = {
-  '/login': 257 * 1024,
-  '/leads': 334 * 1024,
+  '/login': 186 * 1024,
+  '/leads': 289 * 1024,
 };
+
+/**
+ * `/leads` still misses the budget: mantine-datatable (18 KB gzip) imports Mantine's Menu and
+ * Popover, so floating-ui (15 KB) comes with the grid; react-dom, react-router, Mantine's
+ * core, i18next, TanStack Query and the tRPC client weigh ~170 KB before any screen. See
+ * docs/decisions/020-first-load-after-paint.md for what is left.
+ */
+const BUDGET_NOT_MET: ReadonlySet<BudgetedRoute> = new Set(['/leads']);
 
 for (const route of ROUTES) {
   test(`first load of ${route} stays under its ceiling`, () => {
@@ -42,11 +51,9 @@ for (const route of ROUTES) {
   });
 
   test(`first load of ${route} is at most 200 KB of JavaScript, gzip`, () => {
-    // Not met yet: react-dom (62 KB), Mantine core (51), react-router (29), zod (25),
-    // i18next (15), TanStack Query and the tRPC client (19) alone weigh ~200 KB gzip on both
-    // pages (docs/decisions/017-first-load-by-screen.md says what is left to do).
-    // Playwright reports this test red once the budget is met: then drop this line.
-    test.fail(true, 'the 200 KB budget is not met yet');
+    // Playwright reports this test red once the budget is met: then drop the route from
+    // BUDGET_NOT_MET (and its ceiling above).
+    test.fail(BUDGET_NOT_MET.has(route), `the 200 KB budget is not met yet on ${route}`);
     const { gzipBytes } = firstLoad(WEB_DIST, route);
     expect(gzipBytes, `${route}: ${kb(gzipBytes)} gzip`).toBeLessThanOrEqual(
       FIRST_LOAD_BUDGET_BYTES,

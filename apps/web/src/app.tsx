@@ -1,10 +1,4 @@
-import {
-  createTheme,
-  MantineProvider,
-  Modal,
-  mergeThemeOverrides,
-  Notification,
-} from '@mantine/core';
+import { createTheme, MantineProvider, mergeThemeOverrides } from '@mantine/core';
 import { DatesProvider } from '@mantine/dates';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo } from 'react';
@@ -29,12 +23,14 @@ export function App() {
         theme,
         createTheme({
           components: {
-            Notification: Notification.extend({
+            // Plain objects, not `Modal.extend(…)`: that would import the dialog and the toast
+            // (and their scroll lock and transitions) into every page's first load (issue 11).
+            Notification: {
               defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } },
-            }),
-            Modal: Modal.extend({
+            },
+            Modal: {
               defaultProps: { closeButtonProps: { 'aria-label': t('common.close') } },
-            }),
+            },
           },
         }),
       ),

@@ -9,6 +9,8 @@ export * from './inputs-users';
 export * from './lead-grid';
 export * from './lead-rules';
 export * from './lead-sort';
+export * from './limits';
+export * from './login';
 export * from './passwords';
 export * from './permissions';
 export * from './processing-record';

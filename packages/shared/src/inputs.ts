@@ -15,6 +15,8 @@ import {
   VIEW_VISIBILITIES,
 } from './enums';
 import { decodeLeadCursor } from './lead-sort';
+import { LEAD_BULK_MAX, MAX_DATE, MIN_DATE } from './limits';
+import { LOGIN_EMAIL_MAX, LOGIN_PASSWORD_MAX } from './login';
 import {
   isValidOrgNumber,
   normaliseEmail,
@@ -24,13 +26,6 @@ import {
 } from './validators';
 
 export const PASSWORD_MIN_LENGTH = 12;
-/**
- * Calls per batched tRPC request. The server refuses bigger batches, so one request cannot
- * fan out into hundreds of procedure calls (and access-log rows); the web client splits its
- * batches at the same size.
- */
-export const TRPC_MAX_BATCH_SIZE = 10;
-
 /**
  * Free text passes the shared hygiene check (no lone surrogates or control characters, not
  * only invisible characters); multi-line text may hold newlines and tabs.
@@ -88,9 +83,10 @@ export const slugSchema = z
   .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'invalidSlug');
 
 // ---------- auth ----------
+/** The sign-in page checks the same by hand (login.ts), to keep zod off its first load. */
 export const loginInput = z.object({
-  email: z.string().trim().min(1, 'required').max(254, 'tooLong'),
-  password: z.string().min(1, 'required').max(256, 'tooLong'),
+  email: z.string().trim().min(1, 'required').max(LOGIN_EMAIL_MAX, 'tooLong'),
+  password: z.string().min(1, 'required').max(LOGIN_PASSWORD_MAX, 'tooLong'),
 });
 
 export const passwordSchema = z
@@ -126,12 +122,6 @@ export const projectAssignInput = z.object({
 });
 
 // ---------- dates ----------
-/**
- * Every calendar date the API takes lies in this range: a bound on every loop and query
- * that walks days or weeks, and far beyond any lead or policy this business will have.
- */
-export const MIN_DATE = '2000-01-01';
-export const MAX_DATE = '2100-12-31';
 /** The dashboard shows at most five years of weeks. */
 export const DASHBOARD_MAX_DAYS = 5 * 366;
 
@@ -189,6 +179,7 @@ const leadFilterShape = {
   sort: z.enum(LEAD_SORTS).default('createdAt'),
   dir: z.enum(SORT_DIRECTIONS).default('desc'),
 };
+/** The grid's URL is read without zod, to the same rules (lead-grid.ts, held equal by its test). */
 export const leadFilterSchema = z.object(leadFilterShape).superRefine(checkDateOrder);
 export type LeadFilter = z.infer<typeof leadFilterSchema>;
 /** What callers may pass: sort and dir have defaults. */
@@ -223,7 +214,6 @@ export const leadStatusInput = z.object({ id: idSchema, status: z.enum(LEAD_STAT
 export const leadAssignInput = z.object({ id: idSchema, assigneeUserId: idSchema.nullable() });
 export const leadNoteInput = z.object({ id: idSchema, body: multilineText(4000) });
 export const leadAssigneesInput = z.object({ leadId: idSchema });
-export const LEAD_BULK_MAX = 500;
 /**
  * All or nothing: every id must be in scope, or nothing changes. Either the ids ticked, or
  * `matching`: every workable lead the grid's filter matches ("select all N"), resolved on
@@ -296,6 +286,7 @@ export function dashboardRange(input: { from?: string; to?: string }, today: str
   const to = input.to ?? today;
   // The default never reaches before the first allowed day (a `to` early in 2000).
   const twelveWeeks = addDays(weekStart(to), -7 * 11);
+  // biome-ignore lint/complexity/useMathMinMax: ISO dates are strings; Math.max gives NaN
   return { from: input.from ?? (twelveWeeks < MIN_DATE ? MIN_DATE : twelveWeeks), to };
 }
 

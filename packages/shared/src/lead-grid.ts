@@ -1,14 +1,23 @@
 import {
   CONSENT_PURPOSES,
+  type ConsentPurpose,
   DEFAULT_LEAD_COLUMNS,
   type ExportPurpose,
   LEAD_COLUMNS,
+  LEAD_SORTS,
   LEAD_STATUSES,
   type LeadColumn,
+  type LeadSort,
   type LeadStatus,
+  SORT_DIRECTIONS,
+  type SortDirection,
 } from './enums';
-import { toFieldErrors, type ValidationKey } from './errors';
-import { type LeadFilter, type LeadFilterParams, leadFilterSchema } from './inputs';
+import type { ValidationKey } from './errors';
+// Types only: this module reads the grid's URL on the web app's first load, which must not
+// bring zod (inputs.ts) with it (issue 11).
+import type { LeadFilter, LeadFilterParams } from './inputs';
+import { MAX_DATE, MIN_DATE } from './limits';
+import { textProblem } from './validators';
 
 /**
  * The grid's state in the URL, so a view can be shared as a link:
@@ -160,6 +169,64 @@ export function toQueryString(params: Record<string, string>): string {
     .join('&');
 }
 
+/** Longest search text the grid's filter takes (leadFilterSchema's `search`). */
+export const LEAD_SEARCH_MAX = 200;
+
+type FieldCheck = { value: unknown } | { error: Omit<DroppedField, 'field'> };
+
+const ISO_DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** A real calendar day (no 2023-02-29) inside the dates the API takes. */
+function checkDay(value: string): FieldCheck {
+  const match = ISO_DAY.exec(value);
+  const [year, month, day] = (match?.slice(1) ?? []).map(Number);
+  if (year === undefined || month === undefined || day === undefined)
+    return { error: { key: 'invalid' } };
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day)
+    return { error: { key: 'invalid' } };
+  if (value < MIN_DATE || value > MAX_DATE) return { error: { key: 'dateOutOfRange' } };
+  return { value };
+}
+
+function oneOf<T extends string>(allowed: readonly T[], value: string): FieldCheck {
+  return (allowed as readonly string[]).includes(value) ? { value } : { error: { key: 'invalid' } };
+}
+
+/**
+ * One field of the URL checked as `leadFilterSchema` checks it (inputs.ts), with the first
+ * message it would give. Written out rather than run through zod so the grid's URL can be
+ * read on a first load without zod; lead-grid.test.ts holds the two to the same answers.
+ */
+function checkField(key: string, value: unknown): FieldCheck {
+  switch (key) {
+    case 'search': {
+      const text = String(value).trim();
+      if (text.length > LEAD_SEARCH_MAX)
+        return { error: { key: 'tooLong', params: { max: LEAD_SEARCH_MAX } } };
+      const problem = textProblem(text);
+      return problem ? { error: { key: problem } } : { value: text };
+    }
+    case 'status': {
+      const list = value as string[];
+      if (list.some((status) => !(LEAD_STATUSES as readonly string[]).includes(status)))
+        return { error: { key: 'invalid' } };
+      if (list.length > LEAD_STATUSES.length) return { error: { key: 'invalid' } };
+      const wanted = new Set<string>(list);
+      return { value: LEAD_STATUSES.filter((status) => wanted.has(status)) };
+    }
+    case 'from':
+    case 'to':
+      return checkDay(value as string);
+    case 'sort':
+      return oneOf(LEAD_SORTS, value as string);
+    case 'dir':
+      return oneOf(SORT_DIRECTIONS, value as string);
+    default:
+      // Ids, yes/no flags and consents were read into their types already (or left out).
+      return { value };
+  }
+}
+
 export function leadGridFromSearchParams(p: SearchParamsLike): LeadGridState {
   const raw: Record<string, unknown> = {
     search: p.get('q') ?? undefined,
@@ -175,42 +242,42 @@ export function leadGridFromSearchParams(p: SearchParamsLike): LeadGridState {
     sort: p.get('sort') ?? undefined,
     dir: p.get('dir') ?? undefined,
   };
-  const consents: Record<string, boolean> = {};
+  const consents: Partial<Record<ConsentPurpose, boolean>> = {};
   for (const purpose of CONSENT_PURPOSES) {
     const granted = readYesNo(p.get(`consent.${purpose}`));
     if (granted !== undefined) consents[purpose] = granted;
   }
-  if (Object.keys(consents).length > 0) raw.consents = consents;
   // Drop whatever does not validate, field by field; then the pair rule (to >= from).
   const dropped: DroppedField[] = [];
-  for (const key of Object.keys(raw)) {
-    if (raw[key] === undefined) continue;
-    const single = leadFilterSchema.safeParse({ [key]: raw[key] });
-    if (!single.success) {
-      delete raw[key];
-      dropped.push({ field: key, ...firstError(single.error.issues) });
-    }
+  const filter: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    if (value === undefined) continue;
+    const checked = checkField(key, value);
+    if ('error' in checked) dropped.push({ field: key, ...checked.error });
+    else filter[key] = checked.value;
   }
-  let parsed = leadFilterSchema.safeParse(raw);
-  if (!parsed.success) {
-    delete raw.to;
-    dropped.push({ field: 'to', ...firstError(parsed.error.issues) });
-    parsed = leadFilterSchema.safeParse(raw);
+  if (Object.keys(consents).length > 0) filter.consents = consents;
+  if (typeof filter.from === 'string' && typeof filter.to === 'string' && filter.to < filter.from) {
+    delete filter.to;
+    dropped.push({ field: 'to', key: 'dateOrder' });
   }
-  const filter = parsed.success ? parsed.data : leadFilterSchema.parse({});
-  const known = new Set<string>(LEAD_COLUMNS);
-  const cols = (p.get('cols') ?? '')
-    .split(',')
-    .filter((c, i, all) => known.has(c) && all.indexOf(c) === i) as LeadColumn[];
   return {
-    filter,
-    columns: cols.length > 0 ? cols : [...DEFAULT_LEAD_COLUMNS],
+    filter: {
+      ...filter,
+      sort: (filter.sort as LeadSort | undefined) ?? 'createdAt',
+      dir: (filter.dir as SortDirection | undefined) ?? 'desc',
+    } as LeadFilter,
+    columns: readColumns(p.get('cols')),
     ...(dropped.length > 0 ? { dropped } : {}),
   };
 }
 
-function firstError(issues: Parameters<typeof toFieldErrors>[0]) {
-  return Object.values(toFieldErrors(issues))[0]?.[0] ?? { key: 'invalid' as const };
+function readColumns(value: string | null): LeadColumn[] {
+  const known = new Set<string>(LEAD_COLUMNS);
+  const cols = (value ?? '')
+    .split(',')
+    .filter((c, i, all) => known.has(c) && all.indexOf(c) === i) as LeadColumn[];
+  return cols.length > 0 ? cols : [...DEFAULT_LEAD_COLUMNS];
 }
 
 /**

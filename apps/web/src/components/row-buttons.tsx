@@ -1,14 +1,15 @@
-import { ActionIcon, Button, Tooltip } from '@mantine/core';
+import { ActionIcon, Button } from '@mantine/core';
 import { IconFilterOff, IconPencil } from '@tabler/icons-react';
+import { DeferredTooltip } from './lazy/tooltip';
 
 /** The pencil at the end of a table row; the label names the row, for screen readers too. */
 export function EditRowButton({ label, onClick }: { label: string; onClick: () => void }) {
   return (
-    <Tooltip label={label}>
+    <DeferredTooltip label={label}>
       <ActionIcon variant="subtle" aria-label={label} onClick={onClick}>
         <IconPencil aria-hidden size={18} />
       </ActionIcon>
-    </Tooltip>
+    </DeferredTooltip>
   );
 }
 

@@ -17,7 +17,7 @@ type SchemaLike = {
  * Error messages are rendered as components rather than stored as strings, so a message
  * already on screen follows a language switch.
  */
-function ValidationMessage({ error }: { error: FieldError }) {
+export function ValidationMessage({ error }: { error: FieldError }) {
   const { t } = useTranslation();
   return t(`validation.${error.key}`, { min: error.params?.min, max: error.params?.max });
 }

@@ -1,7 +1,8 @@
-import { ActionIcon, Button, Kbd, Tooltip } from '@mantine/core';
+import { ActionIcon, Button, Kbd } from '@mantine/core';
 import { IconSearch } from '@tabler/icons-react';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DeferredTooltip } from '../lazy/tooltip';
 import { palette } from './palette-store';
 
 /** Typing in a field, or inside a dialog: "/" is a character there, not a shortcut. */
@@ -64,7 +65,7 @@ export function PaletteButton() {
       >
         {t('palette.label')}
       </Button>
-      <Tooltip label={t('palette.open')}>
+      <DeferredTooltip label={t('palette.open')}>
         <ActionIcon
           variant="subtle"
           color="gray"
@@ -75,7 +76,7 @@ export function PaletteButton() {
         >
           <IconSearch aria-hidden size={20} />
         </ActionIcon>
-      </Tooltip>
+      </DeferredTooltip>
     </>
   );
 }

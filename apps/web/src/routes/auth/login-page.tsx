@@ -12,17 +12,16 @@ import {
   TextInput,
   Title,
 } from '@mantine/core';
-import { useForm } from '@mantine/form';
-import { loginInput } from '@mg/shared';
+import { type FieldErrors, loginFieldErrors } from '@mg/shared';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type ChangeEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { FullPageLoader } from '../../components/query-states';
 import { getApiErrorInfo } from '../../lib/api-error';
 import { useAuth } from '../../lib/auth';
-import { zodResolver } from '../../lib/form-errors';
+import { ValidationMessage } from '../../lib/form-errors';
 import { usePageTitle } from '../../lib/page-title';
 import { useTRPC } from '../../lib/trpc';
 import { LanguageSwitcher } from '../layout/language-switcher';
@@ -42,11 +41,19 @@ export function LoginPage() {
   // Kept as a key, not a sentence, so the message follows a language switch.
   const [failure, setFailure] = useState<LoginFailure | null>(null);
 
-  const form = useForm({
-    mode: 'uncontrolled',
-    initialValues: { email: '', password: '' },
-    validate: zodResolver(loginInput),
-  });
+  // Two inputs checked by hand with the API's limits: no form library and no zod on the
+  // sign-in page's first load (issue 11). Typing in a field clears its message.
+  const [values, setValues] = useState({ email: '', password: '' });
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const change = (field: 'email' | 'password') => (event: ChangeEvent<HTMLInputElement>) => {
+    const value = event.currentTarget.value;
+    setValues((current) => ({ ...current, [field]: value }));
+    setErrors(({ [field]: _cleared, ...rest }) => rest);
+  };
+  const errorOf = (field: 'email' | 'password') => {
+    const first = errors[field]?.[0];
+    return first ? <ValidationMessage error={first} /> : undefined;
+  };
 
   const login = useMutation(
     trpc.auth.login.mutationOptions({
@@ -60,7 +67,7 @@ export function LoginPage() {
         if (domainCode === 'rateLimited' || domainCode === 'invalidCredentials')
           setFailure(domainCode);
         else setFailure(code === undefined ? 'network' : 'generic');
-        form.setFieldValue('password', '');
+        setValues((current) => ({ ...current, password: '' }));
       },
     }),
   );
@@ -77,10 +84,14 @@ export function LoginPage() {
         <Paper withBorder shadow="sm" p={{ base: 'lg', sm: 'xl' }} w="100%" maw={420}>
           <form
             noValidate
-            onSubmit={form.onSubmit((values) => {
+            onSubmit={(event) => {
+              event.preventDefault();
+              const problems = loginFieldErrors(values);
+              setErrors(problems);
+              if (Object.keys(problems).length > 0) return;
               setFailure(null);
               login.mutate(values);
-            })}
+            }}
           >
             <Stack>
               <div>
@@ -123,15 +134,17 @@ export function LoginPage() {
                 type="email"
                 autoComplete="username"
                 required
-                key={form.key('email')}
-                {...form.getInputProps('email')}
+                value={values.email}
+                onChange={change('email')}
+                error={errorOf('email')}
               />
               <PasswordInput
                 label={t('auth.password')}
                 autoComplete="current-password"
                 required
-                key={form.key('password')}
-                {...form.getInputProps('password')}
+                value={values.password}
+                onChange={change('password')}
+                error={errorOf('password')}
               />
               <Button type="submit" loading={login.isPending} fullWidth mt="xs">
                 {t('auth.submit')}

@@ -8,7 +8,7 @@ import { useAuth } from '../../lib/auth';
 import { requestHeadingFocus } from '../../lib/page-title';
 import { LanguageSwitcher } from './language-switcher';
 import { NavLinks } from './nav-links';
-import { UserMenu } from './user-menu';
+import { DeferredUserMenu } from './user-menu-trigger';
 
 // Both load after the first paint: neither is needed to show a page, and together they weigh
 // ~20 KB gzip on every first load (issue 11's budget). Ctrl+K works once the palette is in.
@@ -70,7 +70,7 @@ export function AppLayout() {
           <Group gap="xs" wrap="nowrap">
             <PaletteButton />
             <LanguageSwitcher />
-            <UserMenu />
+            <DeferredUserMenu />
           </Group>
         </Group>
       </AppShell.Header>

@@ -1,24 +1,14 @@
-import { Avatar, Group, Menu, Text, UnstyledButton } from '@mantine/core';
-import {
-  IconChevronDown,
-  IconDeviceDesktop,
-  IconLogout,
-  IconUserCircle,
-} from '@tabler/icons-react';
+import { Menu, Text } from '@mantine/core';
+import { IconDeviceDesktop, IconLogout, IconUserCircle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth, useCurrentUser } from '../../lib/auth';
 import { useTRPC } from '../../lib/trpc';
+import { UserMenuTrigger } from './user-menu-trigger';
 
-function initials(name: string): string {
-  const parts = name.trim().split(/\s+/);
-  const first = parts[0]?.[0] ?? '';
-  const last = parts.length > 1 ? (parts.at(-1)?.[0] ?? '') : '';
-  return `${first}${last}`.toUpperCase();
-}
-
-export function UserMenu() {
+/** Loaded just after the first paint (user-menu-trigger.tsx paints its button at once). */
+export default function UserMenu() {
   const { t } = useTranslation();
   const trpc = useTRPC();
   const user = useCurrentUser();
@@ -31,22 +21,7 @@ export function UserMenu() {
   return (
     <Menu position="bottom-end" width={240} withinPortal>
       <Menu.Target>
-        <UnstyledButton aria-label={t('user.menu', { name: user.name })} px={4} py={2}>
-          <Group gap="xs" wrap="nowrap">
-            <Avatar color="indigo" radius="xl" size={32}>
-              {initials(user.name)}
-            </Avatar>
-            <div style={{ lineHeight: 1.1 }}>
-              <Text size="sm" fw={600} visibleFrom="sm" lh={1.2}>
-                {user.name}
-              </Text>
-              <Text size="xs" c="dimmed" visibleFrom="sm" lh={1.2}>
-                {t(`roles.${user.role}`)}
-              </Text>
-            </div>
-            <IconChevronDown aria-hidden size={14} />
-          </Group>
-        </UnstyledButton>
+        <UserMenuTrigger />
       </Menu.Target>
       <Menu.Dropdown>
         <Menu.Label>

@@ -1,7 +1,8 @@
-import { Badge, Group, Tooltip } from '@mantine/core';
+import { Badge, Group } from '@mantine/core';
 import type { LeadStatus } from '@mg/shared';
 import { IconLock, IconMail, IconMessage, IconScale, IconUserOff } from '@tabler/icons-react';
 import { useTranslation } from 'react-i18next';
+import { DeferredTooltip } from '../../components/lazy/tooltip';
 import { formatDate } from '../../lib/format';
 
 const STATUS_COLORS: Record<LeadStatus, string> = {
@@ -35,7 +36,7 @@ export function ConsentBadges({ email, sms }: { email: boolean; sms: boolean }) 
           channel: label,
         });
         return (
-          <Tooltip key={key} label={description}>
+          <DeferredTooltip key={key} label={description}>
             <Badge
               color={granted ? 'teal' : 'gray'}
               variant={granted ? 'light' : 'outline'}
@@ -46,7 +47,7 @@ export function ConsentBadges({ email, sms }: { email: boolean; sms: boolean }) 
             >
               {label}
             </Badge>
-          </Tooltip>
+          </DeferredTooltip>
         );
       })}
     </Group>

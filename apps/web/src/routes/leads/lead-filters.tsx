@@ -1,41 +1,42 @@
-import {
-  Button,
-  Checkbox,
-  CloseButton,
-  Group,
-  Loader,
-  Menu,
-  Paper,
-  Popover,
-  Radio,
-  Select,
-  Stack,
-  Text,
-  TextInput,
-} from '@mantine/core';
+import { Button, CloseButton, Group, Paper, Text, TextInput } from '@mantine/core';
 import {
   CONSENT_PURPOSES,
   type ConsentPurpose,
-  LEAD_STATUSES,
   type LeadFilterParams,
   leadStatusesOf,
 } from '@mg/shared';
 import { IconFilterPlus, IconSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import dayjs from 'dayjs';
 import type { ParseKeys } from 'i18next';
-import { lazy, type ReactNode, Suspense, useState } from 'react';
+import {
+  type ComponentProps,
+  cloneElement,
+  type ReactElement,
+  type ReactNode,
+  useState,
+} from 'react';
 import { useTranslation } from 'react-i18next';
+import { afterPaint } from '../../components/lazy/after-paint';
 import { ClearFiltersButton } from '../../components/row-buttons';
 import { useCan } from '../../lib/auth';
 import { formatDay } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { useDebouncedParam } from '../../lib/use-debounced-param';
+import type { AddFilterMenu, FilterChip } from './lead-filter-editor';
 import type { LeadGridControls } from './use-lead-filters';
 
-// The calendar (Mantine dates) is fetched when someone opens the date filter, not with the
-// grid's first load (issue 11).
-const DateRangePicker = lazy(() => import('../../components/lazy/date-range-picker'));
+// The chips' editors and the "+ Filter" menu come just after the first paint
+// (lead-filter-editor.tsx); until then a chip or the menu's button is the button alone.
+const DeferredFilterChip = afterPaint<ComponentProps<typeof FilterChip>>(
+  () => import('./lead-filter-editor').then((module) => ({ default: module.FilterChip })),
+  ({ target }) => target,
+);
+const DeferredAddFilterMenu = afterPaint<ComponentProps<typeof AddFilterMenu>>(
+  () => import('./lead-filter-editor').then((module) => ({ default: module.AddFilterMenu })),
+  // A click before the menu is there waits for it (see afterPaint).
+  ({ target }) =>
+    cloneElement(target as ReactElement<{ 'aria-disabled'?: boolean }>, { 'aria-disabled': true }),
+);
 
 type Props = Pick<LeadGridControls, 'filter' | 'setFilter' | 'active' | 'clear'> & {
   /** Users who see every subsidiary may narrow the list to one. */
@@ -65,7 +66,7 @@ const FILTER_KEYS = [
   'legalHold',
   'anonymised',
 ] as const;
-type FilterKey = (typeof FILTER_KEYS)[number];
+export type FilterKey = (typeof FILTER_KEYS)[number];
 const PRIVACY_KEYS = new Set<FilterKey>([
   'consent.marketing_email',
   'consent.marketing_sms',
@@ -74,7 +75,7 @@ const PRIVACY_KEYS = new Set<FilterKey>([
   'anonymised',
 ]);
 
-const LABELS: Record<FilterKey, ParseKeys> = {
+export const LABELS: Record<FilterKey, ParseKeys> = {
   status: 'leads.status',
   projectId: 'leads.project',
   subsidiaryId: 'leads.subsidiary',
@@ -88,16 +89,16 @@ const LABELS: Record<FilterKey, ParseKeys> = {
 };
 
 type FlagKey = 'restricted' | 'legalHold' | 'anonymised';
-function isFlagKey(key: FilterKey): key is FlagKey {
+export function isFlagKey(key: FilterKey): key is FlagKey {
   return key === 'restricted' || key === 'legalHold' || key === 'anonymised';
 }
 
-function purposeOf(key: FilterKey): ConsentPurpose | null {
+export function purposeOf(key: FilterKey): ConsentPurpose | null {
   return CONSENT_PURPOSES.find((p) => key === `consent.${p}`) ?? null;
 }
 
 /** Current consent per purpose, with the old `consent` shorthand folded in. */
-function consentsOf(filter: LeadFilterParams): Partial<Record<ConsentPurpose, boolean>> {
+export function consentsOf(filter: LeadFilterParams): Partial<Record<ConsentPurpose, boolean>> {
   const out = { ...filter.consents };
   if (filter.consent) out[filter.consent] = true;
   return out;
@@ -113,6 +114,11 @@ function isInUse(filter: LeadFilterParams, key: FilterKey): boolean {
     return filter[key] !== undefined;
   return false;
 }
+
+export const yesNo = (value: boolean | undefined) =>
+  value === undefined ? null : value ? 'yes' : 'no';
+export const fromYesNo = (value: string | null) =>
+  value === 'yes' ? true : value === 'no' ? false : undefined;
 
 /** The change that removes one filter. */
 function removal(filter: LeadFilterParams, key: FilterKey): Partial<LeadFilterParams> {
@@ -165,17 +171,6 @@ export function LeadFiltersBar({
   // not offered it, so the grid never narrows by something the page does not show.
   const chips = FILTER_KEYS.filter((key) => isInUse(filter, key) || key === editing);
 
-  const triData = [
-    { value: 'yes', label: t('common.yes') },
-    { value: 'no', label: t('common.no') },
-  ];
-  const consentData = [
-    { value: 'yes', label: t('consent.granted') },
-    { value: 'no', label: t('consent.notGranted') },
-  ];
-  const yesNo = (value: boolean | undefined) => (value === undefined ? null : value ? 'yes' : 'no');
-  const fromYesNo = (value: string | null) =>
-    value === 'yes' ? true : value === 'no' ? false : undefined;
   const projectName = (id: number) =>
     projects.data?.find((p) => p.id === id)?.name ?? t('leads.projectNumber', { id });
   const subsidiaryName = (id: number) =>
@@ -214,139 +209,6 @@ export function LeadFiltersBar({
     }
   }
 
-  function editor(key: FilterKey): ReactNode {
-    const label = t(LABELS[key]);
-    const purpose = purposeOf(key);
-    if (purpose) {
-      return (
-        <Radio.Group
-          label={label}
-          value={yesNo(consentsOf(filter)[purpose])}
-          onChange={(value) => {
-            const next = { ...consentsOf(filter), [purpose]: fromYesNo(value) };
-            setFilter({ consents: next, consent: undefined });
-          }}
-        >
-          <Stack gap="xs" mt="xs">
-            {consentData.map((item) => (
-              <Radio key={item.value} value={item.value} label={item.label} />
-            ))}
-          </Stack>
-        </Radio.Group>
-      );
-    }
-    switch (key) {
-      case 'status':
-        return (
-          <Checkbox.Group
-            label={label}
-            value={leadStatusesOf(filter)}
-            onChange={(values) => {
-              const next = LEAD_STATUSES.filter((s) => values.includes(s));
-              setFilter({ status: next.length > 0 ? next : undefined });
-            }}
-          >
-            <Stack gap="xs" mt="xs">
-              {LEAD_STATUSES.map((status) => (
-                <Checkbox key={status} value={status} label={t(`leadStatus.${status}`)} />
-              ))}
-            </Stack>
-          </Checkbox.Group>
-        );
-      case 'projectId':
-        return (
-          <Select
-            label={label}
-            placeholder={t('leads.allProjects')}
-            searchable
-            data-autofocus
-            comboboxProps={{ withinPortal: false }}
-            nothingFoundMessage={t('common.nothingFound')}
-            data={(projects.data ?? []).map((p) => ({ value: String(p.id), label: p.name }))}
-            value={filter.projectId ? String(filter.projectId) : null}
-            onChange={(value) => setFilter({ projectId: value ? Number(value) : undefined })}
-          />
-        );
-      case 'subsidiaryId':
-        return (
-          <Select
-            label={label}
-            placeholder={t('leads.allSubsidiaries')}
-            searchable
-            data-autofocus
-            comboboxProps={{ withinPortal: false }}
-            nothingFoundMessage={t('common.nothingFound')}
-            data={(subsidiaries.data ?? []).map((s) => ({ value: String(s.id), label: s.name }))}
-            value={filter.subsidiaryId ? String(filter.subsidiaryId) : null}
-            onChange={(value) => setFilter({ subsidiaryId: value ? Number(value) : undefined })}
-          />
-        );
-      case 'assigneeUserId': {
-        const data = [
-          { value: 'unassigned', label: t('lead.unassigned') },
-          ...assignees.map((user) => ({ value: String(user.id), label: user.name })),
-        ];
-        const current = filter.assigneeUserId === undefined ? null : String(filter.assigneeUserId);
-        if (current && !data.some((d) => d.value === current))
-          data.push({ value: current, label: t('leads.userNumber', { id: current }) });
-        return (
-          <Select
-            label={label}
-            placeholder={t('leads.anyAssignee')}
-            searchable
-            data-autofocus
-            comboboxProps={{ withinPortal: false }}
-            nothingFoundMessage={t('common.nothingFound')}
-            data={data}
-            value={current}
-            onChange={(value) =>
-              setFilter({
-                assigneeUserId:
-                  value === null ? undefined : value === 'unassigned' ? value : Number(value),
-              })
-            }
-          />
-        );
-      }
-      case 'created':
-        return (
-          <Stack gap={4}>
-            <Text size="sm" fw={500}>
-              {label}
-            </Text>
-            <Suspense fallback={<Loader size="sm" m="md" />}>
-              <DateRangePicker
-                type="range"
-                allowSingleDateInRange
-                value={[filter.from ?? null, filter.to ?? null]}
-                onChange={([from, to]) =>
-                  setFilter({
-                    from: from ? dayjs(from).format('YYYY-MM-DD') : undefined,
-                    to: to ? dayjs(to).format('YYYY-MM-DD') : undefined,
-                  })
-                }
-              />
-            </Suspense>
-          </Stack>
-        );
-      default:
-        if (!isFlagKey(key)) return null;
-        return (
-          <Radio.Group
-            label={label}
-            value={yesNo(filter[key])}
-            onChange={(value) => setFilter({ [key]: fromYesNo(value) })}
-          >
-            <Stack gap="xs" mt="xs">
-              {triData.map((item) => (
-                <Radio key={item.value} value={item.value} label={item.label} />
-              ))}
-            </Stack>
-          </Radio.Group>
-        );
-    }
-  }
-
   return (
     <search aria-label={t('leads.filters')}>
       <form
@@ -366,20 +228,15 @@ export function LeadFiltersBar({
             maxLength={200}
             style={{ flex: '1 1 220px', minWidth: 0 }}
           />
-          <Menu position="bottom-start" withinPortal shadow="md">
-            <Menu.Target>
+          <DeferredAddFilterMenu
+            offered={offered}
+            onAdd={setEditing}
+            target={
               <Button variant="default" leftSection={<IconFilterPlus aria-hidden size={16} />}>
                 {t('leads.filter.add')}
               </Button>
-            </Menu.Target>
-            <Menu.Dropdown>
-              {offered.map((key) => (
-                <Menu.Item key={key} onClick={() => setEditing(key)}>
-                  {t(LABELS[key])}
-                </Menu.Item>
-              ))}
-            </Menu.Dropdown>
-          </Menu>
+            }
+          />
           {children}
         </Group>
         {chips.length > 0 || active ? (
@@ -390,16 +247,16 @@ export function LeadFiltersBar({
               return (
                 <Paper key={key} withBorder radius="xl" pl={4} pr={2}>
                   <Group gap={0} wrap="nowrap">
-                    <Popover
+                    <DeferredFilterChip
+                      filterKey={key}
+                      filter={filter}
+                      setFilter={setFilter}
+                      projects={projects.data ?? []}
+                      subsidiaries={subsidiaries.data ?? []}
+                      assignees={assignees}
                       opened={editing === key}
-                      onChange={(opened) => setEditing(opened ? key : null)}
-                      position="bottom-start"
-                      trapFocus
-                      returnFocus
-                      shadow="md"
-                      width={260}
-                    >
-                      <Popover.Target>
+                      onOpenedChange={(opened) => setEditing(opened ? key : null)}
+                      target={
                         <Button
                           size="compact-sm"
                           variant="subtle"
@@ -416,9 +273,8 @@ export function LeadFiltersBar({
                             </Text>
                           ) : null}
                         </Button>
-                      </Popover.Target>
-                      <Popover.Dropdown>{editor(key)}</Popover.Dropdown>
-                    </Popover>
+                      }
+                    />
                     <CloseButton
                       size="sm"
                       radius="xl"

@@ -3,11 +3,10 @@ import {
   Box,
   Button,
   Group,
+  NativeSelect,
   Paper,
-  Select,
   Stack,
   Text,
-  Tooltip,
   useMantineTheme,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
@@ -34,21 +33,24 @@ import type { ParseKeys } from 'i18next';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
+import { DeferredTooltip } from '../../components/lazy/tooltip';
 import { LinkProblemAlert } from '../../components/link-problem-alert';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { useCan, useCurrentUser } from '../../lib/auth';
 import { LEAD_PAGE_SIZE } from '../../lib/prefetch';
 import { useTRPC } from '../../lib/trpc';
-import { LeadBulkBar } from './lead-bulk-bar';
+import {
+  DeferredBulkBar,
+  DeferredColumnMenu,
+  DeferredExportModal,
+  DeferredSavedViewsMenu,
+} from './deferred';
 import { LeadCardList } from './lead-card-list';
-import { LeadColumnMenu } from './lead-column-menu';
 import type { LeadRow } from './lead-columns';
-import { LeadExportModal } from './lead-export-modal';
 import { LeadFiltersBar } from './lead-filters';
 import { storeGridOrder } from './lead-grid-order';
 import { LeadGridTable } from './lead-grid-table';
-import { SavedViewsMenu } from './saved-views-menu';
 import { useLeadFilters } from './use-lead-filters';
 
 // The route's loader prefetches the first page with the same size (lib/prefetch.ts).
@@ -99,6 +101,12 @@ export function LeadsPage() {
   const [allMatching, setAllMatching] = useState(false);
   const [pageIndex, setPageIndex] = useState(0);
   const [exporting, setExporting] = useState(false);
+
+  // The bulk bar mounts when the first row is ticked: its code comes now, after the first
+  // paint, so that it appears with the tick and does not push the rows down a moment later.
+  useEffect(() => {
+    DeferredBulkBar.preload().catch(() => undefined);
+  }, []);
 
   // A new filter is a new list: a selection from the old one would act on rows not shown.
   // biome-ignore lint/correctness/useExhaustiveDependencies: reset whenever the URL state changes
@@ -226,12 +234,12 @@ export function LeadsPage() {
   const toolbar = (
     <Group gap="xs" wrap={phone ? 'nowrap' : 'wrap'} w={phone ? '100%' : undefined}>
       {phone ? (
-        <Select
+        // The browser's own list: fine on a phone, and no combobox code on the first load.
+        <NativeSelect
           aria-label={t('leads.sortBy')}
           size="sm"
           flex={1}
           miw={0}
-          allowDeselect={false}
           data={PHONE_SORTS.filter((s) => (LEAD_SORTS as readonly string[]).includes(s)).flatMap(
             (sort) =>
               SORT_DIRECTIONS.map((dir) => ({
@@ -240,16 +248,16 @@ export function LeadsPage() {
               })),
           )}
           value={`${filter.sort ?? 'createdAt'}:${filter.dir ?? 'desc'}`}
-          onChange={(value) => {
-            const [sort, dir] = (value ?? '').split(':') as [LeadSort, SortDirection];
+          onChange={(event) => {
+            const [sort, dir] = event.currentTarget.value.split(':') as [LeadSort, SortDirection];
             if (sort && dir) setFilter({ sort, dir });
           }}
         />
       ) : null}
-      <SavedViewsMenu grid={grid} compact={phone} />
-      {phone ? null : <LeadColumnMenu columns={columns} onChange={grid.setColumns} />}
+      <DeferredSavedViewsMenu grid={grid} compact={phone} />
+      {phone ? null : <DeferredColumnMenu columns={columns} onChange={grid.setColumns} />}
       {canExport && phone ? (
-        <Tooltip label={t('export.button')}>
+        <DeferredTooltip label={t('export.button')}>
           <ActionIcon
             variant="light"
             size={36}
@@ -258,7 +266,7 @@ export function LeadsPage() {
           >
             <IconFileExport aria-hidden size={18} />
           </ActionIcon>
-        </Tooltip>
+        </DeferredTooltip>
       ) : canExport ? (
         <Button
           size="sm"
@@ -315,7 +323,7 @@ export function LeadsPage() {
           </LeadFiltersBar>
         </Paper>
         {showBar && !phone ? (
-          <LeadBulkBar
+          <DeferredBulkBar
             selected={selected}
             matching={allMatching ? { filter, count: workable } : null}
             offer={offer}
@@ -402,7 +410,7 @@ export function LeadsPage() {
           <>
             {/* Room under the last card for the bar fixed to the bottom of the screen. */}
             <Box h={160} aria-hidden />
-            <LeadBulkBar
+            <DeferredBulkBar
               fixed
               selected={selected}
               matching={allMatching ? { filter, count: workable } : null}
@@ -416,7 +424,7 @@ export function LeadsPage() {
         ) : null}
       </Stack>
       {canExport ? (
-        <LeadExportModal
+        <DeferredExportModal
           opened={exporting}
           onClose={() => setExporting(false)}
           filter={filter}
