@@ -4,7 +4,8 @@ import { IconLock, IconMail, IconMessage, IconScale, IconUserOff } from '@tabler
 import { useTranslation } from 'react-i18next';
 import { formatDate } from '../../lib/format';
 
-const STATUS_COLORS: Record<LeadStatus, string> = {
+/** Also the grid's cell badges (lead-columns.tsx). */
+export const STATUS_COLORS: Record<LeadStatus, string> = {
   new: 'blue',
   contacted: 'cyan',
   follow_up: 'yellow',
