@@ -40,6 +40,16 @@ test('the grid gets its first page for the URL filter with the page: no lead.lis
     await expect(page.getByRole('table').getByText(other, { exact: true })).toHaveCount(0);
 });
 
+test('the grid draws the rows in view first and the whole page right after', async ({ page }) => {
+  await loginAs(page, 'admin');
+  await page.goto('/leads');
+  const rows = page.getByRole('table').locator('tbody tr');
+  await expect(rows.first()).toBeVisible();
+  // The demo data holds more than a page: all 50 rows follow the first paint on their own.
+  await expect(rows).toHaveCount(50);
+  await expect(page.getByText(/^1–50 av /)).toBeVisible();
+});
+
 test('a lead page gets the lead with the page: no lead.byId, no auth.me', async ({ page }) => {
   await loginAs(page, 'admin');
   await page.goto('/leads');
