@@ -217,7 +217,12 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
 }
 
 /** What a trace needs for the renderer's tasks (with their thread CPU time) and the mark. */
-const TRACE_CATEGORIES = ['devtools.timeline', 'blink.user_timing', '__metadata'];
+const TRACE_CATEGORIES = [
+  'devtools.timeline',
+  'disabled-by-default-devtools.timeline',
+  'blink.user_timing',
+  '__metadata',
+];
 
 type TraceEvent = { name: string; ph: string; pid: number; tid: number; ts: number; tdur?: number };
 
