@@ -18,7 +18,7 @@ import { loginRateLimit } from './lib/login-rate-limit';
 import { allowedOrigins, originAllowed, originHeaders } from './lib/origin';
 import { serverRequestId } from './lib/request-id';
 import { loadSuppressionKey } from './lib/server-secrets';
-import { type BootMe, createSpaShell } from './lib/spa-shell';
+import { type BootMe, createSpaShell, readPageData } from './lib/spa-shell';
 import { audienceExport } from './public/audience-export';
 import { confirmConsentRoutes } from './public/confirm-consent';
 import { DSR_FORM_PATH, dsrRequestRoutes } from './public/dsr-request';
@@ -185,14 +185,19 @@ export function createApp(deps: AppDeps) {
     // and writes no access-log entry (the answer is the caller's own profile).
     const serveShell: Handler<AppBindings> = async (c) => {
       const resHeaders = new Headers();
+      const caller = createCaller(createRequestContext(deps, c, resHeaders));
       let me: BootMe = null;
       try {
-        me = await createCaller(createRequestContext(deps, c, resHeaders)).auth.me();
+        me = await caller.auth.me();
       } catch (err) {
         // The app asks `auth.me` itself then, and shows that error in its own place.
         log.error({ err, requestId: c.get('requestId') }, 'auth.me for the page failed');
       }
-      const { html, headers } = shell.render(c.req.path, me);
+      // The grid's first page or the lead, read as the app would read it (logged as such).
+      const data = await readPageData(caller, new URL(c.req.url), me, (err) =>
+        log.error({ err, requestId: c.get('requestId') }, 'the page data for the page failed'),
+      );
+      const { html, headers } = shell.render(c.req.path, me, data);
       const res = c.html(html, 200, headers);
       for (const cookie of resHeaders.getSetCookie()) res.headers.append('set-cookie', cookie);
       return res;

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Database_, schema, setTotpRequiredRoles } from '@mg/db';
-import { createTestDatabase, seedFixture } from '@mg/db/testing';
+import { createTestDatabase, type Fixture, seedFixture } from '@mg/db/testing';
 import { eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -70,6 +70,7 @@ const MANIFEST = {
 let app: ReturnType<typeof createApp>;
 let handle: Database_;
 let webDist: string;
+let fixture: Fixture;
 
 beforeAll(async () => {
   webDist = mkdtempSync(join(tmpdir(), 'mg-spa-shell-'));
@@ -77,7 +78,7 @@ beforeAll(async () => {
   writeFileSync(join(webDist, 'index.html'), INDEX_HTML);
   writeFileSync(join(webDist, '.vite', 'manifest.json'), JSON.stringify(MANIFEST));
   handle = createTestDatabase();
-  seedFixture(handle, await hashPassword(PASSWORD));
+  fixture = seedFixture(handle, await hashPassword(PASSWORD));
   setTotpRequiredRoles(handle.db, []);
   app = createApp({
     db: handle.db,
@@ -141,16 +142,16 @@ describe('the SPA shell', () => {
     const me = await app.request('/trpc/auth.me', { headers: { cookie } });
     const answer = ((await me.json()) as any).result.data;
     // Exactly what auth.me says to the same caller: their own profile and permissions.
-    expect(JSON.parse(text ?? '')).toEqual({ me: answer });
+    expect(JSON.parse(text ?? '').me).toEqual(answer);
     expect(answer.user.email).toBe('a@test.no');
     expect(text).not.toContain('admin@test.no');
     expect(text).not.toContain('b@test.no');
   });
 
-  it('writes no access-log entry, as auth.me writes none', async () => {
+  it('writes no access-log entry on a page without data, as auth.me writes none', async () => {
     const cookie = await login('admin@test.no');
     const before = accessLogCount();
-    const res = await app.request('/leads', { headers: { cookie } });
+    const res = await app.request('/projects', { headers: { cookie } });
     expect(bootText(await res.text())).not.toBeNull();
     expect(accessLogCount()).toBe(before);
   });
@@ -229,5 +230,151 @@ describe('the SPA shell', () => {
     const text = jsonForHtml(value);
     expect(text).not.toMatch(/[<>&\u2028\u2029]/);
     expect(JSON.parse(text)).toEqual(value);
+  });
+});
+
+/** The access log's entries after `afterId`, as the comparisons need them. */
+function entriesAfter(afterId: number) {
+  return handle.db.all<{
+    action: string;
+    purpose: string | null;
+    target_type: string | null;
+    target_ids: string | null;
+    target_count: number | null;
+    outcome: string;
+    actor_user_id: number | null;
+  }>(
+    sql`select action, purpose, target_type, target_ids, target_count, outcome, actor_user_id
+        from access_log where id > ${afterId} order by id`,
+  );
+}
+const lastLogId = () =>
+  handle.db.get<{ id: number | null }>(sql`select max(id) as id from access_log`).id ?? 0;
+
+/** A tRPC query over HTTP, as the app sends it: its answer, or its error code. */
+async function query(cookie: string, path: string, input: unknown) {
+  const res = await app.request(
+    `/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
+    {
+      headers: { cookie },
+    },
+  );
+  const body = (await res.json()) as any;
+  return { status: res.status, data: body.result?.data, code: body.error?.data?.code };
+}
+
+describe("the page's data in the SPA shell", () => {
+  it("carries the grid's first page for the URL's filter: what lead.list answers that caller", async () => {
+    const cookie = await login('admin@test.no');
+    const html = await (
+      await app.request('/leads?status=new&sort=name&dir=asc', { headers: { cookie } })
+    ).text();
+    const boot = JSON.parse(bootText(html) ?? '');
+    // The same parse of the URL as the app's, and the page size the app asks for.
+    expect(boot.leadList.input).toEqual({ status: ['new'], sort: 'name', dir: 'asc', limit: 50 });
+    const answer = await query(cookie, 'lead.list', {
+      ...boot.leadList.input,
+      direction: 'forward',
+    });
+    expect(answer.status).toBe(200);
+    expect(boot.leadList.page).toEqual(answer.data);
+    expect(boot.leadList.page.items).toHaveLength(6);
+  });
+
+  it("holds only the caller's own subsidiary's leads for a subsidiary user", async () => {
+    for (const [email, own, other] of [
+      ['a@test.no', fixture.leadsA, fixture.leadsB],
+      ['b@test.no', fixture.leadsB, fixture.leadsA],
+    ] as const) {
+      const cookie = await login(email);
+      const boot = JSON.parse(
+        bootText(await (await app.request('/leads', { headers: { cookie } })).text()) ?? '',
+      );
+      const ids = boot.leadList.page.items
+        .map((row: any) => row.id)
+        .sort((a: number, b: number) => a - b);
+      expect(ids, email).toEqual([...own].sort((a, b) => a - b));
+      for (const id of other) expect(ids, email).not.toContain(id);
+      const answer = await query(cookie, 'lead.list', { limit: 50, direction: 'forward' });
+      expect(boot.leadList.page, email).toEqual(answer.data);
+    }
+  });
+
+  it("writes exactly the access-log entry the grid's own request writes, once", async () => {
+    const cookie = await login('a@test.no');
+    const before = lastLogId();
+    const html = await (await app.request('/leads', { headers: { cookie } })).text();
+    expect(bootText(html)).toContain('leadList');
+    const shell = entriesAfter(before);
+    expect(shell).toHaveLength(1);
+    const between = lastLogId();
+    await query(cookie, 'lead.list', { limit: 50, direction: 'forward' });
+    const http = entriesAfter(between);
+    expect(http).toHaveLength(1);
+    expect(shell).toEqual(http);
+    expect(shell[0]).toMatchObject({ outcome: 'ok', target_count: 3 });
+  });
+
+  it("carries a lead page's lead and forwarding log, logged as the app's two reads are", async () => {
+    const cookie = await login('a@test.no');
+    const id = fixture.leadsA[0] ?? 0;
+    const before = lastLogId();
+    const boot = JSON.parse(
+      bootText(await (await app.request(`/leads/${id}`, { headers: { cookie } })).text()) ?? '',
+    );
+    const shell = entriesAfter(before);
+    const between = lastLogId();
+    const byId = await query(cookie, 'lead.byId', { id });
+    const forwarding = await query(cookie, 'consent.forwarding', { leadId: id });
+    expect(boot.lead).toEqual({ id, byId: byId.data, forwarding: forwarding.data });
+    expect(boot.lead.byId.lead.name).toBe('Åse Ørnes');
+    expect(shell).toEqual(entriesAfter(between));
+    expect(shell.length).toBeGreaterThan(0);
+    expect(boot.leadList).toBeUndefined();
+  });
+
+  it("holds nothing of another subsidiary's lead, and logs the denial the app's read would", async () => {
+    const cookie = await login('a@test.no');
+    const id = fixture.leadsB[0] ?? 0;
+    const before = lastLogId();
+    const html = await (await app.request(`/leads/${id}`, { headers: { cookie } })).text();
+    const boot = JSON.parse(bootText(html) ?? '');
+    expect(boot.lead).toBeUndefined();
+    expect(html).not.toContain('Ørnes');
+    const shell = entriesAfter(before);
+    expect(shell.map((entry) => entry.outcome)).toEqual(['denied']);
+    const between = lastLogId();
+    expect((await query(cookie, 'lead.byId', { id })).code).toBe('NOT_FOUND');
+    expect(shell).toEqual(entriesAfter(between));
+  });
+
+  it('reads no data for a caller without lead:read, a signed-out visit or another page', async () => {
+    const auditor = await login('auditor@test.no');
+    const admin = await login('admin@test.no');
+    for (const [cookie, path] of [
+      [auditor, '/leads'],
+      [auditor, `/leads/${fixture.leadsA[0]}`],
+      ['', '/leads'],
+      [admin, '/projects'],
+      [admin, '/leads/0'],
+      [admin, '/leads/abc'],
+      [admin, '/leads/1/edit'],
+    ] as const) {
+      const before = lastLogId();
+      const html = await (await app.request(path, { headers: cookie ? { cookie } : {} })).text();
+      const boot = JSON.parse(bootText(html) ?? '{}');
+      expect(boot.leadList, path).toBeUndefined();
+      expect(boot.lead, path).toBeUndefined();
+      expect(entriesAfter(before), `${path} ${cookie}`).toEqual([]);
+    }
+  });
+
+  it('leaves out a grid page the filter makes fail, and still serves the page', async () => {
+    const cookie = await login('admin@test.no');
+    // Each field alone is valid; together the range is empty, which the app shows itself.
+    const res = await app.request('/leads?from=2025-02-01&to=2025-01-01', { headers: { cookie } });
+    expect(res.status).toBe(200);
+    const boot = JSON.parse(bootText(await res.text()) ?? '');
+    expect(boot.me.stage).toBe('full');
   });
 });

@@ -227,6 +227,12 @@ function checkField(key: string, value: unknown): FieldCheck {
   }
 }
 
+/**
+ * Rows per grid page: the page asks for this many, and the server reads the same first page
+ * into a cold page load's HTML (apps/api/src/lib/spa-shell.ts), under the same query key.
+ */
+export const LEAD_GRID_PAGE_SIZE = 50;
+
 export function leadGridFromSearchParams(p: SearchParamsLike): LeadGridState {
   const raw: Record<string, unknown> = {
     search: p.get('q') ?? undefined,

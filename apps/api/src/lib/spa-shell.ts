@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Permission } from '@mg/shared';
+import { LEAD_GRID_PAGE_SIZE, leadGridFromSearchParams, type Permission } from '@mg/shared';
+import { TRPCError } from '@trpc/server';
 
 /**
  * The web app's index.html, answered per request (issue 11 point 2: rows on screen fast).
@@ -13,13 +14,81 @@ import type { Permission } from '@mg/shared';
  *   never executed, so the CSP stays `script-src 'self'`), which the app puts in its query
  *   cache; its route loaders then start the page's data at once (apps/web/src/lib/boot.ts);
  * - `modulepreload` links for the requested page's chunks (from the Vite manifest), so they
- *   download while the entry is parsed instead of after it.
+ *   download while the entry is parsed instead of after it;
+ * - for `/leads` and `/leads/<id>`, that page's data (`readPageData`): the grid's first page for
+ *   the URL's filter, or the lead and its forwarding log, read by the same procedures through
+ *   the same request context (same scope, same access-log entry, same answer), so the app's
+ *   first render already has its rows and asks for them no second time.
  * Such an answer holds the caller's own profile: `no-store, private`, varying on the cookie.
  * Without a valid session the page is the plain file, revalidated on every load.
  */
 
 /** What the shell needs of `auth.me`'s answer (the boot block holds all of it). */
-export type BootMe = { permissions: readonly string[] } | null;
+export type BootMe = { stage: string; permissions: readonly string[] } | null;
+
+/**
+ * A page's data in the boot block, each answer beside the input it answers, so the app files
+ * it under the very query key the page reads (apps/web/src/lib/prefetch.ts).
+ */
+export type PageData = {
+  leadList?: { input: Record<string, unknown>; page: unknown };
+  lead?: { id: number; byId: unknown; forwarding: unknown };
+};
+
+/**
+ * The procedures a page's data comes from: a tRPC caller made with the page request's own
+ * context, so scope, access log and answer are those of the same call over HTTP.
+ */
+export type PageDataCaller = {
+  lead: {
+    list(input: Record<string, unknown>): Promise<unknown>;
+    byId(input: { id: number }): Promise<unknown>;
+  };
+  consent: { forwarding(input: { leadId: number }): Promise<unknown> };
+};
+
+const LEADS_PATH = /^\/leads\/?$/;
+const LEAD_PATH = /^\/leads\/(\d{1,15})\/?$/;
+
+/**
+ * Reads the data of the page at `url` for a caller past every sign-in step who may read leads;
+ * nothing for any other page or caller. A read that fails (a lead of another subsidiary, a
+ * removed one) is left out: the app asks for it itself and shows its own error, so such a
+ * denied read is asked, and logged as denied, twice. `onError` hears only unexpected failures.
+ */
+export async function readPageData(
+  caller: PageDataCaller,
+  url: URL,
+  me: BootMe,
+  onError: (err: unknown) => void,
+): Promise<PageData> {
+  if (me?.stage !== 'full' || !me.permissions.includes('lead:read')) return {};
+  const attempt = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
+    try {
+      return await read();
+    } catch (err) {
+      // A refusal or a bad id is the app's to show; anything else is the server's to log.
+      if (!(err instanceof TRPCError) || err.code === 'INTERNAL_SERVER_ERROR') onError(err);
+      return undefined;
+    }
+  };
+  if (LEADS_PATH.test(url.pathname)) {
+    // The same parse of the same URL as the app's (lib/prefetch.ts, use-lead-filters.ts).
+    const { filter } = leadGridFromSearchParams(url.searchParams);
+    const input = { ...filter, limit: LEAD_GRID_PAGE_SIZE };
+    const page = await attempt(() => caller.lead.list(input));
+    return page === undefined ? {} : { leadList: { input, page } };
+  }
+  const id = Number(LEAD_PATH.exec(url.pathname)?.[1] ?? Number.NaN);
+  if (Number.isSafeInteger(id) && id > 0) {
+    const byId = await attempt(() => caller.lead.byId({ id }));
+    // The forwarding log only with its lead: on its own it would not spare a request.
+    if (byId === undefined) return {};
+    const forwarding = await attempt(() => caller.consent.forwarding({ leadId: id }));
+    return forwarding === undefined ? {} : { lead: { id, byId, forwarding } };
+  }
+  return {};
+}
 
 type ManifestChunk = { file: string; imports?: string[]; css?: string[]; isEntry?: boolean };
 type Manifest = Record<string, ManifestChunk>;
@@ -112,8 +181,15 @@ function routeFiles(manifest: Manifest, modules: string[]): { js: string[]; css:
 }
 
 export type SpaShell = {
-  /** The HTML for `path` and this caller (null: signed out), and its cache headers. */
-  render(path: string, me: BootMe): { html: string; headers: Record<string, string> };
+  /**
+   * The HTML for `path` and this caller (null: signed out), with that page's data if read,
+   * and its cache headers.
+   */
+  render(
+    path: string,
+    me: BootMe,
+    data?: PageData,
+  ): { html: string; headers: Record<string, string> };
 };
 
 export function createSpaShell(webDist: string): SpaShell {
@@ -132,14 +208,14 @@ export function createSpaShell(webDist: string): SpaShell {
   const headEnd = template.lastIndexOf('</head>');
 
   return {
-    render(path, me) {
+    render(path, me, data = {}) {
       if (!me || headEnd < 0)
         return { html: template, headers: { 'Cache-Control': 'no-cache', Vary: 'Cookie' } };
       // A session at a second-factor step has no permissions (it is sent to that step), so it
       // gets no page code either.
       const route = hints.find((r) => r.path.test(path) && me.permissions.includes(r.permission));
       const inject = [
-        `<script type="application/json" id="boot">${jsonForHtml({ me })}</script>`,
+        `<script type="application/json" id="boot">${jsonForHtml({ me, ...data })}</script>`,
         ...(route?.links ? [route.links] : []),
       ].join('\n    ');
       return {

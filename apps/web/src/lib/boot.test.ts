@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { takeBootMe } from './boot';
+import { takeBoot, takeBootMe } from './boot';
 
 /** A page whose `#boot` element holds `text` (or none at all). */
 function page(text: string | undefined) {
@@ -49,5 +49,36 @@ describe('takeBootMe', () => {
     expect(takeBootMe(page(undefined).doc)).toBeUndefined();
     for (const text of ['', '{', '[]', 'null', '{"me":1}', '{"me":{"stage":2}}', '{"you":{}}'])
       expect(takeBootMe(page(text).doc), text).toBeUndefined();
+  });
+});
+
+describe('takeBoot', () => {
+  const leadList = {
+    input: { status: ['new'], limit: 50 },
+    page: { items: [{ id: 7, name: 'Åse' }], nextCursor: null },
+  };
+  const lead = { id: 7, byId: { lead: { id: 7, name: 'Åse' } }, forwarding: [] };
+
+  it("reads the page's data beside the auth.me answer", () => {
+    const boot = takeBoot(page(JSON.stringify({ me, leadList, lead })).doc);
+    expect(boot).toEqual({ me, leadList, lead });
+  });
+
+  it('reads a page without data as the auth.me answer alone', () => {
+    expect(takeBoot(page(JSON.stringify({ me })).doc)).toEqual({ me });
+  });
+
+  it('ignores page data of any other shape, and keeps the auth.me answer', () => {
+    for (const extra of [
+      { leadList: { input: {}, page: { items: 'x' } } },
+      { leadList: { page: { items: [] } } },
+      { leadList: [] },
+      { lead: { id: '7', byId: { lead: {} }, forwarding: [] } },
+      { lead: { id: 7, byId: {}, forwarding: [] } },
+      { lead: { id: 7, byId: { lead: {} } } },
+    ]) {
+      const text = JSON.stringify({ me, ...extra });
+      expect(takeBoot(page(text).doc), text).toEqual({ me });
+    }
   });
 });

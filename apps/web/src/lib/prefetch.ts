@@ -1,8 +1,8 @@
 import type { AppRouter } from '@mg/api';
-import { hasPermission, leadGridFromSearchParams } from '@mg/shared';
+import { hasPermission, LEAD_GRID_PAGE_SIZE, leadGridFromSearchParams } from '@mg/shared';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { LoaderFunctionArgs } from 'react-router';
-import { takeBootMe } from './boot';
+import { takeBoot } from './boot';
 import { createQueryClient } from './query-client';
 import { parseId } from './search-params';
 import { createApiClient } from './trpc';
@@ -18,8 +18,25 @@ const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient
 
 // A signed-in page load carries the `auth.me` answer (lib/boot.ts): in the cache before the
 // router runs its loaders, so they start the page's data at once instead of after a round trip.
-const bootMe = takeBootMe();
-if (bootMe !== undefined) queryClient.setQueryData(trpc.auth.me.queryKey(), bootMe);
+// For the grid and a lead page it carries that page's data too, filed under the key the page
+// reads: fresh (the cache's staleTime), so neither the loaders nor the page ask for it again,
+// and the page's first render already shows it.
+const boot = takeBoot();
+if (boot !== undefined) queryClient.setQueryData(trpc.auth.me.queryKey(), boot.me);
+if (boot?.leadList)
+  queryClient.setQueryData(trpc.lead.list.infiniteQueryKey(boot.leadList.input), {
+    pages: [boot.leadList.page],
+    // The first page's param as the infinite query starts it: the input's own cursor, which is
+    // none. tRPC types it `string | null`, but a null would be sent on a refetch and refused.
+    pageParams: [boot.leadList.input.cursor as string | null],
+  });
+if (boot?.lead) {
+  queryClient.setQueryData(trpc.lead.byId.queryKey({ id: boot.lead.id }), boot.lead.byId);
+  queryClient.setQueryData(
+    trpc.consent.forwarding.queryKey({ leadId: boot.lead.id }),
+    boot.lead.forwarding,
+  );
+}
 
 /**
  * Prefetches go out on their own, the moment they are asked for: a batched request waits for
@@ -27,8 +44,11 @@ if (bootMe !== undefined) queryClient.setQueryData(trpc.auth.me.queryKey(), boot
  */
 const AT_ONCE = { trpc: { context: { skipBatch: true } } };
 
-/** Rows per grid page; the leads page asks for the same, so the prefetch is the page's query. */
-export const LEAD_PAGE_SIZE = 50;
+/**
+ * Rows per grid page; the leads page asks for the same, so the prefetch is the page's query
+ * (and the server reads the same first page into the HTML).
+ */
+export const LEAD_PAGE_SIZE = LEAD_GRID_PAGE_SIZE;
 
 /**
  * The signed-in user, when past every sign-in step: the same query (and cache entry) as

@@ -5,7 +5,8 @@ import { useTranslation } from 'react-i18next';
 import { DeferredTooltip } from '../../components/lazy/tooltip';
 import { formatDate } from '../../lib/format';
 
-const STATUS_COLORS: Record<LeadStatus, string> = {
+/** Also the grid's cell badges (lead-columns.tsx). */
+export const STATUS_COLORS: Record<LeadStatus, string> = {
   new: 'blue',
   contacted: 'cyan',
   follow_up: 'yellow',

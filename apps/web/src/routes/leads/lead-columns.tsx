@@ -1,12 +1,12 @@
-import { Anchor, type MantineTheme, Stack, Text } from '@mantine/core';
-import { LEAD_SORTS, type LeadColumn, type LeadSort } from '@mg/shared';
+import { Anchor, Badge, type MantineTheme, Stack, Text } from '@mantine/core';
+import { LEAD_SORTS, type LeadColumn, type LeadSort, type LeadStatus } from '@mg/shared';
 import type { TFunction } from 'i18next';
 import type { DataTableColumn } from 'mantine-datatable';
-import { Fragment } from 'react';
+import { type CSSProperties, Fragment } from 'react';
 import { Link } from 'react-router';
 import { formatDate, formatDateTime, formatPhone } from '../../lib/format';
 import type { RouterOutputs } from '../../lib/trpc';
-import { LeadFlagBadges, LeadStatusBadge } from './lead-badges';
+import { LeadFlagBadges, STATUS_COLORS } from './lead-badges';
 
 export type LeadRow = RouterOutputs['lead']['list']['items'][number];
 
@@ -28,33 +28,73 @@ export function columnTitle(t: TFunction, column: LeadColumn): string {
   return t(`leadColumn.${column}`);
 }
 
+/*
+ * Cells are plain elements wearing Mantine's own classes and variables: they look exactly like
+ * <Anchor>, <Text size="sm"> and <Badge> (the theme's defaults for it included, theme.ts), but
+ * cost no component each. A grid page is 50 rows of several such cells, and running Mantine's
+ * props, styles and Box machinery for every one of them was the largest part of the grid's
+ * first render on a cold load (issue 11 point 2). Anything interactive stays a component.
+ */
+const TEXT_CLASS = `mantine-focus-auto ${Text.classes.root} mantine-Text-root`;
+const LINK_CLASS = `mantine-focus-auto ${Anchor.classes.root} ${Text.classes.root} mantine-Text-root mantine-Anchor-root`;
+const STACK_CLASS = `${Stack.classes.root} mantine-Stack-root`;
+const BADGE_CLASS = `${Badge.classes.root} mantine-Badge-root`;
+const BADGE_LABEL_CLASS = `${Badge.classes.label} mantine-Badge-label`;
+const SMALL_TEXT = {
+  '--text-fz': 'var(--mantine-font-size-sm)',
+  '--text-lh': 'var(--mantine-line-height-sm)',
+} as CSSProperties;
+const NAME_STACK = {
+  '--stack-gap': 'calc(0.125rem * var(--mantine-scale))',
+  '--stack-align': 'stretch',
+  '--stack-justify': 'flex-start',
+} as CSSProperties;
+const EMAIL_STYLE: CSSProperties = { ...SMALL_TEXT, overflowWrap: 'normal', wordBreak: 'normal' };
+const DIMMED_STYLE: CSSProperties = { ...SMALL_TEXT, color: 'var(--mantine-color-dimmed)' };
+/** A light badge as the theme draws it (radius sm, weight 600, no capitals). */
+const badgeStyle = (color: string) =>
+  ({
+    '--badge-radius': 'var(--mantine-radius-sm)',
+    '--badge-bg': `var(--mantine-color-${color}-light)`,
+    '--badge-color': `var(--mantine-color-${color}-light-color)`,
+    '--badge-bd': 'calc(0.0625rem * var(--mantine-scale)) solid transparent',
+    fontWeight: 600,
+    textTransform: 'none',
+  }) as CSSProperties;
+const STATUS_BADGE_STYLES = Object.fromEntries(
+  Object.entries(STATUS_COLORS).map(([status, color]) => [status, badgeStyle(color)]),
+) as Record<LeadStatus, CSSProperties>;
+
 function renderCell(t: TFunction, column: LeadColumn, row: LeadRow) {
   switch (column) {
     case 'id':
       return <span className="tabular">{row.id}</span>;
     case 'name':
       return (
-        <Stack gap={2}>
-          <Anchor
-            component={Link}
+        <div className={STACK_CLASS} style={NAME_STACK}>
+          <Link
+            className={LINK_CLASS}
+            data-underline="hover"
             to={`/leads/${row.id}`}
-            fw={500}
-            fs={row.anonymisedAt === null ? undefined : 'italic'}
+            style={{ fontWeight: 500, fontStyle: row.anonymisedAt === null ? undefined : 'italic' }}
           >
             {row.anonymisedAt === null ? row.name : t('lead.anonymisedName', { id: row.id })}
-          </Anchor>
-          <LeadFlagBadges
-            restricted={row.restricted}
-            legalHold={row.legalHold}
-            anonymisedAt={null}
-          />
-        </Stack>
+          </Link>
+          {/* Rare: the component (and its tooltips) only for a row that has a flag. */}
+          {row.restricted || row.legalHold ? (
+            <LeadFlagBadges
+              restricted={row.restricted}
+              legalHold={row.legalHold}
+              anonymisedAt={null}
+            />
+          ) : null}
+        </div>
       );
     case 'email':
       return (
-        <Text size="sm" style={{ overflowWrap: 'normal', wordBreak: 'normal' }}>
+        <p className={TEXT_CLASS} data-size="sm" style={EMAIL_STYLE}>
           {row.email ? <EmailWithBreaks email={row.email} /> : '—'}
-        </Text>
+        </p>
       );
     case 'phone':
       return <span className="tabular">{row.phone ? formatPhone(row.phone) : '—'}</span>;
@@ -63,19 +103,27 @@ function renderCell(t: TFunction, column: LeadColumn, row: LeadRow) {
     case 'subsidiary':
       return row.subsidiaryName;
     case 'status':
-      return <LeadStatusBadge status={row.status} />;
+      return (
+        <div className={BADGE_CLASS} data-variant="light" style={STATUS_BADGE_STYLES[row.status]}>
+          <span className={BADGE_LABEL_CLASS}>{t(`leadStatus.${row.status}`)}</span>
+        </div>
+      );
     case 'assignee':
       if (row.assigneeName === null)
         return (
-          <Text span size="sm" c="dimmed">
+          <span className={TEXT_CLASS} data-size="sm" style={DIMMED_STYLE}>
             {t('lead.unassigned')}
-          </Text>
+          </span>
         );
       // A deactivated assignee keeps the lead, and the grid says so (as the lead page does).
       return row.assigneeActive === false ? (
-        <Text span size="sm" c="dimmed" fs="italic">
+        <span
+          className={TEXT_CLASS}
+          data-size="sm"
+          style={{ ...DIMMED_STYLE, fontStyle: 'italic' }}
+        >
           {t('lead.assigneeInactive', { name: row.assigneeName })}
-        </Text>
+        </span>
       ) : (
         row.assigneeName
       );
