@@ -1,8 +1,15 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { appendAccessLog } from './audit';
 import { type CheckpointResult, startWalCheckpointer, WAL_BACKSTOP_PAGES } from './checkpointer';
 import { openDatabase, WAL_AUTOCHECKPOINT_PAGES } from './client';
 import { createTestDatabase } from './testing';
+
+const here = dirname(fileURLToPath(import.meta.url));
 
 const autocheckpoint = (handle: ReturnType<typeof createTestDatabase>) =>
   handle.sqlite.pragma('wal_autocheckpoint', { simple: true });
@@ -61,6 +68,37 @@ describe('the WAL checkpointer thread', () => {
     expect(autocheckpoint(handle)).toBe(WAL_BACKSTOP_PAGES);
     await checkpointer?.stop();
     expect(autocheckpoint(handle)).toBe(WAL_AUTOCHECKPOINT_PAGES);
+  });
+
+  it('holds the process until the thread has stopped (a script ending on `await stop()`)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mg-checkpointer-'));
+    try {
+      const script = join(dir, 'stop.mts');
+      // ESM with a top-level await and nothing else to do: once the thread closed its port,
+      // such a script ended with exit code 13 before the thread had stopped (the benchmark did).
+      writeFileSync(
+        script,
+        `import { openDatabase, migrateDatabase } from ${JSON.stringify(join(here, 'client.ts'))};
+         import { startWalCheckpointer } from ${JSON.stringify(join(here, 'checkpointer.ts'))};
+         const handle = openDatabase(${JSON.stringify(join(dir, 'db.sqlite'))});
+         migrateDatabase(handle);
+         const checkpointer = startWalCheckpointer(handle, { intervalMs: 10 });
+         await checkpointer.stop();
+         handle.close();
+         console.log('stopped');`,
+      );
+      const run = spawnSync(process.execPath, ['--import', 'tsx', script], {
+        cwd: here,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect({ status: run.status, stdout: run.stdout.trim() }).toEqual({
+        status: 0,
+        stdout: 'stopped',
+      });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is not started for a database without a file', () => {

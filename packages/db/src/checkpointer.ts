@@ -97,6 +97,9 @@ export function startWalCheckpointer(
   worker.on('error', (error) => options.onError?.(error.message));
   return {
     stop() {
+      // Held again while it stops: the thread may be inside a long checkpoint, and a process
+      // awaiting this with nothing else to do would otherwise end first (exit code 13).
+      worker.ref();
       worker.postMessage('stop');
       return exited;
     },

@@ -1,7 +1,7 @@
 import '@mantine/spotlight/styles.css';
 import { Text } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
-import { Spotlight } from '@mantine/spotlight';
+import { Spotlight, useSpotlight } from '@mantine/spotlight';
 import { IconHomeSearch, IconSearch, IconUserCircle } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { type CSSProperties, useEffect, useRef, useState } from 'react';
@@ -28,7 +28,9 @@ export function CommandPalette() {
   const { role } = useCurrentUser();
   const canLeads = useCan('lead:read');
   const canProjects = useCan('project:read');
-  const [opened, setOpened] = useState(false);
+  // Read from the store, not kept from open/close events: Ctrl+K pressed before this lazily
+  // loaded palette mounted opens the store, and no open event reaches a palette not there yet.
+  const { opened } = useSpotlight(paletteStore);
   const [query, setQuery] = useState('');
   const [debounced] = useDebouncedValue(query, 250);
   const term = leadSearchTerm(debounced);
@@ -85,8 +87,6 @@ export function CommandPalette() {
       // Ctrl+K and "/" are handled by the header button (`usePaletteKeys`), which is there
       // before this lazily loaded palette is.
       shortcut={null}
-      onSpotlightOpen={() => setOpened(true)}
-      onSpotlightClose={() => setOpened(false)}
       scrollable
       maxHeight={440}
       // The dialog has no visible title: name it for screen readers.
