@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { takeBoot, takeBootMe } from './boot';
+import { takeBoot } from './boot';
+
+const takeBootMe = (doc: Parameters<typeof takeBoot>[0]) => takeBoot(doc)?.me;
 
 /** A page whose `#boot` element holds `text` (or none at all). */
 function page(text: string | undefined) {
@@ -26,7 +28,7 @@ const me = {
   permissions: ['lead:read'],
 };
 
-describe('takeBootMe', () => {
+describe('takeBoot: the auth.me answer', () => {
   it('reads the auth.me answer the server put in the page, once', () => {
     const { doc, state } = page(JSON.stringify({ me }));
     expect(takeBootMe(doc)).toEqual(me);

@@ -65,8 +65,3 @@ export function takeBoot(doc: BootSource = document): Boot | undefined {
     return undefined;
   }
 }
-
-/** Only the `auth.me` answer of the boot block (which is then gone, as with `takeBoot`). */
-export function takeBootMe(doc: BootSource = document): Me | undefined {
-  return takeBoot(doc)?.me;
-}
