@@ -247,7 +247,9 @@ describe('the request thread stays free during a long read', () => {
     const scope = scopeFor({ role: 'admin', subsidiaryId: null });
     const expected = listAudienceIds(t.handle.db, { scope, purpose: 'marketing_sms' });
     expect(expected.length).toBeGreaterThan(2 * AUDIENCE_LOG_PART);
-    const before = t.handle.db.get<{ m: number }>(sql`select coalesce(max(id), 0) as m from access_log`).m;
+    const before = t.handle.db.get<{ m: number }>(
+      sql`select coalesce(max(id), 0) as m from access_log`,
+    ).m;
     const res = await t.app.request('/api/exports/audience.csv?purpose=marketing_sms', {
       headers: { cookie: cookieFor(t.handle, t.f.users.admin), 'sec-fetch-site': 'same-origin' },
     });
