@@ -18,7 +18,8 @@ export function FullPageLoader() {
   const { t } = useTranslation();
   return (
     <Center h="100dvh">
-      <Loader aria-label={t('common.loading')} />
+      {/* A status, so it may carry a name (a bare span may not: axe's aria-prohibited-attr). */}
+      <Loader role="status" aria-label={t('common.loading')} />
     </Center>
   );
 }
