@@ -69,25 +69,22 @@ const consentStatements = preparedPerConnection((conn) => ({
   } satisfies Record<ConsentPurpose, unknown>,
 }));
 
+/** One consent event of a lead, as recordConsent and recordConsentOfNewLead take it. */
+export interface ConsentEventInput {
+  lead: LeadRef;
+  purpose: ConsentPurpose;
+  granted: boolean;
+  source: ConsentSource;
+  policyVersionId: number | null;
+  actorUserId: number | null;
+  at: number;
+}
+
 /**
  * The one place consent changes: append the event and keep the lead's current-consent
  * column in step. Never updates or deletes an event.
  */
-export function recordConsent(
-  conn: Conn,
-  {
-    lead,
-    ...e
-  }: {
-    lead: LeadRef;
-    purpose: ConsentPurpose;
-    granted: boolean;
-    source: ConsentSource;
-    policyVersionId: number | null;
-    actorUserId: number | null;
-    at: number;
-  },
-) {
+export function recordConsent(conn: Conn, { lead, ...e }: ConsentEventInput) {
   const q = consentStatements(conn);
   q.consentEvent.run({ ...e, leadId: lead.id });
   q.consentColumn[e.purpose].run({ granted: e.granted ? 1 : 0, at: e.at, leadId: lead.id });
@@ -99,21 +96,7 @@ export function recordConsent(
  * event only. Updating the columns after the insert would rewrite the new row, two of its
  * indexes and its dashboard counts once more per ticked purpose (intake, decision 004).
  */
-export function recordConsentOfNewLead(
-  conn: Conn,
-  {
-    lead,
-    ...e
-  }: {
-    lead: LeadRef;
-    purpose: ConsentPurpose;
-    granted: boolean;
-    source: ConsentSource;
-    policyVersionId: number | null;
-    actorUserId: number | null;
-    at: number;
-  },
-) {
+export function recordConsentOfNewLead(conn: Conn, { lead, ...e }: ConsentEventInput) {
   consentStatements(conn).consentEvent.run({ ...e, leadId: lead.id });
 }
 
