@@ -123,6 +123,8 @@ export function workerReads(pool: ReadWorkerPool): SlowReads {
     },
     dashboard: (params) =>
       pool.run({ kind: 'dashboard', args: params }) as Promise<DashboardSummary>,
+    leadCount: (args) =>
+      pool.run({ kind: 'leadCount', args }) as Promise<{ count: number; capped: boolean }>,
   };
 }
 

@@ -1,7 +1,5 @@
 import {
   addLeadNote,
-  countLeadsCapped,
-  countWorkableLeads,
   findAssignableUser,
   getLead,
   getLeadFlags,
@@ -42,6 +40,7 @@ import { z } from 'zod';
 import { filterKeys } from '../lib/access-log';
 import { noticeAssignment } from '../lib/assignment-notice';
 import { domainError, notFound } from '../lib/errors';
+import { readsOf } from '../lib/slow-reads';
 import { can, router } from '../trpc';
 
 /** Filter keys for the log: which filters were used, never the words searched for. */
@@ -95,9 +94,12 @@ export const leadRouter = router({
    */
   count: can('lead:read', { purpose: 'follow_up' })
     .input(leadCountInput)
-    .query(({ ctx, input }) =>
-      ctx.audited((tx, log) => {
-        const total = countLeadsCapped(tx, { scope: ctx.scope, filter: input });
+    .query(async ({ ctx, input }) => {
+      // Counted off the request thread: a filter few leads pass (or a search against a common
+      // word) reads most of a million rows before it reaches the cap, 300–850 ms at 1M
+      // (issue 10). The entry is written here, on the API's connection, once it is back.
+      const total = await readsOf(ctx).leadCount({ scope: ctx.scope, filter: input });
+      return ctx.audited((_tx, log) => {
         log({
           detail: {
             filters: filterKeys(input),
@@ -106,8 +108,8 @@ export const leadRouter = router({
           },
         });
         return { total: total.count, capped: total.capped };
-      }),
-    ),
+      });
+    }),
 
   /**
    * The N of "select all N matching": how many leads a bulk change on this filter would
@@ -116,13 +118,14 @@ export const leadRouter = router({
    */
   bulkCount: can('lead:update', { purpose: 'follow_up' })
     .input(leadCountInput)
-    .query(({ ctx, input }) =>
-      ctx.audited((tx, log) => {
-        const total = countWorkableLeads(tx, {
-          scope: ctx.scope,
-          filter: input,
-          cap: LEAD_BULK_MAX,
-        });
+    .query(async ({ ctx, input }) => {
+      // Off the request thread, as lead.count.
+      const total = await readsOf(ctx).leadCount({
+        scope: ctx.scope,
+        filter: input,
+        workableCap: LEAD_BULK_MAX,
+      });
+      return ctx.audited((_tx, log) => {
         log({
           detail: {
             filters: filterKeys(input),
@@ -132,8 +135,8 @@ export const leadRouter = router({
           },
         });
         return { total: total.count, capped: total.capped };
-      }),
-    ),
+      });
+    }),
 
   byId: can('lead:read', { purpose: 'follow_up' })
     .input(z.object({ id: idSchema }))
