@@ -243,6 +243,67 @@ describe('the access log is written as before', () => {
     }
   });
 
+  it('lead.list reads a search page in a worker, logs the ids shown and refuses a bad cursor', async () => {
+    const t = setup();
+    const { db } = t.handle;
+    const [project] = db.select().from(schema.projects).limit(1).all();
+    if (!project) throw new Error('fixture has no project');
+    for (let i = 0; i < 12; i++) makeLead(db, project, { name: `Kari Søk ${i}` });
+    const pool = new ReadWorkerPool(t.handle.sqlite.name, suppressionKeyOf(db), 1);
+    try {
+      const { appRouter } = await import('../src/routers/root');
+      const { createCallerFactory } = await import('../src/trpc');
+      const createCaller = createCallerFactory(appRouter);
+      const entry = () => {
+        const e = db
+          .select()
+          .from(schema.accessLog)
+          .orderBy(desc(schema.accessLog.id))
+          .limit(1)
+          .get();
+        return e && { ...e, id: 0, at: 0, hash: '', prevHash: '' };
+      };
+      const targets = () => {
+        const last = db
+          .select({ id: schema.accessLog.id })
+          .from(schema.accessLog)
+          .orderBy(desc(schema.accessLog.id))
+          .limit(1)
+          .get();
+        return db
+          .select({ id: schema.accessLogTargets.targetId })
+          .from(schema.accessLogTargets)
+          .where(eq(schema.accessLogTargets.entryId, last?.id ?? -1))
+          .all()
+          .map((r) => Number(r.id));
+      };
+      const input = { search: 'kari søk', sort: 'name' as const, dir: 'asc' as const, limit: 5 };
+      const here = createCaller(contextFor(t.handle, t.f, 'admin'));
+      const there = createCaller(contextFor(t.handle, t.f, 'admin', { reads: workerReads(pool) }));
+      const first = await here.lead.list(input);
+      const firstEntry = entry();
+      const firstTargets = targets();
+      expect(first.items).toHaveLength(5);
+      expect(firstTargets).toEqual(first.items.map((r) => r.id));
+      const viaWorker = await there.lead.list(input);
+      expect(viaWorker).toEqual(first);
+      expect(entry()).toEqual(firstEntry);
+      expect(targets()).toEqual(firstTargets);
+      expect(pool.started).toBe(1);
+      // The next page through the worker, with the cursor the first one gave.
+      const next = await there.lead.list({ ...input, cursor: first.nextCursor ?? undefined });
+      expect(next).toEqual(
+        await here.lead.list({ ...input, cursor: first.nextCursor ?? undefined }),
+      );
+      // A cursor of another sort: 400 from the worker path as from the thread.
+      const wrong = { ...input, sort: 'email' as const, cursor: first.nextCursor ?? undefined };
+      await expect(there.lead.list(wrong)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      await expect(here.lead.list(wrong)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('the audience export logs the ids the in-thread selection names', async () => {
     const t = publicApp();
     const { db } = t.handle;

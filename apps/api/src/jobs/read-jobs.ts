@@ -1,5 +1,5 @@
 import type { DashboardParams } from '@mg/db';
-import type { ConsentPurpose, LeadFilterParams, Scope } from '@mg/shared';
+import type { ConsentPurpose, LeadFilterParams, LeadListParams, Scope } from '@mg/shared';
 
 /** The grid's capped count (`lead.count`), or with `workableCap` the bulk change's (`lead.bulkCount`). */
 export interface LeadCountArgs {
@@ -13,6 +13,7 @@ export type ReadJob =
   | { kind: 'audienceCount'; args: { scope: Scope; purpose: ConsentPurpose } }
   | { kind: 'audienceIds'; args: { scope: Scope; purpose: ConsentPurpose } }
   | { kind: 'dashboard'; args: DashboardParams }
-  | { kind: 'leadCount'; args: LeadCountArgs };
+  | { kind: 'leadCount'; args: LeadCountArgs }
+  | { kind: 'leadPage'; args: { scope: Scope; filter: LeadListParams } };
 
 export type ReadReply = { id: number; result?: unknown; error?: string };

@@ -13,7 +13,7 @@ import {
   openDatabase,
   setSuppressionKey,
 } from '@mg/db';
-import { countForGrid } from '../lib/slow-reads';
+import { countForGrid, searchPage } from '../lib/slow-reads';
 import type { ReadJob, ReadReply } from './read-jobs';
 
 const { file, suppressionKey } = workerData as { file: string; suppressionKey: Uint8Array | null };
@@ -33,6 +33,8 @@ function run(job: ReadJob): unknown {
       return dashboardSummary(handle.db, job.args);
     case 'leadCount':
       return countForGrid(handle.db, job.args);
+    case 'leadPage':
+      return searchPage(handle.db, job.args);
   }
 }
 
