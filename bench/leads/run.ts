@@ -52,7 +52,8 @@ import { createLogger } from '../../apps/api/src/lib/logger';
 import { hashPassword } from '../../apps/api/src/lib/password';
 import { loadSuppressionKey } from '../../apps/api/src/lib/server-secrets';
 import { createApp } from '../../apps/api/src/server';
-import { ascii, DOMAINS, FIRST, generate, LAST } from './generate';
+import { generate } from './generate';
+import { searchPools } from './pools';
 
 const { values: args } = parseArgs({
   // pnpm passes the `--` separator through.
@@ -253,41 +254,7 @@ function randomCursor(sub: number | undefined, sort: LeadSort, dir: 'asc' | 'des
 
 // ------------------------------------------------------------------ pools
 
-const lower = (s: string) => s.toLocaleLowerCase('nb');
-const name = () => `${pick(FIRST)} ${pick(LAST)}`;
-const SEARCHES: [string, () => string][] = [
-  [
-    'search 1–3 letter prefix',
-    () => {
-      const word = lower(pick(random() < 0.5 ? FIRST : LAST));
-      return word.slice(0, 1 + Math.floor(random() * 3));
-    },
-  ],
-  [
-    'search common name',
-    () => (random() < 0.4 ? name() : lower(pick(random() < 0.5 ? FIRST : LAST))),
-  ],
-  [
-    'search e-mail fragment',
-    () => {
-      const local = `${ascii(pick(FIRST))}.${ascii(pick(LAST))}`;
-      const r = random();
-      if (r < 0.4) return local.slice(0, 3 + Math.floor(random() * (local.length - 2)));
-      if (r < 0.7) return `${local}${Math.floor(random() * 997)}`;
-      return `${local}${Math.floor(random() * 997)}@${pick(DOMAINS)}`;
-    },
-  ],
-  [
-    'search phone fragment',
-    () => {
-      const digits = `${random() < 0.5 ? '4' : '9'}${String(Math.floor(random() * 1e7)).padStart(7, '0')}`;
-      const r = random();
-      if (r < 0.3) return `+47 ${digits}`;
-      return digits.slice(0, 3 + Math.floor(random() * 6));
-    },
-  ],
-  ['search rare full name', () => rareName],
-];
+const SEARCHES = searchPools(random, pick, rareName);
 const sortAndDir = () => ({ sort: pick(LEAD_SORTS), dir: pick(SORT_DIRECTIONS) });
 const randomDay = () => osloDate(NOW - Math.floor(random() * 730) * 86_400_000);
 

@@ -2,6 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import {
   countAudience,
+  countLeadsCapped,
+  countWorkableLeads,
   dashboardSummary,
   listAudienceIds,
   recordSuppression,
@@ -13,6 +15,8 @@ import {
   addDays,
   CONSENT_PURPOSES,
   type ConsentPurpose,
+  LEAD_COUNT_CAP,
+  type LeadFilterParams,
   osloDate,
   type Scope,
   scopeFor,
@@ -126,6 +130,33 @@ describe('worker reads give the in-thread answers', () => {
         );
   });
 
+  it('counts the grid (capped) and a bulk change alike for random filters and searches', async () => {
+    const filters: (() => LeadFilterParams)[] = [
+      () => ({}),
+      () => ({ status: pick(['new', 'contacted', 'sold', 'closed'] as const) }),
+      () => ({ restricted: random() < 0.5 }),
+      () => ({ consents: { [pick(CONSENT_PURPOSES)]: random() < 0.5 } }),
+      () => ({ from: addDays(osloDate(NOW), -Math.floor(random() * 700)) }),
+      () => ({ search: pick(EMAILS).slice(0, 2 + Math.floor(random() * 6)) }),
+      () => ({ search: pick(PHONES).slice(3, 8), status: 'new' as const }),
+    ];
+    let counted = 0;
+    for (let k = 0; k < 40; k++) {
+      const scope = pick(scopes);
+      const filter = pick(filters)();
+      const expected = countLeadsCapped(db, { scope, filter });
+      expect(expected.count).toBeLessThanOrEqual(LEAD_COUNT_CAP);
+      expect(await worker.leadCount({ scope, filter }), JSON.stringify(filter)).toEqual(expected);
+      expect(await here.leadCount({ scope, filter })).toEqual(expected);
+      const cap = 1 + Math.floor(random() * 300);
+      const workable = countWorkableLeads(db, { scope, filter, cap });
+      expect(await worker.leadCount({ scope, filter, workableCap: cap })).toEqual(workable);
+      if (expected.count > 0) counted++;
+    }
+    // Most draws match leads, so a worker that answers 0 would show.
+    expect(counted).toBeGreaterThan(20);
+  });
+
   it('answers a failed read with an error and keeps serving', async () => {
     const bad = { scope: scopes[0] as Scope, from: '2026-01-10', to: '2026-01-01', now: NOW };
     await expect(worker.dashboard(bad)).rejects.toThrow(/dashboard range/);
@@ -165,6 +196,109 @@ describe('the access log is written as before', () => {
       expect(entry()).toEqual(first);
       expect(first?.action).toBe('dashboard.summary');
       expect(pool.started).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
+  it('lead.count and lead.bulkCount count in a worker and log as in the thread', async () => {
+    const t = setup();
+    const { appRouter } = await import('../src/routers/root');
+    const { createCallerFactory } = await import('../src/trpc');
+    const createCaller = createCallerFactory(appRouter);
+    const entry = () => {
+      const e = t.handle.db
+        .select()
+        .from(schema.accessLog)
+        .orderBy(desc(schema.accessLog.id))
+        .limit(1)
+        .get();
+      return e && { ...e, id: 0, at: 0, hash: '', prevHash: '' };
+    };
+    // The fixture has leads in both scopes: a count of 0 everywhere would prove nothing.
+    expect((await createCaller(contextFor(t.handle, t.f, 'admin')).lead.count({})).total).toBe(6);
+    for (const procedure of ['count', 'bulkCount'] as const) {
+      // A pool per procedure: each must reach the worker on its own.
+      const pool = new ReadWorkerPool(t.handle.sqlite.name, suppressionKeyOf(t.handle.db), 1);
+      try {
+        for (const who of ['admin', 'userA'] as const) {
+          const filter = procedure === 'count' ? { status: 'new' as const } : {};
+          const inThread = await createCaller(contextFor(t.handle, t.f, who)).lead[procedure](
+            filter,
+          );
+          const first = entry();
+          const viaWorker = await createCaller(
+            contextFor(t.handle, t.f, who, { reads: workerReads(pool) }),
+          ).lead[procedure](filter);
+          expect(viaWorker).toEqual(inThread);
+          expect(inThread.total).toBeGreaterThan(0);
+          expect(entry()).toEqual(first);
+          expect(first?.action).toBe(`lead.${procedure}`);
+        }
+        // The count went through the worker (the router asked the pool, not its own thread).
+        expect(pool.started, procedure).toBe(1);
+      } finally {
+        await pool.close();
+      }
+    }
+  });
+
+  it('lead.list reads a search page in a worker, logs the ids shown and refuses a bad cursor', async () => {
+    const t = setup();
+    const { db } = t.handle;
+    const [project] = db.select().from(schema.projects).limit(1).all();
+    if (!project) throw new Error('fixture has no project');
+    for (let i = 0; i < 12; i++) makeLead(db, project, { name: `Kari Søk ${i}` });
+    const pool = new ReadWorkerPool(t.handle.sqlite.name, suppressionKeyOf(db), 1);
+    try {
+      const { appRouter } = await import('../src/routers/root');
+      const { createCallerFactory } = await import('../src/trpc');
+      const createCaller = createCallerFactory(appRouter);
+      const entry = () => {
+        const e = db
+          .select()
+          .from(schema.accessLog)
+          .orderBy(desc(schema.accessLog.id))
+          .limit(1)
+          .get();
+        return e && { ...e, id: 0, at: 0, hash: '', prevHash: '' };
+      };
+      const targets = () => {
+        const last = db
+          .select({ id: schema.accessLog.id })
+          .from(schema.accessLog)
+          .orderBy(desc(schema.accessLog.id))
+          .limit(1)
+          .get();
+        return db
+          .select({ id: schema.accessLogTargets.targetId })
+          .from(schema.accessLogTargets)
+          .where(eq(schema.accessLogTargets.entryId, last?.id ?? -1))
+          .all()
+          .map((r) => Number(r.id));
+      };
+      const input = { search: 'kari søk', sort: 'name' as const, dir: 'asc' as const, limit: 5 };
+      const here = createCaller(contextFor(t.handle, t.f, 'admin'));
+      const there = createCaller(contextFor(t.handle, t.f, 'admin', { reads: workerReads(pool) }));
+      const first = await here.lead.list(input);
+      const firstEntry = entry();
+      const firstTargets = targets();
+      expect(first.items).toHaveLength(5);
+      expect(firstTargets).toEqual(first.items.map((r) => r.id));
+      const viaWorker = await there.lead.list(input);
+      expect(viaWorker).toEqual(first);
+      expect(entry()).toEqual(firstEntry);
+      expect(targets()).toEqual(firstTargets);
+      expect(pool.started).toBe(1);
+      // The next page through the worker, with the cursor the first one gave.
+      const next = await there.lead.list({ ...input, cursor: first.nextCursor ?? undefined });
+      expect(next).toEqual(
+        await here.lead.list({ ...input, cursor: first.nextCursor ?? undefined }),
+      );
+      // A cursor of another sort: 400 from the worker path as from the thread.
+      const wrong = { ...input, sort: 'email' as const, cursor: first.nextCursor ?? undefined };
+      await expect(there.lead.list(wrong)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
+      await expect(here.lead.list(wrong)).rejects.toMatchObject({ code: 'BAD_REQUEST' });
     } finally {
       await pool.close();
     }

@@ -13,6 +13,7 @@ import {
   openDatabase,
   setSuppressionKey,
 } from '@mg/db';
+import { countForGrid, searchPage } from '../lib/slow-reads';
 import type { ReadJob, ReadReply } from './read-jobs';
 
 const { file, suppressionKey } = workerData as { file: string; suppressionKey: Uint8Array | null };
@@ -30,6 +31,10 @@ function run(job: ReadJob): unknown {
       return Float64Array.from(listAudienceIds(handle.db, job.args));
     case 'dashboard':
       return dashboardSummary(handle.db, job.args);
+    case 'leadCount':
+      return countForGrid(handle.db, job.args);
+    case 'leadPage':
+      return searchPage(handle.db, job.args);
   }
 }
 

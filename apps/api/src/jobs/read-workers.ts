@@ -1,7 +1,7 @@
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { type DashboardSummary, type Db, suppressionKeyOf } from '@mg/db';
-import { inThreadReads, type SlowReads } from '../lib/slow-reads';
+import { inThreadReads, type SearchPage, type SlowReads } from '../lib/slow-reads';
 import { databaseFile, startWorkerBeside } from '../lib/worker-thread';
 import type { ReadJob, ReadReply } from './read-jobs';
 
@@ -123,6 +123,9 @@ export function workerReads(pool: ReadWorkerPool): SlowReads {
     },
     dashboard: (params) =>
       pool.run({ kind: 'dashboard', args: params }) as Promise<DashboardSummary>,
+    leadCount: (args) =>
+      pool.run({ kind: 'leadCount', args }) as Promise<{ count: number; capped: boolean }>,
+    leadPage: (args) => pool.run({ kind: 'leadPage', args }) as Promise<SearchPage>,
   };
 }
 

@@ -36,4 +36,4 @@ export {
   setLeadAssignee,
   setLeadStatus,
 } from './review-write';
-export { LEAD_QUERY_TUNING, leadSearchMatch, toFtsQuery } from './search';
+export { LEAD_QUERY_TUNING, leadSearchMatch, planSearch, toFtsQuery } from './search';
