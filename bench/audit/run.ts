@@ -10,7 +10,8 @@
  * entry). Then it builds the API bundle and measures a full verification (chain, hashes, target
  * rows, anchors) by `node apps/api/dist/cli.js verify-audit` (split into ranges over worker
  * threads, one per core; process start included), the same check in this process with its CPU
- * time over all threads, from the API, the walk on one thread, and an incremental check from
+ * time over all threads and each worker thread's own CPU time per entry (what load distorts
+ * least), from the API, the walk on one thread, and an incremental check from
  * an anchor near the head.
  * Goal: full verify in the CLI >= 300,000 entries/s (wall time, best of 3); exits 1 when missed.
  */
