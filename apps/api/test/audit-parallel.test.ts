@@ -1,4 +1,4 @@
-import { appendAccessLog } from '@mg/db';
+import { appendAccessLog, type RangeCheck } from '@mg/db';
 import { createTestDatabase } from '@mg/db/testing';
 import { describe, expect, it } from 'vitest';
 import { checkAuditLogFile } from '../src/jobs/audit-verify';
@@ -24,9 +24,29 @@ describe('access-log check in several worker threads', () => {
   it('agrees with the single walk on an intact log and on one broken at a range boundary', async () => {
     const handle = log();
     const config = testAnchors(handle);
-    const split = { workers: 3, minRange: 1 };
+    // Each thread reports its range and its own CPU time (what the benchmark prints).
+    const reported: { fromId: number; checked: number; cpuMs: number | null }[] = [];
+    const split = {
+      workers: 3,
+      minRange: 1,
+      onRange: (range: RangeCheck, cpuMs: number | null) =>
+        reported.push({ fromId: range.fromId, checked: range.checked, cpuMs }),
+    };
     const intact = await checkAuditLogFile(handle.sqlite.name, config, 'full', split);
     expect(intact).toMatchObject({ ok: true, checked: 30, fromId: 1, toId: 30 });
+    expect(
+      reported
+        .map(({ fromId, checked }) => ({ fromId, checked }))
+        .sort((a, b) => a.fromId - b.fromId),
+    ).toEqual([
+      { fromId: 1, checked: 10 },
+      { fromId: 11, checked: 10 },
+      { fromId: 21, checked: 10 },
+    ]);
+    // Linux says (in whole clock ticks); elsewhere null.
+    for (const { cpuMs } of reported)
+      if (process.platform === 'linux') expect(cpuMs).toBeGreaterThanOrEqual(0);
+      else expect(cpuMs).toBeNull();
     expect(strip(intact)).toEqual(strip(checkAuditLog(handle.db, config, 'full')));
 
     // The first row of entry 11 (the second thread's first entry) moved to entry 10 (the

@@ -236,19 +236,43 @@ export interface RangeInput {
 function checkRange(client: RawClient, input: RangeInput): RangeCheck {
   const { fromId, toId } = input;
   const chunks = input.chunks ?? DEFAULT_CHUNKS;
-  const chain = walkChainFast(client, input.startHash, fromId, toId, chunks.chain);
-  // Target rows are checked up to the first entry the chain already refuses.
-  const targetsUpTo = chain.broken ? chain.broken.id - 1 : toId;
   const startRowid = input.startRowid ?? targetRowidAfter(client, fromId - 1);
-  const targets = checkTargets(client, fromId, targetsUpTo, startRowid, chunks.targets);
+  // A block of entries at a time: its chain, then its target rows, so the second read of the
+  // block's entries finds their pages in SQLite's page cache instead of asking the OS again.
+  // The verdict is the one of chain-then-targets over the whole range: target rows count up
+  // to the first entry the chain refuses, and a broken target row before it decides.
+  let prevHash = input.startHash;
+  let checked = 0;
+  let rowid = startRowid;
+  const block = Math.max(1, chunks.targets);
+  for (let a = fromId - 1; a < toId; a += block) {
+    const b = Math.min(a + block, toId);
+    const chain = walkChainFast(client, prevHash, a + 1, b, chunks.chain);
+    checked += chain.checked;
+    // Target rows are checked up to the first entry the chain already refuses.
+    const targetsUpTo = chain.broken ? chain.broken.id - 1 : b;
+    const targets = checkTargets(client, a + 1, targetsUpTo, rowid, chunks.targets);
+    rowid = targets.rowid;
+    if (targets.broken !== null || chain.broken)
+      return {
+        fromId,
+        toId,
+        checked,
+        chainBroken: chain.broken,
+        targetsBroken: targets.broken,
+        startRowid,
+        endRowid: rowid,
+      };
+    prevHash = chain.lastHash;
+  }
   return {
     fromId,
     toId,
-    checked: chain.checked,
-    chainBroken: chain.broken,
-    targetsBroken: targets.broken,
+    checked,
+    chainBroken: null,
+    targetsBroken: null,
     startRowid,
-    endRowid: targets.rowid,
+    endRowid: rowid,
   };
 }
 
@@ -355,7 +379,7 @@ function walkChainFast(
   fromId: number,
   toId: number,
   chunk: number,
-): { checked: number; broken: { id: number; reason: BrokenReason } | null } {
+): { checked: number; lastHash: string; broken: { id: number; reason: BrokenReason } | null } {
   const fast = client.prepare(CHAIN_SQL);
   fast.pluck(true);
   let prevHash = startHash;
@@ -371,10 +395,10 @@ function walkChainFast(
     }
     const walked = walkChain(client, prevHash, a + 1, b);
     checked += walked.checked;
-    if (walked.broken) return { checked, broken: walked.broken };
+    if (walked.broken) return { checked, lastHash: prevHash, broken: walked.broken };
     prevHash = walked.lastHash;
   }
-  return { checked, broken: null };
+  return { checked, lastHash: prevHash, broken: null };
 }
 
 const QUOTE = 34;

@@ -380,6 +380,20 @@ const TAMPERINGS: { name: string; sql: string; firstBrokenId: number }[] = [
     firstBrokenId: 8,
   },
   {
+    // Chain and target rows are checked a block at a time: the target row before the
+    // changed entry decides, whether both fall in one block or the change in a later one.
+    name: 'a target row changed before a changed entry',
+    sql: `update access_log_targets set target_id = 1 where rowid = ${lastRowOf(8)};
+      update access_log set action = 'lead.byId' where id = 9`,
+    firstBrokenId: 8,
+  },
+  {
+    name: 'a changed entry before a changed target row',
+    sql: `update access_log set action = 'lead.byId' where id = 8;
+      update access_log_targets set target_id = 1 where rowid = ${firstRowOf(9)}`,
+    firstBrokenId: 8,
+  },
+  {
     name: 'the first entry of a range deleted',
     sql: 'delete from access_log where id = 9',
     firstBrokenId: 9,
@@ -418,8 +432,15 @@ describe('access log checked in ranges (as the worker threads do)', () => {
     expect(single).toMatchObject({ ok: true, checked: 24 });
     for (const size of [1, 2, 3, 4, 5, 8, 24, 100])
       expect(verifyInRanges(handle, size)).toEqual({ result: single, rechecked: 0 });
-    for (const size of [1, 2, 3, 7])
-      expect(verifyInRanges(handle, 8, { chain: size, targets: size })).toEqual({
+    for (const [chain, targets] of [
+      [1, 1],
+      [2, 2],
+      [3, 3],
+      [7, 7],
+      [2, 5],
+      [5, 2],
+    ] as const)
+      expect(verifyInRanges(handle, 8, { chain, targets })).toEqual({
         result: single,
         rechecked: 0,
       });
@@ -436,9 +457,24 @@ describe('access log checked in ranges (as the worker threads do)', () => {
         expect({ size, ...verifyInRanges(handle, size).result }).toEqual({ size, ...single });
       // Batches of every size inside the ranges: a batch the fast paths do not vouch for is
       // walked entry by entry, and the answer stays the single walk's.
-      for (const size of [1, 2, 3, 5, 7])
+      // A range is checked a block (chunks.targets entries) at a time, chain then target
+      // rows: blocks of another size than the chain's batches put the chain's break and the
+      // target rows' break in different blocks, and the first of them must still decide.
+      const sizes: [number, number][] = [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+        [5, 5],
+        [7, 7],
+        [2, 5],
+        [5, 2],
+        [3, 7],
+        [7, 3],
+      ];
+      for (const [chain, targets] of sizes)
         for (const rangeSize of [4, 24]) {
-          const chunks = { chain: size, targets: size };
+          const chunks = { chain, targets };
+          const size = `${chain}/${targets}`;
           expect({ size, rangeSize, ...verifyInRanges(handle, rangeSize, chunks).result }).toEqual({
             size,
             rangeSize,

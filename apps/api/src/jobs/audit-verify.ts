@@ -42,6 +42,11 @@ export interface ParallelOptions {
    * the benchmark measures what the CLI runs, not tsx compiling @mg/db in every thread.
    */
   bundledWorker?: URL;
+  /**
+   * Told each range's answer and its thread's CPU time in ms (null where the system does
+   * not say): the benchmark's per-thread figure.
+   */
+  onRange?: (range: RangeCheck, threadCpuMs: number | null) => void;
 }
 
 /**
@@ -81,7 +86,7 @@ export async function checkAuditLogFile(
     const fromId = (plan.from?.id ?? 0) + 1;
     const toId = head?.id ?? 0;
     const inputs = splitRanges(sqlite, plan.from?.hash ?? GENESIS_HASH, fromId, toId, options);
-    const worker = options.bundledWorker;
+    const worker = { bundled: options.bundledWorker, onRange: options.onRange };
     const ranges = await Promise.all(
       inputs.map((input) => checkRangeInWorker(file, input, worker)),
     );
@@ -140,15 +145,24 @@ function splitRanges(
   return inputs;
 }
 
-function checkRangeInWorker(file: string, input: RangeInput, bundled?: URL): Promise<RangeCheck> {
+function checkRangeInWorker(
+  file: string,
+  input: RangeInput,
+  options: Pick<ParallelOptions, 'onRange'> & { bundled?: URL | undefined },
+): Promise<RangeCheck> {
   return new Promise((resolvePromise, reject) => {
-    const worker = startWorker({ file, input }, bundled);
+    const worker = startWorker({ file, input }, options.bundled);
     let settled = false;
-    worker.once('message', (message: { result?: RangeCheck; error?: string }) => {
-      settled = true;
-      if (message.result) resolvePromise(message.result);
-      else reject(new Error(`access-log check failed: ${message.error ?? 'unknown'}`));
-    });
+    worker.once(
+      'message',
+      (message: { result?: RangeCheck; cpuMs?: number | null; error?: string }) => {
+        settled = true;
+        if (message.result) {
+          options.onRange?.(message.result, message.cpuMs ?? null);
+          resolvePromise(message.result);
+        } else reject(new Error(`access-log check failed: ${message.error ?? 'unknown'}`));
+      },
+    );
     worker.once('error', (error) => {
       settled = true;
       reject(error);
