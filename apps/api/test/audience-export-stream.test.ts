@@ -89,6 +89,8 @@ function manyLeads(
   project: { id: number; subsidiaryId: number },
   n: number,
   name: string,
+  /** Random bytes (as hex) added to each name: text that gzip cannot shrink much. */
+  noise = 0,
 ) {
   const at = Date.parse('2026-03-01T10:00:00Z');
   handle.db.run(sql`
@@ -96,7 +98,7 @@ function manyLeads(
     insert into leads (project_id, subsidiary_id, name, email, phone, source, consent_email,
       consent_sms, created_at, status_changed_at, last_activity_at, updated_at, email_hmac,
       phone_hmac)
-    select ${project.id}, ${project.subsidiaryId}, ${name} || i, 'stor' || i || '@example.no',
+    select ${project.id}, ${project.subsidiaryId}, ${name} || i || (case when ${noise} > 0 then ' ' || hex(randomblob(${noise})) else '' end), 'stor' || i || '@example.no',
       '+4790' || (100000 + i), 'demo', 1, 1, ${at}, ${at}, ${at}, ${at},
       printf('%064x', i), printf('%064x', i + ${n})
     from k`);
@@ -157,66 +159,72 @@ describe('audience export as a stream of parts', () => {
     expect(got.toString('utf8')).toBe(expected.toString('utf8'));
   });
 
-  it('reads no further than the client takes, and stops when it goes away (a real socket)', async () => {
-    const t = appWithLog();
-    const project = { id: t.f.projectA, subsidiaryId: t.f.subA };
-    // ~40 MB of CSV: far more than the socket buffers between server and client hold.
-    const selected = 30_000;
-    manyLeads(t.handle, project, selected, `${'Langt Navn '.repeat(110)}`);
-    const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
-    try {
-      await new Promise<void>((ok) => server.once('listening', () => ok()));
-      const { port } = server.address() as AddressInfo;
-      const cookie = cookieFor(t.handle, t.f.users.admin);
-      // node:http without Accept-Encoding: the file comes uncompressed, as large as it is.
-      let settled = false;
-      const firstBytes = await new Promise<number>((resolve, reject) => {
-        const req = request(
-          {
-            host: '127.0.0.1',
-            port,
-            path: '/api/exports/audience.csv?purpose=marketing_sms',
-            headers: { cookie, 'sec-fetch-site': 'same-origin' },
-          },
-          (res) => {
-            expect(res.statusCode).toBe(200);
-            res.once('data', (chunk: Buffer) => {
-              // The first part arrived: stop reading for a second (backpressure: the server
-              // must not read ahead of the socket), then hang up.
-              res.pause();
-              setTimeout(() => {
-                settled = true;
-                req.destroy();
-                resolve(chunk.length);
-              }, 1000);
-            });
-          },
-        );
-        req.on('error', (e) => {
-          if (!settled) reject(e);
+  it.each(['identity', 'gzip'])(
+    'reads no further than the client takes, and stops when it goes away (a real socket, %s)',
+    async (encoding) => {
+      const t = appWithLog();
+      const project = { id: t.f.projectA, subsidiaryId: t.f.subA };
+      // ~40 MB of CSV: far more than the socket buffers between server and client hold.
+      const selected = 30_000;
+      manyLeads(t.handle, project, selected, 'Langt Navn ', 500);
+      const server = serve({ fetch: t.app.fetch, port: 0, hostname: '127.0.0.1' });
+      try {
+        await new Promise<void>((ok) => server.once('listening', () => ok()));
+        const { port } = server.address() as AddressInfo;
+        const cookie = cookieFor(t.handle, t.f.users.admin);
+        // node:http sends no Accept-Encoding of its own: the file comes as asked.
+        let settled = false;
+        const firstBytes = await new Promise<number>((resolve, reject) => {
+          const req = request(
+            {
+              host: '127.0.0.1',
+              port,
+              path: '/api/exports/audience.csv?purpose=marketing_sms',
+              headers: { cookie, 'sec-fetch-site': 'same-origin', 'accept-encoding': encoding },
+            },
+            (res) => {
+              expect(res.statusCode).toBe(200);
+              expect(res.headers['content-encoding']).toBe(
+                encoding === 'gzip' ? 'gzip' : undefined,
+              );
+              res.once('data', (chunk: Buffer) => {
+                // The first part arrived: stop reading for a second (backpressure: the server
+                // must not read ahead of the socket), then hang up.
+                res.pause();
+                setTimeout(() => {
+                  settled = true;
+                  req.destroy();
+                  resolve(chunk.length);
+                }, 1000);
+              });
+            },
+          );
+          req.on('error', (e) => {
+            if (!settled) reject(e);
+          });
+          req.end();
         });
-        req.end();
-      });
-      expect(firstBytes).toBeGreaterThan(0);
-      let line: Record<string, unknown> | undefined;
-      for (let i = 0; i < 100 && !line; i++) {
-        await new Promise((ok) => setTimeout(ok, 50));
-        line = t.lines.find((l) => l.action === 'audience.export');
+        expect(firstBytes).toBeGreaterThan(0);
+        let line: Record<string, unknown> | undefined;
+        for (let i = 0; i < 100 && !line; i++) {
+          await new Promise((ok) => setTimeout(ok, 50));
+          line = t.lines.find((l) => l.action === 'audience.export');
+        }
+        expect(line?.msg).toBe('audience export cut short by the client');
+        expect(line?.selected).toBe(selected);
+        // Only what the socket buffers took was read: a few parts of 1,000, not all 30.
+        expect(Number(line?.rows)).toBeGreaterThan(0);
+        expect(Number(line?.rows)).toBeLessThan(selected / 4);
+        // And no part is read after that.
+        const rows = line?.rows;
+        await new Promise((ok) => setTimeout(ok, 300));
+        expect(t.lines.filter((l) => l.action === 'audience.export')).toHaveLength(1);
+        expect(line?.rows).toBe(rows);
+      } finally {
+        await new Promise<void>((ok) => server.close(() => ok()));
       }
-      expect(line?.msg).toBe('audience export cut short by the client');
-      expect(line?.selected).toBe(selected);
-      // Only what the socket buffers took was read: a few parts of 1,000, not all 30.
-      expect(Number(line?.rows)).toBeGreaterThan(0);
-      expect(Number(line?.rows)).toBeLessThan(selected / 4);
-      // And no part is read after that.
-      const rows = line?.rows;
-      await new Promise((ok) => setTimeout(ok, 300));
-      expect(t.lines.filter((l) => l.action === 'audience.export')).toHaveLength(1);
-      expect(line?.rows).toBe(rows);
-    } finally {
-      await new Promise<void>((ok) => server.close(() => ok()));
-    }
-  });
+    },
+  );
 
   it('logs a whole download as sent', async () => {
     const t = appWithLog();
