@@ -188,14 +188,14 @@ describe('audience export as a stream of parts', () => {
                 encoding === 'gzip' ? 'gzip' : undefined,
               );
               res.once('data', (chunk: Buffer) => {
-                // The first part arrived: stop reading for a second (backpressure: the server
+                // The first part arrived: stop reading for three seconds (backpressure: the server
                 // must not read ahead of the socket), then hang up.
                 res.pause();
                 setTimeout(() => {
                   settled = true;
                   req.destroy();
                   resolve(chunk.length);
-                }, 1000);
+                }, 3000);
               });
             },
           );
@@ -212,9 +212,10 @@ describe('audience export as a stream of parts', () => {
         }
         expect(line?.msg).toBe('audience export cut short by the client');
         expect(line?.selected).toBe(selected);
-        // Only what the socket buffers took was read: a few parts of 1,000, not all 30.
+        // Only what the socket buffers took was read (a few MB: up to ~8 parts of 1,000 with
+        // gzip), not the 30 a server reading ahead gets through in the three seconds.
         expect(Number(line?.rows)).toBeGreaterThan(0);
-        expect(Number(line?.rows)).toBeLessThan(selected / 4);
+        expect(Number(line?.rows)).toBeLessThan(selected / 2);
         // And no part is read after that.
         const rows = line?.rows;
         await new Promise((ok) => setTimeout(ok, 300));
