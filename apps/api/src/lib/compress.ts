@@ -1,3 +1,4 @@
+import { createDeflate, createGzip } from 'node:zlib';
 import type { MiddlewareHandler } from 'hono';
 import { COMPRESSIBLE_CONTENT_TYPE_REGEX } from 'hono/compress';
 import { parseAccept } from 'hono/utils/accept';
@@ -58,10 +59,56 @@ export function compressDynamic(): MiddlewareHandler {
     if (!encoding) return;
     const body = res.body;
     if (!body) return;
-    c.res = new Response(body.pipeThrough(new CompressionStream(encoding)), res);
+    c.res = new Response(compressed(body, encoding), res);
     c.res.headers.delete('Content-Length');
     c.res.headers.set('Content-Encoding', encoding);
     const etag = c.res.headers.get('ETag');
     if (etag && !etag.startsWith('W/')) c.res.headers.set('ETag', `W/${etag}`);
   };
+}
+
+/**
+ * The body gzip- or deflate-compressed, read only as fast as the client takes it. Node 20's
+ * CompressionStream counts its input queue in chunks against a limit meant for bytes: it
+ * pulls up to 16,384 chunks from the body while nobody reads its output, so a large download
+ * was read from the database and held in memory as fast as the server could produce it,
+ * whatever the client took (the audience export, 280,745 rows at a million leads), and a body
+ * that answers its pulls synchronously was produced in one turn of the event loop (the lead
+ * export: 99,513 rows, a 6 s block). Here each read of the client feeds zlib from the body
+ * until zlib has output, and a client that goes away cancels the body.
+ */
+function compressed(body: ReadableStream<Uint8Array>, encoding: Encoding) {
+  const zlib = encoding === 'gzip' ? createGzip() : createDeflate();
+  const reader = body.getReader();
+  const output: Buffer[] = [];
+  zlib.on('data', (data: Buffer) => output.push(data));
+  let ended = false;
+  const write = (chunk: Uint8Array) =>
+    new Promise<void>((done, fail) => zlib.write(chunk, (error) => (error ? fail(error) : done())));
+  const end = () =>
+    new Promise<void>((done, fail) => {
+      zlib.once('end', done);
+      zlib.once('error', fail);
+      zlib.end();
+    });
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        while (output.length === 0 && !ended) {
+          const next = await reader.read();
+          if (next.done) {
+            await end();
+            ended = true;
+          } else await write(next.value);
+        }
+        if (output.length > 0) controller.enqueue(new Uint8Array(Buffer.concat(output.splice(0))));
+        if (ended && output.length === 0) controller.close();
+      },
+      cancel(reason) {
+        zlib.destroy();
+        return reader.cancel(reason);
+      },
+    },
+    { highWaterMark: 0 },
+  );
 }

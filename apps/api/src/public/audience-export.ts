@@ -1,7 +1,7 @@
-import { pipeline, Readable } from 'node:stream';
-import { audienceRowsByIds, osloDate } from '@mg/db';
-import { consentPurposeSchema, toFieldErrors } from '@mg/shared';
-import { stringify } from 'csv-stringify';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { audienceRowsByIds, type Db, osloDate } from '@mg/db';
+import { type ConsentPurpose, consentPurposeSchema, toFieldErrors } from '@mg/shared';
+import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
 import { logEntry } from '../lib/access-log';
@@ -75,30 +75,19 @@ export function audienceExport(deps: AppDeps) {
       );
     }
 
-    const contact = purpose.data === 'marketing_email' ? 'email' : 'phone';
-    const csv = stringify({
-      bom: true,
-      header: true,
-      columns: ['lead_id', 'name', contact, 'project', 'consent_granted_at'],
+    const body = audienceCsvStream(ctx.db, purpose.data, ids, (sent) => {
+      // Operators see a download cut short (no personal data: counts only).
+      if (sent.complete)
+        ctx.log.info(
+          { action: ACTION, requestId: ctx.requestId, rows: sent.rows },
+          'audience export sent',
+        );
+      else
+        ctx.log.info(
+          { action: ACTION, requestId: ctx.requestId, rows: sent.rows, selected: ids.length },
+          'audience export cut short by the client',
+        );
     });
-    const db = ctx.db;
-    const consentPurpose = purpose.data;
-    function* records() {
-      for (let i = 0; i < ids.length; i += EXPORT_CHUNK)
-        for (const r of audienceRowsByIds(db, {
-          purpose: consentPurpose,
-          ids: ids.slice(i, i + EXPORT_CHUNK),
-        }))
-          yield [
-            r.id,
-            csvText(r.name),
-            contact === 'email' ? csvText(r.contact) : r.contact,
-            csvText(r.projectName),
-            new Date(r.grantedAt).toISOString(),
-          ];
-    }
-    // Backpressure from the client; a download cut short tears both streams down.
-    pipeline(Readable.from(records()), csv, () => {});
     const filename = `audience-${purpose.data}-${osloDate()}.csv`;
     const headers = new Headers({
       'content-type': 'text/csv; charset=utf-8',
@@ -106,6 +95,79 @@ export function audienceExport(deps: AppDeps) {
       'cache-control': 'no-store',
     });
     for (const cookie of auth.setCookies()) headers.append('set-cookie', cookie);
-    return new Response(Readable.toWeb(csv) as ReadableStream<Uint8Array>, { headers });
+    return new Response(body, { headers });
   };
+}
+
+/**
+ * The file as a pull stream: each read of the client (through the socket's backpressure, and
+ * the compression in between) takes the next EXPORT_CHUNK ids, reads their rows in one
+ * statement and hands one CSV text of them on, then the event loop turns before the next part
+ * (issue 10: each part is a short synchronous slice, ~10–20 ms). Nothing is read ahead of the
+ * client, so memory holds the ids and one part however large the audience (issue 11), and a
+ * client that goes away cancels the stream: no further part is read. One chunk per part, not
+ * per row: a chunk per record through csv-stringify's stream, the web stream adapter and the
+ * compression cost ~130 µs of this thread a row (36 s for 280,745 rows at a million leads).
+ */
+export function audienceCsvStream(
+  db: Db,
+  purpose: ConsentPurpose,
+  ids: readonly number[],
+  done: (sent: { rows: number; complete: boolean }) => void,
+): ReadableStream<Uint8Array> {
+  const contact = purpose === 'marketing_email' ? 'email' : 'phone';
+  const encoder = new TextEncoder();
+  let next = 0;
+  let rows = 0;
+  let cancelled = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        // Parts whose leads all changed since they were selected give no text: read on.
+        for (;;) {
+          if (next > 0) await nextTurn();
+          if (cancelled) return;
+          const first = next === 0;
+          const records = audienceRowsByIds(db, {
+            purpose,
+            ids: ids.slice(next, next + EXPORT_CHUNK),
+          }).map((r) => [
+            r.id,
+            csvText(r.name),
+            contact === 'email' ? csvText(r.contact) : r.contact,
+            csvText(r.projectName),
+            new Date(r.grantedAt).toISOString(),
+          ]);
+          next += EXPORT_CHUNK;
+          rows += records.length;
+          // The first part starts with the byte-order mark and the header (decision 010), even
+          // when it holds no rows.
+          const text = stringify(
+            records,
+            first
+              ? {
+                  bom: true,
+                  header: true,
+                  columns: ['lead_id', 'name', contact, 'project', 'consent_granted_at'],
+                }
+              : {},
+          );
+          const end = next >= ids.length;
+          if (text !== '') controller.enqueue(encoder.encode(text));
+          if (end) {
+            controller.close();
+            done({ rows, complete: true });
+            return;
+          }
+          if (text !== '') return;
+        }
+      },
+      cancel() {
+        cancelled = true;
+        done({ rows, complete: false });
+      },
+    },
+    // Read only when the client asks: no part is read ahead.
+    { highWaterMark: 0 },
+  );
 }
