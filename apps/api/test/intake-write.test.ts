@@ -388,7 +388,14 @@ describe('the rows one form writes', () => {
       prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
     });
-    // The hash covers what was stored, in its order: the chain still verifies.
+    // Its one target as a row of its own, an integer like those json_each writes for lists.
+    expect(
+      db.all(
+        sql`select target_type as type, target_id as id, typeof(target_id) as t
+            from access_log_targets where entry_id = ${entry?.id ?? 0}`,
+      ),
+    ).toEqual([{ type: 'lead', id, t: 'integer' }]);
+    // The hash covers what was stored, in its order: the chain (and its targets) verify.
     expect(verifyAccessLog(db).ok).toBe(true);
   });
 });

@@ -75,6 +75,10 @@ const statements = preparedPerConnection((conn) => ({
     `insert into access_log_targets (entry_id, target_type, target_id)
      select ?, ?, value from json_each(?) order by key`,
   ),
+  // One target (a lead opened, an intake): a plain row, without json_each and its sort.
+  target: sqliteOf(conn).prepare<unknown[]>(
+    'insert into access_log_targets (entry_id, target_type, target_id) values (?, ?, ?)',
+  ),
 }));
 
 function detailJson(entry: AuditEntry): string | null {
@@ -128,7 +132,9 @@ export function appendAccessLog(conn: Conn, entry: AuditEntry, now = Date.now())
     hashEntry(fields),
   );
   // The ids as one JSON array: never meets SQLite's cap on bound parameters.
-  if (ids && entry.targetType && ids.length > 0)
+  if (ids && entry.targetType && ids.length === 1)
+    q.target.run(fields.id, entry.targetType, ids[0]);
+  else if (ids && entry.targetType && ids.length > 1)
     q.targets.run(fields.id, entry.targetType, fields.targetIds);
   return fields.id;
 }
