@@ -646,16 +646,15 @@ export function intakeConsent(conn: Conn, lead: LeadRef): ConsentState {
 
 // ---------------------------------------------------------------- intake and unsubscribe
 
+/** A plain statement: every intake with a key asks, and nearly always finds nothing. */
 const leadByIdempotencyKey = preparedPerConnection((conn) =>
-  conn
-    .select({ id: leads.id, projectId: leads.projectId })
-    .from(leads)
-    .where(eq(leads.idempotencyKey, sql.placeholder('key')))
-    .prepare(),
+  sqliteOf(conn).prepare<[string], { id: number; projectId: number }>(
+    'select id, project_id as projectId from leads where idempotency_key = ?',
+  ),
 );
 
 export function findLeadByIdempotencyKey(conn: Conn, key: string) {
-  const row = leadByIdempotencyKey(conn).get({ key });
+  const row = leadByIdempotencyKey(conn).get(key);
   return row && asLeadRef(row);
 }
 
