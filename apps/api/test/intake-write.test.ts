@@ -1,9 +1,15 @@
 import { createHash } from 'node:crypto';
-import { legacySuppressionsRemain, recordSuppression, schema } from '@mg/db';
+import {
+  legacySuppressionsRemain,
+  recordSuppression,
+  schema,
+  suppressionHmac,
+  verifyAccessLog,
+} from '@mg/db';
 import { osloDate, osloDayStart } from '@mg/shared';
-import { asc, eq, sql } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createIntakeQueue, osloDays } from '../src/lib/intake';
+import { createIntakeQueue, osloDays, submitIntake } from '../src/lib/intake';
 import { publicApp, validLead } from './public-helpers';
 
 /**
@@ -224,5 +230,172 @@ describe('osloDays', () => {
       // And back: an earlier instant is not the remembered day.
       expect(days.dateOf(midnight - 1)).not.toBe(day);
     }
+  });
+});
+
+describe('the rows one form writes', () => {
+  it('hold exactly these values in every column (the plain insert statements)', async () => {
+    const t = publicApp();
+    const { db } = t.handle;
+    const at = Date.UTC(2026, 11, 2, 9, 30);
+    // Outside a batch: its own transaction, and a fixed clock for every row.
+    const stored = submitIntake(
+      db,
+      {
+        slug: 'alfa-park',
+        body: validLead({ marketingEmail: true, marketingSms: false }),
+        idempotencyKey: 'nøkkel-1',
+        source: 'website_form',
+        baseUrl: 'https://leads.example.no',
+        meta: { requestId: 'req-1', ip: '10.0.0.1', userAgent: 'test-agent' },
+      },
+      at,
+    );
+    if (stored.kind !== 'created') throw new Error(stored.kind);
+    const id = stored.leadId;
+    const project = t.f.projectA;
+    const subsidiary = t.f.subA;
+
+    const lead = db.select().from(schema.leads).where(eq(schema.leads.id, id)).get();
+    expect(lead).toEqual({
+      id,
+      projectId: project,
+      subsidiaryId: subsidiary,
+      name: 'Kari Nordmann',
+      email: 'kari.nordmann@example.no',
+      phone: '+4791234567',
+      message: 'Hei! Jeg vil gjerne ha prislisten.',
+      source: 'website_form',
+      policyVersionId: t.f.policyId,
+      status: 'new',
+      assigneeUserId: null,
+      restricted: false,
+      legalHold: false,
+      legalHoldReason: null,
+      legalHoldByUserId: null,
+      legalHoldAt: null,
+      restrictedReason: null,
+      restrictedByUserId: null,
+      restrictedAt: null,
+      consentEmail: true,
+      consentSms: false,
+      unsubscribeTokenHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      idempotencyKey: `${project}:nøkkel-1`,
+      createdAt: at,
+      statusChangedAt: at,
+      lastActivityAt: at,
+      anonymisedAt: null,
+      updatedAt: at,
+      nameSort: 'kari nordmann',
+      statusRank: 0,
+      emailSort: 'kari.nordmann@example.no',
+      emailHmac: suppressionHmac(db, { email: 'kari.nordmann@example.no' }),
+      phoneHmac: suppressionHmac(db, { phone: '+4791234567' }),
+    });
+    expect(lead?.emailHmac).not.toEqual(lead?.phoneHmac);
+
+    expect(
+      db
+        .select()
+        .from(schema.disclosures)
+        .where(eq(schema.disclosures.leadId, id))
+        .all()
+        .map(({ id: _, ...row }) => row),
+    ).toEqual([{ leadId: id, subsidiaryId: subsidiary, kind: 'intake', actorUserId: null, at }]);
+
+    expect(
+      db
+        .select()
+        .from(schema.consentEvents)
+        .where(eq(schema.consentEvents.leadId, id))
+        .orderBy(asc(schema.consentEvents.id))
+        .all()
+        .map(({ id: _, ...row }) => row),
+    ).toEqual([
+      {
+        leadId: id,
+        purpose: 'marketing_email',
+        granted: true,
+        source: 'form',
+        policyVersionId: t.f.policyId,
+        actorUserId: null,
+        at,
+      },
+    ]);
+
+    const mails = db
+      .select()
+      .from(schema.outbox)
+      .where(eq(schema.outbox.leadId, id))
+      .orderBy(asc(schema.outbox.id))
+      .all()
+      .map(({ id: _, body, headers, ...row }) => ({
+        ...row,
+        body: body.includes('Alfa Park'),
+        headers: headers === null ? null : Object.keys(JSON.parse(headers) as object).sort(),
+      }));
+    const common = {
+      leadId: id,
+      status: 'pending',
+      attempts: 0,
+      nextAttemptAt: at,
+      lastError: null,
+      createdAt: at,
+      sentAt: null,
+      body: true,
+    };
+    expect(mails).toEqual([
+      {
+        ...common,
+        kind: 'lead_notification',
+        subject: 'Ny interessent: Alfa Park',
+        subsidiaryId: subsidiary,
+        toAddress: expect.stringContaining('@'),
+        headers: null,
+      },
+      {
+        ...common,
+        kind: 'consent_receipt',
+        subject: 'Takk for interessen for Alfa Park',
+        subsidiaryId: null,
+        toAddress: 'kari.nordmann@example.no',
+        headers: ['List-Unsubscribe', 'List-Unsubscribe-Post'],
+      },
+    ]);
+
+    const entry = db
+      .select()
+      .from(schema.accessLog)
+      .orderBy(desc(schema.accessLog.id))
+      .limit(1)
+      .get();
+    expect(entry).toEqual({
+      id: expect.any(Number),
+      at,
+      actorUserId: null,
+      actorRole: null,
+      action: 'intake.create',
+      purpose: 'intake',
+      targetType: 'lead',
+      targetIds: JSON.stringify([id]),
+      targetCount: 1,
+      outcome: 'ok',
+      requestId: 'req-1',
+      // A public entry: no IP, no user agent (DOMAIN).
+      ip: null,
+      userAgent: null,
+      detail: JSON.stringify({ projectId: project, source: 'website_form' }),
+      prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+    });
+    // Its one target as a row of its own, an integer like those json_each writes for lists.
+    expect(
+      db.all(
+        sql`select target_type as type, target_id as id, typeof(target_id) as t
+            from access_log_targets where entry_id = ${entry?.id ?? 0}`,
+      ),
+    ).toEqual([{ type: 'lead', id, t: 'integer' }]);
+    // The hash covers what was stored, in its order: the chain (and its targets) verify.
+    expect(verifyAccessLog(db).ok).toBe(true);
   });
 });

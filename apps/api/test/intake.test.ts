@@ -540,3 +540,31 @@ describe('search index', () => {
     expect(ftsIds(t, '{name} : "batchperson"')).toEqual(ids.map((id) => ({ id })));
   });
 });
+
+describe('security headers', () => {
+  it('a JSON post gets the public pages’ CSP with no styles and no nonce; a form post’s page keeps its nonce', async () => {
+    const t = publicApp();
+    for (const res of [
+      await postJson(t.app, 'alfa-park', validLead()),
+      await postJson(t.app, 'alfa-park', validLead({ email: 'nope' })),
+      await postJson(t.app, 'finnes-ikke', validLead()),
+    ]) {
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      const csp = res.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("style-src 'none'");
+      expect(csp).not.toContain('nonce-');
+      // Framing as the public pages: the configured website and ourselves only.
+      expect(csp).toContain("frame-ancestors 'self' https://www.mestergruppeneiendom.no");
+      expect(csp).toContain("default-src 'none'");
+      expect(res.headers.get('referrer-policy')).toBe('same-origin');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    // A classic form post with an error is answered with the form page: styled by nonce.
+    const page = await postForm(t.app, 'alfa-park', { ...validLead({ email: 'nope' }) });
+    expect(page.status).toBe(400);
+    const csp = page.headers.get('content-security-policy') ?? '';
+    const nonce = /style-src 'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(await page.text()).toContain(`<style nonce="${nonce}">`);
+  });
+});

@@ -39,27 +39,45 @@ export function configuredOrigins(env: Pick<Env, 'INTAKE_CORS_ORIGINS'>): string
  */
 export function publicPageHeaders(env: Env): MiddlewareHandler {
   const origins = configuredOrigins(env);
-  return secureHeaders({
-    contentSecurityPolicy: {
-      defaultSrc: ["'none'"],
-      scriptSrc: ["'self'"],
-      styleSrc: [NONCE],
-      imgSrc: ["'self'", 'data:'],
-      formAction: ["'self'"],
-      baseUri: ["'none'"],
-      objectSrc: ["'none'"],
-      frameAncestors: origins.length > 0 ? ["'self'", ...origins] : ["'self'"],
-    },
-    xFrameOptions: origins.length > 0 ? false : 'SAMEORIGIN',
-    strictTransportSecurity:
-      env.NODE_ENV === 'production' ? 'max-age=31536000; includeSubDomains' : false,
-    // Unsubscribe links carry their token in the path: never send it to another site. Not
-    // 'no-referrer': browsers then send `Origin: null` on the form's POST, which intake refuses.
-    referrerPolicy: 'same-origin',
-    // The page must open inside the website's frame.
-    crossOriginOpenerPolicy: false,
-    crossOriginResourcePolicy: false,
-  });
+  const options = (styleSrc: NonNullable<CspOptions>['styleSrc']) =>
+    ({
+      contentSecurityPolicy: {
+        defaultSrc: ["'none'"],
+        scriptSrc: ["'self'"],
+        styleSrc,
+        imgSrc: ["'self'", 'data:'],
+        formAction: ["'self'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        frameAncestors: origins.length > 0 ? ["'self'", ...origins] : ["'self'"],
+      },
+      xFrameOptions: origins.length > 0 ? false : 'SAMEORIGIN',
+      strictTransportSecurity:
+        env.NODE_ENV === 'production' ? 'max-age=31536000; includeSubDomains' : false,
+      // Unsubscribe links carry their token in the path: never send it to another site. Not
+      // 'no-referrer': browsers then send `Origin: null` on the form's POST, which intake refuses.
+      referrerPolicy: 'same-origin',
+      // The page must open inside the website's frame.
+      crossOriginOpenerPolicy: false,
+      crossOriginResourcePolicy: false,
+    }) satisfies Parameters<typeof secureHeaders>[0];
+  const pages = secureHeaders(options([NONCE]));
+  // A JSON post to intake is answered with JSON whatever happens (public/intake.ts), which
+  // holds no style: the same headers with no styles allowed, instead of drawing a random
+  // nonce for every website form (a CSPRNG call per post; intake runs at hundreds a second).
+  const json = secureHeaders(options(["'none'"]));
+  return (c, next) => (isJsonIntakePost(c) ? json(c, next) : pages(c, next));
+}
+
+type CspOptions = NonNullable<Parameters<typeof secureHeaders>[0]>['contentSecurityPolicy'];
+
+/** A JSON POST to /api/intake/…: its answers are all JSON (public/intake.ts). */
+function isJsonIntakePost(c: Context): boolean {
+  return (
+    c.req.method === 'POST' &&
+    c.req.path.startsWith('/api/intake/') &&
+    (c.req.header('content-type')?.toLowerCase().startsWith('application/json') ?? false)
+  );
 }
 
 const CSS = `
