@@ -1,4 +1,4 @@
-import { Checkbox, Loader } from '@mantine/core';
+import { Loader } from '@mantine/core';
 import { isLeadWorkable, LEAD_SORT_FIRST_DIR, type LeadColumn, type LeadSort } from '@mg/shared';
 import { IconArrowUp, IconSelector } from '@tabler/icons-react';
 import {
@@ -17,6 +17,7 @@ import { useNavigate } from 'react-router';
 import { type LeadGridColumn, type LeadRow, leadGridColumns } from './lead-columns';
 import { pageSelectionState, togglePage, toggleRow } from './lead-grid-selection';
 import classes from './lead-grid-table.module.css';
+import { TickBox } from './tick-box';
 import type { LeadGridControls } from './use-lead-filters';
 
 /** A click or key on these belongs to them, not to the row (open, tick, follow a link). */
@@ -194,7 +195,7 @@ export function LeadGridTable({
             <tr>
               {selection && page ? (
                 <th className={`${classes.th} ${classes.selectCell}`}>
-                  <Checkbox
+                  <TickBox
                     aria-label={t('leads.selectAll')}
                     checked={page.checked}
                     indeterminate={page.indeterminate}
@@ -266,7 +267,7 @@ export function LeadGridTable({
                   {selection ? (
                     // A click beside the box belongs to the box's cell, never opens the lead.
                     <td className={`${TD_CLASS} ${classes.selectCell}`} data-row-select>
-                      <Checkbox
+                      <TickBox
                         aria-label={t('leads.selectNamed', { name: rowName(row) })}
                         checked={ticked}
                         // Restricted and anonymised leads take no status, assignee or notes.
