@@ -54,6 +54,7 @@ export function TickBox({
     </span>
   );
   return label ? (
+    // biome-ignore lint/a11y/noLabelWithoutControl: the input is inside `box`
     <label className={classes.root}>
       {box}
       <span className={classes.label}>{label}</span>
