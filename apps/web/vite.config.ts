@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { appShellScrollClasses } from './build/app-shell-scroll-classes';
 import { localeSections } from './build/locale-sections';
 import { precompress } from './build/precompress';
 
@@ -9,6 +10,7 @@ const api = 'http://localhost:3000';
 export default defineConfig({
   plugins: [
     react(),
+    appShellScrollClasses(),
     localeSections(fileURLToPath(new URL('./src/locales', import.meta.url))),
     precompress(),
   ],
@@ -39,5 +41,16 @@ export default defineConfig({
     sourcemap: true,
     // bench/web and the first-load test follow the import graph from here.
     manifest: true,
+    rolldownOptions: {
+      output: {
+        codeSplitting: {
+          // Everything the entry imports statically in the entry's own file: rolldown would
+          // otherwise cut it into a dozen shared chunks (whatever a lazy screen also uses),
+          // each a request and compressed on its own. The same code, ~4 % fewer gzip bytes on
+          // every first load (issue 11).
+          groups: [{ name: 'entry', tags: ['$initial'] }],
+        },
+      },
+    },
   },
 });

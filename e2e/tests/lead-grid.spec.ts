@@ -144,20 +144,33 @@ test.describe('desktop', () => {
     await nameHeader.click();
     await expect(page).toHaveURL(/sort=name&dir=asc/);
     await expect(nameHeader).toHaveAccessibleName('Navn, sortert stigende');
-    await expect(nameHeader.locator('.mantine-datatable-header-cell-sortable-icon')).toBeVisible();
+    // The header cell tells assistive technology too, and the arrow shows it.
+    await expect(table.getByRole('columnheader', { name: /^Navn/ })).toHaveAttribute(
+      'aria-sort',
+      'ascending',
+    );
+    await expect(table.getByRole('columnheader', { name: /^Mottatt/ })).toHaveAttribute(
+      'aria-sort',
+      'none',
+    );
+    await expect(nameHeader.locator('[data-sort-icon="sorted"]')).toBeVisible();
     await nameHeader.click();
     await expect(page).toHaveURL(/sort=name(&|$)/);
     await expect(page).not.toHaveURL(/dir=asc/);
     await expect(nameHeader).toHaveAccessibleName('Navn, sortert synkende');
+    await expect(table.getByRole('columnheader', { name: /^Navn/ })).toHaveAttribute(
+      'aria-sort',
+      'descending',
+    );
     await expectAccessible(page);
     // Project sorts A→Å on the first click (by the project's name), then flips.
     const projectHeader = table.getByRole('button', { name: /^Prosjekt/ });
     await projectHeader.click();
     await expect(page).toHaveURL(/sort=project&dir=asc/);
     await expect(projectHeader).toHaveAccessibleName('Prosjekt, sortert stigende');
-    await expect(
-      projectHeader.locator('.mantine-datatable-header-cell-sortable-icon'),
-    ).not.toHaveClass(/reversed/);
+    await expect(projectHeader.locator('[data-sort-icon="sorted"]')).not.toHaveAttribute(
+      'data-reversed',
+    );
     const projects = () =>
       table
         .locator('tbody tr')
@@ -173,8 +186,8 @@ test.describe('desktop', () => {
     await projectHeader.click();
     await expect(page).toHaveURL(/sort=project(&|$)/);
     await expect(projectHeader).toHaveAccessibleName('Prosjekt, sortert synkende');
-    await expect(projectHeader.locator('.mantine-datatable-header-cell-sortable-icon')).toHaveClass(
-      /reversed/,
+    await expect(projectHeader.locator('[data-sort-icon="sorted"]')).toHaveAttribute(
+      'data-reversed',
     );
     await expect.poll(async () => inOrder((await projects()).reverse())).toBe(true);
     // E-mail sorts too, A→Z first.
@@ -202,9 +215,8 @@ test.describe('desktop', () => {
     await expect(received).toHaveAccessibleName('Mottatt, sortert synkende');
 
     // The header row stays in view while the rows scroll under it.
-    const viewport = table.locator(
-      'xpath=ancestor::div[contains(concat(" ", @class, " "), " mantine-ScrollArea-viewport ")][1]',
-    );
+    // The table's own scrolling box is its parent.
+    const viewport = table.locator('xpath=..');
     await viewport.evaluate((el) => {
       el.scrollTop = el.scrollHeight;
     });
@@ -304,6 +316,43 @@ test.describe('desktop', () => {
       timeout: 15_000,
     });
     expect(await countLeads(page, { status: ['follow_up'] })).toBe(before.follow);
+  });
+
+  test('ticks: one row, a shift-tick for the rows between, the header box for the page', async ({
+    page,
+  }) => {
+    await loginAs(page, 'subsidiaryB');
+    await page.goto('/leads');
+    const table = page.getByRole('table', { name: 'Leads' });
+    await expect(table.getByRole('link').first()).toBeVisible();
+    const boxes = table.locator('tbody tr').getByRole('checkbox', { disabled: false });
+    const bulk = page.getByRole('region', { name: 'Handlinger for valgte leads' });
+    // A click beside a box (in its cell) neither ticks nor opens the lead.
+    await table
+      .locator('tbody tr td')
+      .first()
+      .click({ position: { x: 2, y: 2 } });
+    await expect(boxes.nth(0)).not.toBeChecked();
+    await expect(page).toHaveURL(/\/leads$/);
+    await boxes.nth(0).click();
+    await expect(bulk).toContainText('1 valgt');
+    await boxes.nth(4).click({ modifiers: ['Shift'] });
+    for (const i of [0, 1, 2, 3, 4]) await expect(boxes.nth(i)).toBeChecked();
+    await expect(boxes.nth(5)).not.toBeChecked();
+    await expect(bulk).toContainText('5 valgt');
+    const all = page.getByRole('checkbox', { name: 'Velg alle viste leads' });
+    await expect(all).toHaveJSProperty('indeterminate', true);
+    // A shift-tick on a ticked row unticks the rows between.
+    await boxes.nth(1).click();
+    await boxes.nth(3).click({ modifiers: ['Shift'] });
+    await expect(bulk).toContainText('2 valgt');
+    await expect(boxes.nth(0)).toBeChecked();
+    await expect(boxes.nth(4)).toBeChecked();
+    await all.check();
+    await expect(bulk).toContainText(`${await boxes.count()} valgt`);
+    await all.uncheck();
+    await expect(bulk).toHaveCount(0);
+    await expect(page).toHaveURL(/\/leads$/);
   });
 
   test('saved views: shown by name, updated, renamed and deleted', async ({ page }) => {

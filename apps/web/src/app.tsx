@@ -1,5 +1,4 @@
 import { createTheme, MantineProvider, mergeThemeOverrides } from '@mantine/core';
-import { DatesProvider } from '@mantine/dates';
 import { QueryClientProvider } from '@tanstack/react-query';
 import { lazy, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,7 +14,7 @@ import { cssVariablesResolver, theme } from './theme';
 const Notifications = lazy(() => import('./components/lazy/notifications-host'));
 
 export function App() {
-  const { i18n, t } = useTranslation();
+  const { t } = useTranslation();
   // Close buttons of notifications and dialogs are icons only: name them in the current language.
   const localTheme = useMemo(
     () =>
@@ -43,19 +42,17 @@ export function App() {
       defaultColorScheme="light"
       cssVariablesResolver={cssVariablesResolver}
     >
-      <DatesProvider settings={{ locale: i18n.language, firstDayOfWeek: 1 }}>
-        {/* Bottom right, away from the header's user menu; a few at a time, the rest queue. */}
-        <Suspense fallback={null}>
-          <Notifications position="bottom-right" limit={3} />
-        </Suspense>
-        <QueryClientProvider client={queryClient}>
-          <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-            <AuthProvider>
-              <RouterProvider router={router} />
-            </AuthProvider>
-          </TRPCProvider>
-        </QueryClientProvider>
-      </DatesProvider>
+      {/* Bottom right, away from the header's user menu; a few at a time, the rest queue. */}
+      <Suspense fallback={null}>
+        <Notifications position="bottom-right" limit={3} />
+      </Suspense>
+      <QueryClientProvider client={queryClient}>
+        <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+          <AuthProvider>
+            <RouterProvider router={router} />
+          </AuthProvider>
+        </TRPCProvider>
+      </QueryClientProvider>
     </MantineProvider>
   );
 }

@@ -1,8 +1,10 @@
+import dayjs from 'dayjs';
 import i18next from 'i18next';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import en from '../locales/en.json';
 import nb from '../locales/nb.json';
 import {
+  endOfDayIso,
   formatDate,
   formatDateTime,
   formatDay,
@@ -10,6 +12,7 @@ import {
   formatOrgNumber,
   formatPhone,
   interpolationFormatter,
+  startOfDayIso,
 } from './format';
 
 const NBSP = '\u00a0';
@@ -84,5 +87,46 @@ describe('numbers inside translations', () => {
   it('passes text through untouched', async () => {
     const nbT = await translator('nb');
     expect(nbT.t('lead.anonymisedName', { id: '3001' })).toBe('Anonymisert lead #3001');
+  });
+});
+
+describe('whole local days as instants (the audit filter)', () => {
+  const zone = process.env.TZ;
+  beforeAll(() => {
+    // Norway's clock, where the offset changes twice a year.
+    process.env.TZ = 'Europe/Oslo';
+  });
+  afterAll(() => {
+    process.env.TZ = zone;
+  });
+
+  it('gives the day with the offset that applies on it, summer and winter', () => {
+    expect(startOfDayIso('2026-12-01')).toBe('2026-12-01T00:00:00+01:00');
+    expect(endOfDayIso('2026-12-01')).toBe('2026-12-01T23:59:59+01:00');
+    expect(startOfDayIso('2026-07-01')).toBe('2026-07-01T00:00:00+02:00');
+    // The days the clocks change: the day starts in one offset and ends in the other.
+    expect(startOfDayIso('2026-03-29')).toBe('2026-03-29T00:00:00+01:00');
+    expect(endOfDayIso('2026-03-29')).toBe('2026-03-29T23:59:59+02:00');
+    expect(startOfDayIso('2026-10-25')).toBe('2026-10-25T00:00:00+02:00');
+    expect(endOfDayIso('2026-10-25')).toBe('2026-10-25T23:59:59+01:00');
+    expect(startOfDayIso('0999-01-05')).toMatch(/^0999-01-05T00:00:00[+-]\d\d:\d\d$/);
+  });
+
+  it('agrees with dayjs, which it replaced, on every day of two years', () => {
+    const day = new Date(Date.UTC(2025, 0, 1));
+    let checked = 0;
+    while (day.getUTCFullYear() < 2027) {
+      const iso = day.toISOString().slice(0, 10);
+      expect(startOfDayIso(iso), iso).toBe(dayjs(iso).startOf('day').format());
+      expect(endOfDayIso(iso), iso).toBe(dayjs(iso).endOf('day').format());
+      day.setUTCDate(day.getUTCDate() + 1);
+      checked++;
+    }
+    expect(checked).toBe(730);
+  });
+
+  it('refuses anything but a calendar day', () => {
+    expect(() => startOfDayIso('1.12.2026')).toThrow(/not a calendar day/);
+    expect(() => endOfDayIso('')).toThrow(/not a calendar day/);
   });
 });

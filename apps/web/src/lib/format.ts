@@ -7,7 +7,6 @@ import {
   formatPercent as formatPercentIn,
   formatRelative as formatRelativeIn,
 } from '@mg/shared';
-import dayjs from 'dayjs';
 import i18n from 'i18next';
 
 /**
@@ -68,13 +67,44 @@ export function formatPhone(value: string): string {
   return match ? `+47 ${match[1]} ${match[2]} ${match[3]}` : value;
 }
 
-/** Start of the chosen local day, as the ISO string with offset the API expects. */
-export function startOfDayIso(date: string): string {
-  return dayjs(date).startOf('day').format();
+const pad = (n: number, width = 2) => String(Math.abs(n)).padStart(width, '0');
+
+/** A local wall-clock time with the zone's offset that applies then: "2026-03-29T00:00:00+01:00". */
+function localIso(date: Date): string {
+  const offset = -date.getTimezoneOffset();
+  const sign = offset < 0 ? '-' : '+';
+  return (
+    `${pad(date.getFullYear(), 4)}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}` +
+    `T${pad(date.getHours())}:${pad(date.getMinutes())}:${pad(date.getSeconds())}` +
+    `${sign}${pad(Math.trunc(offset / 60))}:${pad(offset % 60)}`
+  );
 }
 
-export function endOfDayIso(date: string): string {
-  return dayjs(date).endOf('day').format();
+/** A "YYYY-MM-DD" day (as the date pickers and the URL keep it) at the given local time. */
+function localDay(day: string, hours: number, minutes: number, seconds: number): Date {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  if (!match) throw new RangeError(`not a calendar day: ${day}`);
+  return new Date(
+    Number(match[1]),
+    Number(match[2]) - 1,
+    Number(match[3]),
+    hours,
+    minutes,
+    seconds,
+  );
+}
+
+/**
+ * Start of the chosen local day, as the ISO string with offset the API expects. Plain `Date`
+ * instead of dayjs, which then loads only with the date pickers (issue 11: first load).
+ */
+export function startOfDayIso(day: string): string {
+  return localIso(localDay(day, 0, 0, 0));
+}
+
+/** The last second of the chosen local day, with the offset that applies then. */
+export function endOfDayIso(day: string): string {
+  return localIso(localDay(day, 23, 59, 59));
 }
 
 /**

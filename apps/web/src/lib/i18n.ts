@@ -1,16 +1,8 @@
-import 'dayjs/locale/en';
-import 'dayjs/locale/nb';
 import core from 'virtual:strings/nb/core';
-import dayjs from 'dayjs';
-import localizedFormat from 'dayjs/plugin/localizedFormat';
-import relativeTime from 'dayjs/plugin/relativeTime';
 import i18n from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import type nb from '../locales/nb.json';
 import { interpolationFormatter } from './format';
-
-dayjs.extend(localizedFormat);
-dayjs.extend(relativeTime);
 
 export const LANGUAGES = ['nb', 'en'] as const;
 export type Language = (typeof LANGUAGES)[number];
@@ -32,8 +24,8 @@ function storedLanguage(): Language {
 }
 
 function applyLanguage(language: string) {
+  // The date pickers take the language from their own provider (components/dates.tsx).
   document.documentElement.lang = language;
-  dayjs.locale(language);
 }
 
 /**

@@ -1,10 +1,11 @@
-import { DatePicker, type DatePickerProps } from '@mantine/dates';
+import type { DatePickerProps } from '@mantine/dates';
+import { DatePicker } from '../dates';
 
 /**
  * The range calendar, behind a dynamic import (`lazy(() => import(...))`): a module of its
- * own, because importing the `@mantine/dates` barrel itself dynamically would keep every
- * export of it in the chunk that also imports it statically (the entry, via DatesProvider).
+ * own, so the calendar (and dayjs with it, components/dates.tsx) loads only when someone opens
+ * the grid's date filter.
  */
 export default function DateRangePicker(props: DatePickerProps<'range'>) {
-  return <DatePicker {...props} />;
+  return <DatePicker<'range'> {...props} />;
 }

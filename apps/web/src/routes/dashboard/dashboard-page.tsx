@@ -1,5 +1,4 @@
 import { Anchor, Grid, Group, Paper, Select, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { DatePickerInput } from '@mantine/dates';
 import {
   hasPermission,
   isSubsidiaryScoped,
@@ -13,6 +12,7 @@ import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { DatePickerInput } from '../../components/dates';
 import { LinkProblemAlert } from '../../components/link-problem-alert';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';

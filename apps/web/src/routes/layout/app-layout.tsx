@@ -1,4 +1,4 @@
-import { Anchor, AppShell, Burger, Group, ScrollArea, Text } from '@mantine/core';
+import { Anchor, AppShell, Burger, Group, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { lazy, Suspense, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -75,9 +75,11 @@ export function AppLayout() {
         </Group>
       </AppShell.Header>
       <AppShell.Navbar id="main-navigation" p="sm" aria-label={t('nav.label')} component="nav">
-        <ScrollArea type="auto">
+        {/* The browser's own scrolling: Mantine's ScrollArea brings floating-ui (16 KB gzip)
+            into every signed-in first load (issue 11). */}
+        <div style={{ flex: 1, minHeight: 0, overflowY: 'auto' }}>
           <NavLinks onNavigate={close} />
-        </ScrollArea>
+        </div>
       </AppShell.Navbar>
       <AppShell.Main ref={main} id="main" tabIndex={-1} bg="gray.0">
         <Outlet />

@@ -1,10 +1,11 @@
-import { Anchor, Checkbox, Group, Paper, Stack, Text } from '@mantine/core';
+import { Anchor, Group, Paper, Stack, Text } from '@mantine/core';
 import { isLeadWorkable } from '@mg/shared';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { formatDate } from '../../lib/format';
 import { LeadFlagBadges, LeadStatusBadge } from './lead-badges';
 import type { LeadRow } from './lead-columns';
+import { TickBox } from './tick-box';
 
 const INTERACTIVE = 'a, button, input, label';
 
@@ -34,14 +35,14 @@ export function LeadCardList({
   return (
     <>
       {selection && selectable.length > 0 ? (
-        <Checkbox
-          px="sm"
-          pt="xs"
-          label={t('leads.selectAllPage')}
-          checked={ticked === selectable.length}
-          indeterminate={ticked > 0 && ticked < selectable.length}
-          onChange={(event) => selection.onChange(event.currentTarget.checked ? selectable : [])}
-        />
+        <div style={{ padding: 'var(--mantine-spacing-xs) var(--mantine-spacing-sm) 0' }}>
+          <TickBox
+            label={t('leads.selectAllPage')}
+            checked={ticked === selectable.length}
+            indeterminate={ticked > 0 && ticked < selectable.length}
+            onChange={(event) => selection.onChange(event.currentTarget.checked ? selectable : [])}
+          />
+        </div>
       ) : null}
       <Stack
         gap="xs"
@@ -70,13 +71,14 @@ export function LeadCardList({
             >
               <Group gap="sm" wrap="nowrap" align="flex-start">
                 {selection ? (
-                  <Checkbox
-                    mt={2}
-                    aria-label={t('leads.selectNamed', { name })}
-                    disabled={!isLeadWorkable(row)}
-                    checked={selectedIds.has(row.id)}
-                    onChange={(event) => toggle(row, event.currentTarget.checked)}
-                  />
+                  <span style={{ marginTop: 2, display: 'flex' }}>
+                    <TickBox
+                      aria-label={t('leads.selectNamed', { name })}
+                      disabled={!isLeadWorkable(row)}
+                      checked={selectedIds.has(row.id)}
+                      onChange={(event) => toggle(row, event.currentTarget.checked)}
+                    />
+                  </span>
                 ) : null}
                 <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
                   <Group justify="space-between" gap="xs" wrap="nowrap">

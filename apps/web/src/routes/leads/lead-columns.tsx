@@ -1,8 +1,7 @@
-import { Anchor, Badge, type MantineTheme, Stack, Text } from '@mantine/core';
+import { Anchor, Badge, Stack, Text } from '@mantine/core';
 import { LEAD_SORTS, type LeadColumn, type LeadSort, type LeadStatus } from '@mg/shared';
 import type { TFunction } from 'i18next';
-import type { DataTableColumn } from 'mantine-datatable';
-import { type CSSProperties, Fragment } from 'react';
+import { type CSSProperties, Fragment, type ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatDate, formatDateTime, formatPhone } from '../../lib/format';
 import type { RouterOutputs } from '../../lib/trpc';
@@ -168,11 +167,21 @@ const COLUMN_MIN_WIDTH: Partial<Record<LeadColumn, number>> = {
   status: 130,
 };
 
+/** A column of the grid, as lead-grid-table.tsx draws it. */
+export type LeadGridColumn = {
+  accessor: LeadColumn;
+  title: string;
+  sortable: boolean;
+  /** Short values stay on one line; names, addresses, projects and people wrap. */
+  noWrap: boolean;
+  width?: number;
+  /** Hidden below Mantine's `sm` breakpoint (a small tablet; phones see cards). */
+  wideOnly: boolean;
+  render: (row: LeadRow) => ReactNode;
+};
+
 /** Grid columns in the order the user chose them; the sortable ones sort on the server. */
-export function leadGridColumns(
-  t: TFunction,
-  columns: readonly LeadColumn[],
-): DataTableColumn<LeadRow>[] {
+export function leadGridColumns(t: TFunction, columns: readonly LeadColumn[]): LeadGridColumn[] {
   return columns.map((column) => ({
     accessor: column,
     title: columnTitle(t, column),
@@ -181,9 +190,7 @@ export function leadGridColumns(
     noWrap: !['name', 'email', 'project', 'assignee'].includes(column),
     ...(COLUMN_MIN_WIDTH[column] ? { width: COLUMN_MIN_WIDTH[column] } : {}),
     // A phone shows what identifies and sorts a lead; the rest from a small tablet up.
-    visibleMediaQuery: PHONE_COLUMNS.has(column)
-      ? undefined
-      : (theme: MantineTheme) => `(min-width: ${theme.breakpoints.sm})`,
+    wideOnly: !PHONE_COLUMNS.has(column),
     render: (row: LeadRow) => renderCell(t, column, row),
   }));
 }

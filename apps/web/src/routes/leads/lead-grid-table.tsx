@@ -1,7 +1,8 @@
+import { Loader } from '@mantine/core';
 import { isLeadWorkable, LEAD_SORT_FIRST_DIR, type LeadColumn, type LeadSort } from '@mg/shared';
 import { IconArrowUp, IconSelector } from '@tabler/icons-react';
-import { DataTable } from 'mantine-datatable';
 import {
+  type ChangeEvent,
   type KeyboardEvent,
   type MouseEvent,
   startTransition,
@@ -13,11 +14,15 @@ import {
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
-import { columnTitle, isSortable, type LeadRow, leadGridColumns } from './lead-columns';
+import { type LeadGridColumn, type LeadRow, leadGridColumns } from './lead-columns';
+import { pageSelectionState, togglePage, toggleRow } from './lead-grid-selection';
+import classes from './lead-grid-table.module.css';
+import { TickBox } from './tick-box';
 import type { LeadGridControls } from './use-lead-filters';
 
 /** A click or key on these belongs to them, not to the row (open, tick, follow a link). */
-const INTERACTIVE = 'a, button, input, label, select, textarea, [role="checkbox"]';
+const INTERACTIVE =
+  'a, button, input, label, select, textarea, [role="checkbox"], [data-row-select]';
 
 function isFromControl(target: EventTarget | null): boolean {
   return target instanceof Element && target.closest(INTERACTIVE) !== null;
@@ -34,7 +39,7 @@ function firstRowsCount(): number {
 /**
  * The grid's first render draws only the rows in view, and the rest of the page in a
  * transition right after the first paint (issue 11 point 2: the grid's first render was about
- * half of a cold /leads load's main-thread work, 50 rows of mantine-datatable cells). Any
+ * half of a cold /leads load's main-thread work, 50 rows of cells). Any
  * pointer, key or focus inside the grid first completes it, synchronously, so a tick on the
  * header's "select all", End or a click acts on the whole page, never on the part drawn first.
  */
@@ -54,11 +59,40 @@ function useRowsInView<T>(rows: T[]) {
   return { shown, completeNow };
 }
 
+/*
+ * Plain table elements styled by lead-grid-table.module.css as Mantine's Table draws them:
+ * Mantine's `Table` module also defines `Table.ScrollContainer`, which brings ScrollArea and
+ * floating-ui (16 KB gzip) into the first load, and one component per cell costs render time.
+ */
+const TD_CLASS = classes.cell;
+
+function cellClass(column: LeadGridColumn): string {
+  return [
+    TD_CLASS,
+    column.noWrap ? classes.noWrap : '',
+    column.wideOnly ? classes.wideOnly : '',
+  ].join(' ');
+}
+
+function widthStyle(column: LeadGridColumn) {
+  return column.width === undefined
+    ? undefined
+    : { width: column.width, minWidth: column.width, maxWidth: column.width };
+}
+
+function isShiftClick(event: ChangeEvent<HTMLInputElement>): boolean {
+  // React reports a checkbox's change from its click event, which knows the modifier keys.
+  const native = event.nativeEvent;
+  return 'shiftKey' in native && native.shiftKey === true;
+}
+
 /**
  * The desktop grid: sticky header (the table scrolls inside its own box), whole-row click,
  * and the keyboard: ↑/↓ move between rows (one tab stop for the whole body), Enter opens the
  * lead. A column sorts A→Z (text) or newest first (dates) on its first click, and flips on
- * the next; the sorted column shows an arrow and says which way in words.
+ * the next; the sorted column shows an arrow, its header says which way in words and carries
+ * `aria-sort`. Ticks: one row, a shift-tick for the rows between, the header's box for the
+ * page (lead-grid-selection.ts). A plain Mantine `Table` (issue 11: the first load of /leads).
  */
 export function LeadGridTable({
   rows,
@@ -77,6 +111,7 @@ export function LeadGridTable({
   const navigate = useNavigate();
   const { shown, completeNow } = useRowsInView(rows);
   const bodyRef = useRef<HTMLTableSectionElement | null>(null);
+  const anchorRef = useRef<number | null>(null);
   const [active, setActive] = useState(0);
   const { filter, setFilter } = grid;
   const sort = filter.sort ?? 'createdAt';
@@ -84,25 +119,12 @@ export function LeadGridTable({
 
   // The same column objects from render to render while the language and the columns stay.
   const tableColumns = useMemo(() => leadGridColumns(t, columns), [t, columns]);
-  const tableRef = useRef<HTMLTableElement | null>(null);
-  // mantine-datatable makes each sortable header a button whose name would be the title plus
-  // its icon's English label ("Sorted ascending", "Not sorted"). One translated phrase per
-  // header instead, and the icons out of the accessibility tree. Runs after every render:
-  // the library swaps the icon element when the sort changes.
+
+  // A new page of rows starts a new shift-range.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: reset whenever the rows change
   useEffect(() => {
-    const table = tableRef.current;
-    if (!table) return;
-    const sortedTitle = isSortable(sort) ? columnTitle(t, sort) : null;
-    for (const header of table.querySelectorAll<HTMLElement>('thead th[role="button"]')) {
-      const title =
-        header.querySelector('.mantine-datatable-header-cell-sortable-text')?.textContent ?? '';
-      if (!title) continue;
-      const state = title === sortedTitle ? dir : 'none';
-      header.setAttribute('aria-label', t(`leads.sortHeader.${state}`, { column: title }));
-      for (const icon of header.querySelectorAll('[role="img"]'))
-        icon.setAttribute('aria-hidden', 'true');
-    }
-  });
+    anchorRef.current = null;
+  }, [rows]);
 
   const open = (row: LeadRow) => navigate(`/leads/${row.id}`);
   const focusRow = (index: number) => {
@@ -128,7 +150,28 @@ export function LeadGridTable({
       if (row) open(row);
     }
   };
+  const onRowClick = (event: MouseEvent<HTMLTableRowElement>, row: LeadRow) => {
+    if (!isFromControl(event.target)) open(row);
+  };
+  const onSort = (column: LeadSort) => {
+    // A new column starts in its natural direction; the same column flips.
+    setFilter({
+      sort: column,
+      dir: column === sort ? (dir === 'asc' ? 'desc' : 'asc') : LEAD_SORT_FIRST_DIR[column],
+    });
+  };
   const activeIndex = Math.min(active, Math.max(0, rows.length - 1));
+
+  const selectedIds = useMemo(
+    () => new Set(selection?.selected.map((row) => row.id) ?? []),
+    [selection?.selected],
+  );
+  // Every decision on ticks is taken over the whole page (`rows`), never only the part drawn.
+  const page = selection ? pageSelectionState(rows, selection.selected, isLeadWorkable) : null;
+  const rowName = (row: LeadRow) =>
+    row.anonymisedAt === null
+      ? (row.name ?? `#${row.id}`)
+      : t('lead.anonymisedName', { id: row.id });
 
   return (
     // `display: contents`: a box for the capturing handlers only, none in the layout.
@@ -138,66 +181,138 @@ export function LeadGridTable({
       onKeyDownCapture={completeNow}
       onFocusCapture={completeNow}
     >
-      <DataTable<LeadRow>
-        aria-label={t('leads.title')}
-        tableRef={(element: HTMLTableElement | null) => {
-          tableRef.current = element;
-        }}
-        records={shown}
-        idAccessor="id"
-        fetching={fetching}
-        highlightOnHover
-        verticalSpacing="sm"
-        horizontalSpacing="xs"
+      <div
+        className={classes.scroll}
         // A box of its own, so the header row stays in view while the rows scroll under it.
-        height={rows.length > 8 ? 'max(360px, calc(100dvh - 260px))' : undefined}
-        bodyRef={(element: HTMLTableSectionElement | null) => {
-          bodyRef.current = element;
-        }}
-        columns={tableColumns}
-        sortStatus={{ columnAccessor: sort, direction: dir }}
-        onSortStatusChange={({ columnAccessor, direction }) => {
-          const key = String(columnAccessor);
-          if (!isSortable(key)) return;
-          // A new column starts in its natural direction; the same column flips.
-          setFilter({
-            sort: key,
-            dir: key === sort ? direction : LEAD_SORT_FIRST_DIR[key as LeadSort],
-          });
-        }}
-        sortIcons={{
-          sorted: <IconArrowUp aria-hidden size={14} />,
-          unsorted: <IconSelector aria-hidden size={14} />,
-        }}
-        onRowClick={({ record, event }: { record: LeadRow; event: MouseEvent }) => {
-          if (!isFromControl(event.target)) open(record);
-        }}
-        rowStyle={() => ({ cursor: 'pointer' })}
-        customRowAttributes={(_row, index) => ({
-          'data-row-index': index,
-          tabIndex: index === activeIndex ? 0 : -1,
-          onKeyDown: (event: KeyboardEvent<HTMLTableRowElement>) => onRowKeyDown(event, index),
-          onFocus: () => setActive(index),
-        })}
-        {...(selection
-          ? {
-              selectedRecords: selection.selected,
-              onSelectedRecordsChange: selection.onChange,
-              // Restricted and anonymised leads take no status, assignee or notes.
-              isRecordSelectable: isLeadWorkable,
-              allRecordsSelectionCheckboxProps: { 'aria-label': t('leads.selectAll') },
-              selectionCheckboxProps: { 'aria-label': t('leads.selectRow') },
-              getRecordSelectionCheckboxProps: (row: LeadRow) => ({
-                'aria-label': t('leads.selectNamed', {
-                  name:
-                    row.anonymisedAt === null
-                      ? (row.name ?? `#${row.id}`)
-                      : t('lead.anonymisedName', { id: row.id }),
-                }),
-              }),
-            }
-          : {})}
-      />
+        style={rows.length > 8 ? { height: 'max(360px, calc(100dvh - 260px))' } : undefined}
+        aria-busy={fetching}
+      >
+        <table
+          aria-label={t('leads.title')}
+          className={fetching ? `${classes.table} ${classes.busy}` : classes.table}
+        >
+          <thead className={classes.head}>
+            <tr>
+              {selection && page ? (
+                <th className={`${classes.th} ${classes.selectCell}`}>
+                  <TickBox
+                    aria-label={t('leads.selectAll')}
+                    checked={page.checked}
+                    indeterminate={page.indeterminate}
+                    disabled={page.selectable === 0}
+                    onChange={() => {
+                      anchorRef.current = null;
+                      selection.onChange(togglePage(rows, selection.selected, isLeadWorkable));
+                    }}
+                  />
+                </th>
+              ) : null}
+              {tableColumns.map((column) => {
+                const className = [
+                  classes.th,
+                  column.wideOnly ? classes.wideOnly : '',
+                  column.sortable ? classes.sortable : '',
+                ].join(' ');
+                if (!column.sortable)
+                  return (
+                    <th key={column.accessor} className={className} style={widthStyle(column)}>
+                      <span className={classes.sortText}>{column.title}</span>
+                    </th>
+                  );
+                const state = column.accessor === sort ? dir : 'none';
+                return (
+                  <th
+                    key={column.accessor}
+                    className={className}
+                    style={widthStyle(column)}
+                    aria-sort={
+                      state === 'asc' ? 'ascending' : state === 'desc' ? 'descending' : 'none'
+                    }
+                  >
+                    <button
+                      type="button"
+                      className={classes.sortButton}
+                      aria-label={t(`leads.sortHeader.${state}`, { column: column.title })}
+                      onClick={() => onSort(column.accessor as LeadSort)}
+                    >
+                      <span className={classes.sortText}>{column.title}</span>
+                      <span
+                        className={classes.sortIcon}
+                        data-sort-icon={state === 'none' ? 'unsorted' : 'sorted'}
+                        data-reversed={state === 'desc' || undefined}
+                        aria-hidden
+                      >
+                        {state === 'none' ? <IconSelector size={14} /> : <IconArrowUp size={14} />}
+                      </span>
+                    </button>
+                  </th>
+                );
+              })}
+            </tr>
+          </thead>
+          <tbody ref={bodyRef}>
+            {shown.map((row, index) => {
+              const ticked = selectedIds.has(row.id);
+              return (
+                <tr
+                  key={row.id}
+                  className={classes.row}
+                  data-selected={ticked || undefined}
+                  data-row-index={index}
+                  tabIndex={index === activeIndex ? 0 : -1}
+                  onClick={(event) => onRowClick(event, row)}
+                  onKeyDown={(event) => onRowKeyDown(event, index)}
+                  onFocus={() => setActive(index)}
+                >
+                  {selection ? (
+                    // A click beside the box belongs to the box's cell, never opens the lead.
+                    <td className={`${TD_CLASS} ${classes.selectCell}`} data-row-select>
+                      <TickBox
+                        aria-label={t('leads.selectNamed', { name: rowName(row) })}
+                        checked={ticked}
+                        // Restricted and anonymised leads take no status, assignee or notes.
+                        disabled={!isLeadWorkable(row)}
+                        onChange={(event) => {
+                          selection.onChange(
+                            toggleRow({
+                              rows,
+                              selected: selection.selected,
+                              index,
+                              anchor: anchorRef.current,
+                              shift: isShiftClick(event),
+                              isSelectable: isLeadWorkable,
+                            }),
+                          );
+                          anchorRef.current = index;
+                        }}
+                      />
+                    </td>
+                  ) : null}
+                  {tableColumns.map((column) => (
+                    <td
+                      key={column.accessor}
+                      className={cellClass(column)}
+                      style={widthStyle(column)}
+                    >
+                      {column.render(row)}
+                    </td>
+                  ))}
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {fetching ? (
+          <Loader
+            size="sm"
+            pos="absolute"
+            top="50%"
+            left="50%"
+            style={{ transform: 'translate(-50%, -50%)' }}
+            aria-hidden
+          />
+        ) : null}
+      </div>
     </div>
   );
 }

@@ -1,5 +1,4 @@
 import { Button, Group, Modal, SimpleGrid, Stack, Text, Textarea, TextInput } from '@mantine/core';
-import { DatePickerInput } from '@mantine/dates';
 import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { policyPublishInput } from '@mg/shared';
@@ -9,6 +8,7 @@ import dayjs from 'dayjs';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../components/confirm-modal';
+import { DatePickerInput } from '../../components/dates';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { formatDay } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
