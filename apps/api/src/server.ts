@@ -215,7 +215,7 @@ export function createApp(deps: AppDeps) {
               boot: { me, ...data },
               language: getCookie(c, 'mg-lang'),
             },
-            log,
+            { timeLimitMs: env.SSR_TIME_LIMIT_MS, log },
             (ms) => log.debug({ ms, path: url.pathname }, 'server render'),
           )
         : null;

@@ -10,6 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env';
 import { hashPassword } from '../src/lib/password';
+import { loadPageRenderer } from '../src/lib/ssr';
 import { createApp } from '../src/server';
 
 /**
@@ -36,20 +37,29 @@ let handle: Database_;
 let fixture: Fixture;
 let realDist: string;
 let failingDist: string;
+let slowDist: string;
 let app: ReturnType<typeof createApp>;
 
-function appFor(webDist: string) {
+/**
+ * The content tests wait as long as a render takes on a loaded machine (they are about what
+ * is drawn); the time-limit test uses the default.
+ */
+function appFor(webDist: string, timeLimit = '10000') {
   return createApp({
     db: handle.db,
-    env: loadEnv({ NODE_ENV: 'test', WEB_DIST: webDist }),
-    log: pino({ level: 'silent' }),
+    env: loadEnv({ NODE_ENV: 'test', WEB_DIST: webDist, SSR_TIME_LIMIT_MS: timeLimit }),
+    log: pino({ level: process.env.SSR_TEST_LOG ?? 'silent' }),
   });
 }
 
-function shellDir(): string {
+function shellDir(entry?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'mg-ssr-'));
   writeFileSync(join(dir, 'index.html'), INDEX_HTML);
   mkdirSync(join(dir, 'server'));
+  if (entry !== undefined) {
+    writeFileSync(join(dir, 'server', 'package.json'), '{ "type": "module" }');
+    writeFileSync(join(dir, 'server', 'entry-server.js'), entry);
+  }
   return dir;
 }
 
@@ -68,14 +78,24 @@ beforeAll(async () => {
       '--logLevel',
       'error',
     ],
-    { cwd: WEB, stdio: 'pipe' },
+    // As a build runs it (vitest sets NODE_ENV=test, which would make Vite emit React's
+    // development JSX calls against the production React the config defines).
+    { cwd: WEB, stdio: 'pipe', env: { ...process.env, NODE_ENV: 'production' } },
   );
   // A render that throws whatever it is asked: the page must still go out, as the plain shell.
-  failingDist = shellDir();
-  writeFileSync(
-    join(failingDist, 'server', 'entry-server.js'),
+  failingDist = shellDir(
     `export function createRenderer() {
        return async () => { throw new Error('render exploded at /secret/path.tsx:12'); };
+     }`,
+  );
+  // A render that keeps its thread busy for a second, far past the time limit.
+  slowDist = shellDir(
+    `export function createRenderer() {
+       return async () => {
+         const until = Date.now() + 1000;
+         while (Date.now() < until);
+         return { html: '<p>drawn too late</p>', language: 'nb' };
+       };
      }`,
   );
   handle = createTestDatabase();
@@ -84,7 +104,8 @@ beforeAll(async () => {
   app = appFor(realDist);
 }, 240_000);
 afterAll(() => {
-  for (const dir of [realDist, failingDist]) rmSync(dir, { recursive: true, force: true });
+  for (const dir of [realDist, failingDist, slowDist])
+    rmSync(dir, { recursive: true, force: true });
 });
 
 async function login(email: string) {
@@ -225,6 +246,34 @@ describe('the server-drawn first paint', () => {
     });
   });
 
+  it('keeps renders started at the same moment apart: rows and language of their own', async () => {
+    // The render itself, without the HTTP requests around it (they would space the renders out).
+    const render = await loadPageRenderer(realDist, pino({ level: 'silent' }));
+    if (!render) throw new Error('the server render did not load');
+    const bootOf = async (email: string) => {
+      const { html } = await page('/leads', await login(email));
+      const text = html.match(/<script type="application\/json" id="boot">([\s\S]*?)<\/script>/);
+      return JSON.parse(text?.[1] ?? 'null') as unknown;
+    };
+    const boots = [await bootOf('a@test.no'), await bootOf('b@test.no')];
+    const languages = ['nb', 'en', 'en', 'nb', 'nb', 'en', 'en', 'nb'];
+    const pages = await Promise.all(
+      languages.map((language, i) =>
+        render({ url: '/leads', boot: boots[i % 2], language }, AbortSignal.timeout(30_000)),
+      ),
+    );
+    pages.forEach((drawnPage, i) => {
+      const [own, other] = i % 2 === 0 ? [ONLY_A, ONLY_B] : [ONLY_B, ONLY_A];
+      for (const name of own) expect(drawnPage?.html, `render ${i}`).toContain(name);
+      for (const name of other) expect(drawnPage?.html, `render ${i}`).not.toContain(name);
+      // The grid's name column, in the render's own language.
+      const [header, otherHeader] =
+        languages[i] === 'en' ? ['>Name<', '>Navn<'] : ['>Navn<', '>Name<'];
+      expect(drawnPage?.html, `render ${i}`).toContain(header);
+      expect(drawnPage?.html, `render ${i}`).not.toContain(otherHeader);
+    });
+  });
+
   it('sends the plain shell, with its data and no trace of the error, when the render throws', async () => {
     const failing = appFor(failingDist);
     const cookie = await login('admin@test.no');
@@ -234,6 +283,15 @@ describe('the server-drawn first paint', () => {
     expect(html).toContain('Bjørn Dæhli');
     expect(html).not.toContain('exploded');
     expect(html).not.toContain('/secret/path');
+  });
+
+  it('sends the plain shell when the render is too slow, without waiting for it', async () => {
+    const slow = appFor(slowDist, '100');
+    const cookie = await login('admin@test.no');
+    const { html } = await page('/leads', cookie, slow);
+    expect(drawn(html)).toBeNull();
+    expect(html).not.toContain('drawn too late');
+    expect(html).toContain('Bjørn Dæhli');
   });
 
   it('does not hand out the server render as a file', async () => {
