@@ -61,6 +61,8 @@ test('the browser takes over the drawn grid without a hydration message, and it 
   // Sorting by name reorders the rows the app now owns.
   await page.getByRole('button', { name: /^Navn/ }).click();
   await expect(page).toHaveURL(/sort=name/);
+  // The sorted page's rows replace the drawn ones once its answer is in.
+  await page.waitForLoadState('networkidle');
   const first = rows.first().getByRole('link');
   const name = ((await first.textContent()) ?? '').trim();
   await rows.first().click();

@@ -6,7 +6,6 @@ import 'mantine-datatable/styles.css';
 import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
-import { I18nextProvider } from 'react-i18next';
 import { type HydrationState, matchRoutes, RouterProvider } from 'react-router';
 import { App } from './app';
 import { i18n, i18nReady } from './lib/i18n';
@@ -44,13 +43,13 @@ void i18nReady.then(async () => {
   const serverDrawn = serverLanguage !== undefined && container.firstChild !== null;
   const router = createRouter(serverDrawn ? await resolveServerPage() : undefined);
   const app = (
-    // The same tree as the server's (entry-server.tsx), so hydration finds what it drew.
+    // The server's tree (entry-server.tsx) has an I18nextProvider around App for its
+    // per-request instance; a one-child provider changes no element or id, so the browser
+    // does without it (the global instance, and bytes on the first load).
     <StrictMode>
-      <I18nextProvider i18n={i18n}>
-        <App queryClient={queryClient} trpcClient={trpcClient}>
-          <RouterProvider router={router} />
-        </App>
-      </I18nextProvider>
+      <App queryClient={queryClient} trpcClient={trpcClient}>
+        <RouterProvider router={router} />
+      </App>
     </StrictMode>
   );
   // Hydrated when the server drew it in the language shown here; otherwise (the language
