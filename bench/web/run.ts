@@ -8,9 +8,9 @@
  *   static import graph from the Vite manifest (apps/web/build/first-load.ts), budget 200 KB;
  * - in headless chromium (Debian's, flags as in e2e/playwright.config.ts), against the built
  *   app on a fresh demo database: a cold load of /leads (new browser context: empty HTTP
- *   cache, signed-in cookie) until the first grid row is in the page, budget 500 ms; and a
- *   cold load of a lead page (a random lead each repetition) until its name heading is in
- *   the page, budget 300 ms. Both from navigation start (the page's performance.now()),
+ *   cache, signed-in cookie) until the first grid row is painted (the animation frame after
+ *   it entered the DOM), budget 500 ms; and a cold load of a lead page (a random lead each
+ *   repetition) until its name heading is painted, budget 300 ms. Both from navigation start (the page's performance.now()),
  *   p50 and p95; the p95 is held to the budget. Beside each, the page's main-thread CPU time
  *   until then (from a chromium trace): unbudgeted, but what a loaded machine distorts least.
  * Exits 1 when a figure misses its budget.
@@ -36,6 +36,11 @@ const { values: args } = parseArgs({
   options: {
     repetitions: { type: 'string', default: '15' },
     leads: { type: 'string', default: '3000' },
+    /**
+     * The server's wait for its drawing of a page (SSR_TIME_LIMIT_MS, decision 029); unset,
+     * the production default.
+     */
+    'ssr-time-limit': { type: 'string' },
     /** Print when each request of one /leads load started and ended. */
     waterfall: { type: 'boolean', default: false },
   },
@@ -102,6 +107,7 @@ async function startServer(dir: string, port: number): Promise<ChildProcess> {
       DEMO_LEADS: String(DEMO_LEADS),
       LOG_LEVEL: 'warn',
       LOGIN_RATE_LIMIT: '1000',
+      ...(args['ssr-time-limit'] ? { SSR_TIME_LIMIT_MS: args['ssr-time-limit'] } : {}),
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
@@ -129,18 +135,24 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
   const page: Page = await context.newPage();
   // Watches the DOM from the first script on, so the time is not Playwright's polling. A
   // string, not a function: tsx wraps named functions in a helper the page does not have.
+  // "Shown" means painted: in the DOM is not enough (server HTML is in the DOM before its
+  // stylesheet has loaded, and nothing paints until it has), so the time is taken at the next
+  // animation frame after the target appeared, which the browser runs only when it can paint.
   await page.addInitScript(`(() => {
     const target = ${JSON.stringify(target)};
+    let seen = false;
     const check = () => {
-      if (window.__shownAt !== undefined) return;
+      if (seen) return;
       const found = [...document.querySelectorAll(target.selector)].some(
         (element) => target.text === undefined || element.textContent === target.text,
       );
-      if (found) {
+      if (!found) return;
+      seen = true;
+      requestAnimationFrame(() => {
         window.__shownAt = performance.now();
         // In the trace too, so the main thread's CPU time can be summed up to this moment.
         performance.mark('bench:shown');
-      }
+      });
     };
     new MutationObserver(check).observe(document, {
       childList: true,

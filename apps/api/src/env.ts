@@ -32,6 +32,11 @@ const schema = z.object({
     .transform((v) => v === 'true'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WEB_DIST: z.string().optional(),
+  /**
+   * How long a page waits for the server's drawing of it (decision 029) before it goes out as
+   * the plain shell for the browser to draw.
+   */
+  SSR_TIME_LIMIT_MS: z.coerce.number().int().min(1).max(10_000).default(100),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('MG Leads <no-reply@mestergruppen.no>'),
   OUTBOX_DIR: z.string().default('data/outbox'),

@@ -8,6 +8,7 @@ import { TRPC_MAX_BATCH_SIZE } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { type Handler, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { getCookie } from 'hono/cookie';
 import { csrf } from 'hono/csrf';
 import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
@@ -19,6 +20,7 @@ import { allowedOrigins, originAllowed, originHeaders } from './lib/origin';
 import { serverRequestId } from './lib/request-id';
 import { loadSuppressionKey } from './lib/server-secrets';
 import { type BootMe, createSpaShell, readPageData } from './lib/spa-shell';
+import { loadPageRenderer, renderFirstPaint } from './lib/ssr';
 import { audienceExport } from './public/audience-export';
 import { confirmConsentRoutes } from './public/confirm-consent';
 import { DSR_FORM_PATH, dsrRequestRoutes } from './public/dsr-request';
@@ -178,6 +180,9 @@ export function createApp(deps: AppDeps) {
   const webDist = env.WEB_DIST;
   if (webDist && existsSync(join(webDist, 'index.html'))) {
     const shell = createSpaShell(webDist);
+    // The server's first paint of the grid and a lead page (lib/ssr.ts, decision 029): loaded
+    // and warmed now; a page asked for meanwhile waits for it (once, at start-up).
+    const pageRenderer = loadPageRenderer(webDist, log);
     const createCaller = createCallerFactory(appRouter);
     // index.html with the caller's `auth.me` answer in it (lib/spa-shell.ts): answered by the
     // procedure itself, through the same request context, so a page load does to the session
@@ -197,13 +202,33 @@ export function createApp(deps: AppDeps) {
       const data = await readPageData(caller, new URL(c.req.url), me, (err) =>
         log.error({ err, requestId: c.get('requestId') }, 'the page data for the page failed'),
       );
-      const { html, headers } = shell.render(c.req.path, me, data);
+      // Drawn by the server only with the page's data (the caller may read it): the render
+      // is given exactly the boot block's answers, so it shows nothing the page does not hold.
+      const render = data.leadList || data.lead ? await pageRenderer : null;
+      const url = new URL(c.req.url);
+      const page = render
+        ? await renderFirstPaint(
+            render,
+            // The app's language cookie (apps/web/src/lib/i18n.ts).
+            {
+              url: `${url.pathname}${url.search}`,
+              boot: { me, ...data },
+              language: getCookie(c, 'mg-lang'),
+            },
+            { timeLimitMs: env.SSR_TIME_LIMIT_MS, log },
+            (ms) => log.debug({ ms, path: url.pathname }, 'server render'),
+          )
+        : null;
+      const { html, headers } = shell.render(c.req.path, me, data, page);
       const res = c.html(html, 200, headers);
       for (const cookie of resHeaders.getSetCookie()) res.headers.append('set-cookie', cookie);
       return res;
     };
     app.get('/', serveShell);
     app.get('/index.html', serveShell);
+    // The server's render lives in the build (dist/server): code for this process, not a file
+    // to hand out.
+    app.get('/server/*', serveShell);
     // Hashed file names change with their content: a browser may keep them for good. The
     // build writes .br and .gz copies beside them (apps/web/build/precompress.ts).
     app.use(

@@ -1,19 +1,31 @@
 import { createTheme, MantineProvider, mergeThemeOverrides } from '@mantine/core';
-import { QueryClientProvider } from '@tanstack/react-query';
-import { lazy, Suspense, useMemo } from 'react';
+import type { AppRouter } from '@mg/api';
+import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import type { TRPCClient } from '@trpc/client';
+import { lazy, type ReactNode, Suspense, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
-import { RouterProvider } from 'react-router';
 import { AuthProvider } from './lib/auth';
-import { queryClient, trpcClient } from './lib/prefetch';
 import { TRPCProvider } from './lib/trpc';
-import { router } from './router';
 import { cssVariablesResolver, theme } from './theme';
 
 // The toasts' container (and its transitions) is not needed to paint a page: it arrives just
 // after, and a notification shown before it is kept in the store until then (issue 11).
 const Notifications = lazy(() => import('./components/lazy/notifications-host'));
 
-export function App() {
+/**
+ * Everything around the router: the browser passes its one cache and its RouterProvider
+ * (main.tsx), the server a cache of its own per request and its static router
+ * (entry-server.tsx), so both draw the same tree.
+ */
+export function App({
+  queryClient,
+  trpcClient,
+  children,
+}: {
+  queryClient: QueryClient;
+  trpcClient: TRPCClient<AppRouter>;
+  children: ReactNode;
+}) {
   const { t } = useTranslation();
   // Close buttons of notifications and dialogs are icons only: name them in the current language.
   const localTheme = useMemo(
@@ -48,9 +60,7 @@ export function App() {
       </Suspense>
       <QueryClientProvider client={queryClient}>
         <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
-          <AuthProvider>
-            <RouterProvider router={router} />
-          </AuthProvider>
+          <AuthProvider>{children}</AuthProvider>
         </TRPCProvider>
       </QueryClientProvider>
     </MantineProvider>

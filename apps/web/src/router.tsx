@@ -1,4 +1,4 @@
-import { createBrowserRouter, type RouteObject } from 'react-router';
+import { createBrowserRouter, type HydrationState, type RouteObject } from 'react-router';
 import { FullPageLoader } from './components/query-states';
 import { leadLoader, leadsLoader } from './lib/prefetch';
 import { withRouteStrings } from './lib/route-strings';
@@ -79,6 +79,9 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
+            // Named: the browser tells the router this loader has run when it hydrates the
+            // server's HTML (main.tsx).
+            id: 'leads',
             // Starts the grid's data while the page's code loads (lib/prefetch.ts).
             loader: leadsLoader,
             lazy: async () => ({
@@ -87,6 +90,7 @@ const routes: RouteObject[] = [
           },
           {
             path: ':id',
+            id: 'lead',
             loader: leadLoader,
             lazy: async () => ({
               Component: (await import('./routes/leads/lead-detail-page')).LeadDetailPage,
@@ -245,4 +249,13 @@ const routes: RouteObject[] = [
   },
 ];
 
-export const router = createBrowserRouter(withRouteStrings(routes));
+/** The route tree with each screen's strings: the browser's router and the server's render use it. */
+export const appRoutes = withRouteStrings(routes);
+
+/**
+ * The browser's router. `hydrationData` when the page came rendered by the server: the routes
+ * of this URL are resolved already (main.tsx), so it starts on the page the server drew.
+ */
+export function createRouter(hydrationData?: HydrationState) {
+  return createBrowserRouter(appRoutes, hydrationData ? { hydrationData } : undefined);
+}

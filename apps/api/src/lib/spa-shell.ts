@@ -131,6 +131,9 @@ const ROUTE_MODULES: readonly {
  * page by the router, so both belong in the preload hints.
  */
 const LAYOUT_MODULE = 'src/routes/layout/app-layout.tsx';
+
+/** The app's empty root in index.html, where the server's HTML of the page goes (lib/ssr.ts). */
+const ROOT_ELEMENT = '<div id="root"></div>';
 const stringsModule = (group: string) => `virtual:strings/nb-${group}`;
 
 /** A JSON value inside HTML: `<` escaped, so no text in it can close the script element. */
@@ -183,12 +186,13 @@ function routeFiles(manifest: Manifest, modules: string[]): { js: string[]; css:
 export type SpaShell = {
   /**
    * The HTML for `path` and this caller (null: signed out), with that page's data if read,
-   * and its cache headers.
+   * the server's HTML of the page if drawn (lib/ssr.ts), and its cache headers.
    */
   render(
     path: string,
     me: BootMe,
     data?: PageData,
+    page?: { html: string; language: string } | null,
   ): { html: string; headers: Record<string, string> };
 };
 
@@ -199,27 +203,50 @@ export function createSpaShell(webDist: string): SpaShell {
   const hints = ROUTE_MODULES.map((route) => {
     const modules = [LAYOUT_MODULE, route.module, stringsModule(route.strings)];
     const files = manifest ? routeFiles(manifest, modules) : { js: [], css: [] };
+    const js = files.js.map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`);
     const links = [
-      ...files.js.map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`),
+      ...js,
       ...files.css.map((file) => `<link rel="preload" as="style" crossorigin href="/${file}">`),
     ];
-    return { ...route, links: links.join('\n    ') };
+    // With the server's HTML in the page its styles must apply before the first paint.
+    const drawnLinks = [
+      ...js,
+      ...files.css.map((file) => `<link rel="stylesheet" crossorigin href="/${file}">`),
+    ];
+    return { ...route, links: links.join('\n    '), drawnLinks: drawnLinks.join('\n    ') };
   });
   const headEnd = template.lastIndexOf('</head>');
+  const rootStart = template.indexOf(ROOT_ELEMENT);
 
   return {
-    render(path, me, data = {}) {
+    render(path, me, data = {}, page) {
       if (!me || headEnd < 0)
         return { html: template, headers: { 'Cache-Control': 'no-cache', Vary: 'Cookie' } };
       // A session at a second-factor step has no permissions (it is sent to that step), so it
       // gets no page code either.
       const route = hints.find((r) => r.path.test(path) && me.permissions.includes(r.permission));
+      // The server's HTML goes in only where the template has the app's empty root.
+      const drawn = page && rootStart > headEnd ? page : undefined;
+      const links = drawn ? route?.drawnLinks : route?.links;
       const inject = [
         `<script type="application/json" id="boot">${jsonForHtml({ me, ...data })}</script>`,
-        ...(route?.links ? [route.links] : []),
+        ...(links ? [links] : []),
       ].join('\n    ');
+      let head = template.slice(0, headEnd);
+      let body = template.slice(headEnd);
+      if (drawn) {
+        const language = drawn.language === 'en' ? 'en' : 'nb';
+        // The page's language, and Mantine's colour scheme on <html> before any script runs
+        // (the app sets the same attribute itself once it starts).
+        head = head.replace(
+          /<html lang="[a-z]{2}"/,
+          `<html lang="${language}" data-mantine-color-scheme="light"`,
+        );
+        const at = rootStart - headEnd;
+        body = `${body.slice(0, at)}<div id="root" data-ssr="${language}">${drawn.html}</div>${body.slice(at + ROOT_ELEMENT.length)}`;
+      }
       return {
-        html: `${template.slice(0, headEnd)}  ${inject}\n  ${template.slice(headEnd)}`,
+        html: `${head}  ${inject}\n  ${body}`,
         headers: { 'Cache-Control': 'no-store, private', Vary: 'Cookie' },
       };
     },

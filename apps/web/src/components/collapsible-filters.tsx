@@ -1,8 +1,9 @@
 import { Badge, Button, Collapse, useMantineTheme } from '@mantine/core';
-import { useDisclosure, useId, useMediaQuery } from '@mantine/hooks';
+import { useDisclosure, useId } from '@mantine/hooks';
 import { IconAdjustmentsHorizontal } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { useMediaQueryAfterHydration } from '../lib/hydrating';
 
 /**
  * On a phone a full set of filters would push the results off the screen, so there they
@@ -17,10 +18,9 @@ export function CollapsibleFilters({
 }) {
   const { t } = useTranslation();
   const theme = useMantineTheme();
-  // Read synchronously: no flash of folded filters on a desktop's first render.
-  const wide = useMediaQuery(`(min-width: ${theme.breakpoints.sm})`, true, {
-    getInitialValueInEffect: false,
-  });
+  // Read synchronously: no flash of folded filters on a desktop's first render (the server's
+  // HTML and its hydration show them unfolded too).
+  const wide = useMediaQueryAfterHydration(`(min-width: ${theme.breakpoints.sm})`, true);
   const [opened, { toggle }] = useDisclosure(false);
   const id = useId();
 

@@ -43,6 +43,21 @@ function readLead(value: unknown): Boot['lead'] {
 }
 
 /**
+ * The boot block's value checked: anything but the server's own shape is ignored (undefined),
+ * and of the page data only what has the expected shape is kept. The server's render
+ * (entry-server.tsx) reads its copy of the same value through this too.
+ */
+export function readBoot(boot: unknown): Boot | undefined {
+  if (!isObject(boot) || !('me' in boot)) return undefined;
+  const me = boot.me as Me;
+  // Anything but the server's own shape (an object with a stage, or null) is ignored.
+  if (me !== null && !(isObject(me) && typeof me.stage === 'string')) return undefined;
+  const leadList = readLeadList(boot.leadList);
+  const lead = readLead(boot.lead);
+  return { me, ...(leadList ? { leadList } : {}), ...(lead ? { lead } : {}) };
+}
+
+/**
  * The boot block, so the app need not ask for what it holds before it starts the page.
  * Undefined when the page has none (signed out, or the Vite dev server's index.html): the app
  * then asks `auth.me` as before. Read once: the element is removed, so nothing later mistakes
@@ -53,14 +68,7 @@ export function takeBoot(doc: BootSource = document): Boot | undefined {
   if (!element) return undefined;
   element.remove();
   try {
-    const boot: unknown = JSON.parse(element.textContent ?? '');
-    if (!isObject(boot) || !('me' in boot)) return undefined;
-    const me = boot.me as Me;
-    // Anything but the server's own shape (an object with a stage, or null) is ignored.
-    if (me !== null && !(isObject(me) && typeof me.stage === 'string')) return undefined;
-    const leadList = readLeadList(boot.leadList);
-    const lead = readLead(boot.lead);
-    return { me, ...(leadList ? { leadList } : {}), ...(lead ? { lead } : {}) };
+    return readBoot(JSON.parse(element.textContent ?? ''));
   } catch {
     return undefined;
   }

@@ -16,9 +16,19 @@ import i18n from 'i18next';
  */
 type Instant = number | null | undefined;
 
+let currentLanguage = () => i18n.language;
+
+/**
+ * Where the UI language comes from. The browser has one (i18next's); the server's render
+ * (entry-server.tsx) sets the page request's own, so concurrent renders never share one.
+ */
+export function setLanguageSource(source: () => string): void {
+  currentLanguage = source;
+}
+
 /** The UI language, read at call time so a language switch re-renders in the new format. */
 function lang() {
-  return formatLanguage(i18n.language);
+  return formatLanguage(currentLanguage());
 }
 
 /** "1 587" / "1,587": counts and amounts (not ids). */

@@ -23,9 +23,20 @@ function storedLanguage(): Language {
   }
 }
 
+/**
+ * The server draws a page in the language named by this cookie (decision 029), so the
+ * browser's choice (kept in storage) goes there too. Not a secret: only a language.
+ */
+export const LANGUAGE_COOKIE = 'mg-lang';
+
 function applyLanguage(language: string) {
   // The date pickers take the language from their own provider (components/dates.tsx).
+  // The server's render (entry-server.tsx) imports this too; it has a language per request.
+  if (typeof document === 'undefined') return;
   document.documentElement.lang = language;
+  if (!document.cookie.includes(`${LANGUAGE_COOKIE}=${language}`))
+    // biome-ignore lint/suspicious/noDocumentCookie: one fixed-format value; the Cookie Store API is not in every browser the app supports
+    document.cookie = `${LANGUAGE_COOKIE}=${language}; path=/; max-age=31536000; samesite=lax`;
 }
 
 /**

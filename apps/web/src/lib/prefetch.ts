@@ -1,8 +1,9 @@
 import type { AppRouter } from '@mg/api';
 import { hasPermission, LEAD_GRID_PAGE_SIZE, leadGridFromSearchParams } from '@mg/shared';
+import type { QueryClient } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { LoaderFunctionArgs } from 'react-router';
-import { takeBoot } from './boot';
+import { type Boot, takeBoot } from './boot';
 import { createQueryClient } from './query-client';
 import { parseId } from './search-params';
 import { createApiClient } from './trpc';
@@ -16,27 +17,36 @@ export const queryClient = createQueryClient();
 export const trpcClient = createApiClient();
 const trpc = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient });
 
-// A signed-in page load carries the `auth.me` answer (lib/boot.ts): in the cache before the
-// router runs its loaders, so they start the page's data at once instead of after a round trip.
-// For the grid and a lead page it carries that page's data too, filed under the key the page
-// reads: fresh (the cache's staleTime), so neither the loaders nor the page ask for it again,
-// and the page's first render already shows it.
-const boot = takeBoot();
-if (boot !== undefined) queryClient.setQueryData(trpc.auth.me.queryKey(), boot.me);
-if (boot?.leadList)
-  queryClient.setQueryData(trpc.lead.list.infiniteQueryKey(boot.leadList.input), {
-    pages: [boot.leadList.page],
-    // The first page's param as the infinite query starts it: the input's own cursor, which is
-    // none. tRPC types it `string | null`, but a null would be sent on a refetch and refused.
-    pageParams: [boot.leadList.input.cursor as string | null],
-  });
-if (boot?.lead) {
-  queryClient.setQueryData(trpc.lead.byId.queryKey({ id: boot.lead.id }), boot.lead.byId);
-  queryClient.setQueryData(
-    trpc.consent.forwarding.queryKey({ leadId: boot.lead.id }),
-    boot.lead.forwarding,
-  );
+/**
+ * Files what the server wrote into the page (lib/boot.ts) under the keys the pages read:
+ * the `auth.me` answer (so the loaders start the page's data at once instead of after a round
+ * trip) and, for the grid and a lead page, that page's data, fresh for the cache's staleTime,
+ * so neither the loaders nor the page ask for it again and the first render shows it.
+ * The browser seeds its one cache with it; the server (entry-server.tsx) a cache of its own
+ * per request, from the same answers, so both render the same page.
+ */
+export function seedQueryCache(client: QueryClient, boot: Boot): void {
+  const keys = createTRPCOptionsProxy<AppRouter>({ client: trpcClient, queryClient: client });
+  client.setQueryData(keys.auth.me.queryKey(), boot.me);
+  if (boot.leadList)
+    client.setQueryData(keys.lead.list.infiniteQueryKey(boot.leadList.input), {
+      pages: [boot.leadList.page],
+      // The first page's param as the infinite query starts it: the input's own cursor, which
+      // is none. tRPC types it `string | null`, but a null would be sent on a refetch and refused.
+      pageParams: [boot.leadList.input.cursor as string | null],
+    });
+  if (boot.lead) {
+    client.setQueryData(keys.lead.byId.queryKey({ id: boot.lead.id }), boot.lead.byId);
+    client.setQueryData(
+      keys.consent.forwarding.queryKey({ leadId: boot.lead.id }),
+      boot.lead.forwarding,
+    );
+  }
 }
+
+// Only in a browser: the server renders with a cache of its own per request.
+const boot = typeof document === 'undefined' ? undefined : takeBoot();
+if (boot !== undefined) seedQueryCache(queryClient, boot);
 
 /**
  * Prefetches go out on their own, the moment they are asked for: a batched request waits for

@@ -14,6 +14,7 @@ import {
 import { flushSync } from 'react-dom';
 import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
+import { useHydrating } from '../../lib/hydrating';
 import { type LeadGridColumn, type LeadRow, leadGridColumns } from './lead-columns';
 import { pageSelectionState, togglePage, toggleRow } from './lead-grid-selection';
 import classes from './lead-grid-table.module.css';
@@ -32,8 +33,9 @@ function isFromControl(target: EventTarget | null): boolean {
  * Rows drawn by the grid's first render: a few more than its box shows on this screen (a row
  * is at least ~40 px high). The rest of the page follows right after the first paint.
  */
+const FIRST_ROWS_MIN = 12;
 function firstRowsCount(): number {
-  return Math.max(12, Math.ceil(window.innerHeight / 40) + 2);
+  return Math.max(FIRST_ROWS_MIN, Math.ceil(window.innerHeight / 40) + 2);
 }
 
 /**
@@ -44,7 +46,9 @@ function firstRowsCount(): number {
  * header's "select all", End or a click acts on the whole page, never on the part drawn first.
  */
 function useRowsInView<T>(rows: T[]) {
-  const [initial] = useState(firstRowsCount);
+  // The server knows no window: it draws the minimum, and so does the hydrating render.
+  const hydrating = useHydrating();
+  const [initial] = useState(() => (hydrating ? FIRST_ROWS_MIN : firstRowsCount()));
   const [complete, setComplete] = useState(false);
   useEffect(() => {
     startTransition(() => setComplete(true));

@@ -6,6 +6,7 @@ import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
+import { useHydrating } from '../../lib/hydrating';
 import { LEAD_PAGE_SIZE } from '../../lib/prefetch';
 import { useTRPC } from '../../lib/trpc';
 import { neighboursInGrid, nextInGrid } from './lead-grid-order';
@@ -21,7 +22,10 @@ export function LeadPrevNext({ id }: { id: number }) {
   const navigate = useNavigate();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const place = useMemo(() => neighboursInGrid(id), [id]);
+  // The grid's order lives in this tab's storage, which the server cannot see: the drawn page
+  // and its hydration go without, the buttons follow at once after.
+  const hydrating = useHydrating();
+  const place = useMemo(() => (hydrating ? null : neighboursInGrid(id)), [id, hydrating]);
   const [fetching, setFetching] = useState(false);
   const [failed, setFailed] = useState(false);
   const go = (target: number | null | undefined) => {

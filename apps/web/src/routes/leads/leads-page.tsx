@@ -9,7 +9,6 @@ import {
   Text,
   useMantineTheme,
 } from '@mantine/core';
-import { useMediaQuery } from '@mantine/hooks';
 import {
   isLeadWorkable,
   isMineLeadFilter,
@@ -38,6 +37,7 @@ import { LinkProblemAlert } from '../../components/link-problem-alert';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { useCan, useCurrentUser } from '../../lib/auth';
+import { useMediaQueryAfterHydration } from '../../lib/hydrating';
 import { LEAD_PAGE_SIZE } from '../../lib/prefetch';
 import { useTRPC } from '../../lib/trpc';
 import {
@@ -90,10 +90,7 @@ export function LeadsPage() {
   const canExport = useCan('lead:export');
   const seesAllSubsidiaries = !isSubsidiaryScoped(role);
   // Below ~600 px a table cannot show a lead without sideways scrolling: cards instead.
-  const phone =
-    useMediaQuery(`(max-width: ${theme.breakpoints.xs})`, false, {
-      getInitialValueInEffect: false,
-    }) ?? false;
+  const phone = useMediaQueryAfterHydration(`(max-width: ${theme.breakpoints.xs})`, false);
   const grid = useLeadFilters();
   const { filter, columns, active, clear, setFilter } = grid;
   const mine = isMineLeadFilter(filter, userId);
