@@ -1,0 +1,73 @@
+import { schema } from '@mg/db';
+import { createTestDatabase } from '@mg/db/testing';
+import { asc, eq } from 'drizzle-orm';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LOG_IDS_PART, logNowInParts, OPERATOR } from '../src/lib/access-log';
+
+const handle = createTestDatabase();
+afterAll(() => handle.close());
+
+const request = { requestId: 'req-parts', clientRequestId: null, ip: null, userAgent: null };
+
+function entries(action: string) {
+  return handle.db
+    .select()
+    .from(schema.accessLog)
+    .where(eq(schema.accessLog.action, action))
+    .orderBy(asc(schema.accessLog.id))
+    .all();
+}
+
+function targetsOf(entryId: number) {
+  return handle.db
+    .select()
+    .from(schema.accessLogTargets)
+    .where(eq(schema.accessLogTargets.entryId, entryId))
+    .all()
+    .map((t) => t.targetId);
+}
+
+describe('an entry naming many leads (issue 10: a 100k export held the loop ~0.4 s)', () => {
+  it('is written in parts that together name every id, with a turn of the event loop between', async () => {
+    const ids = Array.from({ length: 2 * LOG_IDS_PART + 7 }, (_, i) => i + 1);
+    let turns = 0;
+    const tick = () => {
+      turns++;
+      if (turns < 100) setImmediate(tick);
+    };
+    setImmediate(tick);
+    await logNowInParts(handle.db, request, OPERATOR, {
+      action: 'test.parts',
+      outcome: 'ok',
+      targetType: 'lead',
+      targetIds: ids,
+      detail: { count: ids.length },
+    });
+    const written = entries('test.parts');
+    expect(written.map((e) => e.targetCount)).toEqual([LOG_IDS_PART, LOG_IDS_PART, 7]);
+    expect(written.map((e) => JSON.parse(e.detail ?? '{}'))).toEqual([
+      { count: ids.length, part: 1, parts: 3 },
+      { count: ids.length, part: 2, parts: 3 },
+      { count: ids.length, part: 3, parts: 3 },
+    ]);
+    const named = written.flatMap((e) => targetsOf(e.id)).sort((a, b) => a - b);
+    expect(named).toEqual(ids);
+    // Other work ran between the parts: the event loop was not held for the whole list.
+    expect(turns).toBeGreaterThanOrEqual(2);
+  });
+
+  it('up to one part is one entry, as before, without part numbers', async () => {
+    const ids = Array.from({ length: LOG_IDS_PART }, (_, i) => i + 1);
+    await logNowInParts(handle.db, request, OPERATOR, {
+      action: 'test.one',
+      outcome: 'ok',
+      targetType: 'lead',
+      targetIds: ids,
+      detail: { count: ids.length },
+    });
+    const [only, ...more] = entries('test.one');
+    expect(more).toEqual([]);
+    expect(only?.targetCount).toBe(LOG_IDS_PART);
+    expect(JSON.parse(only?.detail ?? '{}')).toEqual({ count: ids.length });
+  });
+});
