@@ -23,9 +23,9 @@ import {
   osloDate,
   type Scope,
   SORT_DIRECTIONS,
+  scopeFor,
   seededRandom,
 } from '@mg/shared';
-import type { Statement } from 'better-sqlite3';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -55,6 +55,7 @@ const all = <T>(q: string, ...p: unknown[]) => sqlite.prepare(q).all(...p) as T[
 // Every statement a page runs, with its parameters: drizzle prepares each query on the client.
 const ran: { sql: string; params: unknown[] }[] = [];
 const prepare = sqlite.prepare.bind(sqlite);
+type Statement = ReturnType<typeof prepare>;
 (sqlite as { prepare: (s: string) => Statement }).prepare = (source: string) => {
   const statement = prepare(source);
   for (const method of ['all', 'get', 'run', 'iterate'] as const) {
@@ -169,8 +170,10 @@ function draw(sub: number | undefined): () => Record<string, unknown> {
 }
 
 const scopes: [string, Scope, number | undefined][] = [];
-if (args.scope !== 'sub') scopes.push(['all', { kind: 'all' }, undefined]);
-if (args.scope !== 'all') scopes.push(['sub', { kind: 'subsidiary', subsidiaryId }, subsidiaryId]);
+if (args.scope !== 'sub')
+  scopes.push(['all', scopeFor({ role: 'admin', subsidiaryId: null }), undefined]);
+if (args.scope !== 'all')
+  scopes.push(['sub', scopeFor({ role: 'subsidiary_user', subsidiaryId }), subsidiaryId]);
 
 const sort = (xs: number[]) => [...xs].sort((a, b) => a - b);
 const p95 = (xs: number[]) => sort(xs)[Math.ceil(xs.length * 0.95) - 1] ?? Number.NaN;
