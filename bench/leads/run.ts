@@ -20,7 +20,7 @@
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -97,6 +97,13 @@ interface Result {
   rows: string;
   /** The longest the event loop was held during the measure (ms), requests and client alike. */
   block: number;
+  /**
+   * CPU time of this process per repetition (ms, p50 / p95: process.cpuUsage, so server,
+   * client and worker threads together): what the machine's load distorts far less than the
+   * wall times above it.
+   */
+  cpu50: number;
+  cpu95: number;
 }
 const results: Result[] = [];
 
@@ -116,16 +123,21 @@ async function measure(
   for (let i = 0; i < Math.min(10, iterations); i++) await fn(); // warm-up
   loopDelay.reset();
   const times: number[] = [];
+  const cpus: number[] = [];
   let minRows = Number.POSITIVE_INFINITY;
   let maxRows = 0;
   for (let i = 0; i < iterations; i++) {
+    const cpu = process.cpuUsage();
     const start = performance.now();
     const rows = await fn();
     times.push(performance.now() - start);
+    const used = process.cpuUsage(cpu);
+    cpus.push((used.user + used.system) / 1000);
     minRows = Math.min(minRows, rows);
     maxRows = Math.max(maxRows, rows);
   }
   times.sort((a, b) => a - b);
+  cpus.sort((a, b) => a - b);
   const r: Result = {
     group,
     name,
@@ -134,6 +146,8 @@ async function measure(
     budget,
     rows: minRows === maxRows ? String(minRows) : `${minRows}–${maxRows}`,
     block: loopDelay.max / 1e6,
+    cpu50: percentile(cpus, 0.5),
+    cpu95: percentile(cpus, 0.95),
   };
   results.push(r);
   console.log(`  ${line(r)}`);
@@ -143,7 +157,7 @@ const verdict = (r: Result) =>
     ? '(no budget)'
     : `<= ${r.budget} ms ${r.p95 <= r.budget ? 'ok' : 'MISSED'}`;
 const line = (r: Result) =>
-  `${r.group.padEnd(16)} ${r.name.padEnd(40)} ${r.rows.padStart(11)} ${r.p50.toFixed(2).padStart(8)} ${r.p95.toFixed(2).padStart(8)} ${r.block.toFixed(0).padStart(8)}  ${verdict(r)}`;
+  `${r.group.padEnd(16)} ${r.name.padEnd(40)} ${r.rows.padStart(11)} ${r.p50.toFixed(2).padStart(8)} ${r.p95.toFixed(2).padStart(8)} ${r.block.toFixed(0).padStart(8)}  ${`${r.cpu50.toFixed(2)}/${r.cpu95.toFixed(2)}`.padStart(13)}  ${verdict(r)}`;
 // The event loop's delay, sampled every 5 ms: its max is the longest block (issue 10).
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
@@ -398,11 +412,15 @@ const SCOPES: [string, string, number | undefined][] = [
   ],
 ];
 
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
 console.log(
-  `HTTP, through the real app with its access-log write; ${N} repetitions each, new parameters every time`,
+  `HTTP, through the real app with its access-log write; ${N} repetitions each, new parameters every time; load average ${load()}`,
 );
 console.log(
-  `  ${'scope'.padEnd(16)} ${'measure'.padEnd(40)} ${'rows'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'block ms'.padStart(8)}  budget (p95)`,
+  `  ${'scope'.padEnd(16)} ${'measure'.padEnd(40)} ${'rows'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'block ms'.padStart(8)}  ${'cpu p50/p95'.padStart(13)}  budget (p95)`,
 );
 // A yardstick for how busy the machine is: the cheapest read, no HTTP, no planning.
 const raw = sqlite.prepare(
@@ -565,9 +583,9 @@ if (!ONLY || ONLY.test('export')) {
 await new Promise<void>((ok) => server.close(() => ok()));
 await checkpointer?.stop();
 handle.close();
-console.log('\nSummary');
+console.log(`\nSummary (load average at the end ${load()})`);
 console.log(
-  `  ${'scope'.padEnd(16)} ${'measure'.padEnd(40)} ${'rows'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'block ms'.padStart(8)}  budget (p95)`,
+  `  ${'scope'.padEnd(16)} ${'measure'.padEnd(40)} ${'rows'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'block ms'.padStart(8)}  ${'cpu p50/p95'.padStart(13)}  budget (p95)`,
 );
 for (const r of results) console.log(`  ${line(r)}`);
 for (const l of exportLines) console.log(`  ${l}`);

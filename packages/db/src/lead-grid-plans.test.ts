@@ -235,3 +235,88 @@ describe('migration 0017: statistics for the new indexes only where there are st
     expect(statRows(sqlite)).toEqual([...NEW].sort());
   });
 });
+
+describe('a driven page sorted by another key reads the fewest rows (decision 030)', () => {
+  // A database of its own: 8 leads of one project, 6 of them assigned to one user, 1 on legal
+  // hold, 2 anonymised.
+  const owns = planDatabase();
+  const user = makeUser(owns.db, {
+    email: 'driver@test.no',
+    role: 'subsidiary_user',
+    subsidiaryId: owns.subsidiaryId,
+    passwordHash: TEST_PASSWORD_HASH,
+  });
+  for (let i = 0; i < 3; i++)
+    makeLead(owns.db, { id: owns.projectId, subsidiaryId: owns.subsidiaryId });
+  owns.sqlite.exec(`update leads set assignee_user_id = ${user} where id <= 6`);
+  owns.sqlite.exec('update leads set legal_hold = 1 where id = 2');
+  owns.sqlite.exec(
+    `update leads set anonymised_at = 1, name = null, email = null, phone = null where id in (7, 8)`,
+  );
+  for (const [scopeName, scope] of SCOPES) {
+    it(`a status on its rank is hinted next to a rare flag (status sort, ${scopeName})`, () => {
+      // Plain, the rank drew SQLite onto the status index: a fifth of all leads, sorted.
+      const plans = pagePlans(
+        scope,
+        { sort: 'status', dir: 'asc', status: 'closed', restricted: true },
+        owns,
+      ).join('\n');
+      expect(plans).toMatch(/leads_restricted_idx/);
+      expect(plans).not.toMatch(/status_rank_idx/);
+    });
+    it(`of two drivers, the one with fewer rows keeps its index (${scopeName})`, () => {
+      const plans = pagePlans(
+        scope,
+        { sort: 'name', dir: 'desc', assigneeUserId: user, legalHold: true },
+        owns,
+      ).join('\n');
+      expect(plans).toMatch(/leads_legal_hold_idx/);
+      expect(plans).not.toMatch(/assignee_idx/);
+    });
+    it(`anonymised leads are read and sorted from their covering index (${scopeName})`, () => {
+      // With statistics, as the app keeps them (pragma optimize): without, SQLite cannot tell
+      // the partial index's subsidiary from the others' and may walk a subsidiary's name index.
+      const analysed = planDatabase();
+      analysed.sqlite.exec('update leads set anonymised_at = 1 where id = 1; ANALYZE');
+      for (const sort of ['lastActivityAt', 'name', 'status'] as const) {
+        const plans = pagePlans(scope, { sort, dir: 'desc', anonymised: true }, analysed).join(
+          '\n',
+        );
+        expect(plans, sort).toMatch(/INDEX leads_anonymised_cover_idx/);
+        if (scope.kind === 'subsidiary')
+          expect(plans, sort).toMatch(/leads_anonymised_cover_idx \(subsidiary_id=\?\)/);
+      }
+    });
+  }
+});
+
+describe('migration 0020: statistics for the anonymised cover index only where there are some', () => {
+  const statsBlock = readFileSync(
+    new URL('../drizzle/0020_grid_anonymised_cover.sql', import.meta.url),
+    'utf8',
+  )
+    .split('--> statement-breakpoint')
+    .filter((s) => !/(CREATE|DROP) INDEX/.test(s));
+  const hasRow = (sqlite: ReturnType<typeof planDatabase>['sqlite']) =>
+    sqlite
+      .prepare(`select count(*) as n from sqlite_stat1 where idx = 'leads_anonymised_cover_idx'`)
+      .get() as { n: number };
+
+  it('writes none into a database without statistics', () => {
+    const { sqlite } = planDatabase();
+    for (const statement of statsBlock) sqlite.exec(statement);
+    expect(hasRow(sqlite)).toEqual({ n: 0 });
+    expect(
+      sqlite.prepare(`select count(*) as n from sqlite_stat1 where tbl = 'leads'`).get(),
+    ).toEqual({ n: 0 });
+  });
+
+  it('analyses it where the other indexes have statistics', () => {
+    const { sqlite } = planDatabase();
+    sqlite.exec('update leads set anonymised_at = 1 where id = 1');
+    sqlite.exec('ANALYZE');
+    sqlite.exec(`DELETE FROM sqlite_stat1 WHERE idx = 'leads_anonymised_cover_idx'`);
+    for (const statement of statsBlock) sqlite.exec(statement);
+    expect(hasRow(sqlite)).toEqual({ n: 1 });
+  });
+});

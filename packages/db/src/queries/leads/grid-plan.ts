@@ -37,6 +37,22 @@ export interface Term {
   kind?: 'project' | 'assignee' | 'range';
   /** For project and assignee terms: the id asked for, or 'none' (no assignee). */
   group?: number | 'none';
+  /**
+   * The status written on its rank (the status sort's own key): plain while the status index
+   * is walked, hinted when another term drives and its rows are sorted.
+   */
+  rank?: boolean;
+  /**
+   * Its index holds every column a page filters and sorts on (anonymised leads), so sorting
+   * its rows never reads the table.
+   */
+  covering?: boolean;
+  /**
+   * About how many of the scope's leads pass this term (0–1). Only a plan *choice* rests on it
+   * (grid.ts: walk the sort index against a driver's ids, or sort the driver's rows); every
+   * plan returns the same rows.
+   */
+  share?: number;
 }
 
 const term = (plain: SQL, hint: SQL, driver: boolean, extra: Partial<Term> = {}): Term => ({
@@ -53,13 +69,22 @@ const flagTerm = (column: SQLiteColumn, value: boolean) =>
     ? term(sql`${column} = 1`, sql`+${column} = 1`, true, {
         withScope: true,
         createdOrder: 'scoped',
+        share: 0.01,
       })
-    : term(sql`${column} = 0`, sql`+${column} = 0`, false);
-const nullTerm = (column: SQLiteColumn, isNullValue: boolean, driver: boolean) =>
+    : term(sql`${column} = 0`, sql`+${column} = 0`, false, { share: 1 });
+const nullTerm = (
+  column: SQLiteColumn,
+  isNullValue: boolean,
+  driver: boolean,
+  share: number,
+  notNullIndex: Partial<Term> = {},
+) =>
   isNullValue
-    ? term(sql`${column} is null`, sql`+${column} is null`, driver)
+    ? term(sql`${column} is null`, sql`+${column} is null`, driver, { share })
     : term(sql`${column} is not null`, sql`+${column} is not null`, driver, {
         createdOrder: 'always',
+        share: 1 - share,
+        ...notNullIndex,
       });
 
 /**
@@ -80,15 +105,20 @@ export function filterTerms(
 ): Term[] {
   const terms: Term[] = [];
   if (scope.kind === 'subsidiary')
-    terms.push(eqTerm(leads.subsidiaryId, scope.subsidiaryId, false, { scopeLike: true }));
+    terms.push(
+      eqTerm(leads.subsidiaryId, scope.subsidiaryId, false, { scopeLike: true, share: 1 }),
+    );
   if (filter.subsidiaryId)
-    terms.push(eqTerm(leads.subsidiaryId, filter.subsidiaryId, false, { scopeLike: true }));
+    terms.push(
+      eqTerm(leads.subsidiaryId, filter.subsidiaryId, false, { scopeLike: true, share: 1 }),
+    );
   if (filter.projectId)
     terms.push(
       eqTerm(leads.projectId, filter.projectId, true, {
         createdOrder: 'always',
         kind: 'project',
         group: filter.projectId,
+        share: 0.1,
       }),
     );
   const statuses = leadStatusesOf(filter);
@@ -96,18 +126,27 @@ export function filterTerms(
     const only = statuses[0];
     terms.push(
       options.statusByRank
-        ? eqTerm(leads.statusRank, LEAD_STATUS_RANK[only], false, { scopeLike: true })
-        : eqTerm(leads.status, only, false),
+        ? eqTerm(leads.statusRank, LEAD_STATUS_RANK[only], false, {
+            scopeLike: true,
+            rank: true,
+            share: 0.2,
+          })
+        : eqTerm(leads.status, only, false, { share: 0.2 }),
     );
   } else if (statuses.length > 1) {
     // Several statuses: a set, never a driver (together they are most of the leads).
     const ranks = statuses.map((s) => LEAD_STATUS_RANK[s]);
+    const share = Math.min(1, statuses.length / 5);
     terms.push(
       options.statusByRank
         ? term(inArray(leads.statusRank, ranks), sql`+${leads.statusRank} in ${ranks}`, false, {
             scopeLike: true,
+            rank: true,
+            share,
           })
-        : term(inArray(leads.status, statuses), sql`+${leads.status} in ${statuses}`, false),
+        : term(inArray(leads.status, statuses), sql`+${leads.status} in ${statuses}`, false, {
+            share,
+          }),
     );
   }
   const consents: Partial<Record<ConsentPurpose, boolean>> = { ...filter.consents };
@@ -121,11 +160,13 @@ export function filterTerms(
               sql`${leads[CONSENT_PURPOSE_COLUMNS[purpose]]} = 1`,
               sql`+${leads[CONSENT_PURPOSE_COLUMNS[purpose]]} = 1`,
               false,
+              { share: 0.5 },
             )
           : term(
               sql`${leads[CONSENT_PURPOSE_COLUMNS[purpose]]} = 0`,
               sql`+${leads[CONSENT_PURPOSE_COLUMNS[purpose]]} = 0`,
               false,
+              { share: 0.5 },
             ),
       );
   }
@@ -160,22 +201,36 @@ export function filterTerms(
         withScope: true,
         createdOrder: 'always',
         kind: 'range',
+        // Leads over about two years; a range into the future or the past holds fewer.
+        share: Math.min(1, Math.max(0.002, days / 730)),
       }),
     );
   }
   if (filter.assigneeUserId === 'unassigned')
-    terms.push({ ...nullTerm(leads.assigneeUserId, true, false), kind: 'assignee', group: 'none' });
+    terms.push({
+      ...nullTerm(leads.assigneeUserId, true, false, 0.4),
+      kind: 'assignee',
+      group: 'none',
+    });
   else if (filter.assigneeUserId)
     terms.push(
       eqTerm(leads.assigneeUserId, filter.assigneeUserId, true, {
         createdOrder: 'always',
         kind: 'assignee',
         group: filter.assigneeUserId,
+        share: 0.02,
       }),
     );
   if (filter.restricted !== undefined) terms.push(flagTerm(leads.restricted, filter.restricted));
   if (filter.legalHold !== undefined) terms.push(flagTerm(leads.legalHold, filter.legalHold));
   if (filter.anonymised !== undefined)
-    terms.push(nullTerm(leads.anonymisedAt, !filter.anonymised, filter.anonymised));
+    terms.push(
+      // leads_anonymised_cover_idx: (subsidiary_id, created_at, id, ...every grid column).
+      nullTerm(leads.anonymisedAt, !filter.anonymised, filter.anonymised, 0.97, {
+        withScope: true,
+        createdOrder: 'scoped',
+        covering: true,
+      }),
+    );
   return terms;
 }

@@ -13,7 +13,7 @@ import { type Conn, preparedPerConnection, sqliteOf } from '../../client';
 import { leads, projects, subsidiaries, users } from '../../schema';
 import { flag, leadScopeById, listColumns } from './common';
 import { groupSortKeys } from './grid-group-sort';
-import { filterTerms } from './grid-plan';
+import { filterTerms, type Term } from './grid-plan';
 import { LEAD_QUERY_TUNING, planSearch, searchCondition, searchHitsInOrder } from './search';
 
 /**
@@ -90,11 +90,6 @@ function pageOfLeads(
   // Ranges and the flag partial indexes have the subsidiary in front; project and assignee
   // indexes do not, so next to those the scope must not compete for the index.
   const hintScope = byIds || drivers.some((t) => !t.withScope);
-  const conditions = terms.map((t) => {
-    if (t.driver) return t.plain;
-    if (t.scopeLike) return hintScope ? t.hint : t.plain;
-    return t.hint;
-  });
   // Driver indexes end in created_at, so createdAt order can come free; any other order is
   // a sort of the few rows the driver gives.
   const createdOrderFree =
@@ -106,6 +101,14 @@ function pageOfLeads(
         (t.createdOrder === 'scoped' && scope.kind === 'subsidiary' && !hintScope),
     );
   const sorted = driven && !createdOrderFree;
+  const conditions = terms.map((t) => {
+    if (t.driver) return t.plain;
+    // A status on its rank next to a driver: plain, it drew SQLite onto the status index
+    // (a fifth of all leads, then sorted: 200 ms at 1M) instead of the driver's.
+    if (t.rank && sorted) return t.hint;
+    if (t.scopeLike) return hintScope ? t.hint : t.plain;
+    return t.hint;
+  });
   const orderKey = sorted ? sql`+${key}` : key;
   const orderId = sorted ? sql`+${leads.id}` : leads.id;
   const order = dir === 'desc' ? [desc(orderKey), desc(orderId)] : [asc(orderKey), asc(orderId)];
@@ -177,9 +180,160 @@ function pageOfLeads(
         ),
       );
   } else {
-    keys = select(and(...conditions, searchCondition(plan), after, extra), limit + 1);
+    const choice =
+      sorted && plan.kind === 'none'
+        ? walkAgainstDriverIds(conn, { terms, key, dir, after, extra, want: limit + 1 })
+        : null;
+    if (choice && 'keys' in choice) keys = choice.keys;
+    else {
+      // Two drivers (an assignee and "legal hold"): only the one with fewer rows keeps its
+      // index; SQLite took the assignee's 6,000 rows over the 69 on hold and sorted them.
+      const only = choice?.driver;
+      const where =
+        only && drivers.length > 1
+          ? terms.map((t) => {
+              if (t === only) return t.plain;
+              if (t.scopeLike && !t.rank) return only.withScope ? t.plain : t.hint;
+              return t.hint;
+            })
+          : conditions;
+      keys = select(and(...where, searchCondition(plan), after, extra), limit + 1);
+    }
   }
   return finishPage(conn, { scope, sort, dir, limit, keys });
+}
+
+/**
+ * Plan choices for a driven page in another order than the driver's (tests force them).
+ * `driverIdWalk`: 'auto' decides by estimated cost, 'always' / 'never' force it;
+ * `walkBoundMin`: the fewest sort-index entries a walk may pass before it gives up.
+ */
+export const GRID_PLAN_TUNING = {
+  driverIdWalk: 'auto' as 'auto' | 'always' | 'never',
+  walkBoundMin: 2000,
+  /** ...and the most (tests make it small to force the fallback). */
+  walkBoundMax: Number.POSITIVE_INFINITY,
+  /** A driver's rows are counted up to this many for the estimate (a covering index count). */
+  countCap: 40_000,
+};
+
+/** Leads in all and (estimated) per subsidiary, once per connection and minute: estimates only. */
+const scopeSizes = new WeakMap<object, { at: number; all: number; perSubsidiary: number }>();
+function scopeSize(conn: Conn, scoped: boolean): number {
+  const key = (conn as unknown as { session: object }).session;
+  let sizes = scopeSizes.get(key);
+  const now = Date.now();
+  if (!sizes || now - sizes.at > 60_000) {
+    // max(id), not count(*): a seek, where a count reads a million index entries. Leads are
+    // anonymised, not deleted, so the two stay close.
+    const all = conn.get<{ n: number | null }>(sql`select max(id) as n from ${leads}`).n ?? 0;
+    const subs = conn.get<{ n: number }>(sql`select count(*) as n from ${subsidiaries}`).n;
+    sizes = { at: now, all, perSubsidiary: all / Math.max(1, subs) };
+    scopeSizes.set(key, sizes);
+  }
+  return Math.max(1, scoped ? sizes.perSubsidiary : sizes.all);
+}
+
+/**
+ * A driven page sorted by another key: SQLite reads every row the driver's index gives (a
+ * project's ~3,300 leads, an assignee's ~6,000 at 1M) from the table, ~1.4 µs each, only to
+ * sort them for 50: 5–20 ms. The driver's index alone gives their ids (covering; ~0.45 µs
+ * each into an ephemeral index). So walk the sort index (the scope in front, covering for key and id) and keep the
+ * entries whose id is among the driver's (SQLite checks `id in (...)` with a Bloom filter and
+ * an ephemeral index before it touches the row); only those rows are read, for the other,
+ * hinted terms. Worth it when the walk is short: the driver's rows are a large enough share of
+ * the scope. The estimate (counts of each driver, the terms' shares) can be wrong where
+ * columns go together (new leads have no assignee; anonymised leads have no name), so the walk
+ * passes at most a bound of entries (a LIMIT inside, SQLite runs it as a co-routine); when it
+ * did not fill the page, or the estimate favours the sort, this returns the driver whose rows
+ * are cheapest to sort and the caller sorts them as before (with only that driver's index).
+ * Exact either way: the walk checks every entry in order from the cursor, and the rows kept
+ * pass every term. Null: no driver.
+ */
+function walkAgainstDriverIds(
+  conn: Conn,
+  input: {
+    terms: Term[];
+    key: (typeof SORT_KEYS)[keyof typeof SORT_KEYS];
+    dir: 'asc' | 'desc';
+    after: SQL | undefined;
+    extra: SQL | undefined;
+    want: number;
+  },
+): { keys: { id: number; sortValue: LeadCursor['value'] }[] } | { driver: Term } | null {
+  const { terms, key, dir, after, extra, want } = input;
+  const mode = GRID_PLAN_TUNING.driverIdWalk;
+  const drivers = terms.filter((t) => t.driver);
+  // A lone covering driver (anonymised): its rows sort from the index for less than the ids
+  // would cost to put in a set (0.2 vs 0.45 µs each), so no count is needed to know.
+  const [lone] = drivers;
+  if (lone?.covering && drivers.length === 1 && mode === 'auto') return { driver: lone };
+  const scopeTerms = terms.filter((t) => t.scopeLike && !t.rank);
+  const scoped = scopeTerms.length > 0;
+  // Every driver has an index with the subsidiary in front (project, assignee, date range,
+  // the flags, anonymised): counted within the scope from it.
+  const withScopeIndex = (t: Term) => t.withScope === true || t.kind !== undefined;
+  // The driver whose rows are cheapest to sort: fewest, or read from a covering index.
+  const rowCost = (t: Term) => (t.covering ? 0.2 : 1.4);
+  let best: { term: Term; n: number; share: number } | null = null;
+  for (const t of drivers) {
+    const inScope = scoped && withScopeIndex(t);
+    const where = and(...(inScope ? scopeTerms.map((s) => s.plain) : []), t.plain);
+    const n = conn.get<{ n: number }>(
+      sql`select count(*) as n from (select 1 from ${leads} where ${where} limit ${GRID_PLAN_TUNING.countCap})`,
+    ).n;
+    const share = n / scopeSize(conn, inScope);
+    if (!best || n * rowCost(t) < best.n * rowCost(best.term)) best = { term: t, n, share };
+  }
+  if (!best) return null;
+  const chosen = best;
+  const sortRows = { driver: chosen.term };
+  if (mode === 'never') return sortRows;
+  const others = terms.filter((t) => t !== chosen.term && !scopeTerms.includes(t));
+  const otherShare = others.reduce((p, t) => p * (t.share ?? 0.5), 1);
+  const passShare = Math.max(1e-6, Math.min(1, chosen.share) * otherShare);
+  // Expected index entries walked, rows read for the other terms, the driver's ids put in an
+  // ephemeral index, and the sort's row reads; weights in µs fitted at 1M on the loaded
+  // machine (a walked entry through the co-routine ~0.22, an id into the set ~0.45, a row
+  // ~1.3–1.4, an entry of a covering driver index sorted ~0.2).
+  const entries = want / passShare;
+  const rowsRead = Math.min(chosen.n, want / Math.max(1e-6, otherShare));
+  const walkCost = 0.22 * entries + 1.3 * rowsRead + 0.45 * chosen.n;
+  // Rows from a covering driver index (anonymised leads) are sorted without the table.
+  const sortCost = rowCost(chosen.term) * chosen.n;
+  if (mode === 'auto' && !(walkCost < 0.7 * sortCost)) return sortRows;
+  const bound = Math.ceil(
+    Math.min(GRID_PLAN_TUNING.walkBoundMax, Math.max(GRID_PLAN_TUNING.walkBoundMin, 3 * entries)),
+  );
+  const order = dir === 'desc' ? sql.raw('desc') : sql.raw('asc');
+  // The walk: only the scope (the sort index's prefix) and the cursor inside, so it reads the
+  // index alone; the driver's ids and the other terms outside, on the row joined by id.
+  const inner = sql`select ${leads.id} as id, ${key} as k from ${leads}
+    where ${and(...scopeTerms.map((t) => t.plain), after) ?? sql`1`}
+    order by ${key} ${order}, ${leads.id} ${order} limit ${bound}`;
+  const driverIds = sql`select ${leads.id} from ${leads} where ${and(...(scoped && withScopeIndex(chosen.term) ? scopeTerms.map((s) => s.plain) : []), chosen.term.plain)}`;
+  const rows = conn.all<{ id: number; sortValue: string | number | null }>(
+    sql`select w.id as id, w.k as sortValue from (${inner}) as w
+        cross join ${leads} on ${leads.id} = w.id
+        where w.id in (${driverIds}) and ${and(...others.map((t) => t.hint), extra) ?? sql`1`}
+        limit ${want}`,
+  );
+  if (rows.length < want) return sortRows;
+  // The co-routine gives the walk's order; sorted here again so the page does not rest on it.
+  const sign = dir === 'desc' ? -1 : 1;
+  rows.sort((a, b) => sign * (compareKeys(a.sortValue, b.sortValue) || a.id - b.id));
+  return { keys: rows as { id: number; sortValue: LeadCursor['value'] }[] };
+}
+
+/** SQLite's order for a sort key: numbers by value, text by its UTF-8 bytes (BINARY). */
+function compareKeys(a: string | number | null, b: string | number | null): number {
+  if (a === b) return 0;
+  if (a === null) return -1;
+  if (b === null) return 1;
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  if (typeof a === 'number') return -1;
+  if (typeof b === 'number') return 1;
+  return Buffer.compare(Buffer.from(a), Buffer.from(b));
 }
 
 /** The page from its keys (up to limit + 1): the rows with their joins, and the next cursor. */

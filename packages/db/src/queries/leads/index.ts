@@ -12,6 +12,7 @@ export { leadScope, leadScopeById } from './common';
 export { countLeads, countLeadsCapped, countWorkableLeads } from './counts';
 export { getLead, getLeadHistory, listRelatedLeads } from './detail';
 export {
+  GRID_PLAN_TUNING,
   InvalidCursorError,
   iterateLeadsForExport,
   type LeadListRow,
