@@ -37,3 +37,4 @@ export {
   setLeadStatus,
 } from './review-write';
 export { LEAD_QUERY_TUNING, leadSearchMatch, planSearch, toFtsQuery } from './search';
+export { sortBucketTokensSql } from './search-sorted';
