@@ -1,4 +1,4 @@
-import type { Database_ } from '@mg/db';
+import { type Database_, sortBucketTokensSql } from '@mg/db';
 import { DEMO_MESSAGES } from '@mg/db/demo-data';
 import { seededRandom, slugify } from '@mg/shared';
 
@@ -274,8 +274,9 @@ export function generate(sqlite: Database_['sqlite'], o: GenerateOptions): Gener
   // per batch and merges them only as its automerge does. No final 'optimize': a live index
   // never gets one. Batches of 10–50 forms, as intake's event-loop batches measure.
   const ftsBatch = sqlite.prepare(
-    `insert into leads_fts(rowid, name, email, phone, message, scope)
-     select id, name, email, phone || ' ' || substr(phone, 4), message, 's' || subsidiary_id
+    `insert into leads_fts(rowid, name, email, phone, message, scope, sortkey)
+     select id, name, email, phone || ' ' || substr(phone, 4), message, 's' || subsidiary_id,
+       ${sortBucketTokensSql()}
      from leads where id between ? and ? and anonymised_at is null`,
   );
   const maxId = (sqlite.prepare('select max(id) as m from leads').get() as { m: number }).m;

@@ -15,6 +15,7 @@ import { flag, leadScopeById, listColumns } from './common';
 import { groupSortKeys } from './grid-group-sort';
 import { filterTerms, type Term } from './grid-plan';
 import { LEAD_QUERY_TUNING, planSearch, searchCondition, searchHitsInOrder } from './search';
+import { sortedDenseKeys } from './search-sorted';
 
 /**
  * The indexed column behind each grid sort (see the generated columns in schema/leads.ts);
@@ -124,7 +125,22 @@ function pageOfLeads(
       .all();
   // Names and e-mails are in no relation to ids, so their id ranges are never tight: straight to the
   // full match set there.
-  if (plan.kind === 'dense' && !driven && sort !== 'name' && sort !== 'email') {
+  const byBuckets =
+    plan.kind === 'dense' && !driven && (sort === 'name' || sort === 'email')
+      ? sortedDenseKeys(conn, {
+          plan,
+          search: filter.search ?? '',
+          sort,
+          dir,
+          terms,
+          need: limit + 1,
+          after:
+            typeof afterKey?.value === 'string' ? { value: afterKey.value, id: afterKey.id } : null,
+          extra,
+        })
+      : null;
+  if (byBuckets) keys = byBuckets;
+  else if (plan.kind === 'dense' && !driven && sort !== 'name' && sort !== 'email') {
     // Candidates in sort order, a chunk at a time; FTS says which of them match, asked only
     // for the chunk's id range. Too wide a range, or too many candidates, and the rest comes
     // from the full match set instead. Exact either way: the candidates are every row that

@@ -38,3 +38,4 @@ export {
   setLeadStatus,
 } from './review-write';
 export { LEAD_QUERY_TUNING, leadSearchMatch, planSearch, toFtsQuery } from './search';
+export { sortBucketTokensSql } from './search-sorted';

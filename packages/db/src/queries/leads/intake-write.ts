@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm';
 import { type Conn, type Db, preparedPerConnection, sqliteOf } from '../../client';
 import { hashesForWrite } from '../address-hash';
 import { asLeadRef, type LeadRef } from './lead-ref';
+import { sortBucketTokensSql } from './search-sorted';
 
 export interface NewLead {
   projectId: number;
@@ -98,14 +99,16 @@ export function insertLead(
 
 /**
  * Write the full-text rows of newly inserted leads, the same columns the update trigger
- * writes (the phone also without its country code; the subsidiary as the scope token).
+ * writes (the phone also without its country code; the subsidiary as the scope token; the
+ * sort-key bucket tokens of migration 0021).
  * Anonymised leads get no row. Call once per new lead, in the transaction that inserted it.
  */
 export function indexLeadsForSearch(conn: Conn, ids: readonly number[]) {
   if (ids.length === 0) return;
   conn.run(
-    sql`insert into leads_fts(rowid, name, email, phone, message, scope)
-        select id, name, email, phone || ' ' || substr(phone, 4), message, 's' || subsidiary_id
+    sql`insert into leads_fts(rowid, name, email, phone, message, scope, sortkey)
+        select id, name, email, phone || ' ' || substr(phone, 4), message, 's' || subsidiary_id,
+          ${sql.raw(sortBucketTokensSql())}
         from leads where id in (select value from json_each(${JSON.stringify(ids)}))
         and anonymised_at is null`,
   );
