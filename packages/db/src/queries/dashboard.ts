@@ -172,14 +172,6 @@ function splitPeriods(periods: Period[], interval: DashboardInterval): Pieces {
   return out;
 }
 
-/** `(key, period index, sign)` triples as a VALUES list for a CTE. */
-function keyValues(pieces: Piece[]): SQL {
-  return sql.join(
-    pieces.map(([key, i, sign]) => sql`(${key}, ${i}, ${sign})`),
-    sql`, `,
-  );
-}
-
 /** A comma-separated list of numbers from group_concat, or nothing. */
 function addList(list: number[][], text: unknown) {
   if (typeof text === 'string' && text !== '') list.push(JSON.parse(`[${text}]`) as number[]);
@@ -213,16 +205,28 @@ const SOURCES = {
   },
 } satisfies Record<string, Source>;
 
+/** The keys as an `IN` list on the key column. */
+function inKeys(column: SQL, keys: string[]): SQL {
+  return sql`${column} in (${sql.join(
+    keys.map((k) => sql`${k}`),
+    sql`, `,
+  )})`;
+}
+
 /**
- * The tally from the counts kept on write (issue 11). Per source, two statements, each a join
- * on the key's first column (one seek per month, week or day), with the subsidiary as the
- * second in a subsidiary's scope, so only the rows shown are read: the cells grouped by period
- * and subsidiary (or project), and the range's totals per project with the status and
- * consent sums. SQLite groups and sums; JavaScript gets one text per statement. Handing
- * better-sqlite3 tens of thousands of rows cost ~3 µs a row, and so did concatenating a text
- * per count row (five years of weeks: ~31,000 rows, ~60 ms); grouped, the admin's cells are
- * one per period and subsidiary. Each count row's day is the Oslo date of its leads'
- * created_at, so day, week and month keys select exactly the leads the instants would.
+ * The tally from the counts kept on write (issue 11). Per source (months, weeks, days), the
+ * keys as an `IN` list on the primary key's first column, with the subsidiary as the second
+ * in a subsidiary's scope, so only the rows shown are read, and SQLite groups and sums:
+ * - the cells: one row per key and subsidiary (all subsidiaries) or key and project (one
+ *   subsidiary's scope), grouped in the primary key's own order (no sorting); JavaScript hands
+ *   each to the periods that use the key, with their sign;
+ * - each project's total, and the consent and status totals, once per net sign of the keys
+ *   (almost always just +1).
+ * JavaScript gets one text per statement: handing better-sqlite3 tens of thousands of rows, or
+ * concatenating a text per count row, cost ~3 µs a row (five years of weeks: ~31,000 rows,
+ * ~60 ms). A join on a VALUES list of keys cost ~5× as much as the `IN` list, its groups
+ * sorted in a temporary b-tree. Each count row's key is the Oslo day, week or month of its
+ * leads' created_at, so the keys select exactly the leads the instants would.
  */
 function tallyFromCounts(
   conn: Conn,
@@ -239,36 +243,60 @@ function tallyFromCounts(
   const inScope = scope.kind === 'all' ? sql`` : sql` and c.subsidiary_id = ${scope.subsidiaryId}`;
   const group = scope.kind === 'all' ? sql`c.subsidiary_id` : sql`c.project_id`;
   for (const name of ['months', 'weeks', 'days'] as const) {
-    const pairs = split[name];
-    if (pairs.length === 0) continue;
+    // Which periods use each key, and with which sign (a key may serve more than one).
+    const uses = new Map<string, [number, number][]>();
+    for (const [key, period, sign] of split[name]) {
+      const list = uses.get(key) ?? [];
+      list.push([period, sign]);
+      uses.set(key, list);
+    }
+    if (uses.size === 0) continue;
     const { table, key, statuses } = SOURCES[name];
-    const rows = sql`with k(key, i, sign) as (values ${keyValues(pairs)})`;
-    const from = sql`from k cross join ${table} c on ${key} = k.key${inScope}`;
-    const [cells] = conn.values<unknown[]>(
-      sql`${rows} select group_concat(i || ',' || g || ',' || n) from (
-            select k.i as i, ${group} as g, sum(c.n * k.sign) as n ${from}
-            group by k.i, ${group} having n <> 0)`,
-    );
-    addList(tally.cells, cells?.[0]);
-    const sums = [sql`c.consent_email`, sql`c.consent_sms`, ...statuses];
-    const [projects] = conn.values<unknown[]>(
-      sql`${rows} select group_concat(p || ',' || n), sum(n),
-            ${sql.join(
-              sums.map((_, j) => sql.raw(`sum(s${j})`)),
-              sql`, `,
-            )}
-          from (select c.project_id as p, sum(c.n * k.sign) as n,
-              ${sql.join(
-                sums.map((expr, j) => sql`sum(${expr} * k.sign) as ${sql.raw(`s${j}`)}`),
-                sql`, `,
-              )}
-            ${from} group by c.project_id)`,
-    );
-    if (!projects) continue;
-    const [text, ...totals] = projects;
-    addList(tally.projects, text);
-    for (let j = 0; j < TOTALS; j++)
-      tally.totals[j] = (tally.totals[j] ?? 0) + Number(totals[j] ?? 0);
+    const [cellsText] = conn.values<unknown[]>(
+      sql`select group_concat('"' || k || '",' || g || ',' || n) from (
+            select ${key} as k, ${group} as g, sum(c.n) as n from ${table} c
+            where ${inKeys(key, [...uses.keys()])}${inScope} group by ${key}, ${group})`,
+    )[0] ?? [null];
+    if (typeof cellsText === 'string' && cellsText !== '') {
+      const rows = JSON.parse(`[${cellsText}]`) as (string | number)[];
+      const cells: number[] = [];
+      for (let r = 0; r + 2 < rows.length; r += 3) {
+        const g = Number(rows[r + 1]);
+        const n = Number(rows[r + 2]);
+        for (const [period, sign] of uses.get(String(rows[r])) ?? [])
+          cells.push(period, g, n * sign);
+      }
+      tally.cells.push(cells);
+    }
+    // Keys by their net sign over the periods using them.
+    const byWeight = new Map<number, string[]>();
+    for (const [k, list] of uses) {
+      const weight = list.reduce((sum, [, sign]) => sum + sign, 0);
+      if (weight !== 0) byWeight.set(weight, [...(byWeight.get(weight) ?? []), k]);
+    }
+    for (const [weight, keys] of byWeight) {
+      const where = sql`where ${inKeys(key, keys)}${inScope}`;
+      const [projectsText] = conn.values<unknown[]>(
+        sql`select group_concat(p || ',' || n) from (
+              select c.project_id as p, sum(c.n) as n from ${table} c ${where} group by c.project_id)`,
+      )[0] ?? [null];
+      if (typeof projectsText === 'string' && projectsText !== '') {
+        const pairs = JSON.parse(`[${projectsText}]`) as number[];
+        if (weight !== 1)
+          for (let j = 1; j < pairs.length; j += 2) pairs[j] = (pairs[j] ?? 0) * weight;
+        tally.projects.push(pairs);
+      }
+      const sums = [sql`c.n`, sql`c.consent_email`, sql`c.consent_sms`, ...statuses];
+      const totals =
+        conn.values<unknown[]>(
+          sql`select ${sql.join(
+            sums.map((expr) => sql`sum(${expr})`),
+            sql`, `,
+          )} from ${table} c ${where}`,
+        )[0] ?? [];
+      for (let j = 0; j < TOTALS; j++)
+        tally.totals[j] = (tally.totals[j] ?? 0) + Number(totals[j] ?? 0) * weight;
+    }
   }
   return tally;
 }
