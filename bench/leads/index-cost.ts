@@ -5,9 +5,11 @@
  * address-hash, audience and unhandled indexes), fed the same intake-sized batches
  * (insertLead + consent + indexLeadsForSearch, one transaction per batch) in alternation, so a
  * busy machine slows both alike. Prints µs per lead for each and the difference, and the cost
- * of the two HMACs insertLead computes (paid by both, so measured apart).
+ * of the two HMACs insertLead computes (paid by both, so measured apart). With `--only month`,
+ * the one database goes without the lead_month_counts triggers only (migration
+ * `lead_month_counts`, decision 032) and nothing else differs.
  *
- *   cd bench && npx tsx leads/index-cost.ts [-- --batches 300 --prefill 200000]
+ *   cd bench && npx tsx leads/index-cost.ts [-- --batches 300 --prefill 200000 --only month]
  */
 import { createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,27 +31,39 @@ const { values: args } = parseArgs({
   options: {
     batches: { type: 'string', default: '300' },
     prefill: { type: 'string', default: '200000' },
+    only: { type: 'string' },
   },
 });
 const dir = mkdtempSync(join(tmpdir(), 'mg-index-cost-'));
 const KEY = randomBytes(32);
-const NEW_TRIGGERS = [
-  'lead_week_counts_day_insert',
-  'lead_week_counts_day_update',
-  'lead_week_counts_day_rekey',
-  'lead_week_counts_day_delete',
-  'lead_policy_counts_insert',
-  'lead_policy_counts_delete',
-  'lead_policy_counts_update',
+const MONTH_TRIGGERS = [
+  'lead_month_counts_day_insert',
+  'lead_month_counts_day_update',
+  'lead_month_counts_day_rekey',
+  'lead_month_counts_day_delete',
 ];
-const NEW_INDEXES = [
-  'leads_email_hmac_idx',
-  'leads_phone_hmac_idx',
-  'leads_hmac_backfill_idx',
-  'leads_audience_email_idx',
-  'leads_audience_sms_idx',
-  'leads_unhandled_open_idx',
-];
+const MONTH_ONLY = args.only === 'month';
+const NEW_TRIGGERS = MONTH_ONLY
+  ? MONTH_TRIGGERS
+  : [
+      'lead_week_counts_day_insert',
+      'lead_week_counts_day_update',
+      'lead_week_counts_day_rekey',
+      'lead_week_counts_day_delete',
+      'lead_policy_counts_insert',
+      'lead_policy_counts_delete',
+      'lead_policy_counts_update',
+    ];
+const NEW_INDEXES = MONTH_ONLY
+  ? []
+  : [
+      'leads_email_hmac_idx',
+      'leads_phone_hmac_idx',
+      'leads_hmac_backfill_idx',
+      'leads_audience_email_idx',
+      'leads_audience_sms_idx',
+      'leads_unhandled_open_idx',
+    ];
 function open(name: string, drop: boolean) {
   const h = openDatabase(join(dir, name));
   migrateDatabase(h);

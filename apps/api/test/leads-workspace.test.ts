@@ -168,8 +168,8 @@ describe('scope on every path', () => {
     expect(today).toBe('2026-03-29');
     const a = await t.as('userA').dashboard.summary({ from: today, to: today, staleDays: 0 });
     expect(a.total).toBe(3);
-    expect(a.leadsPerWeek.bySubsidiary.map((s) => s.subsidiaryId)).toEqual([t.f.subA]);
-    expect(a.leadsPerWeek.byProject.map((p) => p.projectId)).toEqual([t.f.projectA]);
+    expect(a.leadsPerPeriod.bySubsidiary.map((s) => s.subsidiaryId)).toEqual([t.f.subA]);
+    expect(a.leadsPerPeriod.byProject.map((p) => p.projectId)).toEqual([t.f.projectA]);
     expect(a.statusFunnel.find((s) => s.status === 'new')?.count).toBe(3);
     expect(a.consentRate[0]).toMatchObject({ purpose: 'marketing_email', granted: 1, total: 3 });
     const all = await t.as('admin').dashboard.summary({ from: today, to: today });

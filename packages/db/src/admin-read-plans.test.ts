@@ -60,7 +60,7 @@ function plansOf(run: () => void): { source: string; plan: string }[] {
 
 /** A plan line that reads a whole table (a bare SCAN, not of an index or a CTE/subquery). */
 const FULL_SCAN =
-  /^SCAN (leads|lead_day_counts|lead_week_counts|access_log|lead_policy_counts|c)$/m;
+  /^SCAN (leads|lead_day_counts|lead_week_counts|lead_month_counts|access_log|lead_policy_counts|c)$/m;
 
 const SCOPES: [string, Scope][] = [
   ['all', scopeFor({ role: 'admin', subsidiaryId: null })],
@@ -88,6 +88,23 @@ describe('the dashboard reads the counts kept on write by key', () => {
       // The unhandled count and oldest: the partial index that holds exactly those leads.
       expect(all).toMatch(/SEARCH leads USING COVERING INDEX leads_unhandled_open_idx/);
       expect(all).not.toMatch(/SEARCH leads USING INDEX leads_unhandled_idx/);
+    });
+  for (const [name, scope] of SCOPES)
+    it(`${name}: a long range's whole months by key, its clipped months from weeks and days`, () => {
+      const plans = plansOf(() =>
+        dashboardSummary(db, {
+          scope,
+          from: '2025-01-15',
+          to: '2025-09-10',
+          now: Date.parse('2025-09-11T12:00:00Z'),
+        }),
+      );
+      const all = plans.map((p) => p.plan).join('\n');
+      expect(all).not.toMatch(FULL_SCAN);
+      const seek = name === 'all' ? '' : ' AND subsidiary_id=?';
+      expect(all).toContain(`SEARCH c USING PRIMARY KEY (month=?${seek})`);
+      expect(all).toContain(`SEARCH c USING PRIMARY KEY (week=?${seek})`);
+      expect(all).toContain(`SEARCH c USING PRIMARY KEY (day=?${seek})`);
     });
 });
 

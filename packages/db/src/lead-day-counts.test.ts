@@ -13,7 +13,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { faker, makeLead, makeProject, makeSubsidiary, makeUser } from './factories';
 import { dashboardSummary } from './queries/dashboard';
 import { anonymiseLeadsIn } from './queries/leads';
-import { leadDayCounts, leads, leadWeekCounts } from './schema';
+import { leadDayCounts, leadMonthCounts, leads, leadWeekCounts } from './schema';
 import { createTestDatabase, TEST_PASSWORD_HASH } from './testing';
 
 /**
@@ -84,11 +84,17 @@ interface WeekCounted extends Counted {
   byStatus: Record<LeadStatus, number>;
 }
 
-/** Per Oslo week (its Monday), subsidiary and project: what lead_week_counts must hold. */
-function recountWeeks(): Map<string, WeekCounted> {
+/** The first day of an ISO date's month: lead_month_counts' key. */
+const monthStart = (day: string) => `${day.slice(0, 8)}01`;
+
+/**
+ * Per Oslo week (its Monday), subsidiary and project: what lead_week_counts must hold; with
+ * `monthStart`, per Oslo month: what lead_month_counts must hold.
+ */
+function recountWeeks(bucket: (day: string) => string = weekStart): Map<string, WeekCounted> {
   const out = new Map<string, WeekCounted>();
   for (const l of db.select().from(leads).all()) {
-    const key = `${weekStart(osloDate(l.createdAt))}|${l.subsidiaryId}|${l.projectId}`;
+    const key = `${bucket(osloDate(l.createdAt))}|${l.subsidiaryId}|${l.projectId}`;
     const c = out.get(key) ?? {
       n: 0,
       consentEmail: 0,
@@ -104,9 +110,17 @@ function recountWeeks(): Map<string, WeekCounted> {
   return out;
 }
 
-function storedWeeks(): Map<string, WeekCounted> {
+function storedWeeks(table: 'week' | 'month' = 'week'): Map<string, WeekCounted> {
   const out = new Map<string, WeekCounted>();
-  for (const r of db.select().from(leadWeekCounts).all())
+  const rows =
+    table === 'week'
+      ? db.select().from(leadWeekCounts).all()
+      : db
+          .select()
+          .from(leadMonthCounts)
+          .all()
+          .map(({ month, ...r }) => ({ week: month, ...r }));
+  for (const r of rows)
     out.set(`${r.week}|${r.subsidiaryId}|${r.projectId}`, {
       n: r.n,
       consentEmail: r.consentEmail,
@@ -174,6 +188,8 @@ describe('lead_day_counts', () => {
     expect(stored()).toEqual(recount());
     expect(storedWeeks().size).toBeGreaterThan(100);
     expect(storedWeeks()).toEqual(recountWeeks());
+    expect(storedWeeks('month').size).toBeGreaterThan(100);
+    expect(storedWeeks('month')).toEqual(recountWeeks(monthStart));
 
     const ids = () =>
       db
@@ -252,17 +268,21 @@ describe('lead_day_counts', () => {
     expect(deleted).toBeGreaterThan(5);
     expect(stored()).toEqual(recount());
     expect(storedWeeks()).toEqual(recountWeeks());
+    expect(storedWeeks('month')).toEqual(recountWeeks(monthStart));
     expect(storedUnhandled()).toEqual(recountUnhandled());
     expect(recountUnhandled().size).toBeGreaterThan(1);
     // No empty rows are left behind.
     expect(db.select().from(leadDayCounts).where(eq(leadDayCounts.n, 0)).all()).toEqual([]);
     expect(db.select().from(leadWeekCounts).where(eq(leadWeekCounts.n, 0)).all()).toEqual([]);
+    expect(db.select().from(leadMonthCounts).where(eq(leadMonthCounts.n, 0)).all()).toEqual([]);
   });
 
-  it('moves week counts along when a day row itself is re-keyed or removed', () => {
-    // No leads trigger does this; the week triggers must still follow any day-row change.
+  it('moves week and month counts along when a day row itself is re-keyed or removed', () => {
+    // No leads trigger does this; the week and month triggers must still follow any day-row
+    // change. A day late in its month, so nine days on is another week and another month.
     const before = storedWeeks();
-    const row = db.select().from(leadDayCounts).get();
+    const beforeMonths = storedWeeks('month');
+    const row = db.select().from(leadDayCounts).where(sql`substr(day, 9, 2) >= '23'`).get();
     if (!row) throw new Error('no day counts');
     const moved = addDays(row.day, 9);
     db.update(leadDayCounts)
@@ -271,10 +291,10 @@ describe('lead_day_counts', () => {
         sql`day = ${row.day} and subsidiary_id = ${row.subsidiaryId} and project_id = ${row.projectId} and status = ${row.status}`,
       )
       .run();
-    const rollup = () => {
+    const rollup = (bucket: (day: string) => string = weekStart) => {
       const out = new Map<string, WeekCounted>();
       for (const r of db.select().from(leadDayCounts).all()) {
-        const key = `${weekStart(r.day)}|${r.subsidiaryId}|${r.projectId}`;
+        const key = `${bucket(r.day)}|${r.subsidiaryId}|${r.projectId}`;
         const c = out.get(key) ?? {
           n: 0,
           consentEmail: 0,
@@ -291,8 +311,11 @@ describe('lead_day_counts', () => {
     };
     expect(storedWeeks()).not.toEqual(before);
     expect(storedWeeks()).toEqual(rollup());
+    expect(storedWeeks('month')).not.toEqual(beforeMonths);
+    expect(storedWeeks('month')).toEqual(rollup(monthStart));
     db.delete(leadDayCounts).where(sql`day = ${moved}`).run();
     expect(storedWeeks()).toEqual(rollup());
+    expect(storedWeeks('month')).toEqual(rollup(monthStart));
     // Put the day counts back as the leads say, for the test below.
     db.delete(leadDayCounts).run();
     for (const [key, c] of recount()) {
@@ -308,6 +331,37 @@ describe('lead_day_counts', () => {
         .run();
     }
     expect(storedWeeks()).toEqual(recountWeeks());
+    expect(storedWeeks('month')).toEqual(recountWeeks(monthStart));
+  });
+
+  it('draws long ranges by month, exact to the day at both ends, across summer time', () => {
+    const scopes: Scope[] = [
+      ALL,
+      ...subsidiaries.map((s) => scopeFor({ role: 'subsidiary_user', subsidiaryId: s })),
+    ];
+    const now = Date.parse('2025-06-15T12:00:00Z');
+    // Ends on the days of the summer-time switches and New Year (leads sit a millisecond on
+    // either side of those Oslo midnights), inside a month, on a month's first and last day.
+    for (const [from, to] of [
+      ['2024-03-31', '2024-10-27'],
+      ['2024-10-27', '2025-06-30'],
+      ['2024-03-30', '2025-10-26'],
+      ['2025-01-01', '2025-10-25'],
+      ['2024-02-01', '2024-12-31'],
+      ['2024-01-17', '2025-12-03'],
+    ] as const) {
+      let total = 0;
+      for (const scope of scopes) {
+        const fromCounts = dashboardSummary(db, { scope, from, to, now });
+        expect(fromCounts.interval).toBe('month');
+        expect(fromCounts.periods[0]).toBe(`${from.slice(0, 8)}01`);
+        expect(fromCounts.periods.at(-1)).toBe(`${to.slice(0, 8)}01`);
+        const fromLeads = dashboardSummary(db, { scope, from, to, now, source: 'leads' });
+        expect(fromCounts, `${from}..${to}`).toEqual(fromLeads);
+        total += fromCounts.total;
+      }
+      expect(total).toBeGreaterThan(0);
+    }
   });
 
   it('gives the dashboard exactly what counting the leads gives, for random ranges and scopes', () => {
@@ -316,9 +370,12 @@ describe('lead_day_counts', () => {
       ...subsidiaries.map((s) => scopeFor({ role: 'subsidiary_user', subsidiaryId: s })),
     ];
     let compared = 0;
+    const intervals = new Set<string>();
     for (let i = 0; i < 60; i++) {
       const from = random() < 0.3 ? osloDate(pick(EDGES)) : osloDate(randomTime());
-      const to = addDays(from, Math.floor(random() * 200));
+      // Up to 200 days (drawn by week, or by month above 26 weeks) or up to five years (by
+      // month: whole months, and the clipped ones at the ends from weeks and days).
+      const to = addDays(from, Math.floor(random() * (random() < 0.5 ? 200 : 5 * 365)));
       const scope = pick(scopes);
       // Within the data, so "recent" unassigned leads exist on both sides of the cutoff.
       const now = Date.parse('2025-06-15T12:00:00Z');
@@ -327,7 +384,9 @@ describe('lead_day_counts', () => {
       const fromLeads = dashboardSummary(db, { scope, from, to, now, staleDays, source: 'leads' });
       expect(fromCounts, `${from}..${to}`).toEqual(fromLeads);
       if (fromLeads.total > 0) compared++;
+      intervals.add(fromCounts.interval);
     }
+    expect([...intervals].sort()).toEqual(['month', 'week']);
     // The ranges were not all empty.
     expect(compared).toBeGreaterThan(30);
   });

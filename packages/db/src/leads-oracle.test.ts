@@ -13,6 +13,7 @@ import {
   type Scope,
   scopeFor,
   seededRandom,
+  weekStart,
 } from '@mg/shared';
 import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -608,41 +609,64 @@ describe('lead grid against the oracle', () => {
 });
 
 describe('dashboard numbers against the oracle', () => {
-  it('counts per week, status, consent and unhandled within scope', () => {
-    const from = '2024-03-01';
-    const to = '2024-06-30';
-    const now = Date.parse('2024-07-01T12:00:00Z');
-    for (const scope of [ALL_SCOPE, ...subsidiaries.map(subsidiaryScope)]) {
-      const s = dashboardSummary(db, { scope, from, to, staleDays: 3, now });
-      const inRange = oracle(scope, { from, to });
-      expect(s.total).toBe(inRange.length);
-      expect(s.leadsPerWeek.total.reduce((a, b) => a + b, 0)).toBe(inRange.length);
-      for (const p of s.leadsPerWeek.byProject)
-        expect(p.total).toBe(inRange.filter((r) => r.projectId === p.projectId).length);
-      for (const row of s.leadsPerWeek.bySubsidiary) {
-        expect(row.total).toBe(inRange.filter((r) => r.subsidiaryId === row.subsidiaryId).length);
-        if (scope.kind === 'subsidiary') expect(row.subsidiaryId).toBe(scope.subsidiaryId);
-      }
-      for (const { status, count } of s.statusFunnel)
-        expect(count).toBe(inRange.filter((r) => r.status === status).length);
-      expect(s.consentRate[0]?.granted).toBe(inRange.filter((r) => r.consentEmail).length);
-      const unhandled = oracle(scope, {}).filter(
-        (r) =>
-          r.status === 'new' &&
-          r.assigneeUserId === null &&
-          !r.restricted &&
-          r.anonymisedAt === null &&
-          r.createdAt < now - 3 * DAY,
-      );
-      expect(s.unhandled.count).toBe(unhandled.length);
-      // Each week's count, bucketed by Oslo Monday.
-      s.weeks.forEach((monday, w) => {
-        const start = Math.max(osloDayStart(monday), osloDayStart(from));
-        const end = Math.min(osloDayStart(addDays(monday, 7)), osloDayStart(addDays(to, 1)));
-        expect(s.leadsPerWeek.total[w]).toBe(
-          inRange.filter((r) => r.createdAt >= start && r.createdAt < end).length,
+  // Four months drawn by week; eleven months drawn by calendar month, both ends inside a month.
+  for (const [from, to, interval] of [
+    ['2024-03-01', '2024-06-30', 'week'],
+    ['2024-02-14', '2024-12-20', 'month'],
+  ] as const)
+    it(`counts per ${interval}, status, consent and unhandled within scope (${from}..${to})`, () => {
+      const now = Date.parse('2024-07-01T12:00:00Z');
+      for (const scope of [ALL_SCOPE, ...subsidiaries.map(subsidiaryScope)]) {
+        const s = dashboardSummary(db, { scope, from, to, staleDays: 3, now });
+        expect(s.interval).toBe(interval);
+        const inRange = oracle(scope, { from, to });
+        expect(inRange.length).toBeGreaterThan(0);
+        expect(s.total).toBe(inRange.length);
+        expect(s.leadsPerPeriod.total.reduce((a, b) => a + b, 0)).toBe(inRange.length);
+        for (const p of s.leadsPerPeriod.byProject) {
+          expect(p.total).toBe(inRange.filter((r) => r.projectId === p.projectId).length);
+          // Per period only in a subsidiary's scope (the web charts projects only there).
+          if (scope.kind === 'all') expect(p.counts).toBeNull();
+          else expect(p.counts?.reduce((a, b) => a + b, 0)).toBe(p.total);
+        }
+        for (const row of s.leadsPerPeriod.bySubsidiary) {
+          expect(row.total).toBe(inRange.filter((r) => r.subsidiaryId === row.subsidiaryId).length);
+          if (scope.kind === 'subsidiary') expect(row.subsidiaryId).toBe(scope.subsidiaryId);
+        }
+        for (const { status, count } of s.statusFunnel)
+          expect(count).toBe(inRange.filter((r) => r.status === status).length);
+        expect(s.consentRate[0]?.granted).toBe(inRange.filter((r) => r.consentEmail).length);
+        const unhandled = oracle(scope, {}).filter(
+          (r) =>
+            r.status === 'new' &&
+            r.assigneeUserId === null &&
+            !r.restricted &&
+            r.anonymisedAt === null &&
+            r.createdAt < now - 3 * DAY,
         );
-      });
-    }
-  });
+        expect(s.unhandled.count).toBe(unhandled.length);
+        // Each period's count, bucketed by Oslo Monday or Oslo month, clipped to the range.
+        s.periods.forEach((start, w) => {
+          const next =
+            interval === 'week'
+              ? addDays(start, 7)
+              : `${start.slice(0, 5)}${String(Number(start.slice(5, 7)) + 1).padStart(2, '0')}-01`;
+          if (interval === 'month') expect(start.slice(8)).toBe('01');
+          else expect(weekStart(start)).toBe(start);
+          const lo = Math.max(osloDayStart(start), osloDayStart(from));
+          const hi = Math.min(osloDayStart(next), osloDayStart(addDays(to, 1)));
+          const here = inRange.filter((r) => r.createdAt >= lo && r.createdAt < hi);
+          expect(s.leadsPerPeriod.total[w], start).toBe(here.length);
+          for (const row of s.leadsPerPeriod.bySubsidiary)
+            expect(row.counts[w]).toBe(
+              here.filter((r) => r.subsidiaryId === row.subsidiaryId).length,
+            );
+          for (const p of s.leadsPerPeriod.byProject)
+            if (p.counts)
+              expect(p.counts[w]).toBe(here.filter((r) => r.projectId === p.projectId).length);
+        });
+        expect(s.periods[0]).toBe(interval === 'week' ? weekStart(from) : '2024-02-01');
+        expect(s.periods.at(-1)).toBe(interval === 'week' ? weekStart(to) : '2024-12-01');
+      }
+    });
 });

@@ -4,6 +4,7 @@ import {
   DAY_MS,
   dashboardRange,
   dashboardRangeProblem,
+  daysBetween,
   LEAD_STATUSES,
   type LeadStatus,
   osloDate,
@@ -31,98 +32,271 @@ export interface DashboardParams {
   source?: 'counts' | 'leads';
 }
 
-interface Week {
-  monday: string;
-  /** Oslo days of the week inside the range: first included, end excluded. */
+/**
+ * How the series are drawn: by Oslo week up to this many days, by calendar month above (261
+ * weekly bars of five years are unreadable, and each whole month is one count row per project
+ * instead of four or five; decision 032).
+ */
+export const DASHBOARD_WEEKLY_MAX_DAYS = 7 * 26;
+export type DashboardInterval = 'week' | 'month';
+
+interface Period {
+  /** The Monday of the Oslo week, or the first day of the month: the series' label. */
+  start: string;
+  /** Oslo days of the period inside the range: first included, end excluded. */
   first: string;
   end: string;
 }
 
 /**
- * What the dashboard adds up: the leads of each week, project and subsidiary, and the range's
- * totals. `cells` is flat, four numbers per count row (week index, project id, subsidiary id,
- * n; several rows may add up to one cell); `totals` is n, the consent sums (e-mail, SMS), then
- * one count per status in LEAD_STATUSES order.
+ * What the dashboard adds up, all within the range and the scope. `cells` is flat, three
+ * numbers per row (period index, group id, n; several rows may add up to one cell), the group
+ * being the subsidiary in the all-subsidiaries scope (the web charts subsidiaries there) and
+ * the project in a subsidiary's scope. `projects` is flat, two numbers per row (project id, n).
+ * `totals` is n, the consent sums (e-mail, SMS), then one count per status in LEAD_STATUSES
+ * order.
  */
 interface Tally {
-  /** Parts of the flat cell list (one per statement), not concatenated: nothing is copied. */
+  /** Parts of the flat lists (one per statement), not concatenated: nothing is copied. */
   cells: number[][];
+  projects: number[][];
   totals: number[];
 }
 
 const TOTALS = 3 + LEAD_STATUSES.length;
 
-/** A range's weeks split by where their counts are read: whole weeks, and the days of the rest. */
-function splitWeeks(weeks: Week[]) {
-  const whole: [string, number][] = [];
-  const days: [string, number][] = [];
-  weeks.forEach((w, i) => {
-    if (w.first === w.monday && w.end === addDays(w.monday, 7)) whole.push([w.monday, i]);
-    // At most six days at each end of the range (the clipped first and last week).
-    else for (let d = w.first; d < w.end; d = addDays(d, 1)) days.push([d, i]);
+/** The first day of the next month, from a month's first day ('YYYY-MM-01'). */
+function nextMonth(month: string): string {
+  const y = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${y + 1}-01-01` : `${y}-${String(m + 1).padStart(2, '0')}-01`;
+}
+
+/** The range cut into weeks or months, clipped to its first and last day. */
+function periodsOf(from: string, to: string, interval: DashboardInterval): Period[] {
+  const periods: Period[] = [];
+  const after = addDays(to, 1);
+  // At most DASHBOARD_MAX_DAYS / 7 + 2 iterations (the range is checked by the caller).
+  for (
+    let start = interval === 'week' ? weekStart(from) : `${from.slice(0, 8)}01`;
+    start <= to;
+    start = interval === 'week' ? addDays(start, 7) : nextMonth(start)
+  ) {
+    const next = interval === 'week' ? addDays(start, 7) : nextMonth(start);
+    // ISO dates: string order is date order (Math.max/min would not compare strings).
+    let first = start;
+    if (first < from) first = from;
+    let end = next;
+    if (end > after) end = after;
+    periods.push({ start, first, end });
+  }
+  return periods;
+}
+
+/** A count row's key (a month, a Monday or a day), its period's index, and +1 or -1. */
+type Piece = [key: string, period: number, sign: 1 | -1];
+interface Pieces {
+  months: Piece[];
+  weeks: Piece[];
+  days: Piece[];
+}
+const noPieces = (): Pieces => ({ months: [], weeks: [], days: [] });
+
+/**
+ * Rows read per key, relative to a week's: at a million leads a week or a month holds ~300
+ * rows (one per project), a day ~900 (one per project and status).
+ */
+const ROWS = { months: 1, weeks: 1, days: 3 } as const;
+const rowsOf = (p: Pieces) =>
+  p.months.length * ROWS.months + p.weeks.length * ROWS.weeks + p.days.length * ROWS.days;
+
+function pushDays(out: Pieces, first: string, end: string, period: number, sign: 1 | -1) {
+  for (let d = first; d < end; d = addDays(d, 1)) out.days.push([d, period, sign]);
+}
+
+/**
+ * The days `[first, end)` as whole Monday-to-Monday weeks, and each week cut by an end either
+ * as its days or as the whole week less its other days (signed -1), whichever reads fewer
+ * rows: at most three days at each end instead of six.
+ */
+function pushSpan(out: Pieces, first: string, end: string, period: number, sign: 1 | -1) {
+  for (let d = first; d < end; ) {
+    const monday = weekStart(d);
+    const next = addDays(monday, 7);
+    const stop = next < end ? next : end;
+    const inside = daysBetween(d, stop);
+    if (inside === 7) out.weeks.push([monday, period, sign]);
+    else if (inside * ROWS.days <= ROWS.weeks + (7 - inside) * ROWS.days)
+      pushDays(out, d, stop, period, sign);
+    else {
+      out.weeks.push([monday, period, sign]);
+      pushDays(out, monday, d, period, sign === 1 ? -1 : 1);
+      pushDays(out, stop, next, period, sign === 1 ? -1 : 1);
+    }
+    d = stop;
+  }
+}
+
+/**
+ * Where each period's counts are read: a whole month from lead_month_counts, whole weeks from
+ * lead_week_counts, and days from lead_day_counts. A clipped month at an end of the range is
+ * either its days in the range or the whole month less the days outside it, whichever reads
+ * fewer rows; either way it is exact to the day (each key is an Oslo calendar day, week or
+ * month of the leads' created_at).
+ */
+function splitPeriods(periods: Period[], interval: DashboardInterval): Pieces {
+  const out = noPieces();
+  const append = (from: Pieces) => {
+    out.months.push(...from.months);
+    out.weeks.push(...from.weeks);
+    out.days.push(...from.days);
+  };
+  periods.forEach((p, i) => {
+    if (interval === 'week') {
+      pushSpan(out, p.first, p.end, i, 1);
+      return;
+    }
+    const next = nextMonth(p.start);
+    if (p.first === p.start && p.end === next) {
+      out.months.push([p.start, i, 1]);
+      return;
+    }
+    const inside = noPieces();
+    pushSpan(inside, p.first, p.end, i, 1);
+    const whole = noPieces();
+    whole.months.push([p.start, i, 1]);
+    pushSpan(whole, p.start, p.first, i, -1);
+    pushSpan(whole, p.end, next, i, -1);
+    append(rowsOf(inside) <= rowsOf(whole) ? inside : whole);
   });
-  return { whole, days };
+  return out;
 }
 
-/** `(key, week index)` pairs as a VALUES list for a CTE. */
-function keyValues(pairs: [string, number][]): SQL {
-  return sql.join(
-    pairs.map(([key, i]) => sql`(${key}, ${i})`),
+/** A comma-separated list of numbers from group_concat, or nothing. */
+function addList(list: number[][], text: unknown) {
+  if (typeof text === 'string' && text !== '') list.push(JSON.parse(`[${text}]`) as number[]);
+}
+
+/** A counts table and how its rows give the status counts. */
+interface Source {
+  table: SQL;
+  key: SQL;
+  statuses: SQL[];
+}
+
+/** One per LEAD_STATUSES entry, in its order (the oracle tests fail if they drift apart). */
+const STATUS_COLUMNS = [
+  sql`c.status_new`,
+  sql`c.status_contacted`,
+  sql`c.status_follow_up`,
+  sql`c.status_sold`,
+  sql`c.status_closed`,
+];
+
+const SOURCES = {
+  months: { table: sql`lead_month_counts`, key: sql`c.month`, statuses: STATUS_COLUMNS },
+  weeks: { table: sql`lead_week_counts`, key: sql`c.week`, statuses: STATUS_COLUMNS },
+  days: {
+    table: sql`lead_day_counts`,
+    key: sql`c.day`,
+    statuses: LEAD_STATUSES.map(
+      (status) => sql`case when c.status = ${status} then c.n else 0 end`,
+    ),
+  },
+} satisfies Record<string, Source>;
+
+/** The keys as an `IN` list on the key column. */
+function inKeys(column: SQL, keys: string[]): SQL {
+  return sql`${column} in (${sql.join(
+    keys.map((k) => sql`${k}`),
     sql`, `,
-  );
+  )})`;
 }
 
 /**
- * One aggregate row: the cells as one comma-separated text, then the totals. Handing
- * better-sqlite3 tens of thousands of rows cost ~3 µs a row (an array and a value each),
- * which was most of a long range's time (five years at a million leads: ~31,000 week rows,
- * ~100 ms); one text parsed by JSON.parse and sums taken by SQLite itself cost a fifth.
+ * The tally from the counts kept on write (issue 11). Per source (months, weeks, days), the
+ * keys as an `IN` list on the primary key's first column, with the subsidiary as the second
+ * in a subsidiary's scope, so only the rows shown are read, and SQLite groups and sums:
+ * - the cells: one row per key and subsidiary (all subsidiaries) or key and project (one
+ *   subsidiary's scope), grouped in the primary key's own order (no sorting); JavaScript hands
+ *   each to the periods that use the key, with their sign;
+ * - each project's total, and the consent and status totals, once per net sign of the keys
+ *   (almost always just +1).
+ * JavaScript gets one text per statement: handing better-sqlite3 tens of thousands of rows, or
+ * concatenating a text per count row, cost ~3 µs a row (five years of weeks: ~31,000 rows,
+ * ~60 ms). A join on a VALUES list of keys cost ~5× as much as the `IN` list, its groups
+ * sorted in a temporary b-tree. Each count row's key is the Oslo day, week or month of its
+ * leads' created_at, so the keys select exactly the leads the instants would.
  */
-function addTally(tally: Tally, row: unknown[] | undefined) {
-  if (!row) return;
-  const [text, ...sums] = row;
-  if (typeof text === 'string' && text !== '')
-    tally.cells.push(JSON.parse(`[${text}]`) as number[]);
-  for (let i = 0; i < TOTALS; i++) tally.totals[i] = (tally.totals[i] ?? 0) + Number(sums[i] ?? 0);
-}
-
-/**
- * The tally from the counts kept on write (issue 11): whole weeks from lead_week_counts (one
- * row per week, subsidiary and project), the clipped weeks at the ends of the range from
- * lead_day_counts. Each is a join on the key's first column (one seek per week or day), with
- * the subsidiary as the second in a subsidiary's scope, so only the rows shown are read. Each
- * count row's day is the Oslo date of its leads' created_at, so day and week bounds select
- * exactly the leads the instants would.
- */
-function tallyFromCounts(conn: Conn, weeks: Week[], scope: Scope): Tally {
-  const { whole, days } = splitWeeks(weeks);
-  const tally: Tally = { cells: [], totals: Array.from({ length: TOTALS }, () => 0) };
-  const weekScope =
-    scope.kind === 'all' ? sql`` : sql` and c.subsidiary_id = ${scope.subsidiaryId}`;
-  const cell = sql`group_concat(k.i || ',' || c.project_id || ',' || c.subsidiary_id || ',' || c.n)`;
-  if (whole.length > 0)
-    addTally(
-      tally,
-      conn.values<unknown[]>(
-        sql`with k(key, i) as (values ${keyValues(whole)})
-          select ${cell}, sum(c.n), sum(c.consent_email), sum(c.consent_sms),
-            sum(c.status_new), sum(c.status_contacted), sum(c.status_follow_up),
-            sum(c.status_sold), sum(c.status_closed)
-          from k cross join lead_week_counts c on c.week = k.key${weekScope}`,
-      )[0],
-    );
-  if (days.length > 0) {
-    const count = (status: LeadStatus) =>
-      sql`sum(case when c.status = ${status} then c.n else 0 end)`;
-    addTally(
-      tally,
-      conn.values<unknown[]>(
-        sql`with k(key, i) as (values ${keyValues(days)})
-          select ${cell}, sum(c.n), sum(c.consent_email), sum(c.consent_sms),
-            ${sql.join(LEAD_STATUSES.map(count), sql`, `)}
-          from k cross join lead_day_counts c on c.day = k.key${weekScope}`,
-      )[0],
-    );
+function tallyFromCounts(
+  conn: Conn,
+  periods: Period[],
+  interval: DashboardInterval,
+  scope: Scope,
+): Tally {
+  const split = splitPeriods(periods, interval);
+  const tally: Tally = {
+    cells: [],
+    projects: [],
+    totals: Array.from({ length: TOTALS }, () => 0),
+  };
+  const inScope = scope.kind === 'all' ? sql`` : sql` and c.subsidiary_id = ${scope.subsidiaryId}`;
+  const group = scope.kind === 'all' ? sql`c.subsidiary_id` : sql`c.project_id`;
+  for (const name of ['months', 'weeks', 'days'] as const) {
+    // Which periods use each key, and with which sign (a key may serve more than one).
+    const uses = new Map<string, [number, number][]>();
+    for (const [key, period, sign] of split[name]) {
+      const list = uses.get(key) ?? [];
+      list.push([period, sign]);
+      uses.set(key, list);
+    }
+    if (uses.size === 0) continue;
+    const { table, key, statuses } = SOURCES[name];
+    const [cellsText] = conn.values<unknown[]>(
+      sql`select group_concat('"' || k || '",' || g || ',' || n) from (
+            select ${key} as k, ${group} as g, sum(c.n) as n from ${table} c
+            where ${inKeys(key, [...uses.keys()])}${inScope} group by ${key}, ${group})`,
+    )[0] ?? [null];
+    if (typeof cellsText === 'string' && cellsText !== '') {
+      const rows = JSON.parse(`[${cellsText}]`) as (string | number)[];
+      const cells: number[] = [];
+      for (let r = 0; r + 2 < rows.length; r += 3) {
+        const g = Number(rows[r + 1]);
+        const n = Number(rows[r + 2]);
+        for (const [period, sign] of uses.get(String(rows[r])) ?? [])
+          cells.push(period, g, n * sign);
+      }
+      tally.cells.push(cells);
+    }
+    // Keys by their net sign over the periods using them.
+    const byWeight = new Map<number, string[]>();
+    for (const [k, list] of uses) {
+      const weight = list.reduce((sum, [, sign]) => sum + sign, 0);
+      if (weight !== 0) byWeight.set(weight, [...(byWeight.get(weight) ?? []), k]);
+    }
+    for (const [weight, keys] of byWeight) {
+      const where = sql`where ${inKeys(key, keys)}${inScope}`;
+      const [projectsText] = conn.values<unknown[]>(
+        sql`select group_concat(p || ',' || n) from (
+              select c.project_id as p, sum(c.n) as n from ${table} c ${where} group by c.project_id)`,
+      )[0] ?? [null];
+      if (typeof projectsText === 'string' && projectsText !== '') {
+        const pairs = JSON.parse(`[${projectsText}]`) as number[];
+        if (weight !== 1)
+          for (let j = 1; j < pairs.length; j += 2) pairs[j] = (pairs[j] ?? 0) * weight;
+        tally.projects.push(pairs);
+      }
+      const sums = [sql`c.n`, sql`c.consent_email`, sql`c.consent_sms`, ...statuses];
+      const totals =
+        conn.values<unknown[]>(
+          sql`select ${sql.join(
+            sums.map((expr) => sql`sum(${expr})`),
+            sql`, `,
+          )} from ${table} c ${where}`,
+        )[0] ?? [];
+      for (let j = 0; j < TOTALS; j++)
+        tally.totals[j] = (tally.totals[j] ?? 0) + Number(totals[j] ?? 0) * weight;
+    }
   }
   return tally;
 }
@@ -172,14 +346,14 @@ function unhandledFromLeads(conn: Conn, scope: Scope, cutoff: number): Unhandled
 }
 
 /** The same tally counted from the leads themselves: one pass over the range. */
-function tallyFromLeads(conn: Conn, weeks: Week[], scope: Scope): Tally {
-  // The weeks as instants (ms), for the leads' created_at; boundaries follow summer time.
-  const weekValues = sql.join(
-    weeks.map((w, i) => sql`(${i}, ${osloDayStart(w.first)}, ${osloDayStart(w.end)})`),
+function tallyFromLeads(conn: Conn, periods: Period[], scope: Scope): Tally {
+  // The periods as instants (ms), for the leads' created_at; boundaries follow summer time.
+  const periodValues = sql.join(
+    periods.map((p, i) => sql`(${i}, ${osloDayStart(p.first)}, ${osloDayStart(p.end)})`),
     sql`, `,
   );
   const rows = conn.all<{
-    week: number;
+    period: number;
     projectId: number;
     subsidiaryId: number;
     status: LeadStatus;
@@ -187,22 +361,29 @@ function tallyFromLeads(conn: Conn, weeks: Week[], scope: Scope): Tally {
     consentEmail: number;
     consentSms: number;
   }>(
-    sql`with weeks(i, s, e) as (values ${weekValues})
-      select weeks.i as week, ${leads.projectId} as projectId, ${leads.subsidiaryId} as subsidiaryId,
+    sql`with periods(i, s, e) as (values ${periodValues})
+      select periods.i as period, ${leads.projectId} as projectId, ${leads.subsidiaryId} as subsidiaryId,
              ${leads.status} as status, count(*) as n,
              sum(${leads.consentEmail}) as consentEmail, sum(${leads.consentSms}) as consentSms
-      from weeks join ${leads} on ${leads.createdAt} >= weeks.s and ${leads.createdAt} < weeks.e
+      from periods join ${leads} on ${leads.createdAt} >= periods.s and ${leads.createdAt} < periods.e
       where ${scoped(scope)}
-      group by weeks.i, ${leads.projectId}, ${leads.subsidiaryId}, ${leads.status}`,
+      group by periods.i, ${leads.projectId}, ${leads.subsidiaryId}, ${leads.status}`,
   );
-  const tally: Tally = { cells: [], totals: Array.from({ length: TOTALS }, () => 0) };
+  const tally: Tally = {
+    cells: [],
+    projects: [],
+    totals: Array.from({ length: TOTALS }, () => 0),
+  };
   const add = (i: number, n: number) => {
     tally.totals[i] = (tally.totals[i] ?? 0) + n;
   };
   const cells: number[] = [];
+  const projects: number[] = [];
   tally.cells.push(cells);
+  tally.projects.push(projects);
   for (const r of rows) {
-    cells.push(r.week, r.projectId, r.subsidiaryId, r.n);
+    cells.push(r.period, scope.kind === 'all' ? r.subsidiaryId : r.projectId, r.n);
+    projects.push(r.projectId, r.n);
     add(0, r.n);
     add(1, r.consentEmail);
     add(2, r.consentSms);
@@ -229,50 +410,44 @@ const NB_ORDER = new Intl.Collator('nb');
 export function dashboardSummary(conn: Conn, params: DashboardParams) {
   const now = params.now ?? Date.now();
   const { from, to } = dashboardRange(params, osloDate(now));
-  // The router refuses such ranges with a field error; this guard keeps the week loop and the
-  // VALUES list below bounded for every other caller too.
+  // The router refuses such ranges with a field error; this guard keeps the period loop and
+  // the VALUES lists below bounded for every other caller too.
   const problem = dashboardRangeProblem({ from, to });
   if (problem) throw new RangeError(`dashboard range ${from}..${to}: ${problem}`);
-  // Oslo weeks (Monday to Monday), clipped to the range, as calendar days: the counts are
-  // keyed by Oslo day, and only the oracle path needs instants (osloDayStart costs ~20-50 µs,
-  // two per week were ~30 ms of a five-year range).
-  const weeks: Week[] = [];
-  const after = addDays(to, 1);
-  // At most DASHBOARD_MAX_DAYS / 7 + 2 iterations, checked above.
-  for (let monday = weekStart(from); monday <= to; monday = addDays(monday, 7)) {
-    const next = addDays(monday, 7);
-    // ISO dates: string order is date order (Math.max/min would not compare strings).
-    let first = monday;
-    if (first < from) first = from;
-    let endDay = next;
-    if (endDay > after) endDay = after;
-    weeks.push({ monday, first, end: endDay });
-  }
+  const interval: DashboardInterval =
+    daysBetween(from, to) + 1 > DASHBOARD_WEEKLY_MAX_DAYS ? 'month' : 'week';
+  // Oslo weeks (Monday to Monday) or months, clipped to the range, as calendar days: the
+  // counts are keyed by Oslo day, and only the oracle path needs instants (osloDayStart costs
+  // ~20-50 µs, two per week were ~30 ms of a five-year range).
+  const periods = periodsOf(from, to, interval);
   const tally =
     params.source === 'leads'
-      ? tallyFromLeads(conn, weeks, params.scope)
-      : tallyFromCounts(conn, weeks, params.scope);
+      ? tallyFromLeads(conn, periods, params.scope)
+      : tallyFromCounts(conn, periods, interval, params.scope);
 
-  const byProject = new Map<number, number[]>();
-  const bySubsidiary = new Map<number, number[]>();
-  const total = weeks.map(() => 0);
-  const bump = (map: Map<number, number[]>, key: number, week: number, n: number) => {
-    let counts = map.get(key);
-    if (!counts) {
-      counts = weeks.map(() => 0);
-      map.set(key, counts);
-    }
-    counts[week] = (counts[week] ?? 0) + n;
-  };
-  const { totals } = tally;
+  // Per period: subsidiaries in the all-subsidiaries scope, projects in a subsidiary's.
+  const byGroup = new Map<number, number[]>();
+  const total = periods.map(() => 0);
   for (const cells of tally.cells)
-    for (let c = 0; c + 3 < cells.length; c += 4) {
-      const week = cells[c] ?? 0;
-      const n = cells[c + 3] ?? 0;
-      bump(byProject, cells[c + 1] ?? 0, week, n);
-      bump(bySubsidiary, cells[c + 2] ?? 0, week, n);
-      total[week] = (total[week] ?? 0) + n;
+    for (let c = 0; c + 2 < cells.length; c += 3) {
+      const period = cells[c] ?? 0;
+      const group = cells[c + 1] ?? 0;
+      const n = cells[c + 2] ?? 0;
+      let counts = byGroup.get(group);
+      if (!counts) {
+        counts = periods.map(() => 0);
+        byGroup.set(group, counts);
+      }
+      counts[period] = (counts[period] ?? 0) + n;
+      total[period] = (total[period] ?? 0) + n;
     }
+  const projectTotals = new Map<number, number>();
+  for (const list of tally.projects)
+    for (let c = 0; c + 1 < list.length; c += 2) {
+      const id = list[c] ?? 0;
+      projectTotals.set(id, (projectTotals.get(id) ?? 0) + (list[c + 1] ?? 0));
+    }
+  const { totals } = tally;
   const byStatus = LEAD_STATUSES.map((_, i) => totals[3 + i] ?? 0);
   const granted = { marketing_email: totals[1] ?? 0, marketing_sms: totals[2] ?? 0 };
   const inRange = total.reduce((a, b) => a + b, 0);
@@ -284,33 +459,50 @@ export function dashboardSummary(conn: Conn, params: DashboardParams) {
       ? unhandledFromLeads(conn, params.scope, cutoff)
       : unhandledFromCounts(conn, params.scope, cutoff);
 
-  const projectNames = namesOf(conn, projects, [...byProject.keys()]);
+  // A subsidiary's scope has one subsidiary: its series is the total.
+  const bySubsidiaryCounts =
+    params.scope.kind === 'all'
+      ? byGroup
+      : new Map(inRange > 0 ? [[params.scope.subsidiaryId, total]] : []);
+  const projectNames = namesOf(conn, projects, [...projectTotals.keys()]);
   const subsidiaryNames = namesOf(conn, subsidiaries, [
-    ...new Set([...bySubsidiary.keys(), ...unhandledRows.map((r) => r.subsidiaryId)]),
+    ...new Set([...bySubsidiaryCounts.keys(), ...unhandledRows.map((r) => r.subsidiaryId)]),
   ]);
-  const series = (map: Map<number, number[]>, names: Map<number, string>) =>
-    [...map.entries()]
-      .map(([id, counts]) => ({
-        id,
-        name: names.get(id) ?? '',
-        counts,
-        total: counts.reduce((a, b) => a + b, 0),
-      }))
-      // Ties by id, so the order never depends on the order the rows were read in.
-      .sort((a, b) => b.total - a.total || NB_ORDER.compare(a.name, b.name) || a.id - b.id);
+  // Ties by id, so the order never depends on the order the rows were read in.
+  const order = (a: { id: number; name: string; total: number }, b: typeof a) =>
+    b.total - a.total || NB_ORDER.compare(a.name, b.name) || a.id - b.id;
+  // A group or project whose rows cancelled out (a week less its days outside the range, read
+  // by two statements) adds up to nothing: it had no leads in the range.
+  const bySubsidiary = [...bySubsidiaryCounts.entries()]
+    .filter(([, counts]) => counts.some((n) => n !== 0))
+    .map(([id, counts]) => ({
+      id,
+      name: subsidiaryNames.get(id) ?? '',
+      counts,
+      total: counts.reduce((a, b) => a + b, 0),
+    }))
+    .sort(order)
+    .map(({ id, ...s }) => ({ subsidiaryId: id, ...s }));
+  const byProject = [...projectTotals.entries()]
+    .filter(([, n]) => n !== 0)
+    .map(([id, n]) => ({
+      id,
+      name: projectNames.get(id) ?? '',
+      // Per period only where the web charts projects (a subsidiary's scope): across all
+      // subsidiaries it charts subsidiaries and lists projects' totals (decision 032).
+      counts: params.scope.kind === 'all' ? null : (byGroup.get(id) ?? periods.map(() => 0)),
+      total: n,
+    }))
+    .sort(order)
+    .map(({ id, ...s }) => ({ projectId: id, ...s }));
 
   return {
     range: { from, to },
     total: inRange,
-    weeks: weeks.map((w) => w.monday),
-    leadsPerWeek: {
-      total,
-      byProject: series(byProject, projectNames).map(({ id, ...s }) => ({ projectId: id, ...s })),
-      bySubsidiary: series(bySubsidiary, subsidiaryNames).map(({ id, ...s }) => ({
-        subsidiaryId: id,
-        ...s,
-      })),
-    },
+    /** Whether `periods` are weeks (their Mondays) or months (their first days). */
+    interval,
+    periods: periods.map((p) => p.start),
+    leadsPerPeriod: { total, byProject, bySubsidiary },
     statusFunnel: LEAD_STATUSES.map((status, i) => ({ status, count: byStatus[i] ?? 0 })),
     consentRate: CONSENT_PURPOSES.map((purpose) => ({
       purpose,

@@ -52,6 +52,32 @@ export const leadWeekCounts = sqliteTable(
 );
 
 /**
+ * The same counts per Oslo calendar month (its first day, 'YYYY-MM-01'), subsidiary and
+ * project: a long dashboard range is drawn by month, and its whole months are read here (at
+ * most 60 × ~300 rows for five years, where the weeks were 261 × ~300; issue 11, decision 032).
+ * Kept by triggers on lead_day_counts beside the week triggers (migration
+ * `lead_month_counts`); checked against a recount in lead-day-counts.test.ts.
+ */
+export const leadMonthCounts = sqliteTable(
+  'lead_month_counts',
+  {
+    /** The first day of the Oslo calendar month, 'YYYY-MM-01'. */
+    month: text('month').notNull(),
+    subsidiaryId: integer('subsidiary_id').notNull(),
+    projectId: integer('project_id').notNull(),
+    n: integer('n').notNull(),
+    consentEmail: integer('consent_email').notNull(),
+    consentSms: integer('consent_sms').notNull(),
+    statusNew: integer('status_new').notNull(),
+    statusContacted: integer('status_contacted').notNull(),
+    statusFollowUp: integer('status_follow_up').notNull(),
+    statusSold: integer('status_sold').notNull(),
+    statusClosed: integer('status_closed').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.month, t.subsidiaryId, t.projectId] })],
+);
+
+/**
  * Leads taken under each privacy-policy version, for policy.list: counting a version's leads
  * from leads_policy_version_idx reads one index entry per lead (~150 ms for a version holding
  * a million, on the event loop). Kept by triggers on `leads` (migration

@@ -1,6 +1,6 @@
 import { BarChart } from '@mantine/charts';
 import { Anchor, Box, Progress, Table, VisuallyHidden } from '@mantine/core';
-import type { LeadFilterParams } from '@mg/shared';
+import { formatLanguage, type LeadFilterParams } from '@mg/shared';
 import type { TFunction } from 'i18next';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -28,13 +28,27 @@ const PALETTE = [
 /** More series than colours would be unreadable: the rest are summed into "other". */
 const MAX_SERIES = 8;
 
-type Series = { name: string; counts: number[] };
+type Series = { name: string; counts: number[] | null };
 
-function weekLabel(t: TFunction, monday: string) {
-  return t('dashboard.weekOf', { date: formatDay(monday) });
+/**
+ * A period's label: "Uke fra 3. mars 2025" / "Week of 3 Mar 2025", or the month, "mars 2025" /
+ * "Mar 2025". Months are calendar months of Oslo days ('YYYY-MM-01'): formatted in UTC so no
+ * zone can move one to the month before.
+ */
+function periodLabel(t: TFunction, language: string, interval: 'week' | 'month', start: string) {
+  if (interval === 'week') return t('dashboard.weekOf', { date: formatDay(start) });
+  const [year, month] = start.split('-').map(Number);
+  return new Intl.DateTimeFormat(formatLanguage(language) === 'en' ? 'en-GB' : 'nb-NO', {
+    month: 'short',
+    year: 'numeric',
+    timeZone: 'UTC',
+  }).format(Date.UTC(year ?? 1970, (month ?? 1) - 1, 1));
 }
 
-/** Leads per week, stacked by subsidiary (staff who see all) or by project. */
+/**
+ * Leads per week (or per month, for long periods), stacked by subsidiary (staff who see all)
+ * or by project (a subsidiary's staff: the only scope whose projects come with a series).
+ */
 export function LeadsPerWeekChart({
   summary,
   bySubsidiary,
@@ -42,10 +56,10 @@ export function LeadsPerWeekChart({
   summary: DashboardSummary;
   bySubsidiary: boolean;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const all: Series[] = bySubsidiary
-    ? summary.leadsPerWeek.bySubsidiary
-    : summary.leadsPerWeek.byProject;
+    ? summary.leadsPerPeriod.bySubsidiary
+    : summary.leadsPerPeriod.byProject;
   const shown = all.slice(0, MAX_SERIES);
   const rest = all.slice(MAX_SERIES);
   const series = shown.map((s, i) => ({
@@ -54,24 +68,28 @@ export function LeadsPerWeekChart({
   }));
   const otherKey = t('dashboard.other');
   if (rest.length > 0) series.push({ name: otherKey, color: 'gray.5' });
-  const data = summary.weeks.map((monday, week) => {
-    const row: Record<string, string | number> = { week: weekLabel(t, monday) };
-    for (const s of shown) row[s.name] = s.counts[week] ?? 0;
-    if (rest.length > 0) row[otherKey] = rest.reduce((sum, s) => sum + (s.counts[week] ?? 0), 0);
+  const data = summary.periods.map((start, period) => {
+    const row: Record<string, string | number> = {
+      period: periodLabel(t, i18n.language, summary.interval, start),
+    };
+    for (const s of shown) row[s.name] = s.counts?.[period] ?? 0;
+    if (rest.length > 0)
+      row[otherKey] = rest.reduce((sum, s) => sum + (s.counts?.[period] ?? 0), 0);
     return row;
   });
   return (
     <Box
       role="img"
-      aria-label={t('dashboard.perWeekAlt', {
-        weeks: summary.weeks.length,
-        total: summary.total,
-      })}
+      aria-label={
+        summary.interval === 'week'
+          ? t('dashboard.perWeekAlt', { weeks: summary.periods.length, total: summary.total })
+          : t('dashboard.perMonthAlt', { months: summary.periods.length, total: summary.total })
+      }
     >
       <BarChart
         h={300}
         data={data}
-        dataKey="week"
+        dataKey="period"
         type="stacked"
         series={series}
         valueFormatter={formatNumber}
@@ -128,7 +146,7 @@ export function ProjectTable({ summary }: { summary: DashboardSummary }) {
     <ShareTable
       summary={summary}
       heading={t('leads.project')}
-      rows={summary.leadsPerWeek.byProject.map((p) => ({
+      rows={summary.leadsPerPeriod.byProject.map((p) => ({
         key: p.projectId,
         name: p.name,
         total: p.total,
@@ -144,7 +162,7 @@ export function SubsidiaryTable({ summary }: { summary: DashboardSummary }) {
     <ShareTable
       summary={summary}
       heading={t('leads.subsidiary')}
-      rows={summary.leadsPerWeek.bySubsidiary.map((s) => ({
+      rows={summary.leadsPerPeriod.bySubsidiary.map((s) => ({
         key: s.subsidiaryId,
         name: s.name,
         total: s.total,

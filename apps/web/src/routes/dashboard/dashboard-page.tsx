@@ -154,9 +154,13 @@ export function DashboardPage() {
               <>
                 <Panel
                   title={
-                    bySubsidiary
-                      ? t('dashboard.perWeekBySubsidiary')
-                      : t('dashboard.perWeekByProject')
+                    summary.data.interval === 'week'
+                      ? bySubsidiary
+                        ? t('dashboard.perWeekBySubsidiary')
+                        : t('dashboard.perWeekByProject')
+                      : bySubsidiary
+                        ? t('dashboard.perMonthBySubsidiary')
+                        : t('dashboard.perMonthByProject')
                   }
                 >
                   <LeadsPerWeekChart summary={summary.data} bySubsidiary={bySubsidiary} />
