@@ -172,11 +172,6 @@ function splitPeriods(periods: Period[], interval: DashboardInterval): Pieces {
   return out;
 }
 
-/** A comma-separated list of numbers from group_concat, or nothing. */
-function addList(list: number[][], text: unknown) {
-  if (typeof text === 'string' && text !== '') list.push(JSON.parse(`[${text}]`) as number[]);
-}
-
 /** A counts table and how its rows give the status counts. */
 interface Source {
   table: SQL;
