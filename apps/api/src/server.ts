@@ -14,13 +14,19 @@ import { HTTPException } from 'hono/http-exception';
 import { secureHeaders } from 'hono/secure-headers';
 import { type AppBindings, type AppDeps, createRequestContext } from './context';
 import { publicBaseUrl } from './env';
-import { compressDynamic } from './lib/compress';
+import { chooseEncoding, compressDynamic } from './lib/compress';
 import { loginRateLimit } from './lib/login-rate-limit';
 import { allowedOrigins, originAllowed, originHeaders } from './lib/origin';
 import { serverRequestId } from './lib/request-id';
 import { loadSuppressionKey } from './lib/server-secrets';
-import { type BootMe, createSpaShell, readPageData } from './lib/spa-shell';
-import { loadPageRenderer, renderFirstPaint } from './lib/ssr';
+import {
+  type BootMe,
+  createSpaShell,
+  pageWithData,
+  readPageData,
+  streamPage,
+} from './lib/spa-shell';
+import { hasServerRender, loadPageRenderer, renderFirstPaint } from './lib/ssr';
 import { audienceExport } from './public/audience-export';
 import { confirmConsentRoutes } from './public/confirm-consent';
 import { DSR_FORM_PATH, dsrRequestRoutes } from './public/dsr-request';
@@ -181,8 +187,9 @@ export function createApp(deps: AppDeps) {
   if (webDist && existsSync(join(webDist, 'index.html'))) {
     const shell = createSpaShell(webDist);
     // The server's first paint of the grid and a lead page (lib/ssr.ts, decision 029): loaded
-    // and warmed now; a page asked for meanwhile waits for it (once, at start-up).
+    // and warmed now; a page asked for meanwhile waits for it within the render's time limit.
     const pageRenderer = loadPageRenderer(webDist, log);
+    const hasPageRenderer = hasServerRender(webDist);
     const createCaller = createCallerFactory(appRouter);
     // index.html with the caller's `auth.me` answer in it (lib/spa-shell.ts): answered by the
     // procedure itself, through the same request context, so a page load does to the session
@@ -198,31 +205,50 @@ export function createApp(deps: AppDeps) {
         // The app asks `auth.me` itself then, and shows that error in its own place.
         log.error({ err, requestId: c.get('requestId') }, 'auth.me for the page failed');
       }
-      // The grid's first page or the lead, read as the app would read it (logged as such).
-      const data = await readPageData(caller, new URL(c.req.url), me, (err) =>
-        log.error({ err, requestId: c.get('requestId') }, 'the page data for the page failed'),
-      );
-      // Drawn by the server only with the page's data (the caller may read it): the render
-      // is given exactly the boot block's answers, so it shows nothing the page does not hold.
-      const render = data.leadList || data.lead ? await pageRenderer : null;
       const url = new URL(c.req.url);
-      const page = render
-        ? await renderFirstPaint(
-            render,
-            // The app's language cookie (apps/web/src/lib/i18n.ts).
-            {
-              url: `${url.pathname}${url.search}`,
-              boot: { me, ...data },
-              language: getCookie(c, 'mg-lang'),
-            },
-            { timeLimitMs: env.SSR_TIME_LIMIT_MS, log },
-            (ms) => log.debug({ ms, path: url.pathname }, 'server render'),
-          )
-        : null;
-      const { html, headers } = shell.render(c.req.path, me, data, page);
-      const res = c.html(html, 200, headers);
-      for (const cookie of resHeaders.getSetCookie()) res.headers.append('set-cookie', cookie);
-      return res;
+      const language = getCookie(c, 'mg-lang');
+      const drawable = hasPageRenderer && pageWithData(url.pathname, me) !== null;
+      const start = shell.start(c.req.path, me, { drawable, language });
+      // Whatever the page holds, its cookies are known now (only auth.me's session check sets
+      // any), so they go out with the head.
+      const withCookies = (res: Response) => {
+        for (const cookie of resHeaders.getSetCookie()) res.headers.append('set-cookie', cookie);
+        return res;
+      };
+      if ('html' in start) return withCookies(c.html(start.html, 200, start.headers));
+      // The head goes out now, so the browser fetches the stylesheets and the code while the
+      // page's data is read and drawn (decision 030); the rest follows in the same answer.
+      const rest = (async () => {
+        // The grid's first page or the lead, read as the app would read it (logged as such).
+        const data = await readPageData(caller, url, me, (err) =>
+          log.error({ err, requestId: c.get('requestId') }, 'the page data for the page failed'),
+        );
+        // Drawn by the server only with the page's data (the caller may read it): the render
+        // is given exactly the boot block's answers, so it shows nothing the page does not hold.
+        const page =
+          data.leadList || data.lead
+            ? await renderFirstPaint(
+                pageRenderer,
+                { url: `${url.pathname}${url.search}`, boot: { me, ...data }, language },
+                { timeLimitMs: env.SSR_TIME_LIMIT_MS, log },
+                (ms) => log.debug({ ms, path: url.pathname }, 'server render'),
+              )
+            : null;
+        return start.finish(data, page);
+      })().catch((err: unknown) => {
+        // Neither step throws by design; should one, the page still ends as the plain shell.
+        log.error({ err, requestId: c.get('requestId') }, 'the page could not be completed');
+        return start.finish({}, null);
+      });
+      const encoding = chooseEncoding(c.req.header('accept-encoding'));
+      const headers: Record<string, string> = {
+        ...start.headers,
+        'Content-Type': 'text/html; charset=UTF-8',
+        // Compressed here, not by compressDynamic: it would hold the head back (lib/spa-shell.ts).
+        Vary: `${start.headers.Vary}, Accept-Encoding`,
+        ...(encoding ? { 'Content-Encoding': encoding } : {}),
+      };
+      return withCookies(c.body(streamPage(start.head, rest, encoding), 200, headers));
     };
     app.get('/', serveShell);
     app.get('/index.html', serveShell);

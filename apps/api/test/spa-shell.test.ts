@@ -2,6 +2,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { constants, gunzipSync, inflateSync } from 'node:zlib';
 import { type Database_, schema, setTotpRequiredRoles } from '@mg/db';
 import { createTestDatabase, type Fixture, seedFixture } from '@mg/db/testing';
 import { eq, sql } from 'drizzle-orm';
@@ -9,7 +10,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env';
 import { hashPassword } from '../src/lib/password';
-import { jsonForHtml } from '../src/lib/spa-shell';
+import { jsonForHtml, streamPage } from '../src/lib/spa-shell';
 import { createApp } from '../src/server';
 
 /**
@@ -184,16 +185,20 @@ describe('the SPA shell', () => {
     const grid = await (await app.request('/leads', { headers: { cookie } })).text();
     // The layout, the route module, its strings and what they add to the entry's graph; not
     // what index.html names.
+    // The entry first (its script is at the end of the body, decision 030), the page's
+    // stylesheet before its code.
     expect(preloads(grid)).toEqual([
+      '/assets/index-E.js',
       '/assets/shared-S.js',
+      '/assets/leads-page-L.css',
       '/assets/app-layout-A.js',
       '/assets/leads-page-L.js',
       '/assets/table-T.js',
       '/assets/nb-leads-N.js',
-      '/assets/leads-page-L.css',
     ]);
     const lead = await (await app.request('/leads/12', { headers: { cookie } })).text();
     expect(preloads(lead)).toEqual([
+      '/assets/index-E.js',
       '/assets/shared-S.js',
       '/assets/app-layout-A.js',
       '/assets/lead-detail-page-D.js',
@@ -203,14 +208,14 @@ describe('the SPA shell', () => {
     // Another page: its data block, but no page code to guess.
     const other = await (await app.request('/projects', { headers: { cookie } })).text();
     expect(bootText(other)).not.toBeNull();
-    expect(preloads(other)).toEqual(['/assets/shared-S.js']);
+    expect(preloads(other)).toEqual(['/assets/index-E.js', '/assets/shared-S.js']);
   });
 
   it('preloads no page the caller may not see (the app shows "no access" there)', async () => {
     const cookie = await login('auditor@test.no');
     const html = await (await app.request('/leads', { headers: { cookie } })).text();
     expect(JSON.parse(bootText(html) ?? '').me.stage).toBe('full');
-    expect(preloads(html)).toEqual(['/assets/shared-S.js']);
+    expect(preloads(html)).toEqual(['/assets/index-E.js', '/assets/shared-S.js']);
   });
 
   it('preloads nothing for a session at the second-factor step', async () => {
@@ -222,7 +227,7 @@ describe('the SPA shell', () => {
     const html = await res.text();
     expect(JSON.parse(bootText(html) ?? '').me).toMatchObject({ stage: 'enrol', permissions: [] });
     expect(res.headers.get('cache-control')).toBe('no-store, private');
-    expect(preloads(html)).toEqual(['/assets/shared-S.js']);
+    expect(preloads(html)).toEqual(['/assets/index-E.js', '/assets/shared-S.js']);
   });
 
   it('writes JSON the browser reads back unchanged', () => {
@@ -377,4 +382,62 @@ describe("the page's data in the SPA shell", () => {
     const boot = JSON.parse(bootText(await res.text()) ?? '');
     expect(boot.me.stage).toBe('full');
   });
+});
+
+describe('the signed-in page, streamed (decision 030)', () => {
+  it('moves the entry to the end of the body, after the data and the root, and preloads it', async () => {
+    const cookie = await login('admin@test.no');
+    const html = await (await app.request('/leads', { headers: { cookie } })).text();
+    const head = html.slice(0, html.indexOf('</head>'));
+    expect(head).toContain(
+      '<link rel="modulepreload" crossorigin href="/assets/index-E.js" data-app-entry>',
+    );
+    expect(head).not.toContain('<script');
+    // No server render in this build: the page starts as it always did, with the entry.
+    const scripts = [...html.matchAll(/<script type="module"[^>]*src="([^"]+)"/g)];
+    expect(scripts.map((m) => m[1])).toEqual(['/assets/index-E.js']);
+    const order = ['id="boot"', '<div id="root"></div>', 'src="/assets/index-E.js"', '</body>'];
+    const at = order.map((part) => html.indexOf(part));
+    expect(at.every((i) => i > head.length)).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+  });
+
+  /** A read's result, or 'waiting' when it has none within `ms`. */
+  const within = <T>(read: Promise<T>, ms: number) =>
+    Promise.race([
+      read,
+      new Promise<'waiting'>((settle) => setTimeout(() => settle('waiting'), ms)),
+    ]);
+
+  for (const encoding of ['gzip', 'deflate', undefined] as const) {
+    it(`sends the head before the rest is known (${encoding ?? 'uncompressed'})`, async () => {
+      let finish: (text: string) => void = () => undefined;
+      const rest = new Promise<string>((settle) => {
+        finish = settle;
+      });
+      const reader = streamPage('<head>styles</head>', rest, encoding).getReader();
+      const decode = (bytes: Uint8Array) =>
+        encoding === 'gzip'
+          ? gunzipSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).toString()
+          : encoding === 'deflate'
+            ? inflateSync(bytes, { finishFlush: constants.Z_SYNC_FLUSH }).toString()
+            : new TextDecoder().decode(bytes);
+      const first = await within(reader.read(), 1000);
+      if (first === 'waiting' || first.done) throw new Error('the head did not go out on its own');
+      expect(decode(first.value)).toBe('<head>styles</head>');
+      // Nothing more until the rest is known.
+      const second = reader.read();
+      expect(await within(second, 100)).toBe('waiting');
+      finish('<body>rows</body>');
+      const chunks = [first.value];
+      const after = await second;
+      if (!after.done) chunks.push(after.value);
+      for (;;) {
+        const next = await reader.read();
+        if (next.done) break;
+        chunks.push(next.value);
+      }
+      expect(decode(Buffer.concat(chunks))).toBe('<head>styles</head><body>rows</body>');
+    });
+  }
 });

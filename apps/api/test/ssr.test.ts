@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { constants, gunzipSync } from 'node:zlib';
 import { type Database_, setTotpRequiredRoles } from '@mg/db';
 import { createTestDatabase, type Fixture, seedFixture } from '@mg/db/testing';
 import { sql } from 'drizzle-orm';
@@ -38,6 +39,7 @@ let fixture: Fixture;
 let realDist: string;
 let failingDist: string;
 let slowDist: string;
+let warmingDist: string;
 let app: ReturnType<typeof createApp>;
 
 /**
@@ -55,6 +57,8 @@ function appFor(webDist: string, timeLimit = '10000') {
 function shellDir(entry?: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'mg-ssr-'));
   writeFileSync(join(dir, 'index.html'), INDEX_HTML);
+  // The loader that starts a drawn page's app after its first paint (apps/web/public).
+  writeFileSync(join(dir, 'start-after-paint.js'), '');
   mkdirSync(join(dir, 'server'));
   if (entry !== undefined) {
     writeFileSync(join(dir, 'server', 'package.json'), '{ "type": "module" }');
@@ -98,13 +102,21 @@ beforeAll(async () => {
        };
      }`,
   );
+  // A render still warming up (the first seconds after start) when the page is asked for.
+  warmingDist = shellDir(
+    `export function createRenderer() {
+       const render = async () => ({ html: '<p>drawn once warm</p>', language: 'nb' });
+       render.warm = () => new Promise((done) => setTimeout(done, 3000));
+       return render;
+     }`,
+  );
   handle = createTestDatabase();
   fixture = seedFixture(handle, await hashPassword(PASSWORD));
   setTotpRequiredRoles(handle.db, []);
   app = appFor(realDist);
 }, 240_000);
 afterAll(() => {
-  for (const dir of [realDist, failingDist, slowDist])
+  for (const dir of [realDist, failingDist, slowDist, warmingDist])
     rmSync(dir, { recursive: true, force: true });
 });
 
@@ -120,7 +132,10 @@ async function login(email: string) {
 
 /** What the server drew into #root (null: the plain, empty root). */
 function drawn(html: string): { language: string; html: string } | null {
-  const match = html.match(/<div id="root" data-ssr="([a-z]{2})">([\s\S]*)<\/div>\s*<\/body>/);
+  // The app's script follows the root (decision 030).
+  const match = html.match(
+    /<div id="root" data-ssr="([a-z]{2})">([\s\S]*)<\/div>\s*<script type="module"[^>]*><\/script>\s*<\/body>/,
+  );
   if (!match) {
     expect(html).toContain('<div id="root"></div>');
     return null;
@@ -292,6 +307,67 @@ describe('the server-drawn first paint', () => {
     expect(drawn(html)).toBeNull();
     expect(html).not.toContain('drawn too late');
     expect(html).toContain('Bjørn Dæhli');
+  });
+
+  it('sends the plain shell within the limit while the render is still warming up', async () => {
+    const warming = appFor(warmingDist, '200');
+    const cookie = await login('admin@test.no');
+    const started = performance.now();
+    const { html } = await page('/leads', cookie, warming);
+    expect(performance.now() - started).toBeLessThan(2500);
+    expect(drawn(html)).toBeNull();
+    expect(html).toContain('Bjørn Dæhli');
+  });
+
+  it("starts a drawn page's app after its first paint, any other page's at once", async () => {
+    const cookie = await login('admin@test.no');
+    const scripts = (html: string) =>
+      [...html.matchAll(/<script type="module"[^>]*src="([^"]+)"/g)].map((m) => m[1]);
+    const grid = (await page('/leads', cookie)).html;
+    expect(drawn(grid)).not.toBeNull();
+    expect(scripts(grid)).toEqual(['/start-after-paint.js']);
+    // The loader finds the entry by its preload link.
+    expect(grid).toMatch(
+      /<link rel="modulepreload" crossorigin href="\/assets\/index-E.js" data-app-entry>/,
+    );
+    // After the drawn page, so it runs once that is parsed.
+    expect(grid.indexOf('start-after-paint.js')).toBeGreaterThan(grid.indexOf('data-ssr'));
+    const plain = (await page('/leads', await login('auditor@test.no'))).html;
+    expect(drawn(plain)).toBeNull();
+    expect(scripts(plain)).toEqual(['/assets/index-E.js']);
+  });
+
+  it('sends the head, with the stylesheets and the code to fetch, before the page is drawn', async () => {
+    // The slow render holds its thread for a second; this waits for it.
+    const slow = appFor(slowDist, '5000');
+    const cookie = await login('admin@test.no');
+    const started = performance.now();
+    const res = await slow.request('/leads', {
+      headers: { cookie, 'accept-encoding': 'gzip' },
+    });
+    expect(res.headers.get('content-encoding')).toBe('gzip');
+    const reader = res.body?.getReader();
+    if (!reader) throw new Error('no body');
+    const first = await reader.read();
+    const firstAt = performance.now() - started;
+    const head = gunzipSync(first.value ?? new Uint8Array(), {
+      finishFlush: constants.Z_SYNC_FLUSH,
+    }).toString();
+    expect(head).toContain('</head>');
+    expect(head).toContain('data-app-entry');
+    expect(head).not.toContain('id="boot"');
+    const chunks = [first.value ?? new Uint8Array()];
+    for (;;) {
+      const next = await reader.read();
+      if (next.done) break;
+      chunks.push(next.value);
+    }
+    const doneAt = performance.now() - started;
+    const html = gunzipSync(Buffer.concat(chunks)).toString();
+    expect(html).toContain('drawn too late');
+    expect(html).toContain('Bjørn Dæhli');
+    // The render took a second; the head did not wait for it.
+    expect(doneAt - firstAt).toBeGreaterThan(500);
   });
 
   it('does not hand out the server render as a file', async () => {

@@ -1,5 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { constants, createDeflate, createGzip } from 'node:zlib';
 import { LEAD_GRID_PAGE_SIZE, leadGridFromSearchParams, type Permission } from '@mg/shared';
 import { TRPCError } from '@trpc/server';
 
@@ -62,7 +63,8 @@ export async function readPageData(
   me: BootMe,
   onError: (err: unknown) => void,
 ): Promise<PageData> {
-  if (me?.stage !== 'full' || !me.permissions.includes('lead:read')) return {};
+  const which = pageWithData(url.pathname, me);
+  if (!which) return {};
   const attempt = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
     try {
       return await read();
@@ -72,7 +74,7 @@ export async function readPageData(
       return undefined;
     }
   };
-  if (LEADS_PATH.test(url.pathname)) {
+  if (which === 'leads') {
     // The same parse of the same URL as the app's (lib/prefetch.ts, use-lead-filters.ts).
     const { filter } = leadGridFromSearchParams(url.searchParams);
     const input = { ...filter, limit: LEAD_GRID_PAGE_SIZE };
@@ -183,18 +185,54 @@ function routeFiles(manifest: Manifest, modules: string[]): { js: string[]; css:
   return { js, css };
 }
 
+/**
+ * The page the server reads the data of (and may draw) for this caller, or null: `/leads` and
+ * `/leads/<id>`, for a caller past every sign-in step who may read leads.
+ */
+export function pageWithData(path: string, me: BootMe): 'leads' | 'lead' | null {
+  if (me?.stage !== 'full' || !me.permissions.includes('lead:read')) return null;
+  if (LEADS_PATH.test(path)) return 'leads';
+  return LEAD_PATH.test(path) ? 'lead' : null;
+}
+
+/**
+ * The module that starts the app once a server-drawn page has been painted
+ * (apps/web/public/start-after-paint.js, decision 030). It finds the entry by this attribute on
+ * the entry's modulepreload link.
+ */
+const AFTER_PAINT_LOADER = 'start-after-paint.js';
+const ENTRY_LINK_ATTRIBUTE = 'data-app-entry';
+/** The entry's script element as Vite writes it into index.html. */
+const ENTRY_SCRIPT = /<script type="module"[^>]*\ssrc="([^"]+)"[^>]*><\/script>\s*/;
+
+/**
+ * A signed-in page in two parts: `head` goes out as soon as the caller is known, so the browser
+ * fetches the stylesheets and the code while the server reads the page's data and draws it;
+ * `finish` gives the rest once they are known.
+ */
+export type ShellStart =
+  | { html: string; headers: Record<string, string> }
+  | {
+      head: string;
+      headers: Record<string, string>;
+      finish(data: PageData, page: RenderedPage | null): string;
+    };
+
 export type SpaShell = {
   /**
-   * The HTML for `path` and this caller (null: signed out), with that page's data if read,
-   * the server's HTML of the page if drawn (lib/ssr.ts), and its cache headers.
+   * The page for `path` and this caller (null: signed out: the plain file, whole). `drawable`:
+   * the server may draw this page (lib/ssr.ts), so its head gets the page's stylesheets as
+   * stylesheets and `<html>` the language of the app's cookie (`language`) and Mantine's scheme.
    */
-  render(
+  start(
     path: string,
     me: BootMe,
-    data?: PageData,
-    page?: { html: string; language: string } | null,
-  ): { html: string; headers: Record<string, string> };
+    options: { drawable: boolean; language: string | undefined },
+  ): ShellStart;
 };
+
+/** What the server's drawing of a page gives (lib/ssr.ts). */
+type RenderedPage = { html: string; language: string };
 
 export function createSpaShell(webDist: string): SpaShell {
   const template = readFileSync(join(webDist, 'index.html'), 'utf8');
@@ -204,51 +242,125 @@ export function createSpaShell(webDist: string): SpaShell {
     const modules = [LAYOUT_MODULE, route.module, stringsModule(route.strings)];
     const files = manifest ? routeFiles(manifest, modules) : { js: [], css: [] };
     const js = files.js.map((file) => `<link rel="modulepreload" crossorigin href="/${file}">`);
+    // Stylesheets first: they decide when the page can paint, the code only when it starts.
     const links = [
-      ...js,
       ...files.css.map((file) => `<link rel="preload" as="style" crossorigin href="/${file}">`),
+      ...js,
     ];
     // With the server's HTML in the page its styles must apply before the first paint.
     const drawnLinks = [
-      ...js,
       ...files.css.map((file) => `<link rel="stylesheet" crossorigin href="/${file}">`),
+      ...js,
     ];
     return { ...route, links: links.join('\n    '), drawnLinks: drawnLinks.join('\n    ') };
   });
   const headEnd = template.lastIndexOf('</head>');
   const rootStart = template.indexOf(ROOT_ELEMENT);
+  const entry = ENTRY_SCRIPT.exec(template.slice(0, Math.max(headEnd, 0)));
+  // A page is streamed only when the template has the parts it is cut at: its head, the app's
+  // empty root after it and the entry's script in the head.
+  const streamable = headEnd >= 0 && rootStart > headEnd && entry !== null;
+  const entrySrc = entry?.[1] ?? '';
+  // The entry's script leaves the head for the end of the body (where it is the same deferred
+  // module); in the head a preload fetches it from the first bytes on.
+  const headTemplate = entry
+    ? template
+        .slice(0, headEnd)
+        .replace(
+          entry[0],
+          `<link rel="modulepreload" crossorigin href="${entrySrc}" ${ENTRY_LINK_ATTRIBUTE}>\n    `,
+        )
+    : template.slice(0, headEnd);
+  const entryScript = `<script type="module" crossorigin src="${entrySrc}"></script>`;
+  // Without the loader in the build (tests' stand-in builds) a drawn page starts as any other.
+  const afterPaintScript = existsSync(join(webDist, AFTER_PAINT_LOADER))
+    ? `<script type="module" crossorigin src="/${AFTER_PAINT_LOADER}"></script>`
+    : entryScript;
+  const bodyStart = streamable ? template.slice(headEnd, rootStart) : '';
+  const bodyEnd = streamable ? template.slice(rootStart + ROOT_ELEMENT.length) : '';
+  const bodyClose = bodyEnd.lastIndexOf('</body>');
 
   return {
-    render(path, me, data = {}, page) {
-      if (!me || headEnd < 0)
+    start(path, me, { drawable, language }) {
+      if (!me || !streamable)
         return { html: template, headers: { 'Cache-Control': 'no-cache', Vary: 'Cookie' } };
       // A session at a second-factor step has no permissions (it is sent to that step), so it
       // gets no page code either.
       const route = hints.find((r) => r.path.test(path) && me.permissions.includes(r.permission));
-      // The server's HTML goes in only where the template has the app's empty root.
-      const drawn = page && rootStart > headEnd ? page : undefined;
-      const links = drawn ? route?.drawnLinks : route?.links;
-      const inject = [
-        `<script type="application/json" id="boot">${jsonForHtml({ me, ...data })}</script>`,
-        ...(links ? [links] : []),
-      ].join('\n    ');
-      let head = template.slice(0, headEnd);
-      let body = template.slice(headEnd);
-      if (drawn) {
-        const language = drawn.language === 'en' ? 'en' : 'nb';
-        // The page's language, and Mantine's colour scheme on <html> before any script runs
-        // (the app sets the same attribute itself once it starts).
+      const links = drawable ? route?.drawnLinks : route?.links;
+      let head = headTemplate;
+      if (drawable) {
+        // The language the page will be drawn in (the render's own rule, entry-server.tsx), and
+        // Mantine's colour scheme on <html> before any script runs (the app sets the same
+        // attribute itself once it starts, so a page that ends up not drawn loses nothing).
         head = head.replace(
           /<html lang="[a-z]{2}"/,
-          `<html lang="${language}" data-mantine-color-scheme="light"`,
+          `<html lang="${language === 'en' ? 'en' : 'nb'}" data-mantine-color-scheme="light"`,
         );
-        const at = rootStart - headEnd;
-        body = `${body.slice(0, at)}<div id="root" data-ssr="${language}">${drawn.html}</div>${body.slice(at + ROOT_ELEMENT.length)}`;
       }
+      head = `${head}${links ? `  ${links}\n  ` : ''}${bodyStart}`;
       return {
-        html: `${head}  ${inject}\n  ${body}`,
+        head,
         headers: { 'Cache-Control': 'no-store, private', Vary: 'Cookie' },
+        finish(data, page) {
+          const boot = `<script type="application/json" id="boot">${jsonForHtml({ me, ...data })}</script>`;
+          // Only a drawn page waits for its first paint before the app starts: on an empty
+          // root there is nothing to paint first.
+          const root = page
+            ? `<div id="root" data-ssr="${page.language === 'en' ? 'en' : 'nb'}">${page.html}</div>`
+            : ROOT_ELEMENT;
+          const script = page ? afterPaintScript : entryScript;
+          const at = bodyClose < 0 ? bodyEnd.length : bodyClose;
+          return `${boot}\n    ${root}${bodyEnd.slice(0, at)}  ${script}\n  ${bodyEnd.slice(at)}`;
+        },
       };
     },
   };
+}
+
+/**
+ * A streamed page's bytes: `head` at once, then the rest when it is known, compressed with
+ * `encoding` (or not) and flushed after the head, so the head is not held back in the
+ * compressor's window until the body comes (lib/compress.ts would hold it: it compresses
+ * whole answers and sees no pause).
+ */
+export function streamPage(
+  head: string,
+  rest: Promise<string>,
+  encoding: 'gzip' | 'deflate' | undefined,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  if (!encoding)
+    return new ReadableStream({
+      async start(controller) {
+        controller.enqueue(encoder.encode(head));
+        controller.enqueue(encoder.encode(await rest));
+        controller.close();
+      },
+    });
+  const zlib = encoding === 'gzip' ? createGzip() : createDeflate();
+  const output: Buffer[] = [];
+  zlib.on('data', (chunk: Buffer) => output.push(chunk));
+  // What zlib has given since the last call, as one chunk (one write to the socket).
+  const take = () => new Uint8Array(Buffer.concat(output.splice(0)));
+  return new ReadableStream({
+    start(controller) {
+      zlib.on('error', (err) => controller.error(err));
+      zlib.write(head);
+      zlib.flush(constants.Z_SYNC_FLUSH, () => controller.enqueue(take()));
+      rest.then(
+        (text) => {
+          zlib.on('end', () => {
+            controller.enqueue(take());
+            controller.close();
+          });
+          zlib.end(text);
+        },
+        (err: unknown) => controller.error(err),
+      );
+    },
+    cancel() {
+      zlib.destroy();
+    },
+  });
 }

@@ -62,12 +62,19 @@ type WorkerAnswer =
   | { id: number; result: RenderedPage | null }
   | { id: number; error: string };
 
+const serverEntry = (webDist: string) => join(webDist, 'server', 'entry-server.js');
+
+/** Whether the build holds a server render at all (the dev server and most tests: no). */
+export function hasServerRender(webDist: string): boolean {
+  return existsSync(serverEntry(webDist));
+}
+
 /**
  * The web's render in a worker thread, or null when the build has none or it cannot start
  * (logged). Resolves once the worker has loaded and warmed the render.
  */
 export function loadPageRenderer(webDist: string, log: Logger): Promise<PageRenderer | null> {
-  const file = join(webDist, 'server', 'entry-server.js');
+  const file = serverEntry(webDist);
   if (!existsSync(file)) return Promise.resolve(null);
   return new Promise((resolve) => {
     const worker = new Worker(WORKER_SOURCE, {
@@ -122,11 +129,12 @@ export function loadPageRenderer(webDist: string, log: Logger): Promise<PageRend
 /**
  * Renders a page within `timeLimitMs` (env SSR_TIME_LIMIT_MS): past it the page goes out as
  * the plain shell and the browser draws it, as before the server could, so the drawing never
- * holds a page up for long. A failure, a refusal (null) or a late render gives null; a failure
- * is logged, never shown.
+ * holds a page up for long. The wait for a renderer still loading and warming up (the first
+ * seconds after start) counts against the limit too. A failure, a refusal (null) or a late
+ * render gives null; a failure is logged, never shown.
  */
 export async function renderFirstPaint(
-  render: PageRenderer,
+  renderer: PageRenderer | null | Promise<PageRenderer | null>,
   input: PageRenderInput,
   { timeLimitMs, log }: { timeLimitMs: number; log: Logger },
   onTiming: (ms: number) => void = () => undefined,
@@ -134,6 +142,13 @@ export async function renderFirstPaint(
   const started = performance.now();
   const signal = AbortSignal.timeout(timeLimitMs);
   try {
+    const render = await Promise.race([
+      renderer,
+      new Promise<null>((settle) =>
+        signal.addEventListener('abort', () => settle(null), { once: true }),
+      ),
+    ]);
+    if (!render) return null;
     const result = await render(input, signal);
     const ms = performance.now() - started;
     onTiming(ms);
