@@ -229,7 +229,7 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
         ...(nav
           ? [
               // The head comes first (its stylesheets and code are fetched meanwhile), the
-              // page's data and drawing when they are ready (decision 030).
+              // page's data and drawing when they are ready (decision 033).
               { name: 'index.html first bytes', at: nav.responseStart },
               { name: 'index.html received', at: nav.responseEnd },
               { name: 'entry run (DOMContentLoaded)', at: nav.domContentLoadedEventStart },

@@ -217,7 +217,7 @@ export function createApp(deps: AppDeps) {
       };
       if ('html' in start) return withCookies(c.html(start.html, 200, start.headers));
       // The head goes out now, so the browser fetches the stylesheets and the code while the
-      // page's data is read and drawn (decision 030); the rest follows in the same answer.
+      // page's data is read and drawn (decision 033); the rest follows in the same answer.
       const rest = (async () => {
         // The grid's first page or the lead, read as the app would read it (logged as such).
         const data = await readPageData(caller, url, me, (err) =>

@@ -185,7 +185,7 @@ describe('the SPA shell', () => {
     const grid = await (await app.request('/leads', { headers: { cookie } })).text();
     // The layout, the route module, its strings and what they add to the entry's graph; not
     // what index.html names.
-    // The entry first (its script is at the end of the body, decision 030), the page's
+    // The entry first (its script is at the end of the body, decision 033), the page's
     // stylesheet before its code.
     expect(preloads(grid)).toEqual([
       '/assets/index-E.js',
@@ -384,7 +384,7 @@ describe("the page's data in the SPA shell", () => {
   });
 });
 
-describe('the signed-in page, streamed (decision 030)', () => {
+describe('the signed-in page, streamed (decision 033)', () => {
   it('moves the entry to the end of the body, after the data and the root, and preloads it', async () => {
     const cookie = await login('admin@test.no');
     const html = await (await app.request('/leads', { headers: { cookie } })).text();

@@ -132,7 +132,7 @@ async function login(email: string) {
 
 /** What the server drew into #root (null: the plain, empty root). */
 function drawn(html: string): { language: string; html: string } | null {
-  // The app's script follows the root (decision 030).
+  // The app's script follows the root (decision 033).
   const match = html.match(
     /<div id="root" data-ssr="([a-z]{2})">([\s\S]*)<\/div>\s*<script type="module"[^>]*><\/script>\s*<\/body>/,
   );

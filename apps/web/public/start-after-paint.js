@@ -1,5 +1,5 @@
 /**
- * Starts the app on a page the server drew (decision 030): the server writes this module in
+ * Starts the app on a page the server drew (decision 033): the server writes this module in
  * place of the entry's script, and a `modulepreload` link with `data-app-entry` in the head.
  *
  * Chromium runs a page's deferred module scripts as soon as they have loaded once the HTML is

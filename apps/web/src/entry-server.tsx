@@ -211,7 +211,7 @@ export function createRenderer(scope: LanguageScope) {
    * the grid and a lead page, full of made-up rows, a few times in both languages, so no
    * visitor's page pays for it: a first render ran ~4x slower than later ones (the JIT had not
    * compiled React's and Mantine's render paths), and the first lead page, whose screen the old
-   * warm-up never drew, missed the time limit and went out as the plain shell (decision 030).
+   * warm-up never drew, missed the time limit and went out as the plain shell (decision 033).
    */
   async function warm(rounds = WARM_ROUNDS): Promise<void> {
     const signal = AbortSignal.timeout(30_000);

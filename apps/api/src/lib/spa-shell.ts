@@ -197,7 +197,7 @@ export function pageWithData(path: string, me: BootMe): 'leads' | 'lead' | null 
 
 /**
  * The module that starts the app once a server-drawn page has been painted
- * (apps/web/public/start-after-paint.js, decision 030). It finds the entry by this attribute on
+ * (apps/web/public/start-after-paint.js, decision 033). It finds the entry by this attribute on
  * the entry's modulepreload link.
  */
 const AFTER_PAINT_LOADER = 'start-after-paint.js';
