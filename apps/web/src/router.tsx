@@ -8,6 +8,7 @@ import {
   useRoutes,
 } from 'react-router';
 import { FullPageLoader } from './components/query-states';
+import { type LazyScreen, lazyScreen } from './lib/lazy-screen';
 import { leadLoader, leadsLoader } from './lib/prefetch';
 import { loadRouteStrings } from './lib/route-strings';
 import { LoginPage } from './routes/auth/login-page';
@@ -223,39 +224,6 @@ const routes: AppRoute[] = [
 /** What a matched route needs before it can render; kept on React Router's route as `handle`. */
 type RouteHandle = { screen?: LazyScreen; prefetch?: AppRoute['prefetch'] };
 
-type LazyScreen = {
-  preload(retryFailed?: boolean): Promise<void>;
-  loaded(): ComponentType | undefined;
-};
-
-/**
- * A screen loaded on first use, with its strings. A failed load stays failed for the render
- * (the error boundary shows it, rather than a render that fetches again and again); the next
- * navigation tries again (preloadRoutes).
- */
-function lazyScreen(load: () => Promise<ComponentType>, path: string): LazyScreen {
-  let loaded: ComponentType | undefined;
-  let pending: Promise<void> | undefined;
-  let failed = false;
-  const preload = (retryFailed = false) => {
-    if (failed && retryFailed) {
-      failed = false;
-      pending = undefined;
-    }
-    pending ??= Promise.all([load(), loadRouteStrings(path)]).then(
-      ([component]) => {
-        loaded = component;
-      },
-      (error: unknown) => {
-        failed = true;
-        throw error;
-      },
-    );
-    return pending;
-  };
-  return { preload, loaded: () => loaded };
-}
-
 /**
  * Renders a lazy screen at once when it is there (so a page the server drew hydrates without
  * suspending: main.tsx preloads it first) and suspends on its load otherwise.
@@ -274,7 +242,7 @@ function joinPath(parent: string, path: string): string {
 function toRouteObjects(appRoutes: AppRoute[], parentPath = ''): RouteObject[] {
   return appRoutes.map((route): RouteObject => {
     const path = route.path === undefined ? parentPath : joinPath(parentPath, route.path);
-    const screen = route.lazy ? lazyScreen(route.lazy, path) : undefined;
+    const screen = route.lazy ? lazyScreen(route.lazy, () => loadRouteStrings(path)) : undefined;
     const handle: RouteHandle = { screen, prefetch: route.prefetch };
     const Around = route.around;
     const lazyElement = screen && <LazyRoute key={path} screen={screen} />;
