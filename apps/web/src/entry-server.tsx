@@ -15,12 +15,7 @@ import { createInstance, type i18n as I18n } from 'i18next';
 import { StrictMode } from 'react';
 import { prerender } from 'react-dom/static';
 import { I18nextProvider } from 'react-i18next';
-import {
-  createStaticHandler,
-  createStaticRouter,
-  type RouteObject,
-  StaticRouterProvider,
-} from 'react-router';
+import { StaticRouter } from 'react-router';
 import { App } from './app';
 import { type Boot, readBoot } from './lib/boot';
 import { interpolationFormatter, setLanguageSource } from './lib/format';
@@ -30,7 +25,7 @@ import { createQueryClient } from './lib/query-client';
 import { createApiClient } from './lib/trpc';
 import en from './locales/en.json';
 import nb from './locales/nb.json';
-import { appRoutes } from './router';
+import { AppRoutes, preloadRoutes } from './router';
 
 /**
  * Where a render's language lives while it runs: the API passes Node's AsyncLocalStorage, so
@@ -55,18 +50,6 @@ export type RenderInput = {
 
 /** The page's HTML for #root and the language it is in; null: not a page drawn here. */
 export type RenderResult = { html: string; language: Language } | null;
-
-/**
- * Loaders only start requests in the browser (lib/prefetch.ts): the server has the data in
- * the boot block already and must not touch the browser's module-level cache.
- */
-function withoutLoaders(routes: RouteObject[]): RouteObject[] {
-  return routes.map((route): RouteObject => {
-    const { loader: _loader, ...rest } = route;
-    if (rest.index || !rest.children) return rest as RouteObject;
-    return { ...rest, children: withoutLoaders(rest.children) } as RouteObject;
-  });
-}
 
 function pageI18n(language: Language): I18n {
   const instance = createInstance();
@@ -166,27 +149,27 @@ function warmPages(): [string, Boot][] {
 
 export function createRenderer(scope: LanguageScope) {
   setLanguageSource(() => scope.getStore() ?? 'nb');
-  // Route definitions only (their lazy screens resolve once, as code): no request's data.
-  const handler = createStaticHandler(withoutLoaders(appRoutes));
 
   async function render(input: RenderInput): Promise<RenderResult> {
     // The browser sees the boot block through JSON: render from exactly that.
     const boot = readBoot(JSON.parse(JSON.stringify(input.boot)));
     if (!boot) return null;
     const language: Language = input.language === 'en' ? 'en' : 'nb';
-    const context = await handler.query(new Request(new URL(input.url, 'http://localhost')));
-    // A redirect, or a route that failed: the browser's app deals with those itself.
-    if (context instanceof Response || context.errors) return null;
+    // The route's screens resolve once, as code (no request's data); the render below would
+    // wait for them too, but this way a render never suspends on code.
+    await preloadRoutes(input.url);
     const queryClient: QueryClient = createQueryClient();
     seedQueryCache(queryClient, boot);
-    const router = createStaticRouter(handler.dataRoutes, context);
     const i18n = pageI18n(language);
     const element = (
       <StrictMode>
         <I18nextProvider i18n={i18n}>
           <App queryClient={queryClient} trpcClient={createApiClient()}>
-            {/* No hydration script: the browser builds its router state itself (main.tsx). */}
-            <StaticRouterProvider router={router} context={context} hydrate={false} />
+            {/* No prefetch: the page's data is in the boot block already, and the browser's
+                module-level cache is not this request's. */}
+            <StaticRouter location={input.url}>
+              <AppRoutes />
+            </StaticRouter>
           </App>
         </I18nextProvider>
       </StrictMode>

@@ -6,34 +6,20 @@ import 'mantine-datatable/styles.css';
 import './styles.css';
 import { StrictMode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
-import { type HydrationState, matchRoutes, RouterProvider } from 'react-router';
+import { BrowserRouter } from 'react-router';
 import { App } from './app';
 import { i18n, i18nReady } from './lib/i18n';
 import { queryClient, trpcClient } from './lib/prefetch';
-import { appRoutes, createRouter } from './router';
+import { AppRoutes, prefetchRoutes, preloadRoutes } from './router';
 
 const container = document.getElementById('root');
 if (!container) throw new Error('The page has no #root element');
 
-/**
- * The server drew this page (decision 029): #root holds its HTML and says in which language.
- * Resolves the lazy routes of this URL first (their code is preloaded beside the entry), so
- * the router's first render is the page the server drew rather than a loading screen, and
- * says which of their loaders count as run: the page's data is in the cache already.
- */
-async function resolveServerPage(): Promise<HydrationState> {
-  const matches = matchRoutes(appRoutes, window.location) ?? [];
-  await Promise.all(
-    matches.map(async ({ route }) => {
-      if (typeof route.lazy !== 'function') return;
-      const resolved = await route.lazy();
-      Object.assign(route, { ...resolved, lazy: undefined });
-    }),
-  );
-  const loaderData: Record<string, null> = {};
-  for (const { route } of matches) if (route.loader && route.id) loaderData[route.id] = null;
-  return { loaderData };
-}
+// The page's code, strings and data, started before anything renders (router.tsx): the entry
+// has run, so the router would only start them a render later. A failed fetch is shown by the
+// screen's render (router.tsx), which tries again.
+const routesReady = preloadRoutes(window.location).catch(() => undefined);
+prefetchRoutes(new URL(window.location.href));
 
 // Immediate for Norwegian; for English, after its translations chunk (lib/i18n.ts).
 void i18nReady.then(async () => {
@@ -41,14 +27,19 @@ void i18nReady.then(async () => {
   performance.mark('mg:render');
   const serverLanguage = container.dataset.ssr;
   const serverDrawn = serverLanguage !== undefined && container.firstChild !== null;
-  const router = createRouter(serverDrawn ? await resolveServerPage() : undefined);
+  // The server drew this page (decision 029): #root holds its HTML and says in which
+  // language. Its screens' code is preloaded beside the entry; once it has run, the first
+  // render is the page the server drew rather than a loading screen.
+  if (serverDrawn) await routesReady;
   const app = (
     // The server's tree (entry-server.tsx) has an I18nextProvider around App for its
     // per-request instance; a one-child provider changes no element or id, so the browser
     // does without it (the global instance, and bytes on the first load).
     <StrictMode>
       <App queryClient={queryClient} trpcClient={trpcClient}>
-        <RouterProvider router={router} />
+        <BrowserRouter>
+          <AppRoutes prefetch />
+        </BrowserRouter>
       </App>
     </StrictMode>
   );

@@ -1,7 +1,16 @@
-import { createBrowserRouter, type HydrationState, type RouteObject } from 'react-router';
+import { Component, type ComponentType, type ReactNode, Suspense, use } from 'react';
+import {
+  type Location,
+  matchRoutes,
+  type Params,
+  type RouteObject,
+  useLocation,
+  useRoutes,
+} from 'react-router';
 import { FullPageLoader } from './components/query-states';
+import { type LazyScreen, lazyScreen } from './lib/lazy-screen';
 import { leadLoader, leadsLoader } from './lib/prefetch';
-import { withRouteStrings } from './lib/route-strings';
+import { loadRouteStrings } from './lib/route-strings';
 import { LoginPage } from './routes/auth/login-page';
 import { RequireAuth } from './routes/auth/require-auth';
 import { RequirePermission } from './routes/auth/require-permission';
@@ -9,56 +18,57 @@ import { LandingRedirect } from './routes/layout/landing-redirect';
 import { NotFoundPage } from './routes/layout/not-found-page';
 import { RouteErrorPage } from './routes/layout/route-error-page';
 
+/**
+ * A route of the app. React Router runs in its declarative mode (decision 034): its data
+ * router (loaders, lazy routes, error elements) cost ~18 KB of gzip on every first load, and
+ * the app used only two of its loaders, which only start requests. What the data router did
+ * for us is done here instead:
+ * - `lazy`: the screen's module, fetched the first time the route matches, side by side with
+ *   its strings (lib/route-strings.ts) and with the other matched routes' code (AppRoutes);
+ *   the screen suspends until all of it is there, and a navigation (a transition in
+ *   BrowserRouter) keeps the previous page on screen meanwhile;
+ * - `prefetch`: starts the page's data at navigation, beside its code (lib/prefetch.ts);
+ * - one error boundary for every route (RouteErrorBoundary).
+ */
+type AppRoute = {
+  path?: string;
+  index?: true;
+  element?: ReactNode;
+  lazy?: () => Promise<ComponentType>;
+  /** Renders around the lazy screen (already while its code loads). */
+  around?: ComponentType<{ children: ReactNode }>;
+  prefetch?: (url: URL, params: Params) => void;
+  children?: AppRoute[];
+};
+
 // Each screen area is its own chunk, loaded the first time someone opens it, with its strings.
-const routes: RouteObject[] = [
+const routes: AppRoute[] = [
   {
     path: '/login',
     element: <LoginPage />,
-    errorElement: <RouteErrorPage />,
-    hydrateFallbackElement: <FullPageLoader />,
   },
   {
     path: '/login/code',
-    errorElement: <RouteErrorPage />,
-    hydrateFallbackElement: <FullPageLoader />,
-    lazy: async () => ({ Component: (await import('./routes/auth/code-page')).CodePage }),
+    lazy: async () => (await import('./routes/auth/code-page')).CodePage,
   },
   {
     path: '/enrol',
-    errorElement: <RouteErrorPage />,
-    hydrateFallbackElement: <FullPageLoader />,
-    lazy: async () => ({ Component: (await import('./routes/auth/enrol-page')).EnrolPage }),
+    lazy: async () => (await import('./routes/auth/enrol-page')).EnrolPage,
   },
   {
     path: '/set-password',
-    errorElement: <RouteErrorPage />,
-    hydrateFallbackElement: <FullPageLoader />,
-    lazy: async () => ({
-      Component: (await import('./routes/auth/set-password-page')).SetPasswordPage,
-    }),
+    lazy: async () => (await import('./routes/auth/set-password-page')).SetPasswordPage,
   },
   {
     path: '/forgot-password',
-    errorElement: <RouteErrorPage />,
-    hydrateFallbackElement: <FullPageLoader />,
-    lazy: async () => ({ Component: (await import('./routes/auth/forgot-page')).ForgotPage }),
+    lazy: async () => (await import('./routes/auth/forgot-page')).ForgotPage,
   },
   {
     path: '/',
     // The signed-in shell is a chunk of its own, fetched beside the screen's: the sign-in page
     // does without it (issue 11).
-    lazy: async () => {
-      const { AppLayout } = await import('./routes/layout/app-layout');
-      return {
-        element: (
-          <RequireAuth>
-            <AppLayout />
-          </RequireAuth>
-        ),
-      };
-    },
-    errorElement: <RouteErrorPage />,
-    hydrateFallbackElement: <FullPageLoader />,
+    lazy: async () => (await import('./routes/layout/app-layout')).AppLayout,
+    around: RequireAuth,
     children: [
       { index: true, element: <LandingRedirect /> },
       {
@@ -67,9 +77,7 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            lazy: async () => ({
-              Component: (await import('./routes/dashboard/dashboard-page')).DashboardPage,
-            }),
+            lazy: async () => (await import('./routes/dashboard/dashboard-page')).DashboardPage,
           },
         ],
       },
@@ -79,22 +87,14 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            // Named: the browser tells the router this loader has run when it hydrates the
-            // server's HTML (main.tsx).
-            id: 'leads',
             // Starts the grid's data while the page's code loads (lib/prefetch.ts).
-            loader: leadsLoader,
-            lazy: async () => ({
-              Component: (await import('./routes/leads/leads-page')).LeadsPage,
-            }),
+            prefetch: leadsLoader,
+            lazy: async () => (await import('./routes/leads/leads-page')).LeadsPage,
           },
           {
             path: ':id',
-            id: 'lead',
-            loader: leadLoader,
-            lazy: async () => ({
-              Component: (await import('./routes/leads/lead-detail-page')).LeadDetailPage,
-            }),
+            prefetch: leadLoader,
+            lazy: async () => (await import('./routes/leads/lead-detail-page')).LeadDetailPage,
           },
         ],
       },
@@ -104,15 +104,12 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            lazy: async () => ({
-              Component: (await import('./routes/projects/projects-page')).ProjectsPage,
-            }),
+            lazy: async () => (await import('./routes/projects/projects-page')).ProjectsPage,
           },
           {
             path: ':id',
-            lazy: async () => ({
-              Component: (await import('./routes/projects/project-detail-page')).ProjectDetailPage,
-            }),
+            lazy: async () =>
+              (await import('./routes/projects/project-detail-page')).ProjectDetailPage,
           },
         ],
       },
@@ -122,16 +119,13 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            lazy: async () => ({
-              Component: (await import('./routes/subsidiaries/subsidiaries-page')).SubsidiariesPage,
-            }),
+            lazy: async () =>
+              (await import('./routes/subsidiaries/subsidiaries-page')).SubsidiariesPage,
           },
           {
             path: ':id',
-            lazy: async () => ({
-              Component: (await import('./routes/subsidiaries/subsidiary-detail-page'))
-                .SubsidiaryDetailPage,
-            }),
+            lazy: async () =>
+              (await import('./routes/subsidiaries/subsidiary-detail-page')).SubsidiaryDetailPage,
           },
         ],
       },
@@ -141,9 +135,7 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            lazy: async () => ({
-              Component: (await import('./routes/audience/audience-page')).AudiencePage,
-            }),
+            lazy: async () => (await import('./routes/audience/audience-page')).AudiencePage,
           },
         ],
       },
@@ -153,9 +145,7 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            lazy: async () => ({
-              Component: (await import('./routes/retention/retention-page')).RetentionPage,
-            }),
+            lazy: async () => (await import('./routes/retention/retention-page')).RetentionPage,
           },
         ],
       },
@@ -165,22 +155,16 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            lazy: async () => ({
-              Component: (await import('./routes/requests/requests-page')).RequestsPage,
-            }),
+            lazy: async () => (await import('./routes/requests/requests-page')).RequestsPage,
           },
           {
             path: ':id',
-            lazy: async () => ({
-              Component: (await import('./routes/requests/request-page')).RequestPage,
-            }),
+            lazy: async () => (await import('./routes/requests/request-page')).RequestPage,
           },
           {
             // The subject view: every lead of the request's person, and the actions on them.
             path: ':id/subject',
-            lazy: async () => ({
-              Component: (await import('./routes/requests/subject/subject-page')).SubjectPage,
-            }),
+            lazy: async () => (await import('./routes/requests/subject/subject-page')).SubjectPage,
           },
         ],
       },
@@ -190,9 +174,7 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            lazy: async () => ({
-              Component: (await import('./routes/processing/processing-page')).ProcessingPage,
-            }),
+            lazy: async () => (await import('./routes/processing/processing-page')).ProcessingPage,
           },
         ],
       },
@@ -202,9 +184,7 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            lazy: async () => ({
-              Component: (await import('./routes/policy/policy-page')).PolicyPage,
-            }),
+            lazy: async () => (await import('./routes/policy/policy-page')).PolicyPage,
           },
         ],
       },
@@ -214,9 +194,7 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            lazy: async () => ({
-              Component: (await import('./routes/audit/audit-page')).AuditPage,
-            }),
+            lazy: async () => (await import('./routes/audit/audit-page')).AuditPage,
           },
         ],
       },
@@ -226,36 +204,133 @@ const routes: RouteObject[] = [
         children: [
           {
             index: true,
-            lazy: async () => ({
-              Component: (await import('./routes/users/users-page')).UsersPage,
-            }),
+            lazy: async () => (await import('./routes/users/users-page')).UsersPage,
           },
         ],
       },
       {
         path: 'account',
-        lazy: async () => ({
-          Component: (await import('./routes/account/account-page')).AccountPage,
-        }),
+        lazy: async () => (await import('./routes/account/account-page')).AccountPage,
       },
       {
         path: 'sessions',
-        lazy: async () => ({
-          Component: (await import('./routes/sessions/sessions-page')).SessionsPage,
-        }),
+        lazy: async () => (await import('./routes/sessions/sessions-page')).SessionsPage,
       },
       { path: '*', element: <NotFoundPage /> },
     ],
   },
 ];
 
-/** The route tree with each screen's strings: the browser's router and the server's render use it. */
-export const appRoutes = withRouteStrings(routes);
+/** What a matched route needs before it can render; kept on React Router's route as `handle`. */
+type RouteHandle = { screen?: LazyScreen; prefetch?: AppRoute['prefetch'] };
 
 /**
- * The browser's router. `hydrationData` when the page came rendered by the server: the routes
- * of this URL are resolved already (main.tsx), so it starts on the page the server drew.
+ * Renders a lazy screen at once when it is there (so a page the server drew hydrates without
+ * suspending: main.tsx preloads it first) and suspends on its load otherwise.
  */
-export function createRouter(hydrationData?: HydrationState) {
-  return createBrowserRouter(appRoutes, hydrationData ? { hydrationData } : undefined);
+function LazyRoute({ screen }: { screen: LazyScreen }) {
+  if (!screen.loaded()) use(screen.preload());
+  const Loaded = screen.loaded();
+  return Loaded ? <Loaded /> : null;
+}
+
+function joinPath(parent: string, path: string): string {
+  if (path.startsWith('/')) return path;
+  return `${parent.replace(/\/$/, '')}/${path}`;
+}
+
+function toRouteObjects(appRoutes: AppRoute[], parentPath = ''): RouteObject[] {
+  return appRoutes.map((route): RouteObject => {
+    const path = route.path === undefined ? parentPath : joinPath(parentPath, route.path);
+    const screen = route.lazy ? lazyScreen(route.lazy, () => loadRouteStrings(path)) : undefined;
+    const handle: RouteHandle = { screen, prefetch: route.prefetch };
+    const Around = route.around;
+    const lazyElement = screen && <LazyRoute key={path} screen={screen} />;
+    const element = Around ? (
+      <Around key={path}>{lazyElement}</Around>
+    ) : (
+      (lazyElement ?? route.element)
+    );
+    if (route.index) return { index: true, element, handle };
+    return {
+      path: route.path,
+      element,
+      handle,
+      children: route.children ? toRouteObjects(route.children, path) : undefined,
+    };
+  });
+}
+
+/** The route tree: the browser's router and the server's render use it. */
+const routeObjects = toRouteObjects(routes);
+
+function handleOf(route: RouteObject): RouteHandle {
+  return (route.handle ?? {}) as RouteHandle;
+}
+
+/**
+ * Loads the code and strings of every route that matches `location`, side by side (the shell
+ * and the screen, never one after the other). Resolves once all of them are there.
+ */
+export async function preloadRoutes(location: Partial<Location> | string): Promise<void> {
+  const matches = matchRoutes(routeObjects, location) ?? [];
+  await Promise.all(matches.map(({ route }) => handleOf(route).screen?.preload(true)));
+}
+
+/** Starts the data of the pages that match (their `prefetch`), in the browser only. */
+export function prefetchRoutes(url: URL): void {
+  for (const { route, params } of matchRoutes(routeObjects, url) ?? [])
+    handleOf(route).prefetch?.(url, params);
+}
+
+const started = new WeakSet<Location>();
+
+/**
+ * The app's routes under a router (BrowserRouter in main.tsx, StaticRouter on the server).
+ * On each new location it starts the matched routes' code, strings and (with `prefetch`, the
+ * browser) data before anything renders, so none waits for another.
+ */
+export function AppRoutes({ prefetch = false }: { prefetch?: boolean }) {
+  const location = useLocation();
+  if (!started.has(location)) {
+    started.add(location);
+    void preloadRoutes(location).catch(() => {
+      // The screen's own render shows the failure (RouteErrorBoundary).
+    });
+    if (prefetch)
+      prefetchRoutes(new URL(location.pathname + location.search, window.location.href));
+  }
+  const element = useRoutes(routeObjects, location);
+  return (
+    <RouteErrorBoundary pathname={location.pathname}>
+      <Suspense fallback={<FullPageLoader />}>{element}</Suspense>
+    </RouteErrorBoundary>
+  );
+}
+
+type BoundaryProps = { pathname: string; children: ReactNode };
+type BoundaryState = { failed: boolean; pathname: string };
+
+/**
+ * Last line of defence for a crash while rendering a route, or a screen whose code could not
+ * be fetched: never a blank page. Another page (a link in the error page, the back button)
+ * tries again.
+ */
+class RouteErrorBoundary extends Component<BoundaryProps, BoundaryState> {
+  override state: BoundaryState = { failed: false, pathname: this.props.pathname };
+
+  static getDerivedStateFromError(): Partial<BoundaryState> {
+    return { failed: true };
+  }
+
+  static getDerivedStateFromProps(
+    props: BoundaryProps,
+    state: BoundaryState,
+  ): Partial<BoundaryState> | null {
+    return props.pathname === state.pathname ? null : { failed: false, pathname: props.pathname };
+  }
+
+  override render() {
+    return this.state.failed ? <RouteErrorPage /> : this.props.children;
+  }
 }

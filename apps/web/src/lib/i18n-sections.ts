@@ -3,7 +3,7 @@
  * needs (issue 11: first-load JavaScript). The Norwegian strings were 17 KB gzip on every
  * first load; now the entry carries only `CORE_SECTIONS` and each screen's own sections come
  * as a small chunk of their own, fetched together with the screen's code
- * (`withRouteStrings` in lib/i18n.ts). The chunks are cut from the same nb.json at build
+ * (`loadRouteStrings` in lib/route-strings.ts). The chunks are cut from the same nb.json at build
  * time (build/locale-sections.ts), so keys and components stay as they are.
  *
  * `i18n-sections.test.ts` reads every screen's source and fails when one uses a section that
@@ -80,7 +80,7 @@ export type StringGroup = keyof typeof STRING_GROUPS;
 /**
  * The lazy screens of src/router.tsx by their full path, with the module that renders them
  * (for the test) and their group. A lazy route missing here still works: it waits for every
- * group (see `withRouteStrings`), which only costs bytes.
+ * group (see `loadRouteStrings`), which only costs bytes.
  */
 export const ROUTE_STRINGS: Record<string, { module: string; group?: StringGroup }> = {
   '/': { module: 'routes/layout/app-layout' },

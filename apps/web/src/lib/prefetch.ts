@@ -2,15 +2,15 @@ import type { AppRouter } from '@mg/api';
 import { hasPermission, LEAD_GRID_PAGE_SIZE, leadGridFromSearchParams } from '@mg/shared';
 import type { QueryClient } from '@tanstack/react-query';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
-import type { LoaderFunctionArgs } from 'react-router';
+import type { Params } from 'react-router';
 import { type Boot, takeBoot } from './boot';
 import { createQueryClient } from './query-client';
 import { parseId } from './search-params';
 import { createApiClient } from './trpc';
 
 /**
- * The app's one query cache and API client. They live here, not in a component, so route
- * loaders can start a page's data requests at navigation, in parallel with the page's code,
+ * The app's one query cache and API client. They live here, not in a component, so the
+ * router can start a page's data requests at navigation, in parallel with the page's code,
  * instead of after the lazy chunk has loaded and the component has mounted.
  */
 export const queryClient = createQueryClient();
@@ -98,16 +98,15 @@ async function prefetchLead(id: number) {
   ]);
 }
 
-// Loaders start the requests and return at once: the page renders its own loading state
-// while they run, and reads the answers from the cache.
+// Started by the router when a page's route matches (router.tsx), beside the page's code:
+// they start the requests and return at once; the page renders its own loading state while
+// they run, and reads the answers from the cache.
 
-export function leadsLoader({ request }: LoaderFunctionArgs) {
-  void prefetchLeadGrid(new URL(request.url));
-  return null;
+export function leadsLoader(url: URL) {
+  void prefetchLeadGrid(url);
 }
 
-export function leadLoader({ params }: LoaderFunctionArgs) {
+export function leadLoader(_url: URL, params: Params) {
   const id = parseId(params.id);
   if (id !== undefined) void prefetchLead(id);
-  return null;
 }

@@ -1,4 +1,3 @@
-import type { RouteObject } from 'react-router';
 import type nb from '../locales/nb.json';
 import { i18n } from './i18n';
 import { ROUTE_STRINGS, STRING_GROUPS, type StringGroup } from './i18n-sections';
@@ -55,33 +54,11 @@ function groupsFor(path: string): StringGroup[] {
   return Object.keys(STRING_GROUPS).filter((group): group is StringGroup => group in NB_GROUPS);
 }
 
-function joinPath(parent: string, path: string): string {
-  if (path.startsWith('/')) return path;
-  return `${parent.replace(/\/$/, '')}/${path}`;
-}
-
 /**
- * Makes every lazy route wait for its strings as well as its code, fetched side by side: the
- * screen renders only once its text is there, so no raw key ("leads.title") ever shows.
+ * The strings a lazy screen at `path` (its full pattern, as in ROUTE_STRINGS) waits for beside
+ * its code, so that it renders only once its text is there: no raw key ("leads.title") ever
+ * shows.
  */
-export function withRouteStrings(routes: RouteObject[], parentPath = ''): RouteObject[] {
-  return routes.map((route): RouteObject => {
-    const path = route.path === undefined ? parentPath : joinPath(parentPath, route.path);
-    const lazy = route.lazy;
-    const withStrings: RouteObject =
-      typeof lazy === 'function'
-        ? {
-            ...route,
-            lazy: async () => {
-              const [module] = await Promise.all([
-                lazy(),
-                ...groupsFor(path).map((group) => loadStringGroup(group)),
-              ]);
-              return module;
-            },
-          }
-        : route;
-    if (withStrings.index || !withStrings.children) return withStrings;
-    return { ...withStrings, children: withRouteStrings(withStrings.children, path) };
-  });
+export async function loadRouteStrings(path: string): Promise<void> {
+  await Promise.all(groupsFor(path).map((group) => loadStringGroup(group)));
 }

@@ -1,4 +1,3 @@
-import { NavLink, Stack } from '@mantine/core';
 import { hasPermission, type Permission, type Role } from '@mg/shared';
 import {
   IconBuildingSkyscraper,
@@ -16,8 +15,9 @@ import {
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
 import { useTranslation } from 'react-i18next';
-import { NavLink as RouterNavLink, useLocation } from 'react-router';
+import { NavLink } from 'react-router';
 import { useCurrentUser } from '../../lib/auth';
+import classes from './nav-links.module.css';
 
 export type NavItem = {
   to: string;
@@ -82,25 +82,22 @@ export function visibleNavItems(role: Role): NavItem[] {
 export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
   const { t } = useTranslation();
   const { role } = useCurrentUser();
-  const { pathname } = useLocation();
   const items = visibleNavItems(role);
 
+  // React Router marks the link of this page, or of the page above it, aria-current="page":
+  // the styles and assistive technology both read that.
   return (
-    <Stack gap={4} component="ul" m={0} p={0} style={{ listStyle: 'none' }}>
+    <ul className={classes.list}>
       {items.map(({ to, label, icon: Icon }) => (
         <li key={to}>
-          <NavLink
-            component={RouterNavLink}
-            to={to}
-            label={t(`nav.${label}`)}
-            leftSection={<Icon aria-hidden size={20} />}
-            active={pathname === to || pathname.startsWith(`${to}/`)}
-            onClick={onNavigate}
-            variant="light"
-            style={{ borderRadius: 'var(--mantine-radius-md)' }}
-          />
+          <NavLink to={to} className={`mantine-focus-auto ${classes.link}`} onClick={onNavigate}>
+            <span className={classes.icon}>
+              <Icon aria-hidden size={20} />
+            </span>
+            <span className={classes.label}>{t(`nav.${label}`)}</span>
+          </NavLink>
         </li>
       ))}
-    </Stack>
+    </ul>
   );
 }

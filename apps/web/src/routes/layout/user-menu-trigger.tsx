@@ -1,9 +1,10 @@
-import { Avatar, Group, Text, UnstyledButton } from '@mantine/core';
+import { Group, Text, UnstyledButton } from '@mantine/core';
 import { IconChevronDown } from '@tabler/icons-react';
 import type { ComponentPropsWithRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { afterPaint } from '../../components/lazy/after-paint';
 import { useCurrentUser } from '../../lib/auth';
+import classes from './user-menu-trigger.module.css';
 
 function initials(name: string): string {
   const parts = name.trim().split(/\s+/);
@@ -19,9 +20,9 @@ export function UserMenuTrigger(props: ComponentPropsWithRef<'button'>) {
   return (
     <UnstyledButton aria-label={t('user.menu', { name: user.name })} px={4} py={2} {...props}>
       <Group gap="xs" wrap="nowrap">
-        <Avatar color="indigo" radius="xl" size={32}>
+        <span className={classes.avatar} aria-hidden>
           {initials(user.name)}
-        </Avatar>
+        </span>
         <div style={{ lineHeight: 1.1 }}>
           <Text size="sm" fw={600} visibleFrom="sm" lh={1.2}>
             {user.name}

@@ -3,7 +3,7 @@ import {
   Box,
   Button,
   Group,
-  NativeSelect,
+  InputBase,
   Paper,
   Stack,
   Text,
@@ -29,7 +29,7 @@ import {
 } from '@tabler/icons-react';
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { ParseKeys } from 'i18next';
-import { useEffect, useMemo, useState } from 'react';
+import { type ChangeEvent, useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 import { DeferredTooltip } from '../../components/lazy/tooltip';
@@ -51,6 +51,7 @@ import type { LeadRow } from './lead-columns';
 import { LeadFiltersBar } from './lead-filters';
 import { storeGridOrder } from './lead-grid-order';
 import { LeadGridTable } from './lead-grid-table';
+import { SelectChevron } from './select-chevron';
 import { useLeadFilters } from './use-lead-filters';
 
 // The route's loader prefetches the first page with the same size (lib/prefetch.ts).
@@ -232,24 +233,30 @@ export function LeadsPage() {
     <Group gap="xs" wrap={phone ? 'nowrap' : 'wrap'} w={phone ? '100%' : undefined}>
       {phone ? (
         // The browser's own list: fine on a phone, and no combobox code on the first load.
-        <NativeSelect
+        <InputBase
+          component="select"
           aria-label={t('leads.sortBy')}
           size="sm"
           flex={1}
           miw={0}
-          data={PHONE_SORTS.filter((s) => (LEAD_SORTS as readonly string[]).includes(s)).flatMap(
-            (sort) =>
-              SORT_DIRECTIONS.map((dir) => ({
-                value: `${sort}:${dir}`,
-                label: t(`leads.sortOption.${sort}.${dir}`),
-              })),
-          )}
+          pointer
+          rightSection={<SelectChevron />}
+          rightSectionPointerEvents="none"
           value={`${filter.sort ?? 'createdAt'}:${filter.dir ?? 'desc'}`}
-          onChange={(event) => {
+          onChange={(event: ChangeEvent<HTMLSelectElement>) => {
             const [sort, dir] = event.currentTarget.value.split(':') as [LeadSort, SortDirection];
             if (sort && dir) setFilter({ sort, dir });
           }}
-        />
+        >
+          {PHONE_SORTS.filter((s) => (LEAD_SORTS as readonly string[]).includes(s)).flatMap(
+            (sort) =>
+              SORT_DIRECTIONS.map((dir) => (
+                <option key={`${sort}:${dir}`} value={`${sort}:${dir}`}>
+                  {t(`leads.sortOption.${sort}.${dir}`)}
+                </option>
+              )),
+          )}
+        </InputBase>
       ) : null}
       <DeferredSavedViewsMenu grid={grid} compact={phone} />
       {phone ? null : <DeferredColumnMenu columns={columns} onChange={grid.setColumns} />}
