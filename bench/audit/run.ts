@@ -6,13 +6,14 @@
  * Builds a SQLite file in a temporary folder holding --entries chained access-log entries
  * with a realistic mix of target ids (mostly intake and detail views with one to three lead
  * ids, some grid pages and audit reads with fifty, logins, anonymous-denial sums with none),
- * written the way appendAccessLog writes them (same hash, target rows right after their
- * entry). Then it builds the API bundle and measures a full verification (chain, hashes, target
- * rows, anchors) by `node apps/api/dist/cli.js verify-audit` (split into ranges over worker
- * threads, one per core; process start included), the same check in this process with its CPU
- * time over all threads and each worker thread's own CPU time per entry (what load distorts
- * least), from the API, the walk on one thread, and an incremental check from
- * an anchor near the head.
+ * written the way appendAccessLog writes them (same hash, chain version 2, target rows right
+ * after their entry; a log kept from before decision 035, given by --dir, holds version 1
+ * entries and measures the old way of checking target rows). Then it builds the API bundle
+ * and measures a full verification (chain, hashes, target rows, anchors) by
+ * `node apps/api/dist/cli.js verify-audit` (split into ranges over worker threads, one per
+ * core; process start included), the same check in this process with its CPU time over all
+ * threads and each worker thread's own CPU time per entry (what load distorts least), from
+ * the API, the walk on one thread, and an incremental check from an anchor near the head.
  * Goal: full verify in the CLI >= 300,000 entries/s (wall time, best of 3); exits 1 when missed.
  */
 import { execFileSync } from 'node:child_process';
@@ -219,8 +220,8 @@ for (const ddl of reuse ? [] : indexes) {
 sqlite.pragma('synchronous = OFF');
 const insertEntry = sqlite.prepare(
   `insert into access_log (id, prev_hash, at, actor_user_id, actor_role, action, purpose, target_type,
-     target_ids, target_count, outcome, request_id, ip, user_agent, detail, hash)
-   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+     target_ids, target_count, outcome, request_id, ip, user_agent, detail, hash, targets_after)
+   values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 );
 const insertTarget = sqlite.prepare(
   'insert into access_log_targets (entry_id, target_type, target_id) values (?, ?, ?)',
@@ -250,6 +251,9 @@ const fill = sqlite.transaction((from: number, to: number) => {
       ip: e.ip,
       userAgent: e.userAgent,
       detail: e.detail ? JSON.stringify(e.detail) : null,
+      // Chain version 2 (decision 035), as appendAccessLog writes it: the last target row
+      // before this entry's own (rows are numbered 1, 2, … here).
+      targetsAfter: targetRows,
     };
     const hash = hashEntry(fields);
     insertEntry.run(
@@ -269,6 +273,7 @@ const fill = sqlite.transaction((from: number, to: number) => {
       fields.userAgent,
       fields.detail,
       hash,
+      fields.targetsAfter,
     );
     if (e.ids && e.targetType)
       for (const target of e.ids) {

@@ -387,6 +387,8 @@ describe('the rows one form writes', () => {
       detail: JSON.stringify({ projectId: project, source: 'website_form' }),
       prevHash: expect.stringMatching(/^[0-9a-f]{64}$/),
       hash: expect.stringMatching(/^[0-9a-f]{64}$/),
+      // Chain version 2 (decision 035): the target row before this entry's own.
+      targetsAfter: expect.any(Number),
     });
     // Its one target as a row of its own, an integer like those json_each writes for lists.
     expect(

@@ -69,25 +69,76 @@ const DEFAULT_CHUNKS: VerifyChunks = { chain: 2_000, targets: ENTRY_CHUNK };
  * JSON.stringify for every text tried (quotes, control characters, NUL, emoji, U+2028; see
  * the tests); should it ever differ, the entry is re-hashed the JS way before it is called
  * broken, so the fast path can only make verification faster, never wrong.
+ *
+ * Version 1 entries (targets_after null) hash fifteen fields; version 2 (decision 035) add
+ * targets_after. Which one an entry is follows from its own column, so clearing it on a
+ * version 2 entry (or setting it on a version 1 entry) changes the text hashed: the hash no
+ * longer holds.
  */
-const ENTRIES_SQL = `select id, prev_hash, hash,
-  json_array(id, prev_hash, at, actor_user_id, actor_role, action, purpose, target_type,
-    target_ids, target_count, outcome, request_id, ip, user_agent, detail)
+const FIELDS = (e: string) =>
+  [
+    'id',
+    'prev_hash',
+    'at',
+    'actor_user_id',
+    'actor_role',
+    'action',
+    'purpose',
+    'target_type',
+    'target_ids',
+    'target_count',
+    'outcome',
+    'request_id',
+    'ip',
+    'user_agent',
+    'detail',
+  ]
+    .map((c) => e + c)
+    .join(', ');
+const CANONICAL = (e: string) =>
+  `case when ${e}targets_after is null then json_array(${FIELDS(e)})
+    else json_array(${FIELDS(e)}, ${e}targets_after) end`;
+const ENTRIES_SQL = `select id, prev_hash, hash, ${CANONICAL('')}
   from access_log where id > ? and id <= ? order by id limit ${ENTRY_CHUNK}`;
 /*
- * The fast path: one string per entry, its canonical JSON followed by its stored hash, so
- * better-sqlite3 builds neither a row array nor more than one JS string per entry (reading
- * id, prev_hash and hash as values of their own cost more than hashing). The id is checked
- * for the whole batch (as many rows as ids in the span: ids are unique integers), the link
- * inside the JSON text (the previous hash is its second element), the hash at its end. A
- * batch where anything differs is walked again by ENTRIES_SQL, which names the entry and why.
+ * A version 2 entry's target rows, found by rowid (they are the target_count rows after
+ * targets_after) and compared inside SQLite: '' when each of them belongs to this entry, has
+ * its type and an integer id, and they list target_ids in order; '!' otherwise. Rows of
+ * another entry, type or storage class drop out of the list, so it no longer equals the
+ * hashed target_ids. (Decision 026 rebuilt every block's rows as text on both sides; one seek
+ * per entry and its own rows cost less: decision 035.)
  */
-const CHAIN_SQL = `select json_array(id, prev_hash, at, actor_user_id, actor_role, action, purpose,
-    target_type, target_ids, target_count, outcome, request_id, ip, user_agent, detail) || hash
-  from access_log where id > ? and id <= ? order by id`;
-const ENTRY_FIELDS_SQL = `select id, prev_hash, at, actor_user_id, actor_role, action, purpose,
-  target_type, target_ids, target_count, outcome, request_id, ip, user_agent, detail
-  from access_log where id = ?`;
+const V2_TARGETS = `iif(e.targets_after is not null and e.target_count > 0
+    and e.target_type is not null and e.target_ids is not null,
+  iif((select count(*) = e.target_count and '[' || group_concat(t.target_id, ',') || ']' is e.target_ids
+       from access_log_targets t not indexed
+       where t.rowid > e.targets_after and t.rowid <= e.targets_after + e.target_count
+         and t.entry_id = e.id and t.target_type = e.target_type
+         and typeof(t.target_id) = 'integer'), '', '!'),
+  '')`;
+/*
+ * The fast path: one string per entry, its canonical JSON followed by its stored hash (and,
+ * for a version 2 entry whose target rows do not hold, a '!' after it, so the hash at the
+ * end no longer matches), so better-sqlite3 builds neither a row array nor more than one JS
+ * string per entry (reading id, prev_hash and hash as values of their own cost more than
+ * hashing). The id is checked for the whole batch (as many rows as ids in the span: ids are
+ * unique integers), the link inside the JSON text (the previous hash is its second element),
+ * the hash at its end. A batch where anything differs is walked again by ENTRIES_SQL, which
+ * names the entry and why.
+ */
+const CHAIN_SQL = `select ${CANONICAL('e.')} || e.hash || ${V2_TARGETS}
+  from access_log e where e.id > ? and e.id <= ? order by e.id`;
+const ENTRY_FIELDS_SQL = `select ${FIELDS('')}, targets_after from access_log where id = ?`;
+/*
+ * What the version 2 entries of a block vouch for together: their rows (each entry's own
+ * checked by CHAIN_SQL) lie in the block's first..last rowid span, disjoint (a row has one
+ * entry id), and as many as the span is long: they are the span, row for row, and nothing
+ * else is in it. Any version 1 entry with rows sends the block the old way.
+ */
+const V2_BLOCK_SQL = `select count(*), sum(target_count), min(targets_after),
+    max(targets_after + target_count), sum(targets_after is null)
+  from access_log
+  where id > ? and id <= ? and target_type is not null and target_ids is not null and target_count > 0`;
 const TARGETS_SQL = `select rowid, entry_id, target_type, target_id from access_log_targets
   where rowid > ? order by rowid limit ${TARGET_CHUNK}`;
 
@@ -114,7 +165,9 @@ export function readEntryHash(client: RawClient, id: number): ChainHead | null {
 export function hashStoredEntry(client: RawClient, id: number): string | null {
   const r = client.prepare(ENTRY_FIELDS_SQL).raw(true).get(id);
   if (!r) return null;
-  return createHash('sha256').update(JSON.stringify(r)).digest('hex');
+  // Version 1 (targets_after null): the fifteen fields only.
+  const fields = r[15] === null ? r.slice(0, 15) : r;
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 /**
@@ -245,13 +298,21 @@ function checkRange(client: RawClient, input: RangeInput): RangeCheck {
   let checked = 0;
   let rowid = startRowid;
   const block = Math.max(1, chunks.targets);
+  const v2Block = client.prepare(V2_BLOCK_SQL);
+  v2Block.raw(true);
   for (let a = fromId - 1; a < toId; a += block) {
     const b = Math.min(a + block, toId);
     const chain = walkChainFast(client, prevHash, a + 1, b, chunks.chain);
     checked += chain.checked;
     // Target rows are checked up to the first entry the chain already refuses.
     const targetsUpTo = chain.broken ? chain.broken.id - 1 : b;
-    const targets = checkTargets(client, a + 1, targetsUpTo, rowid, chunks.targets);
+    // Version 2 entries whose rows the chain's fast path checked (decision 035); otherwise,
+    // or when they do not tile the span, the block's rows are compared the old way.
+    const v2 = chain.vouched && !chain.broken ? v2BlockEnd(v2Block, a, b, rowid) : null;
+    const targets =
+      v2 !== null
+        ? { broken: null, rowid: v2 }
+        : checkTargets(client, a + 1, targetsUpTo, rowid, chunks.targets);
     rowid = targets.rowid;
     if (targets.broken !== null || chain.broken)
       return {
@@ -274,6 +335,21 @@ function checkRange(client: RawClient, input: RangeInput): RangeCheck {
     startRowid,
     endRowid: rowid,
   };
+}
+
+/**
+ * The last target row of entries (a, b] when every entry there that calls for rows is a
+ * version 2 entry and their spans, each checked by the chain's fast path, tile the rowids
+ * right after `rowid`: then they are exactly the rows the old comparison would read, and each
+ * matches. Null when not (the old comparison decides).
+ */
+function v2BlockEnd(statement: RawStatement, a: number, b: number, rowid: number): number | null {
+  const [entries, rows, first, end, v1] = statement.get(a, b) ?? [];
+  // No entry here calls for rows: as on the old way, rows of these entries (if any) are
+  // found by the next block's comparison or by the look for stray rows after the head.
+  if (entries === 0) return rowid;
+  if (v1 !== 0 || typeof rows !== 'number' || !Number.isSafeInteger(rows)) return null;
+  return first === rowid && end === rowid + rows ? rowid + rows : null;
 }
 
 /** Check one range on its own snapshot (what a worker thread runs, on its own connection). */
@@ -379,11 +455,18 @@ function walkChainFast(
   fromId: number,
   toId: number,
   chunk: number,
-): { checked: number; lastHash: string; broken: { id: number; reason: BrokenReason } | null } {
+): {
+  checked: number;
+  lastHash: string;
+  broken: { id: number; reason: BrokenReason } | null;
+  /** Every batch held on the fast path, so every version 2 entry's own target rows hold. */
+  vouched: boolean;
+} {
   const fast = client.prepare(CHAIN_SQL);
   fast.pluck(true);
   let prevHash = startHash;
   let checked = 0;
+  let vouched = true;
   for (let a = fromId - 1; a < toId; a += chunk) {
     const b = Math.min(a + chunk, toId);
     const rows = fast.all(a, b);
@@ -393,12 +476,13 @@ function walkChainFast(
       checked += b - a;
       continue;
     }
+    vouched = false;
     const walked = walkChain(client, prevHash, a + 1, b);
     checked += walked.checked;
-    if (walked.broken) return { checked, lastHash: prevHash, broken: walked.broken };
+    if (walked.broken) return { checked, lastHash: prevHash, broken: walked.broken, vouched };
     prevHash = walked.lastHash;
   }
-  return { checked, lastHash: prevHash, broken: null };
+  return { checked, lastHash: prevHash, broken: null, vouched };
 }
 
 const QUOTE = 34;

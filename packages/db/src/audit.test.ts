@@ -193,7 +193,8 @@ describe('access log', () => {
         `select id, prev_hash as prevHash, at, actor_user_id as actorUserId,
            actor_role as actorRole, action, purpose, target_type as targetType,
            target_ids as targetIds, target_count as targetCount, outcome,
-           request_id as requestId, ip, user_agent as userAgent, detail, hash
+           request_id as requestId, ip, user_agent as userAgent, detail,
+           targets_after as targetsAfter, hash
          from access_log order by id`,
       )
       .all() as (Parameters<typeof hashEntry>[0] & { hash: string })[];
@@ -500,8 +501,10 @@ function appendCrafted(
   handle: ReturnType<typeof createTestDatabase>,
   target: { type: string; ids: string; count: number },
   rows: [type: string, target: unknown][],
+  version: 1 | 2 = 1,
 ) {
   const head = chainHead(handle.db);
+  const lastRow = handle.sqlite.prepare('select max(rowid) from access_log_targets').pluck().get();
   const fields = {
     id: (head?.id ?? 0) + 1,
     prevHash: head?.hash ?? GENESIS_HASH,
@@ -518,13 +521,17 @@ function appendCrafted(
     ip: null,
     userAgent: null,
     detail: null,
+    // Version 1 entries have no targets_after (decision 035); version 2 as appendAccessLog.
+    targetsAfter: version === 2 ? ((lastRow as number | null) ?? 0) : null,
   };
   handle.sqlite
     .prepare(
       `insert into access_log (id, prev_hash, at, actor_user_id, actor_role, action, purpose,
-         target_type, target_ids, target_count, outcome, request_id, ip, user_agent, detail, hash)
+         target_type, target_ids, target_count, outcome, request_id, ip, user_agent, detail, hash,
+         targets_after)
        values (@id, @prevHash, @at, @actorUserId, @actorRole, @action, @purpose, @targetType,
-         @targetIds, @targetCount, @outcome, @requestId, @ip, @userAgent, @detail, @hash)`,
+         @targetIds, @targetCount, @outcome, @requestId, @ip, @userAgent, @detail, @hash,
+         @targetsAfter)`,
     )
     .run({ ...fields, hash: hashEntry(fields) });
   const insert = handle.sqlite.prepare(
@@ -569,6 +576,11 @@ const LOOKALIKES: {
     rows: [['lead 5', 9]],
   },
   {
+    name: 'a real target id',
+    target: { type: 'lead', ids: '[7.5]', count: 1 },
+    rows: [['lead', 7.5]],
+  },
+  {
     name: 'an id list not opened by a bracket',
     target: { type: 'lead', ids: 'x5]', count: 1 },
     rows: [['lead', 5]],
@@ -581,30 +593,38 @@ const LOOKALIKES: {
 ];
 
 describe('the fast paths vouch only for what the walk accepts', () => {
-  for (const lookalike of LOOKALIKES)
-    it(`target rows: ${lookalike.name}`, () => {
-      const handle = logWithEntries(2);
-      const id = appendCrafted(handle, lookalike.target, lookalike.rows);
-      appendAccessLog(handle.db, {
-        action: 'lead.view',
-        outcome: 'ok',
-        targetType: 'lead',
-        targetIds: [8],
+  for (const version of [1, 2] as const)
+    for (const lookalike of LOOKALIKES)
+      it(`target rows (chain version ${version}): ${lookalike.name}`, () => {
+        const handle = logWithEntries(2);
+        const id = appendCrafted(handle, lookalike.target, lookalike.rows, version);
+        appendAccessLog(handle.db, {
+          action: 'lead.view',
+          outcome: 'ok',
+          targetType: 'lead',
+          targetIds: [8],
+        });
+        expect(verifyAccessLog(handle.db)).toMatchObject({
+          ok: false,
+          firstBrokenId: id,
+          reason: 'targets',
+        });
       });
-      expect(verifyAccessLog(handle.db)).toMatchObject({
-        ok: false,
-        firstBrokenId: id,
-        reason: 'targets',
-      });
-    });
 
   it('the same entry with its genuine rows verifies (the lookalikes fail only on their rows)', () => {
-    const handle = logWithEntries(2);
-    appendCrafted(handle, { type: 'lead', ids: '[11,21]', count: 2 }, [
-      ['lead', 11],
-      ['lead', 21],
-    ]);
-    expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: 3 });
+    for (const version of [1, 2] as const) {
+      const handle = logWithEntries(2);
+      appendCrafted(
+        handle,
+        { type: 'lead', ids: '[11,21]', count: 2 },
+        [
+          ['lead', 11],
+          ['lead', 21],
+        ],
+        version,
+      );
+      expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: 3 });
+    }
   });
 
   it('chain: an entry re-hashed over a wrong previous hash breaks its link', () => {
@@ -616,7 +636,8 @@ describe('the fast paths vouch only for what the walk accepts', () => {
            as prevHash, at, actor_user_id as actorUserId,
            actor_role as actorRole, action, purpose, target_type as targetType,
            target_ids as targetIds, target_count as targetCount, outcome, request_id as requestId,
-           ip, user_agent as userAgent, detail from access_log where id = 3`,
+           ip, user_agent as userAgent, detail, targets_after as targetsAfter
+           from access_log where id = 3`,
       )
       .get() as Parameters<typeof hashEntry>[0];
     handle.sqlite
@@ -626,6 +647,84 @@ describe('the fast paths vouch only for what the walk accepts', () => {
       ok: false,
       firstBrokenId: 3,
       reason: 'chain',
+    });
+  });
+});
+
+describe('chain version 2: target rows found by the span each entry hashed (decision 035)', () => {
+  it('appends version 2 entries, each naming the row before its own', () => {
+    const handle = createTestDatabase();
+    appendAccessLog(handle.db, {
+      action: 'a',
+      outcome: 'ok',
+      targetType: 'lead',
+      targetIds: [4, 5],
+    });
+    appendAccessLog(handle.db, { action: 'b', outcome: 'ok' });
+    appendAccessLog(handle.db, { action: 'c', outcome: 'ok', targetType: 'user', targetIds: [6] });
+    expect(
+      handle.sqlite.prepare('select targets_after from access_log order by id').pluck().all(),
+    ).toEqual([0, 2, 2]);
+    expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: 3 });
+  });
+
+  it('reports a row moved to another entry in place (its entry id changed)', () => {
+    const handle = logWithEntries(6);
+    handle.sqlite.exec('drop trigger access_log_targets_no_update;');
+    handle.sqlite.prepare('update access_log_targets set entry_id = 3 where entry_id = 2').run();
+    expect(verifyAccessLog(handle.db)).toMatchObject({
+      ok: false,
+      firstBrokenId: 2,
+      reason: 'targets',
+    });
+  });
+
+  it('reports a version 2 entry whose targets_after was cleared or changed', () => {
+    for (const value of [null, 0, 5]) {
+      const handle = logWithEntries(6);
+      handle.sqlite.exec('drop trigger access_log_no_update;');
+      handle.sqlite.prepare('update access_log set targets_after = ? where id = 4').run(value);
+      expect(verifyAccessLog(handle.db)).toMatchObject({
+        ok: false,
+        firstBrokenId: 4,
+        reason: 'hash',
+      });
+    }
+  });
+
+  it('reports a row in a gap between the spans entries hashed', () => {
+    const handle = logWithEntries(2);
+    // Entry 3's span is rowids 3..4; a row of entry 3 at rowid 5 lies in no entry's span
+    // (entry 4 hashed its rows as starting after rowid 5).
+    const three = appendCrafted(
+      handle,
+      { type: 'lead', ids: '[11,21]', count: 2 },
+      [
+        ['lead', 11],
+        ['lead', 21],
+        ['lead', 31],
+      ],
+      2,
+    );
+    appendAccessLog(handle.db, { action: 'x', outcome: 'ok', targetType: 'lead', targetIds: [8] });
+    expect(verifyAccessLog(handle.db)).toMatchObject({
+      ok: false,
+      firstBrokenId: three,
+      reason: 'targets',
+    });
+  });
+
+  it('checks version 1 entries between version 2 entries the old way', () => {
+    const handle = logWithEntries(2);
+    const one = appendCrafted(handle, { type: 'lead', ids: '[11,21]', count: 2 }, [
+      ['lead', 11],
+      ['lead', 22],
+    ]);
+    appendAccessLog(handle.db, { action: 'x', outcome: 'ok', targetType: 'lead', targetIds: [8] });
+    expect(verifyAccessLog(handle.db)).toMatchObject({
+      ok: false,
+      firstBrokenId: one,
+      reason: 'targets',
     });
   });
 });

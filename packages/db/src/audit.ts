@@ -30,9 +30,14 @@ export interface AuditEntry {
 
 type StoredFields = Omit<typeof accessLog.$inferSelect, 'hash'>;
 
-/** The hash covers every field and the previous hash, in a fixed order. */
+/**
+ * The hash covers every field and the previous hash, in a fixed order. Version 2 entries
+ * (targetsAfter set, decision 035) add where their target rows start, last: the check then
+ * finds each entry's rows by rowid instead of rebuilding the block's rows as text. Version 1
+ * entries (targetsAfter null) keep their fifteen fields, so they verify as they were written.
+ */
 export function hashEntry(e: StoredFields): string {
-  const canonical = JSON.stringify([
+  const fields: unknown[] = [
     e.id,
     e.prevHash,
     e.at,
@@ -48,8 +53,9 @@ export function hashEntry(e: StoredFields): string {
     e.ip,
     e.userAgent,
     e.detail,
-  ]);
-  return createHash('sha256').update(canonical).digest('hex');
+  ];
+  if (e.targetsAfter !== null) fields.push(e.targetsAfter);
+  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
 }
 
 const ph = sql.placeholder;
@@ -62,12 +68,18 @@ const statements = preparedPerConnection((conn) => ({
     .from(accessLog)
     .where(eq(accessLog.id, sql`(select max(${accessLog.id}) from ${accessLog})`))
     .prepare(),
+  // Where this entry's target rows will start: rows get max(rowid) + 1 onwards (a table
+  // without AUTOINCREMENT), inside the same write transaction. A lone max() is one seek.
+  lastTargetRowid: sqliteOf(conn)
+    .prepare<unknown[], number | null>('select max(rowid) from access_log_targets')
+    .pluck(),
   // A plain statement: drizzle's mapping of the sixteen values cost about as much as the
   // insert itself, on every entry (intake appends one per form; bench/intake/db-path.ts).
   insert: sqliteOf(conn).prepare<unknown[]>(
     `insert into access_log (id, at, actor_user_id, actor_role, action, purpose, target_type,
-       target_ids, target_count, outcome, request_id, ip, user_agent, detail, prev_hash, hash)
-     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       target_ids, target_count, outcome, request_id, ip, user_agent, detail, prev_hash, hash,
+       targets_after)
+     values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ),
   // All of an entry's targets in one statement, in their order (one run per target was 50
   // calls into SQLite for every grid page).
@@ -112,6 +124,7 @@ export function appendAccessLog(conn: Conn, entry: AuditEntry, now = Date.now())
     ip: entry.ip ?? null,
     userAgent: entry.userAgent ? entry.userAgent.slice(0, 300) : null,
     detail: detailJson(entry),
+    targetsAfter: q.lastTargetRowid.get() ?? 0,
   };
   q.insert.run(
     fields.id,
@@ -130,6 +143,7 @@ export function appendAccessLog(conn: Conn, entry: AuditEntry, now = Date.now())
     fields.detail,
     fields.prevHash,
     hashEntry(fields),
+    fields.targetsAfter,
   );
   // The ids as one JSON array: never meets SQLite's cap on bound parameters.
   if (ids && entry.targetType && ids.length === 1)

@@ -27,6 +27,12 @@ export const accessLog = sqliteTable(
     detail: text('detail'),
     prevHash: text('prev_hash').notNull(),
     hash: text('hash').notNull(),
+    /**
+     * The last access_log_targets rowid before this entry's own rows (which follow it
+     * directly), hashed with the entry: chain version 2 (decision 035). Null on entries
+     * written before it (version 1, checked the old way).
+     */
+    targetsAfter: integer('targets_after'),
   },
   (t) => [
     index('access_log_actor_idx').on(t.actorUserId, t.id),
