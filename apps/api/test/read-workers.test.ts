@@ -306,6 +306,44 @@ describe('the access log is written as before', () => {
     }
   });
 
+  it('lead.list reads searches and status-narrowed group sorts off the thread, other pages on it', async () => {
+    const t = setup();
+    const { db } = t.handle;
+    const [project] = db.select().from(schema.projects).limit(1).all();
+    if (!project) throw new Error('fixture has no project');
+    for (let i = 0; i < 8; i++) makeLead(db, project, { name: `Ola Gruppe ${i}` });
+    const { appRouter } = await import('../src/routers/root');
+    const { createCallerFactory } = await import('../src/trpc');
+    const createCaller = createCallerFactory(appRouter);
+    // The in-thread reads, counted: which pages the router sends to the slow-read path.
+    const inner = inThreadReads(db);
+    let offThread = 0;
+    const reads = {
+      ...inner,
+      leadPage: (args: Parameters<typeof inner.leadPage>[0]) => {
+        offThread++;
+        return inner.leadPage(args);
+      },
+    };
+    const counted = createCaller(contextFor(t.handle, t.f, 'admin', { reads }));
+    const plain = createCaller(contextFor(t.handle, t.f, 'admin'));
+    const cases = [
+      [{ sort: 'assignee', status: ['new'] }, 1],
+      [{ sort: 'project', status: ['sold', 'closed'] }, 1],
+      [{ search: 'ola gruppe' }, 1],
+      [{ sort: 'assignee' }, 0],
+      [{ sort: 'createdAt', status: ['new'] }, 0],
+      [{}, 0],
+    ] as const;
+    for (const [filter, expected] of cases) {
+      offThread = 0;
+      const input = { ...filter, status: 'status' in filter ? [...filter.status] : undefined };
+      const page = await counted.lead.list(input);
+      expect(offThread, JSON.stringify(filter)).toBe(expected);
+      expect(page, JSON.stringify(filter)).toEqual(await plain.lead.list(input));
+    }
+  });
+
   it('the audience export logs the ids the in-thread selection names', async () => {
     const t = publicApp();
     const { db } = t.handle;

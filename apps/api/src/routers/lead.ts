@@ -38,7 +38,7 @@ import { z } from 'zod';
 import { filterKeys } from '../lib/access-log';
 import { noticeAssignment } from '../lib/assignment-notice';
 import { domainError, notFound } from '../lib/errors';
-import { readsOf, searchPage } from '../lib/slow-reads';
+import { pageReadsOffThread, readsOf, searchPage } from '../lib/slow-reads';
 import { can, router } from '../trpc';
 
 /** Filter keys for the log: which filters were used, never the words searched for. */
@@ -61,11 +61,11 @@ export const leadRouter = router({
     .input(leadListInput)
     .query(async ({ ctx, input }) => {
       const { cursor: _c, limit: _l, ...filter } = input;
-      // A search is read off the request thread (a common word sorted by name or e-mail reads
-      // most of the name index: 100–250 ms of CPU at 1M, issue 10), and its entry, with the
-      // ids shown, is written here once the page is back. Other pages (≤ 15 ms) are read in
-      // the entry's own transaction.
-      const searched = input.search
+      // A page that may walk much of the table (a search, a group sort narrowed by status:
+      // pageReadsOffThread) is read off the request thread (issue 10), and its entry, with
+      // the ids shown, is written here once the page is back. Other pages (≤ 15 ms) are read
+      // in the entry's own transaction.
+      const searched = pageReadsOffThread(input)
         ? await readsOf(ctx).leadPage({ scope: ctx.scope, filter: input })
         : null;
       return ctx.audited((tx, log) => {
