@@ -20,6 +20,9 @@ test('coming back to the window does not read the lead list again', async ({ pag
   });
   await page.goto('/leads');
   await expect(page.getByRole('table').getByRole('link').first()).toBeVisible();
+  // The server drew those rows; the app starts after the first paint (decision 033). Wait
+  // until it has loaded and taken the page over, or the jump below would age its data first.
+  await page.waitForLoadState('networkidle');
   // The first page came with index.html (apps/api/src/lib/spa-shell.ts), logged as a read.
   expect(await leadListEntries(page)).toBeGreaterThan(0);
   const before = await leadListEntries(page);
