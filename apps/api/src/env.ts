@@ -34,10 +34,11 @@ const schema = z.object({
   WEB_DIST: z.string().optional(),
   /**
    * How long a page waits for the server's drawing of it (decision 029) before it goes out as
-   * the plain shell for the browser to draw. 250: on the quiet 2-core machine most grid renders
-   * missed 100 ms and the page then cost ~950 ms more to its first row (decision 029).
+   * the plain shell for the browser to draw. 1000: the head is streamed meanwhile, so the
+   * stylesheets and code load during the wait, and a missed drawing costs the browser's whole
+   * draw; with 250 a third of the bench's loads went out plain (decisions 029, 033).
    */
-  SSR_TIME_LIMIT_MS: z.coerce.number().int().min(1).max(10_000).default(250),
+  SSR_TIME_LIMIT_MS: z.coerce.number().int().min(1).max(10_000).default(1000),
   SMTP_URL: z.string().optional(),
   MAIL_FROM: z.string().default('MG Leads <no-reply@mestergruppen.no>'),
   OUTBOX_DIR: z.string().default('data/outbox'),
