@@ -11,21 +11,8 @@
  */
 import { parseArgs } from 'node:util';
 import { listLeads, migrateDatabase, openDatabase } from '@mg/db';
-import {
-  addDays,
-  CONSENT_PURPOSES,
-  encodeLeadCursor,
-  LEAD_SORTS,
-  LEAD_STATUSES,
-  type LeadListParams,
-  type LeadSort,
-  nameSortKey,
-  osloDate,
-  type Scope,
-  SORT_DIRECTIONS,
-  scopeFor,
-  seededRandom,
-} from '@mg/shared';
+import { type LeadListParams, type Scope, scopeFor, seededRandom } from '@mg/shared';
+import { leadDraws } from './draws';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -50,7 +37,6 @@ const handle = openDatabase(args.db);
 migrateDatabase(handle);
 const { db, sqlite } = handle;
 const one = <T>(q: string, ...p: unknown[]) => sqlite.prepare(q).get(...p) as T;
-const all = <T>(q: string, ...p: unknown[]) => sqlite.prepare(q).all(...p) as T[];
 
 // Every statement a page runs, with its parameters: drizzle prepares each query on the client.
 const ran: { sql: string; params: unknown[] }[] = [];
@@ -68,85 +54,16 @@ type Statement = ReturnType<typeof prepare>;
   return statement;
 };
 
-const subsidiaryIds = all<{ id: number }>('select id from subsidiaries order by id').map(
-  (r) => r.id,
+const { subsidiaryIds, randomCursor, sortAndDir, singleFilters, combination } = leadDraws(
+  sqlite,
+  random,
+  NOW,
 );
 const subsidiaryId =
   one<{ s: number } | undefined>(
     'select subsidiary_id as s from leads where name = ?',
     'Ingeborg Ødegård-Sæther',
   )?.s ?? pick(subsidiaryIds);
-const projectsOf = (sub?: number) =>
-  all<{ id: number }>(
-    sub === undefined
-      ? 'select id from projects'
-      : `select id from projects where subsidiary_id = ${Number(sub)}`,
-  ).map((r) => r.id);
-const usersOf = (sub?: number) =>
-  all<{ id: number }>(
-    sub === undefined
-      ? `select id from users where role = 'subsidiary_user'`
-      : `select id from users where subsidiary_id = ${Number(sub)}`,
-  ).map((r) => r.id);
-const maxLeadId = one<{ m: number }>('select max(id) as m from leads').m;
-const randomDay = () => osloDate(NOW - Math.floor(random() * 730) * 86_400_000);
-const sortAndDir = () => ({ sort: pick(LEAD_SORTS), dir: pick(SORT_DIRECTIONS) });
-
-// As run.ts draws them.
-function singleFilters(sub: number | undefined): [string, () => Record<string, unknown>][] {
-  const projects = projectsOf(sub);
-  const users = usersOf(sub);
-  const filters: [string, () => Record<string, unknown>][] = [
-    ['status', () => ({ status: pick(LEAD_STATUSES) })],
-    ['project', () => ({ projectId: pick(projects) })],
-    ['assignee', () => ({ assigneeUserId: random() < 0.3 ? 'unassigned' : pick(users) })],
-    ['consent', () => ({ consents: { [pick(CONSENT_PURPOSES)]: random() < 0.5 } })],
-    [
-      'date range',
-      () => {
-        const to = randomDay();
-        return { from: addDays(to, -Math.floor(random() * 90)), to };
-      },
-    ],
-    ['restricted', () => ({ restricted: random() < 0.5 })],
-    ['legal hold', () => ({ legalHold: random() < 0.5 })],
-    ['anonymised', () => ({ anonymised: random() < 0.5 })],
-  ];
-  if (sub === undefined)
-    filters.push(['subsidiary', () => ({ subsidiaryId: pick(subsidiaryIds) })]);
-  return filters;
-}
-const SORT_COLUMN: Record<Exclude<LeadSort, 'project' | 'assignee'>, string> = {
-  createdAt: 'created_at',
-  email: 'email_sort',
-  lastActivityAt: 'last_activity_at',
-  name: 'name_sort',
-  status: 'status_rank',
-};
-function randomCursor(sub: number | undefined, sort: LeadSort, dir: 'asc' | 'desc') {
-  const from = 1 + Math.floor(random() * maxLeadId);
-  const scoped = sub === undefined ? '' : `and l.subsidiary_id = ${Number(sub)}`;
-  if (sort === 'project' || sort === 'assignee') {
-    const row = one<{ id: number; name: string | null; g: number | null; c: number } | undefined>(
-      sort === 'project'
-        ? `select l.id, p.name, p.id as g, l.created_at as c from leads l join projects p on p.id = l.project_id where l.id >= ? ${scoped} order by l.id limit 1`
-        : `select l.id, u.name, u.id as g, l.created_at as c from leads l left join users u on u.id = l.assignee_user_id where l.id >= ? ${scoped} order by l.id limit 1`,
-      from,
-    );
-    if (!row) return undefined;
-    const value = [row.g === null ? '' : nameSortKey(row.name), row.g ?? 0, row.c] as const;
-    return encodeLeadCursor({ sort, dir, value, id: row.id });
-  }
-  const row = one<{ id: number; v: string | number | null } | undefined>(
-    `select l.id, l.${SORT_COLUMN[sort]} as v from leads l where l.id >= ? ${scoped} order by l.id limit 1`,
-    from,
-  );
-  if (!row) return undefined;
-  return encodeLeadCursor({ sort, dir, value: row.v, id: row.id } as Parameters<
-    typeof encodeLeadCursor
-  >[0]);
-}
-
 function draw(sub: number | undefined): () => Record<string, unknown> {
   const filters = singleFilters(sub);
   switch (args.kind) {
@@ -160,12 +77,7 @@ function draw(sub: number | undefined): () => Record<string, unknown> {
     case 'single':
       return () => ({ ...pick(filters)[1](), ...sortAndDir() });
     default:
-      return () => {
-        const out: Record<string, unknown> = sortAndDir();
-        const n = 2 + Math.floor(random() * 2);
-        for (let i = 0; i < n; i++) Object.assign(out, pick(filters)[1]());
-        return out;
-      };
+      return combination(sub);
   }
 }
 
