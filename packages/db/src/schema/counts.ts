@@ -25,6 +25,26 @@ export const leadDayCounts = sqliteTable(
 );
 
 /**
+ * The columns of a roll-up by period (week, month): one count column per status, so a period
+ * reads one row per subsidiary and project. One per LEAD_STATUSES entry (a new status needs a
+ * migration anyway). A function: each table gets its own column builders.
+ */
+function periodCounts() {
+  return {
+    subsidiaryId: integer('subsidiary_id').notNull(),
+    projectId: integer('project_id').notNull(),
+    n: integer('n').notNull(),
+    consentEmail: integer('consent_email').notNull(),
+    consentSms: integer('consent_sms').notNull(),
+    statusNew: integer('status_new').notNull(),
+    statusContacted: integer('status_contacted').notNull(),
+    statusFollowUp: integer('status_follow_up').notNull(),
+    statusSold: integer('status_sold').notNull(),
+    statusClosed: integer('status_closed').notNull(),
+  };
+}
+
+/**
  * The same counts per Oslo week (its Monday), subsidiary and project, with one count column
  * per status: about 300 rows a week at a million leads where lead_day_counts holds about
  * 1,000 a day, so whole weeks of a dashboard range read ~25 times fewer rows (issue 11). Kept
@@ -36,17 +56,7 @@ export const leadWeekCounts = sqliteTable(
   {
     /** The Monday of the Oslo ISO week, 'YYYY-MM-DD'. */
     week: text('week').notNull(),
-    subsidiaryId: integer('subsidiary_id').notNull(),
-    projectId: integer('project_id').notNull(),
-    n: integer('n').notNull(),
-    consentEmail: integer('consent_email').notNull(),
-    consentSms: integer('consent_sms').notNull(),
-    // One per LEAD_STATUSES entry (a new status needs a migration anyway).
-    statusNew: integer('status_new').notNull(),
-    statusContacted: integer('status_contacted').notNull(),
-    statusFollowUp: integer('status_follow_up').notNull(),
-    statusSold: integer('status_sold').notNull(),
-    statusClosed: integer('status_closed').notNull(),
+    ...periodCounts(),
   },
   (t) => [primaryKey({ columns: [t.week, t.subsidiaryId, t.projectId] })],
 );
@@ -63,16 +73,7 @@ export const leadMonthCounts = sqliteTable(
   {
     /** The first day of the Oslo calendar month, 'YYYY-MM-01'. */
     month: text('month').notNull(),
-    subsidiaryId: integer('subsidiary_id').notNull(),
-    projectId: integer('project_id').notNull(),
-    n: integer('n').notNull(),
-    consentEmail: integer('consent_email').notNull(),
-    consentSms: integer('consent_sms').notNull(),
-    statusNew: integer('status_new').notNull(),
-    statusContacted: integer('status_contacted').notNull(),
-    statusFollowUp: integer('status_follow_up').notNull(),
-    statusSold: integer('status_sold').notNull(),
-    statusClosed: integer('status_closed').notNull(),
+    ...periodCounts(),
   },
   (t) => [primaryKey({ columns: [t.month, t.subsidiaryId, t.projectId] })],
 );
