@@ -1,7 +1,7 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { hashEntry, verifyAccessLog } from '@mg/db';
+import { testTempDir } from '@mg/db/testing';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadEnv } from '../src/env';
 import { checkAuditLogOffThread } from '../src/jobs/audit-verify';
@@ -156,7 +156,7 @@ describe('access-log anchors', () => {
   });
 
   it('makes a key file and an anchors file only the owner can read', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mg-anchor-'));
+    const dir = testTempDir('mg-anchor-');
     const env = loadEnv({ NODE_ENV: 'test', DATABASE_PATH: join(dir, 'app.db') });
     const config = loadAnchorConfig(env);
     expect(statSync(join(dir, 'audit-anchor.key')).mode & 0o777).toBe(0o600);

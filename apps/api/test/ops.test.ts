@@ -1,8 +1,7 @@
-import { existsSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { appendAccessLog, migrateDatabase, openDatabase, schema, verifyAccessLog } from '@mg/db';
-import { createTestDatabase, seedFixture } from '@mg/db/testing';
+import { createTestDatabase, seedFixture, testTempDir } from '@mg/db/testing';
 import { count, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
@@ -21,7 +20,7 @@ import {
 import type { Mailer } from '../src/lib/mail';
 import { cookieFor, postJson, publicApp, validLead } from './public-helpers';
 
-const dirOf = () => mkdtempSync(join(tmpdir(), 'mg-ops-test-'));
+const dirOf = () => testTempDir('mg-ops-test-');
 
 describe('links come from configuration only', () => {
   it('refuses to start in production without PUBLIC_URL', () => {

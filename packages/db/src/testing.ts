@@ -17,6 +17,14 @@ let template: string | undefined;
 let counter = 0;
 let dir: string | undefined;
 const opened: Database_[] = [];
+const tempDirs: string[] = [];
+
+/** A temporary folder for a test's files (backups, key files), removed with the test databases. */
+export function testTempDir(prefix: string): string {
+  const made = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(made);
+  return made;
+}
 
 /** A fresh, migrated database file: migrated once per test file, then copied per call. */
 export function createTestDatabase(): Database_ {
@@ -37,12 +45,13 @@ export function createTestDatabase(): Database_ {
 }
 
 /**
- * Close every database this module opened and delete their folder. The packages' vitest
+ * Close every database this module opened and delete their folder and every `testTempDir`. The packages' vitest
  * setup files call it after each test file, so runs leave nothing behind in the temp dir.
  */
 export function removeTestDatabases() {
   for (const handle of opened.splice(0)) if (handle.sqlite.open) handle.close();
   if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const made of tempDirs.splice(0)) rmSync(made, { recursive: true, force: true });
   dir = undefined;
   template = undefined;
 }
