@@ -30,8 +30,13 @@ export interface Window {
   to: number;
 }
 
-/** The stages of an intake request, by the functions that do them (first match wins per stage). */
-export const STAGES: { stage: string; functions: string[] }[] = [
+/**
+ * The stages of an intake request, by the functions that do them, or by the sources (`urls`:
+ * a part of the frame's source path) for work that runs in callbacks of its own, with none of
+ * our functions on its stack (nodemailer composing a message after processOutbox handed it
+ * over). A sample counts once per stage.
+ */
+export const STAGES: { stage: string; functions: string[]; urls?: string[] }[] = [
   { stage: 'intake handler, whole (route to answer)', functions: ['intakeHandler'] },
   { stage: 'body read (readJson)', functions: ['readJson'] },
   { stage: 'group-commit batch, whole (flush)', functions: ['flush'] },
@@ -52,6 +57,13 @@ export const STAGES: { stage: string; functions: string[] }[] = [
   { stage: '    unsubscribe token', functions: ['createUnsubscribeToken'] },
   { stage: '  full-text rows (per batch)', functions: ['indexLeadsForSearch'] },
   { stage: 'outbox worker (claim, send, record)', functions: ['processOutbox', 'send'] },
+  {
+    // The bench has no SMTP_URL: messages become .eml files (production sends by SMTP, which
+    // composes the same way). Composing runs in nodemailer's own callbacks.
+    stage: 'mail composing + .eml files (nodemailer)',
+    functions: ['writeFile', 'sendMail'],
+    urls: ['nodemailer/'],
+  },
   { stage: 'tRPC (auth.me)', functions: ['fetchRequestHandler', 'resolveResponse'] },
   { stage: 'garbage collector', functions: ['(garbage collector)'] },
 ];
@@ -111,22 +123,29 @@ function summarise(
 
   // Inclusive time per stage: once per sample whose stack holds one of its functions.
   const stageUs = new Map<string, number>();
-  const stackCache = new Map<number, Set<string>>();
-  const namesOnStack = (id: number): Set<string> => {
+  const stackCache = new Map<number, { names: Set<string>; urls: string[] }>();
+  const onStack = (id: number) => {
     const hit = stackCache.get(id);
     if (hit) return hit;
     const names = new Set<string>();
+    const urls: string[] = [];
     for (let cur: number | undefined = id; cur !== undefined; cur = parent.get(cur)) {
-      const name = byId.get(cur)?.callFrame.functionName;
-      if (name) names.add(name);
+      const frame = byId.get(cur)?.callFrame;
+      if (frame?.functionName) names.add(frame.functionName);
+      if (frame?.url) urls.push(frame.url);
     }
-    stackCache.set(id, names);
-    return names;
+    const found = { names, urls };
+    stackCache.set(id, found);
+    return found;
   };
   for (const [id, us] of selfUs) {
-    const names = namesOnStack(id);
-    for (const { stage, functions } of STAGES)
-      if (functions.some((f) => names.has(f))) stageUs.set(stage, (stageUs.get(stage) ?? 0) + us);
+    const { names, urls } = onStack(id);
+    for (const { stage, functions, urls: sources } of STAGES)
+      if (
+        functions.some((f) => names.has(f)) ||
+        (sources ?? []).some((part) => urls.some((url) => url.includes(part)))
+      )
+        stageUs.set(stage, (stageUs.get(stage) ?? 0) + us);
   }
 
   console.log(`profile ${file}${windows ? ` (${windows.length} intake-only stretches)` : ''}`);

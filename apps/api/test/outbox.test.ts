@@ -162,13 +162,54 @@ describe('retries with back-off', () => {
     await processOutbox(deps, now);
     expect(t.row()).toMatchObject({ status: 'pending', lastError: 'ECONNECTION' });
     await processOutbox(deps, now + 60_000);
-    expect(t.row()).toMatchObject({
+    // Sent: its copy of the mail (body, headers) is blanked, nothing else of the row changes.
+    expect(t.row()).toEqual({
+      id: expect.any(Number),
+      kind: 'lead_notification',
+      leadId: t.leadId,
+      subsidiaryId: expect.any(Number),
+      toAddress: expect.any(String),
+      subject: expect.any(String),
       status: 'sent',
       attempts: 2,
+      nextAttemptAt: now + 60_000 + 5 * 60_000,
       sentAt: now + 60_000,
       lastError: null,
+      body: '',
+      headers: null,
+      createdAt: expect.any(Number),
     });
     expect(sent).toHaveLength(1);
+  });
+
+  it("blanks every sent message's copy of the mail, the receipt's headers too", async () => {
+    const t = publicApp();
+    const res = await postJson(t.app, 'alfa-park', validLead({ marketingEmail: true }));
+    const { id } = (await res.json()) as { id: number };
+    const rows = () =>
+      t.handle.db
+        .select({
+          kind: schema.outbox.kind,
+          status: schema.outbox.status,
+          body: schema.outbox.body,
+          headers: schema.outbox.headers,
+        })
+        .from(schema.outbox)
+        .where(eq(schema.outbox.leadId, id))
+        .orderBy(schema.outbox.id)
+        .all();
+    // Before: the receipt carries its List-Unsubscribe headers.
+    expect(rows().map((r) => [r.kind, r.body !== '', r.headers !== null])).toEqual([
+      ['lead_notification', true, false],
+      ['consent_receipt', true, true],
+    ]);
+    const { mailer, sent } = recordingMailer();
+    await processOutbox({ db: t.handle.db, mailer, log: silent });
+    expect(sent).toHaveLength(2);
+    expect(rows()).toEqual([
+      { kind: 'lead_notification', status: 'sent', body: '', headers: null },
+      { kind: 'consent_receipt', status: 'sent', body: '', headers: null },
+    ]);
   });
 
   it('describes errors by code only', () => {

@@ -668,6 +668,50 @@ describe('chain version 2: target rows found by the span each entry hashed (deci
     expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: 3 });
   });
 
+  it('names the row before its own after a rolled-back append and behind target-less entries', () => {
+    const handle = createTestDatabase();
+    // The first entry of an empty log has no head row to read the last target rowid with.
+    appendAccessLog(handle.db, { action: 'a', outcome: 'ok', targetType: 'lead', targetIds: [1] });
+    // An append rolled back with its savepoint (a failing intake form): its rows are gone, so
+    // the next entry's rows start where entry 1's ended, not after the rolled-back ones.
+    const rollBack = handle.sqlite.transaction(() => {
+      appendAccessLog(handle.db, {
+        action: 'b',
+        outcome: 'ok',
+        targetType: 'lead',
+        targetIds: [2, 3, 4],
+      });
+      throw new Error('form failed');
+    });
+    handle.sqlite.transaction(() => {
+      expect(() => rollBack()).toThrow('form failed');
+      appendAccessLog(handle.db, { action: 'c', outcome: 'ok' });
+      appendAccessLog(handle.db, {
+        action: 'd',
+        outcome: 'ok',
+        targetType: 'lead',
+        targetIds: [5, 6],
+      });
+      appendAccessLog(handle.db, {
+        action: 'e',
+        outcome: 'ok',
+        targetType: 'lead',
+        targetIds: [7],
+      });
+    })();
+    expect(
+      handle.sqlite
+        .prepare('select id, action, targets_after as after from access_log order by id')
+        .all(),
+    ).toEqual([
+      { id: 1, action: 'a', after: 0 },
+      { id: 2, action: 'c', after: 1 },
+      { id: 3, action: 'd', after: 1 },
+      { id: 4, action: 'e', after: 3 },
+    ]);
+    expect(verifyAccessLog(handle.db)).toMatchObject({ ok: true, checked: 4 });
+  });
+
   it('reports a row moved to another entry in place (its entry id changed)', () => {
     const handle = logWithEntries(6);
     handle.sqlite.exec('drop trigger access_log_targets_no_update;');

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { AuditOutcome, AuditPurpose, AuditTargetType, DsrPurpose } from '@mg/shared';
-import { eq, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { GENESIS_HASH } from './audit-verify';
 import { type Conn, preparedPerConnection, sqliteOf } from './client';
-import { accessLog, accessLogDenials } from './schema';
+import { type accessLog, accessLogDenials } from './schema';
 
 export { GENESIS_HASH };
 
@@ -61,15 +61,17 @@ export function hashEntry(e: StoredFields): string {
 const ph = sql.placeholder;
 
 const statements = preparedPerConnection((conn) => ({
-  // The newest entry by a seek to max(id): a prepared `order by id desc limit ?` (drizzle
-  // binds the limit) cost about three times as much, on every entry appended (decision 004).
-  last: conn
-    .select({ id: accessLog.id, hash: accessLog.hash })
-    .from(accessLog)
-    .where(eq(accessLog.id, sql`(select max(${accessLog.id}) from ${accessLog})`))
-    .prepare(),
-  // Where this entry's target rows will start: rows get max(rowid) + 1 onwards (a table
-  // without AUTOINCREMENT), inside the same write transaction. A lone max() is one seek.
+  // The chain head and where the next entry's target rows start, in one plain statement:
+  // the newest entry by a seek to max(id) (a prepared `order by id desc limit ?` cost about
+  // three times as much, decision 004), and the last access_log_targets rowid (rows get
+  // max(rowid) + 1 onwards: no AUTOINCREMENT), both inside the append's transaction. One
+  // call into SQLite instead of two, and no drizzle mapping of the row (every intake form
+  // appends an entry; decision 004, addendum 5).
+  head: sqliteOf(conn).prepare<[], { id: number; hash: string; targetsAfter: number | null }>(
+    `select id, hash, (select max(rowid) from access_log_targets) as targetsAfter
+     from access_log where id = (select max(id) from access_log)`,
+  ),
+  // An empty log has no head row: where its first entry's rows start, on its own.
   lastTargetRowid: sqliteOf(conn)
     .prepare<unknown[], number | null>('select max(rowid) from access_log_targets')
     .pluck(),
@@ -106,7 +108,7 @@ function detailJson(entry: AuditEntry): string | null {
  */
 export function appendAccessLog(conn: Conn, entry: AuditEntry, now = Date.now()): number {
   const q = statements(conn);
-  const last = q.last.get();
+  const last = q.head.get();
   const ids = entry.targetIds ? [...entry.targetIds] : null;
   const fields: StoredFields = {
     id: (last?.id ?? 0) + 1,
@@ -124,7 +126,7 @@ export function appendAccessLog(conn: Conn, entry: AuditEntry, now = Date.now())
     ip: entry.ip ?? null,
     userAgent: entry.userAgent ? entry.userAgent.slice(0, 300) : null,
     detail: detailJson(entry),
-    targetsAfter: q.lastTargetRowid.get() ?? 0,
+    targetsAfter: (last ? last.targetsAfter : q.lastTargetRowid.get()) ?? 0,
   };
   q.insert.run(
     fields.id,

@@ -107,12 +107,22 @@ function parseHeaders(json: string | null): Record<string, string> | undefined {
  * once the mail is out. Until then the row is the only copy, so a retry can send the same
  * link.
  */
+/**
+ * Prepared once per connection: the worker marks every message it sent (one or two per
+ * intake form), and drizzle built this update's SQL anew on each call, about 4 % of the
+ * server's CPU under an intake load (bench/intake --profile; decision 004, addendum 5).
+ * The body and headers are blanked: the mail's copy of personal data goes with it.
+ */
+const sentStatement = preparedPerConnection((conn) =>
+  sqliteOf(conn).prepare<unknown[]>(
+    `update outbox set status = 'sent', attempts = ?, sent_at = ?, last_error = null,
+       body = '', headers = null
+     where id = ?`,
+  ),
+);
+
 export function markOutboxSent(conn: Conn, id: number, attempts: number, now: number) {
-  conn
-    .update(outbox)
-    .set({ status: 'sent', attempts, sentAt: now, lastError: null, body: '', headers: null })
-    .where(eq(outbox.id, id))
-    .run();
+  sentStatement(conn).run(attempts, now, id);
 }
 
 /** A failed attempt: try again at `nextAttemptAt`, or give up (status failed) when it is null. */
