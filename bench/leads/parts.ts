@@ -9,8 +9,15 @@
  * log append, the session lookup. Needs a database the bench has used (its users and
  * passwords). Writes access-log entries: use a copy.
  */
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { appendAccessLog, listLeads, migrateDatabase, openDatabase } from '@mg/db';
+import {
+  appendAccessLog,
+  listLeads,
+  migrateDatabase,
+  openDatabase,
+  startWalCheckpointer,
+} from '@mg/db';
 import { LEAD_SORTS, type LeadListParams, type Scope, seededRandom } from '@mg/shared';
 import { loadEnv } from '../../apps/api/src/env';
 import { createLogger } from '../../apps/api/src/lib/logger';
@@ -23,6 +30,8 @@ const { values: args } = parseArgs({
     db: { type: 'string' },
     n: { type: 'string', default: '300' },
     only: { type: 'string' },
+    /** Extra pragmas for the request connection, e.g. `--pragma 'cache_size = -65536'` (try-outs). */
+    pragma: { type: 'string', multiple: true },
   },
 });
 if (!args.db) throw new Error('--db <copy of a bench database> is required');
@@ -35,6 +44,10 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.lengt
 const handle = openDatabase(args.db);
 migrateDatabase(handle);
 const { db, sqlite } = handle;
+for (const p of args.pragma ?? []) sqlite.pragma(p);
+// As main.ts and run.ts: checkpoints on their own thread, not in whichever commit crosses the
+// autocheckpoint size (that commit alone took 160–270 ms, decision 021).
+const checkpointer = startWalCheckpointer(handle);
 const env = loadEnv({ NODE_ENV: 'development', LOG_LEVEL: 'silent', HOST: '127.0.0.1' });
 const app = createApp({ db, env, log: createLogger('silent') });
 
@@ -76,32 +89,55 @@ const adminId = (
   }
 ).id;
 
-/** Server CPU in µs of `fn`, averaged over N calls after 10 to warm up. */
+/** This (the request) thread's time on a CPU so far, in µs (Linux; the load does not inflate it). */
+const threadCpu = () =>
+  Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e3;
+
+/**
+ * CPU in µs of `fn`, averaged over N calls after 10 to warm up: the request thread's own, and
+ * the whole process's (the WAL checkpointer's thread and zlib's work on the thread pool too).
+ */
 async function cpu(fn: () => unknown | Promise<unknown>, n = N) {
   for (let i = 0; i < 10; i++) await fn();
-  const samples: number[] = [];
+  const thread: number[] = [];
+  const all: number[] = [];
   for (let i = 0; i < n; i++) {
     const before = process.cpuUsage();
+    const t = threadCpu();
     await fn();
+    thread.push(threadCpu() - t);
     const d = process.cpuUsage(before);
-    samples.push(d.user + d.system);
+    all.push(d.user + d.system);
   }
+  return { thread: stats(thread), all: stats(all) };
+}
+function stats(samples: number[]) {
   samples.sort((a, b) => a - b);
   const mean = samples.reduce((a, b) => a + b, 0) / samples.length;
   const p95 = samples[Math.ceil(samples.length * 0.95) - 1] ?? Number.NaN;
   return { mean, p95 };
 }
-const fmt = (r: { mean: number; p95: number }) =>
-  `${(r.mean / 1000).toFixed(2).padStart(7)} ${(r.p95 / 1000).toFixed(2).padStart(7)}`;
+const ms = (r: { mean: number; p95: number }) =>
+  `${(r.mean / 1000).toFixed(2).padStart(6)} ${(r.p95 / 1000).toFixed(2).padStart(6)}`;
+/** Thread mean, p95 | process mean, p95 (ms). */
+const fmt = (r: Awaited<ReturnType<typeof cpu>>) => `${ms(r.thread)} | ${ms(r.all)}`;
+
+/**
+ * What @hono/node-server hands the app: the socket's address (read by the request's IP
+ * middleware; without it getConnInfo throws, and the throw alone cost ~0.4 ms a request here).
+ */
+const nodeEnv = {
+  incoming: { socket: { remoteAddress: '127.0.0.1', remotePort: 40000, remoteFamily: 'IPv4' } },
+};
 
 async function request(cookie: string, path: string, input: unknown) {
   const res = await app.fetch(
     new Request(
       `http://127.0.0.1/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`,
-      {
-        headers: { cookie },
-      },
+      // As a browser asks (fetch in run.ts too): the answer's compression is part of its cost.
+      { headers: { cookie, 'accept-encoding': 'gzip, deflate, br, zstd' } },
     ),
+    nodeEnv,
   );
   if (!res.ok) throw new Error(`${path} ${res.status} ${await res.text()}`);
   await res.arrayBuffer();
@@ -117,7 +153,9 @@ const cases: [string, () => LeadListParams][] = [
 ];
 
 console.log(
-  `CPU per call, ms (mean, p95 of ${N}); load ${(await import('node:os'))
+  `CPU per call, ms: request thread mean p95 | whole process mean p95 (of ${N}); load ${(
+    await import('node:os')
+  )
     .loadavg()
     .map((l) => l.toFixed(1))
     .join(' ')}`,
@@ -157,4 +195,5 @@ const empty = await cpu(() => db.transaction(() => 0));
 console.log(`${'empty transaction'.padEnd(24)} ${fmt(empty)}`);
 const me = await cpu(() => request(adminCookie, 'auth.me', undefined));
 console.log(`${'auth.me request'.padEnd(24)} ${fmt(me)}`);
+await checkpointer?.stop();
 handle.close();

@@ -1,12 +1,13 @@
 import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, inflateSync } from 'node:zlib';
 import { serve } from '@hono/node-server';
 import { createTestDatabase } from '@mg/db/testing';
+import { Hono } from 'hono';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env';
-import { chooseEncoding } from '../src/lib/compress';
+import { chooseEncoding, compressDynamic } from '../src/lib/compress';
 import { createApp } from '../src/server';
 
 /**
@@ -63,11 +64,52 @@ describe('request pipeline', () => {
     const res = await get('/trpc/auth.me', { 'accept-encoding': 'gzip, br' });
     expect(res.status).toBe(200);
     expect(res.headers['content-encoding']).toBe('gzip');
-    expect(res.headers['content-length']).toBeUndefined();
+    // Compressed whole, in one call (a tRPC answer is built in memory), and sent with its length.
+    expect(res.headers['content-length']).toBe(String(res.body.length));
     expect(res.headers.vary).toMatch(/accept-encoding/i);
     expect(res.headers['cache-control']).toBe('no-store');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.parse(gunzipSync(res.body).toString('utf8'))).toEqual({ result: { data: null } });
+  });
+
+  it('compresses a tRPC answer with deflate when the client prefers it, an error answer too', async () => {
+    const res = await get('/trpc/auth.me', { 'accept-encoding': 'deflate, gzip;q=0.5' });
+    expect(res.headers['content-encoding']).toBe('deflate');
+    expect(res.headers['content-length']).toBe(String(res.body.length));
+    expect(JSON.parse(inflateSync(res.body).toString('utf8'))).toEqual({ result: { data: null } });
+    const refused = await get('/trpc/lead.list', { 'accept-encoding': 'gzip' });
+    expect(refused.status).toBe(401);
+    expect(refused.headers['content-encoding']).toBe('gzip');
+    const error = JSON.parse(gunzipSync(refused.body).toString('utf8'));
+    expect(error.error.data.code).toBe('UNAUTHORIZED');
+    expect(JSON.stringify(error)).not.toMatch(/stack/);
+  });
+
+  it('compresses a whole answer from a string and from a stream alike', async () => {
+    // A string body is read where @hono/node-server holds it; any other body is read whole.
+    const text = JSON.stringify({ rows: Array.from({ length: 200 }, (_, i) => `rad ${i} æøå`) });
+    const whole = new Hono();
+    whole.use(
+      '*',
+      compressDynamic(() => true),
+    );
+    whole.get(
+      '/string',
+      () => new Response(text, { headers: { 'content-type': 'application/json' } }),
+    );
+    whole.get(
+      '/stream',
+      () =>
+        new Response(new Blob([text]).stream(), {
+          headers: { 'content-type': 'application/json' },
+        }),
+    );
+    for (const path of ['/string', '/stream']) {
+      const res = await whole.request(path, { headers: { 'accept-encoding': 'gzip' } });
+      expect(res.headers.get('content-encoding'), path).toBe('gzip');
+      expect(res.headers.get('vary'), path).toMatch(/accept-encoding/i);
+      expect(gunzipSync(Buffer.from(await res.arrayBuffer())).toString('utf8'), path).toBe(text);
+    }
   });
 
   it('leaves a HEAD request and a refused encoding alone', async () => {
