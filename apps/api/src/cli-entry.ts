@@ -1,13 +1,28 @@
 /**
  * The CLI's entry (dist/cli.js). `verify-audit` on a migrated database is answered by
- * cli-verify.ts, which loads a fraction of the CLI (no drizzle, no other command's modules);
- * everything else, and verify-audit on a database that needs migrating, by cli.ts.
+ * cli-verify.ts, which loads a fraction of the CLI (no zod, no drizzle, no other command's
+ * modules); everything else, and verify-audit on a database that needs migrating, by cli.ts.
  */
-import { loadEnv } from './env';
+
+// A module (for top-level await), with nothing to export.
+export {};
 
 if (process.argv[2] === 'verify-audit') {
-  const { verifyAuditReadOnly } = await import('./cli-verify');
-  const code = await verifyAuditReadOnly(loadEnv());
-  if (code === null) await import('./cli');
-  else process.exitCode = code;
+  // The check's threads first: their start-up (~30 ms and a module load each) overlaps what
+  // this thread loads and reads before it knows their ranges (decision 036).
+  const { prestartVerifyWorkers } = await import('./jobs/audit-verify-pool');
+  const pool = prestartVerifyWorkers();
+  try {
+    const { loadAuditEnv } = await import('./env-audit');
+    const { verifyAuditReadOnly } = await import('./cli-verify');
+    const code = await verifyAuditReadOnly(loadAuditEnv(), pool);
+    await pool.close();
+    if (code === null) await import('./cli');
+    else process.exitCode = code;
+  } catch (error) {
+    await pool.close();
+    // A configuration error (or an unreadable file): its message, without a stack trace.
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exitCode = 2;
+  }
 } else await import('./cli');
