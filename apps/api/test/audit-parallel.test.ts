@@ -1,8 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { appendAccessLog, type RangeCheck } from '@mg/db';
 import { createTestDatabase } from '@mg/db/testing';
 import { describe, expect, it } from 'vitest';
 import { checkAuditLogFile } from '../src/jobs/audit-verify';
-import { prestartVerifyWorkers } from '../src/jobs/audit-verify-pool';
+import { prestartVerifyWorkers, threadsForFile } from '../src/jobs/audit-verify-pool';
 import { type AuditCheck, checkAuditLog } from '../src/lib/audit-check';
 import { testAnchors } from './helpers';
 
@@ -94,4 +97,21 @@ describe('access-log check in several worker threads', () => {
       await again.close();
     }
   }, 180_000);
+
+  it('starts early as many threads as the file (with its WAL) has room for ranges', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mg-verify-threads-'));
+    try {
+      const file = join(dir, 'log.db');
+      expect(threadsForFile(file, 8)).toBe(1); // missing
+      writeFileSync(file, Buffer.alloc(4_000_000));
+      expect(threadsForFile(file, 8)).toBe(1); // fewer than 100,000 entries of 100 bytes
+      writeFileSync(`${file}-wal`, Buffer.alloc(2_000_000));
+      expect(threadsForFile(file, 8)).toBe(2);
+      writeFileSync(file, Buffer.alloc(40_000_000));
+      expect(threadsForFile(file, 8)).toBe(8);
+      expect(threadsForFile(file, 2)).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -5,6 +5,7 @@
  * overlap its own start-up (reading the environment, the anchors, the head, the split into
  * ranges). Only node:worker_threads and node:os here: this module is loaded first.
  */
+import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorkerBeside } from '../lib/worker-thread';
@@ -12,6 +13,29 @@ import { startWorkerBeside } from '../lib/worker-thread';
 /** Threads a check uses at most by default: the cores Node may use, at most 8. */
 export function defaultVerifyThreads(): number {
   return Math.min(8, availableParallelism());
+}
+
+/** Entries per thread at least (checkAuditLogFile's default minRange). */
+export const MIN_RANGE = 50_000;
+/** Fewer bytes than any access-log entry with its index entries takes in the file. */
+const MIN_ENTRY_BYTES = 100;
+
+/**
+ * Threads worth starting before the log is opened: as many as a check of this file could
+ * use, judged by its size (with its WAL): a file that cannot hold two ranges' entries gets
+ * one. The check starts more if it needs them, so a low guess costs time, never an answer.
+ */
+export function threadsForFile(file: string, max = defaultVerifyThreads()): number {
+  const size = (path: string) => {
+    try {
+      return statSync(path).size;
+    } catch {
+      return 0;
+    }
+  };
+  const bytes = size(file) + size(`${file}-wal`);
+  const ranges = Math.ceil(bytes / (MIN_RANGE * MIN_ENTRY_BYTES));
+  return Math.max(1, Math.min(max, ranges));
 }
 
 /** Started threads waiting for a range (see audit-verify-worker.ts). */

@@ -24,7 +24,7 @@ import {
   planCheck,
 } from '../lib/audit-check';
 import { databaseFile, startWorkerBeside } from '../lib/worker-thread';
-import { defaultVerifyThreads, type VerifyWorkerPool } from './audit-verify-pool';
+import { defaultVerifyThreads, MIN_RANGE, type VerifyWorkerPool } from './audit-verify-pool';
 
 /** A thread for this range: one started earlier (`pool`) and told its range, or a new one. */
 function startWorker(
@@ -148,7 +148,7 @@ function splitRanges(
     1,
     Math.min(
       options.workers ?? defaultVerifyThreads(),
-      Math.ceil(entries / (options.minRange ?? 50_000)),
+      Math.ceil(entries / (options.minRange ?? MIN_RANGE)),
     ),
   );
   const size = Math.ceil(entries / workers) || 1;
