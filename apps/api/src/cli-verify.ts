@@ -2,12 +2,14 @@
  * `cli.js verify-audit` without the rest of the CLI. The check runs in worker threads; what
  * this thread loads and does first is on the clock of every full check, and the CLI's way
  * (every command's modules, drizzle, migrate, foreign_key_check over every table) cost more
- * than a second of CPU at a million entries before the first worker started. Here: the env,
- * a read-only connection, the anchors, the workers.
+ * than a second of CPU at a million entries before the first worker started. Here: the
+ * check's four settings (env-audit.ts, no zod), a read-only connection, the anchors, and
+ * worker threads that cli-entry.ts started before loading this.
  */
 import { openMigratedReadOnly } from '@mg/db/read-only';
-import type { Env } from './env';
+import type { AuditEnv } from './env-audit';
 import { checkAuditLogFile } from './jobs/audit-verify';
+import type { VerifyWorkerPool } from './jobs/audit-verify-pool';
 import { anchorConfigFor } from './lib/audit-anchors';
 import type { AuditCheck } from './lib/audit-check';
 
@@ -16,11 +18,17 @@ import type { AuditCheck } from './lib/audit-check';
  * when the file is missing or needs migrations (then the CLI's way migrates it first, as
  * every command does, and checks).
  */
-export async function verifyAuditReadOnly(env: Env): Promise<number | null> {
+export async function verifyAuditReadOnly(
+  env: AuditEnv,
+  pool?: VerifyWorkerPool,
+): Promise<number | null> {
   const sqlite = openMigratedReadOnly(env.DATABASE_PATH);
   if (!sqlite) return null;
   sqlite.close();
-  return reportCheck(await checkAuditLogFile(env.DATABASE_PATH, anchorConfigFor(env), 'full'));
+  const check = await checkAuditLogFile(env.DATABASE_PATH, anchorConfigFor(env), 'full', {
+    pool,
+  });
+  return reportCheck(check);
 }
 
 /** Print a check's outcome for an operator; 0 when it holds, 1 when not. */

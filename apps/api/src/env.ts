@@ -1,11 +1,15 @@
 import { z } from 'zod';
+import { ANCHOR_KEY_MIN_LENGTH, DEFAULT_DATABASE_PATH } from './env-audit';
 
-/** The only place that reads process.env: parsed once at start-up, fails loudly. */
+/**
+ * The place that reads process.env: parsed once at start-up, fails loudly. (env-audit.ts
+ * reads the access-log check's few settings without zod, for `cli.js verify-audit`.)
+ */
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   HOST: z.string().default('127.0.0.1'),
-  DATABASE_PATH: z.string().min(1).default('data/mg-leads.db'),
+  DATABASE_PATH: z.string().min(1).default(DEFAULT_DATABASE_PATH),
   /**
    * Seed demo data into an empty database on start (and keep demo sign-in without a second
    * factor). Off unless asked for, and refused in production: demo users have a known password.
@@ -56,7 +60,7 @@ const schema = z.object({
    * outside the database. Without it, a random key is made on first start in
    * AUDIT_ANCHOR_KEY_FILE (default: audit-anchor.key beside the database, mode 0600).
    */
-  AUDIT_ANCHOR_KEY: z.string().min(32).optional(),
+  AUDIT_ANCHOR_KEY: z.string().min(ANCHOR_KEY_MIN_LENGTH).optional(),
   AUDIT_ANCHOR_KEY_FILE: z.string().min(1).optional(),
   /**
    * The suppression list's HMAC key (at least 32 characters), kept outside the database.

@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { appendAccessLog, type RangeCheck } from '@mg/db';
 import { createTestDatabase } from '@mg/db/testing';
 import { describe, expect, it } from 'vitest';
 import { checkAuditLogFile } from '../src/jobs/audit-verify';
+import { prestartVerifyWorkers, threadsForFile } from '../src/jobs/audit-verify-pool';
 import { type AuditCheck, checkAuditLog } from '../src/lib/audit-check';
 import { testAnchors } from './helpers';
 
@@ -59,4 +63,55 @@ describe('access-log check in several worker threads', () => {
     expect(moved).toMatchObject({ ok: false, reason: 'targets', firstBrokenId: 10 });
     expect(strip(moved)).toEqual(strip(checkAuditLog(handle.db, config, 'full')));
   }, 180_000);
+
+  it('hands threads started early their ranges by message, and starts new ones when they run out', async () => {
+    const handle = log();
+    const config = testAnchors(handle);
+    const split = { workers: 3, minRange: 1 };
+    // Two waiting threads for three ranges: both are taken, a third is started as before.
+    const pool = prestartVerifyWorkers(2);
+    try {
+      const intact = await checkAuditLogFile(handle.sqlite.name, config, 'full', {
+        ...split,
+        pool,
+      });
+      expect(pool.take()).toBeUndefined();
+      expect(intact).toMatchObject({ ok: true, checked: 30, fromId: 1, toId: 30 });
+    } finally {
+      await pool.close();
+    }
+    // The same verdict as one walk when a range breaks: a target row of entry 15 deleted.
+    handle.sqlite.exec(`drop trigger access_log_targets_no_delete;
+      delete from access_log_targets
+        where rowid = (select max(rowid) from access_log_targets where entry_id = 15);`);
+    const again = prestartVerifyWorkers(3);
+    try {
+      const broken = await checkAuditLogFile(handle.sqlite.name, config, 'full', {
+        ...split,
+        pool: again,
+      });
+      expect(again.take()).toBeUndefined();
+      expect(broken).toMatchObject({ ok: false, reason: 'targets', firstBrokenId: 15 });
+      expect(strip(broken)).toEqual(strip(checkAuditLog(handle.db, config, 'full')));
+    } finally {
+      await again.close();
+    }
+  }, 180_000);
+
+  it('starts early as many threads as the file (with its WAL) has room for ranges', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mg-verify-threads-'));
+    try {
+      const file = join(dir, 'log.db');
+      expect(threadsForFile(file, 8)).toBe(1); // missing
+      writeFileSync(file, Buffer.alloc(4_000_000));
+      expect(threadsForFile(file, 8)).toBe(1); // fewer than 100,000 entries of 100 bytes
+      writeFileSync(`${file}-wal`, Buffer.alloc(2_000_000));
+      expect(threadsForFile(file, 8)).toBe(2);
+      writeFileSync(file, Buffer.alloc(40_000_000));
+      expect(threadsForFile(file, 8)).toBe(8);
+      expect(threadsForFile(file, 2)).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });

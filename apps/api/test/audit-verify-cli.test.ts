@@ -23,13 +23,19 @@ function closure(file: string, dynamic: boolean, seen = new Set<string>()): Set<
 }
 const loadsDrizzle = (file: string) =>
   readFileSync(join(out, file), 'utf8').includes('drizzle-orm');
+// zod stays external (an npm package): a chunk that loads it imports "zod".
+const loadsZod = (file: string) => readFileSync(join(out, file), 'utf8').includes('from "zod"');
 
-function cli(file: string, anchorsFile: string): { code: number; out: string } {
+function cli(
+  file: string,
+  anchorsFile: string,
+  key = 'test-anchor-key-'.repeat(4),
+): { code: number; out: string } {
   const env = {
     ...process.env,
     NODE_ENV: 'development',
     DATABASE_PATH: file,
-    AUDIT_ANCHOR_KEY: 'test-anchor-key-'.repeat(4),
+    AUDIT_ANCHOR_KEY: key,
     AUDIT_ANCHORS_FILE: anchorsFile,
   };
   try {
@@ -69,18 +75,33 @@ describe('cli.js verify-audit (the production bundle)', () => {
     if (out) rmSync(out, { recursive: true, force: true });
   });
 
-  it('loads no drizzle in the worker thread, nor on its way to a migrated database', () => {
+  it('loads no drizzle in the worker thread, nor drizzle or zod on its way to a migrated database', () => {
     expect([...closure('audit-verify-worker.js', true)].filter(loadsDrizzle)).toEqual([]);
-    const verifyChunk = [...closure('cli.js', false)]
-      .flatMap((f) => [
-        ...readFileSync(join(out, f), 'utf8').matchAll(/import\("\.\/(cli-verify[^"]+)"\)/g),
-      ])
-      .map((m) => m[1] ?? '');
-    expect(verifyChunk).toHaveLength(1);
-    const lean = new Set([...closure('cli.js', false), ...closure(verifyChunk[0] ?? '', false)]);
+    // What cli.js imports for verify-audit: the early threads, the four settings, the check.
+    const entry = readFileSync(join(out, 'cli.js'), 'utf8');
+    const verifyChunks = [
+      ...entry.matchAll(/import\("\.\/((?:cli-verify|env-audit|audit-verify-pool)[^"]+)"\)/g),
+    ].map((m) => m[1] ?? '');
+    expect(verifyChunks).toHaveLength(3);
+    const lean = new Set([
+      ...closure('cli.js', false),
+      ...verifyChunks.flatMap((chunk) => [...closure(chunk, false)]),
+    ]);
     expect([...lean].filter(loadsDrizzle)).toEqual([]);
-    // The rest of the CLI does load it (so the check above is not vacuous).
+    expect([...lean].filter(loadsZod)).toEqual([]);
+    // The rest of the CLI does load both (so the checks above are not vacuous).
     expect([...closure('cli.js', true)].some(loadsDrizzle)).toBe(true);
+    expect([...closure('cli.js', true)].some(loadsZod)).toBe(true);
+  });
+
+  it('refuses a bad setting with its name, exit 2, and no stack trace', () => {
+    const handle = log(2);
+    const file = handle.sqlite.name;
+    handle.close();
+    const refused = cli(file, `${file}.anchors.jsonl`, 'too short');
+    expect(refused.code).toBe(2);
+    expect(refused.out).toContain('AUDIT_ANCHOR_KEY');
+    expect(refused.out).not.toMatch(/\n\s+at /);
   });
 
   it('checks a migrated database read-only: OK, then the first broken entry, exit 1', () => {

@@ -29,13 +29,23 @@ function threadCpuMs(): number | null {
   }
 }
 
-const { file, input } = workerData as { file: string; input: RangeInput };
-try {
-  const before = threadCpuMs();
-  const result = verifyRangeInFile(file, input);
-  const after = threadCpuMs();
-  const cpuMs = before !== null && after !== null ? after - before : null;
-  parentPort?.postMessage({ result, cpuMs });
-} catch (error) {
-  parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) });
+type Job = { file: string; input: RangeInput };
+
+function run({ file, input }: Job) {
+  try {
+    const before = threadCpuMs();
+    const result = verifyRangeInFile(file, input);
+    const after = threadCpuMs();
+    const cpuMs = before !== null && after !== null ? after - before : null;
+    parentPort?.postMessage({ result, cpuMs });
+  } catch (error) {
+    parentPort?.postMessage({ error: error instanceof Error ? error.message : String(error) });
+  }
 }
+
+// Started with its range (the API), or started early and told its range by a message once
+// the caller knows it (the CLI starts its threads first, so their start-up overlaps its own:
+// see prestartedWorkers in audit-verify.ts).
+const job = workerData as Job | null;
+if (job) run(job);
+else parentPort?.once('message', (message: Job) => run(message));

@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Db } from '@mg/db';
 // Not @mg/db's index: the CLI's verify-audit loads this without drizzle (see cli-verify.ts).
@@ -25,8 +24,19 @@ import {
   planCheck,
 } from '../lib/audit-check';
 import { databaseFile, startWorkerBeside } from '../lib/worker-thread';
+import { defaultVerifyThreads, MIN_RANGE, type VerifyWorkerPool } from './audit-verify-pool';
 
-function startWorker(workerData: unknown, bundled?: URL): Worker {
+/** A thread for this range: one started earlier (`pool`) and told its range, or a new one. */
+function startWorker(
+  workerData: { file: string; input: RangeInput },
+  bundled?: URL,
+  pool?: VerifyWorkerPool,
+): Worker {
+  const waiting = pool?.take();
+  if (waiting) {
+    waiting.postMessage(workerData);
+    return waiting;
+  }
   if (bundled) return new Worker(bundled, { workerData });
   return startWorkerBeside(import.meta.url, 'audit-verify-worker', workerData);
 }
@@ -47,6 +57,11 @@ export interface ParallelOptions {
    * not say): the benchmark's per-thread figure.
    */
   onRange?: (range: RangeCheck, threadCpuMs: number | null) => void;
+  /**
+   * Threads started before the check (the CLI's, see audit-verify-pool.ts), taken one per
+   * range before any new one is started. The caller closes it.
+   */
+  pool?: VerifyWorkerPool;
 }
 
 /**
@@ -86,7 +101,11 @@ export async function checkAuditLogFile(
     const fromId = (plan.from?.id ?? 0) + 1;
     const toId = head?.id ?? 0;
     const inputs = splitRanges(sqlite, plan.from?.hash ?? GENESIS_HASH, fromId, toId, options);
-    const worker = { bundled: options.bundledWorker, onRange: options.onRange };
+    const worker = {
+      bundled: options.bundledWorker,
+      onRange: options.onRange,
+      pool: options.pool,
+    };
     const ranges = await Promise.all(
       inputs.map((input) => checkRangeInWorker(file, input, worker)),
     );
@@ -128,8 +147,8 @@ function splitRanges(
   const workers = Math.max(
     1,
     Math.min(
-      options.workers ?? Math.min(8, availableParallelism()),
-      Math.ceil(entries / (options.minRange ?? 50_000)),
+      options.workers ?? defaultVerifyThreads(),
+      Math.ceil(entries / (options.minRange ?? MIN_RANGE)),
     ),
   );
   const size = Math.ceil(entries / workers) || 1;
@@ -148,10 +167,13 @@ function splitRanges(
 function checkRangeInWorker(
   file: string,
   input: RangeInput,
-  options: Pick<ParallelOptions, 'onRange'> & { bundled?: URL | undefined },
+  options: Pick<ParallelOptions, 'onRange'> & {
+    bundled?: URL | undefined;
+    pool?: VerifyWorkerPool | undefined;
+  },
 ): Promise<RangeCheck> {
   return new Promise((resolvePromise, reject) => {
-    const worker = startWorker({ file, input }, options.bundled);
+    const worker = startWorker({ file, input }, options.bundled, options.pool);
     let settled = false;
     worker.once(
       'message',

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { appendFileSync, chmodSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { ChainHead } from '@mg/db';
-import type { Env } from '../env';
+import type { AuditEnv } from '../env-audit';
 import { loadOrCreateKeyFile } from './server-secrets';
 
 /**
@@ -33,7 +33,7 @@ export interface AnchorRead {
 }
 
 /** The key and anchors file, from configuration; makes the key file on first use. */
-export function loadAnchorConfig(env: Env): AnchorConfig {
+export function loadAnchorConfig(env: AuditEnv): AnchorConfig {
   const dataDir = dirname(resolve(env.DATABASE_PATH));
   const anchorsFile = resolve(env.AUDIT_ANCHORS_FILE ?? join(dataDir, 'audit-anchors.jsonl'));
   if (env.AUDIT_ANCHOR_KEY) return { key: Buffer.from(env.AUDIT_ANCHOR_KEY, 'utf8'), anchorsFile };
@@ -41,10 +41,10 @@ export function loadAnchorConfig(env: Env): AnchorConfig {
   return { key: loadOrCreateKeyFile(keyFile, 'an anchor key'), anchorsFile };
 }
 
-const configs = new WeakMap<Env, AnchorConfig>();
+const configs = new WeakMap<AuditEnv, AnchorConfig>();
 
 /** loadAnchorConfig, once per configuration object. */
-export function anchorConfigFor(env: Env): AnchorConfig {
+export function anchorConfigFor(env: AuditEnv): AnchorConfig {
   let config = configs.get(env);
   if (!config) {
     config = loadAnchorConfig(env);
