@@ -1,7 +1,7 @@
 import { type LeadFilterParams, type Scope, scopeFor } from '@mg/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeLead, makeProject, makeSubsidiary } from './factories';
-import { LEAD_QUERY_TUNING, listLeads } from './queries/leads';
+import { LEAD_QUERY_TUNING, listLeads, planSearch } from './queries/leads';
 import { leadHasSearchWords } from './queries/leads/search';
 import { createTestDatabase } from './testing';
 
@@ -120,8 +120,10 @@ describe('dense search by id ranges', () => {
 });
 
 describe('long words asked of FTS by their first 3 letters', () => {
+  // "hansen" has no longer token here, so by default it is asked whole (below): these
+  // tests ask every word as a prefix, as the 1M data's last names are (hansen0–hansen996).
   it('cuts a word that is common as a whole word, and checks the rows for the whole word', () => {
-    LEAD_QUERY_TUNING.truncateWordsAbove = 5;
+    Object.assign(LEAD_QUERY_TUNING, { truncateWordsAbove: 5, wholeWordsAlone: false });
     for (const sort of ['createdAt', 'name'] as const) {
       const { statements, names: found } = run(ALL, { search: 'hansen', sort, dir: 'asc' });
       expect(statements.some((s) => s.includes('lead_search_words'))).toBe(true);
@@ -139,7 +141,7 @@ describe('long words asked of FTS by their first 3 letters', () => {
   });
 
   it('keeps a rare word whole, and a common one when few leads match the search', () => {
-    LEAD_QUERY_TUNING.truncateWordsAbove = 5;
+    Object.assign(LEAD_QUERY_TUNING, { truncateWordsAbove: 5, wholeWordsAlone: false });
     const rare = run(ALL, { search: 'hanne' });
     expect(rare.statements.some((s) => s.includes('lead_search_words'))).toBe(false);
     expect(rare.names).toEqual(['Hanne Berg']);
@@ -149,11 +151,106 @@ describe('long words asked of FTS by their first 3 letters', () => {
   });
 
   it('decides a one-word search is dense from the whole word alone, without counting rows', () => {
-    Object.assign(LEAD_QUERY_TUNING, { truncateWordsAbove: 5, sparseSearchMax: 5 });
+    Object.assign(LEAD_QUERY_TUNING, {
+      truncateWordsAbove: 5,
+      sparseSearchMax: 5,
+      wholeWordsAlone: false,
+    });
     const { statements, names: found } = run(ALL, { search: 'hansen', sort: 'createdAt' });
     // No id list was read: the page comes from id ranges of the cut word, checked row by row.
     expect(statements.some((s) => /leads_fts cross join/.test(s))).toBe(false);
     expect(statements.some((s) => /cast\(\? as integer\)/.test(s))).toBe(true);
     expect(found).toHaveLength(12);
+  });
+});
+
+describe('a prefix that no longer token starts with is asked as its exact term', () => {
+  const dense = (scope: Scope, search: string, db = fresh().db) => {
+    const plan = db.transaction((tx) => planSearch(tx, scope, search));
+    if (plan.kind !== 'dense') throw new Error(`${search}: ${plan.kind}`);
+    return plan;
+  };
+  it('asks "hansen" whole while no token extends it, as a prefix once one does', () => {
+    LEAD_QUERY_TUNING.sparseSearchMax = 0;
+    expect(dense(ALL, 'hansen').match).toContain('("hansen")');
+    // 3 letters and fewer are the prefix indexes' (and "hans" has longer tokens).
+    expect(dense(ALL, 'han').match).toContain('"han"*');
+    expect(dense(ALL, 'hans').match).toContain('"hans"*');
+    const { db } = fresh();
+    const project = { id: makeProject(db, subsidiaryId), subsidiaryId };
+    makeLead(db, project, { name: 'Siri Hansenius', email: 'siri@example.no' });
+    expect(dense(ALL, 'hansen', db).match).toContain('"hansen"*');
+    const page = listLeads(db, { scope: ALL, filter: { search: 'hansen', limit: 100 } });
+    expect(page.items.map((r) => r.name)).toContain('Siri Hansenius');
+    expect(page.items).toHaveLength(13);
+  });
+
+  it('never cuts a common word that is asked whole (its exact term streams)', () => {
+    LEAD_QUERY_TUNING.truncateWordsAbove = 5;
+    for (const sort of ['createdAt', 'name', 'project'] as const) {
+      const { statements, names: found } = run(ALL, { search: 'hansen', sort });
+      expect(statements.some((s) => s.includes('lead_search_words'))).toBe(false);
+      expect(found).toHaveLength(12);
+    }
+  });
+});
+
+describe('dense matches checked row by row in the project and assignee walks', () => {
+  const planOf = (search: string) => {
+    const { db } = fresh();
+    return db.transaction((tx) => planSearch(tx, ALL, search));
+  };
+  it('checks rows only when the matches are dense among the oldest and the newest leads', () => {
+    // The 12 Hansens are the oldest 12 of 16 leads; the newest 4 hold no "hansen".
+    Object.assign(LEAD_QUERY_TUNING, {
+      sparseSearchMax: 0,
+      walkCheckDensity: 0.5,
+      walkCheckSample: 2,
+    });
+    expect(planOf('hansen')).toMatchObject({ kind: 'dense' });
+    expect(planOf('hansen')).not.toHaveProperty('check');
+    // "hans": the Hansens, "Hans Hansemann" and "Ola Hanssen" (2 of the newest 4).
+    expect(planOf('hans')).toMatchObject({ kind: 'dense', check: expect.any(String) });
+    // The oldest end: "marie" is every other one of the first ids (4 of 7 in the first 4
+    // matches), the newest 4 leads all.
+    LEAD_QUERY_TUNING.sparseSearchMax = 3;
+    const { db: marie } = fresh();
+    const project = { id: makeProject(marie, subsidiaryId), subsidiaryId };
+    for (let i = 0; i < 4; i++) makeLead(marie, project, { name: 'Kari Marie Olsen' });
+    const plan = (density: number) => {
+      LEAD_QUERY_TUNING.walkCheckDensity = density;
+      return marie.transaction((tx) => planSearch(tx, ALL, 'marie'));
+    };
+    expect(plan(0.5)).toMatchObject({ kind: 'dense', check: expect.any(String) });
+    expect(plan(0.6)).not.toHaveProperty('check');
+    LEAD_QUERY_TUNING.sparseSearchMax = 0;
+    // Within a subsidiary never (its matches are a set of that subsidiary's size).
+    LEAD_QUERY_TUNING.walkCheckDensity = 0.5;
+    const { db } = fresh();
+    const scoped = db.transaction((tx) =>
+      planSearch(tx, scopeFor({ role: 'subsidiary_user', subsidiaryId }), 'hans'),
+    );
+    expect(scoped).not.toHaveProperty('check');
+  });
+
+  it('walks the groups with the row check instead of the match set, same rows', () => {
+    Object.assign(LEAD_QUERY_TUNING, {
+      sparseSearchMax: 0,
+      walkCheckDensity: 0.5,
+      walkCheckSample: 2,
+    });
+    for (const sort of ['project', 'assignee'] as const) {
+      const checked = run(ALL, { search: 'hans', sort });
+      expect(checked.statements.some((s) => /lead_search_words/.test(s))).toBe(true);
+      expect(checked.statements.some((s) => /in \(select rowid from leads_fts/.test(s))).toBe(
+        false,
+      );
+      LEAD_QUERY_TUNING.walkCheckDensity = 2;
+      const set = run(ALL, { search: 'hans', sort });
+      expect(set.statements.some((s) => /lead_search_words/.test(s))).toBe(false);
+      expect(checked.names).toEqual(set.names);
+      expect(checked.names).toHaveLength(14);
+      LEAD_QUERY_TUNING.walkCheckDensity = 0.5;
+    }
   });
 });

@@ -501,11 +501,28 @@ describe('lead grid against the oracle', () => {
         'cut words, dense full match set',
         { truncateWordsAbove: 0, sparseSearchMax: 0, denseSpanFactor: 0 },
       ],
+      // Every word asked as a prefix, as before migration 0024 (by default a prefix no longer
+      // token starts with is asked as its exact term).
+      ['prefixes as typed', { wholeWordsAlone: false }],
+      [
+        'cut words, prefixes as typed, dense',
+        { wholeWordsAlone: false, truncateWordsAbove: 0, sparseSearchMax: 0 },
+      ],
+      // Every dense search checked row by row in the project and assignee walks.
+      [
+        'dense, walks check rows',
+        { sparseSearchMax: 0, walkCheckDensity: 1e-9, walkCheckSample: 1 },
+      ],
+      [
+        'cut words, dense, walks check rows',
+        { truncateWordsAbove: 0, sparseSearchMax: 0, walkCheckDensity: 1e-9, walkCheckSample: 1 },
+      ],
     ];
     try {
       plans.forEach(([_label, tuning], n) => {
         Object.assign(LEAD_QUERY_TUNING, defaults, tuning);
         compareCombinations(1000 + n, 40, { search: true });
+        compareCombinations(1100 + n, 12, { search: true, sorts: ['project', 'assignee'] });
       });
     } finally {
       Object.assign(LEAD_QUERY_TUNING, defaults);
@@ -559,6 +576,14 @@ describe('lead grid against the oracle', () => {
       ['walk budget spent at once', { ...dense, sortedCheckBudget: 1 }],
       ['switched off', { ...dense, sortedCheckBudget: 0 }],
       ['cut words, pointed buckets', { ...dense, truncateWordsAbove: 0 }],
+      // Buckets guessed from where the first matches sort: none, from one match, up to one.
+      ['no sampled buckets', { ...dense, bucketSample: 0 }],
+      ['buckets sampled from one match', { ...dense, bucketSample: 1 }],
+      [
+        'one sampled bucket, tiny walk budget',
+        { ...dense, sampledBucketsMax: 1, sortedCheckBudget: 70 },
+      ],
+      ['prefixes as typed, pointed buckets', { ...dense, wholeWordsAlone: false }],
       [
         'cut words, spread',
         { ...dense, truncateWordsAbove: 0, outsideBucketsMax: -1, spreadBuckets: 1e9 },
@@ -570,10 +595,23 @@ describe('lead grid against the oracle', () => {
         compareCombinations(4000 + n, 8, { search: true, sorts: ['name', 'email'] });
         // The first pages of searches whose matches lie in one bucket ('ærlig', 'ola'), in
         // and around it ('ol', 'zed'), or everywhere ('example', 'nordmann'); 'ø' is a
-        // one-byte key.
+        // one-byte key; the last three lie in one bucket their words do not name.
         for (const dir of ['asc', 'desc'] as const)
           for (const sort of ['name', 'email'] as const)
-            for (const search of ['ol', 'ola', 'ærlig', 'nordmann', 'example', 'zed', 'ø'])
+            for (const search of [
+              'ol',
+              'ola',
+              'ærlig',
+              'nordmann',
+              'example',
+              'zed',
+              'ø',
+              // Matches that sort where no typed word points (the sampled buckets): every
+              // Dæhli is a Bjørn, every Sæther an Émile, every Hansen an Ola.
+              'dæhli',
+              'sæther',
+              'hansen',
+            ])
               for (const scope of [ALL_SCOPE, subsidiaryScope(subsidiaries[1] ?? 0)]) {
                 const filter = { search, sort, dir } as const;
                 const label = JSON.stringify({ plan: _label, scope, filter });

@@ -3,7 +3,7 @@ import { and, type SQL, sql } from 'drizzle-orm';
 import type { Conn } from '../../client';
 import { nameSortSql } from '../../schema/name-sort';
 import type { Term } from './grid-plan';
-import { type SearchPlan, searchCondition } from './search';
+import { type SearchPlan, searchCondition, searchWalkCondition } from './search';
 
 /**
  * The project and assignee sorts (decision 015): leads ordered by the project's (assignee's)
@@ -82,7 +82,7 @@ function walkKeys(conn: Conn, input: GroupPageInput): GroupKey[] {
   const conditions = terms.map((t) =>
     t.scopeLike || t.kind === 'range' || t.kind === sort ? t.plain : t.hint,
   );
-  const common = and(...conditions, searchCondition(plan), extra);
+  const common = and(...conditions, searchWalkCondition(plan), extra);
   // The filter may name the one group (project = 3, or the assignee sort's own assignee).
   const pinned = pinnedGroup(input);
   const keys: GroupKey[] = [];

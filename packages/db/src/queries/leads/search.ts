@@ -132,6 +132,25 @@ export const LEAD_QUERY_TUNING = {
    * page walks against the full match set.
    */
   spreadBuckets: 4,
+  /**
+   * A dense search sorted by name or e-mail also reads where this many of its first matches
+   * sort (search-sorted.ts `sampledBuckets`; 0: not)...
+   */
+  bucketSample: 64,
+  /** ...and walks those buckets when at most this many hold nine in ten of them. */
+  sampledBucketsMax: 3,
+  /**
+   * A dense search whose matches are at least this share of the leads at both ends of the
+   * id range is checked row by row in the project and assignee walks (`searchWalkCondition`).
+   * At 1M a set costs ~0.3 µs a match to build, a check ~5 µs a row passed: the check wins
+   * when density² > ~15 × page / leads, ~2 % for 50 rows; 5 % leaves a margin for the
+   * estimate (> 1: never).
+   */
+  walkCheckDensity: 0.05,
+  /** ...judged among the newest ids by this many matches (tests make it small). */
+  walkCheckSample: 256,
+  /** false: ask every word as a prefix, as before migration 0024 (the oracle test compares). */
+  wholeWordsAlone: true as boolean,
 };
 
 /**
@@ -146,7 +165,17 @@ export const LEAD_QUERY_TUNING = {
 export type SearchPlan =
   | { kind: 'none' }
   | { kind: 'ids'; ids: number[] }
-  | { kind: 'dense'; match: string; rows?: { match: string; words: string } };
+  | {
+      kind: 'dense';
+      match: string;
+      rows?: { match: string; words: string };
+      /**
+       * The typed words (JSON for `lead_search_words`) when the matches are so dense that a
+       * walk in an order unrelated to the text checks each row it passes instead of building
+       * the whole match set first (see `searchWalkCondition`).
+       */
+      check?: string;
+    };
 
 /** The SQL test of the typed words on a lead row (see `leadHasSearchWords`). */
 export const hasWords = (words: string) =>
@@ -161,9 +190,14 @@ function widened(
   conn: Conn,
   scope: Scope,
   words: SearchWord[],
-): { words: SearchWord[]; dense: boolean } | null {
+): {
+  words: SearchWord[];
+  dense: boolean;
+  exact?: { match: string; found: { id: number }[] };
+} | null {
   let changed = false;
   let dense = false;
+  let exactOfDense: { match: string; found: { id: number }[] } | undefined;
   const { truncateWordsAbove, sparseSearchMax } = LEAD_QUERY_TUNING;
   const out = words.map((w) => {
     const letters = [...w.text];
@@ -171,9 +205,11 @@ function widened(
     const probe = Math.max(truncateWordsAbove, sparseSearchMax) + 1;
     // Over all leads, not the scope: FTS5 merges the prefix's doclists over every lead before
     // it intersects them with the scope token.
-    const exact = conn.all(
-      sql`select rowid from leads_fts where leads_fts match ${matchFor(null, [{ text: w.text, prefix: false }])} limit ${probe}`,
-    ).length;
+    const exactMatch = matchFor(null, [{ text: w.text, prefix: false }]);
+    const exactFound = conn.all<{ id: number }>(
+      sql`select rowid as id from leads_fts where leads_fts match ${exactMatch} limit ${probe}`,
+    );
+    const exact = exactFound.length;
     if (exact <= truncateWordsAbove) return w;
     changed = true;
     if (exact > sparseSearchMax && !dense) {
@@ -184,27 +220,68 @@ function widened(
         conn.all(
           sql`select rowid from leads_fts where leads_fts match ${matchFor(subsidiaryId, [{ text: w.text, prefix: false }])} limit ${sparseSearchMax + 1}`,
         ).length > sparseSearchMax;
+      if (dense) exactOfDense = { match: exactMatch, found: exactFound };
     }
     return { text: letters.slice(0, 3).join(''), prefix: true };
   });
-  return changed ? { words: out, dense } : null;
+  return changed ? { words: out, dense, ...(exactOfDense ? { exact: exactOfDense } : {}) } : null;
+}
+
+/**
+ * Does the full-text index hold a token longer than `word` that starts with it? One seek in
+ * the index's term list (`leads_fts_vocab`, migration 0024): every character a token can
+ * continue with is a letter or digit, so at least '0' in byte order, and below any byte 0xff.
+ */
+export function hasLongerTerms(conn: Conn, word: string): boolean {
+  const from = `${word}0`;
+  const below = Buffer.concat([Buffer.from(word, 'utf8'), Buffer.from([0xff])]);
+  return (
+    conn.all(
+      sql`select term from leads_fts_vocab where term >= ${from} and term < cast(${below} as text) limit 1`,
+    ).length > 0
+  );
+}
+
+/**
+ * The words as FTS is asked for them: a prefix that no longer token starts with is its exact
+ * term, the same set at this snapshot (the query runs in the page's transaction). FTS5 answers
+ * a prefix longer than its prefix indexes (2, 3) by merging the doclists of every term that
+ * starts with it into one list, all of it, before the first row: 1–10 ms for one common
+ * term at 1M, and it made `widened` cut such a word to 3 letters ("solveig" → "sol"*, then
+ * every Solberg checked and, sorted by e-mail, a 160 ms walk). The exact term streams.
+ */
+export function wholeWhereAlone(conn: Conn, words: readonly SearchWord[]): SearchWord[] {
+  if (LEAD_QUERY_TUNING.wholeWordsAlone === false) return [...words];
+  return words.map((w) =>
+    w.prefix && [...w.text].length > 3 && !hasLongerTerms(conn, w.text)
+      ? { text: w.text, prefix: false }
+      : w,
+  );
 }
 
 export function planSearch(conn: Conn, scope: Scope, search: string | undefined): SearchPlan {
   const parsed = search ? searchWords(search) : null;
   if (!parsed) return { kind: 'none' };
-  const match = matchFor(scopeSubsidiary(scope), parsed.words);
+  const asked = wholeWhereAlone(conn, parsed.words);
+  const match = matchFor(scopeSubsidiary(scope), asked);
   const max = LEAD_QUERY_TUNING.sparseSearchMax;
   // Over all subsidiaries only: in one, the rows to check are spread one per page over the
-  // file, and checking them cost more than the merge saved (measured at 1M).
-  const wide = parsed.phone || scope.kind !== 'all' ? null : widened(conn, scope, parsed.words);
+  // file, and checking them cost more than the merge saved (measured at 1M). A word asked
+  // whole is never cut (its exact term streams).
+  const wide = parsed.phone || scope.kind !== 'all' ? null : widened(conn, scope, asked);
   if (wide) {
     const rows = {
       match: matchFor(scopeSubsidiary(scope), wide.words),
       words: JSON.stringify(parsed.words),
     };
     // One word, whole in more leads than an id list holds: every one of them matches.
-    if (wide.dense && parsed.words.length === 1) return { kind: 'dense', match, rows };
+    if (wide.dense && parsed.words.length === 1) {
+      // The whole word's leads are a subset of the matches: dense everywhere, so are they.
+      const dense = wide.exact && denseEverywhere(conn, wide.exact.match, wide.exact.found);
+      return dense
+        ? { kind: 'dense', match, rows, check: rows.words }
+        : { kind: 'dense', match, rows };
+    }
     const found = conn.all<{ id: number }>(
       sql`select ${leads.id} as id from leads_fts cross join ${leads} on ${leads.id} = leads_fts.rowid
           where leads_fts match ${rows.match} and ${hasWords(rows.words)} limit ${max + 1}`,
@@ -216,7 +293,49 @@ export function planSearch(conn: Conn, scope: Scope, search: string | undefined)
     sql`select rowid as id from leads_fts where leads_fts match ${match} limit ${max + 1}`,
   );
   if (found.length <= max) return { kind: 'ids', ids: found.map((r) => r.id) };
-  return { kind: 'dense', match };
+  const check =
+    scope.kind === 'all' && denseEverywhere(conn, match, found)
+      ? JSON.stringify(parsed.words)
+      : undefined;
+  return check ? { kind: 'dense', match, check } : { kind: 'dense', match };
+}
+
+/**
+ * Are the matches at least `walkCheckDensity` of the leads, among the oldest ids (the first
+ * matches FTS gave, in rowid order) and among the newest (a count up to `walkCheckSample` in
+ * the id span where that density would put as many)? Two ends, so a word common only in old leads (a
+ * campaign's message) does not pass for dense everywhere.
+ */
+function denseEverywhere(conn: Conn, match: string, found: readonly { id: number }[]): boolean {
+  const { walkCheckDensity } = LEAD_QUERY_TUNING;
+  const lo = found[0]?.id;
+  const hi = found.at(-1)?.id;
+  if (lo === undefined || hi === undefined || !(walkCheckDensity > 0 && walkCheckDensity <= 1))
+    return false;
+  if (found.length / (hi - lo + 1) < walkCheckDensity) return false;
+  const top =
+    conn.get<{ n: number | null }>(sql`select max(${leads.id}) as n from ${leads}`).n ?? 0;
+  const want = LEAD_QUERY_TUNING.walkCheckSample;
+  const span = Math.ceil(want / walkCheckDensity);
+  // Integer bound: FTS5 seeks its doclists only to an INTEGER rowid bound (see below).
+  const newest = conn.get<{ n: number }>(
+    sql`select count(*) as n from (select rowid from leads_fts where leads_fts match ${match}
+        and rowid > cast(${top - span} as integer) limit ${want})`,
+  ).n;
+  return newest >= want;
+}
+
+/**
+ * The search as a condition of a walk in an order the text does not decide (the project and
+ * assignee walks: the groups' names, then received time). For matches denser than
+ * `walkCheckDensity` everywhere, each row the walk passes is checked for the words
+ * (`lead_search_words`, the index's own rules; a row read, ~2–10 µs) instead of building the
+ * match set first: "no" (Nora, online.no) is ~25 % of the leads at 1M, its set 250k ids, 60–70
+ * ms CPU before the first row; the walk checks ~200 rows. Never for name or e-mail order (a
+ * text's matches cluster there: "ærle" by name is 700k rows down).
+ */
+export function searchWalkCondition(plan: SearchPlan): SQL | undefined {
+  return plan.kind === 'dense' && plan.check ? hasWords(plan.check) : searchCondition(plan);
 }
 
 /**
