@@ -66,7 +66,7 @@ const statements = preparedPerConnection((conn) => ({
   // three times as much, decision 004), and the last access_log_targets rowid (rows get
   // max(rowid) + 1 onwards: no AUTOINCREMENT), both inside the append's transaction. One
   // call into SQLite instead of two, and no drizzle mapping of the row (every intake form
-  // appends an entry; decision 004, addendum 5).
+  // appends an entry; decision 036).
   head: sqliteOf(conn).prepare<[], { id: number; hash: string; targetsAfter: number | null }>(
     `select id, hash, (select max(rowid) from access_log_targets) as targetsAfter
      from access_log where id = (select max(id) from access_log)`,
