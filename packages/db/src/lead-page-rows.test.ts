@@ -23,7 +23,12 @@ beforeAll(() => {
   );
   db.run(sql`update leads set legal_hold = 1, consent_email = 1 where id = ${a1}`);
   db.run(sql`update leads set assignee_user_id = ${f.users.userB} where id = ${b0}`);
+  // The rows travel as JSON text from SQLite: text that JSON must escape, and missing contacts.
+  db.run(
+    sql`update leads set name = ${TRICKY}, email = null, phone = null, anonymised_at = ${2 ** 52 + 1} where id = ${a1}`,
+  );
 });
+const TRICKY = 'Å "sitert" \\ skråstrek\nny linje\t🙂 \u0001 </script> \u2028';
 
 const ALL = scopeFor({ role: 'admin', subsidiaryId: null });
 const byId = <T extends { id: number }>(rows: T[]) => [...rows].sort((a, b) => a.id - b.id);
@@ -46,6 +51,11 @@ describe('grid page rows', () => {
     for (const key of ['restricted', 'legalHold', 'consentEmail', 'consentSms'] as const)
       expect(new Set(rows.map((r) => r[key]))).toEqual(new Set([true, false]));
     expect(new Set(rows.map((r) => r.assigneeActive))).toEqual(new Set([true, false, null]));
+    expect(rows.find((r) => r.name === TRICKY)).toMatchObject({
+      email: null,
+      phone: null,
+      anonymisedAt: 2 ** 52 + 1,
+    });
   });
 
   it('keep the scope: another subsidiary’s ids give nothing', () => {
