@@ -574,6 +574,14 @@ describe('lead grid against the oracle', () => {
       ],
       ['spread, no bucket', { ...dense, outsideBucketsMax: -1, spreadBuckets: 0 }],
       ['walk budget spent at once', { ...dense, sortedCheckBudget: 1 }],
+      [
+        'walk budget spent at once, no bucket from FTS',
+        { ...dense, sortedCheckBudget: 1, bucketHitsMax: 0 },
+      ],
+      [
+        'walk budget spent, FTS bucket too large',
+        { ...dense, sortedCheckBudget: 70, bucketHitsMax: 3 },
+      ],
       ['switched off', { ...dense, sortedCheckBudget: 0 }],
       ['cut words, pointed buckets', { ...dense, truncateWordsAbove: 0 }],
       // Buckets guessed from where the first matches sort: none, from one match, up to one.

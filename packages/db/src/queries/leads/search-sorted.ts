@@ -228,6 +228,43 @@ export function sortedDenseKeys(conn: Conn, input: SortedDenseInput): Key[] | nu
   };
 
   const match = plan.rows?.match ?? plan.match;
+  /**
+   * A bucket whose walk ran out of budget: most of its rows hold other words that share its
+   * bytes ("olive" walks the Olivias before the first Oliver; "marti" every marte.…), which
+   * the walk checked one row read at a time. Its matches from FTS instead (the search AND its
+   * token, at most `bucketHitsMax`), walked in its stretch of the index: the index entries
+   * only, each id looked up in that list. null: too many, give up as before.
+   */
+  const bucketFromFts = (p: Buffer, range: SQL | undefined, want: number): Key[] | null => {
+    const max = LEAD_QUERY_TUNING.bucketHitsMax;
+    if (max <= 0) return null;
+    const hits = conn
+      .all<{ id: number }>(
+        sql`select rowid as id from leads_fts
+            where leads_fts match ${`(${match}) AND {sortkey} : ${bucketTerm(sort, p)}`}
+            limit ${max + 1}`,
+      )
+      .map((r) => r.id);
+    if (hits.length > max) return null;
+    if (hits.length === 0) return [];
+    return conn
+      .select({ id: leads.id, sortValue: key })
+      .from(leads)
+      .where(
+        and(
+          ...walkConditions,
+          range,
+          afterRow,
+          sql`+${leads.id} in (select value from json_each(${JSON.stringify(hits)}))`,
+          plan.rows ? hasWords(plan.rows.words) : undefined,
+          extra,
+        ),
+      )
+      .orderBy(...order)
+      .limit(want)
+      .all();
+  };
+
   const buckets = covering([
     ...pointedBuckets(
       sort,
@@ -278,7 +315,8 @@ export function sortedDenseKeys(conn: Conn, input: SortedDenseInput): Key[] | nu
           sql`${key} >= cast(${p} as text)`,
           upper ? sql`${key} < cast(${upper} as text)` : undefined,
         );
-        const rows = walk(range, need - within.length);
+        const want = need - within.length;
+        const rows = walk(range, want) ?? bucketFromFts(p, range, want);
         if (!rows) return null;
         within.push(...rows);
       }

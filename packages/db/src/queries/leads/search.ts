@@ -140,6 +140,12 @@ export const LEAD_QUERY_TUNING = {
   /** ...and walks those buckets when at most this many hold nine in ten of them. */
   sampledBucketsMax: 3,
   /**
+   * A pointed-at bucket whose walk ran out of budget takes its matches from FTS (the search
+   * AND its token) when they are at most this many (~0.3–1 µs each); else the page falls back
+   * to the walk against the full match set (0: always).
+   */
+  bucketHitsMax: 30_000,
+  /**
    * A dense search whose matches are at least this share of the leads at both ends of the
    * id range is checked row by row in the project and assignee walks (`searchWalkCondition`).
    * At 1M a set costs ~0.3 µs a match to build, a check ~5 µs a row passed: the check wins
