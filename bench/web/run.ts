@@ -43,6 +43,8 @@ const { values: args } = parseArgs({
     'ssr-time-limit': { type: 'string' },
     /** Print when each request of one /leads load started and ended. */
     waterfall: { type: 'boolean', default: false },
+    /** Print where the main thread's CPU went until the target showed (median per kind). */
+    breakdown: { type: 'boolean', default: false },
   },
 });
 const REPETITIONS = Number(args.repetitions);
@@ -200,7 +202,7 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
         }
       ).document.getElementById('root')?.dataset.ssr !== undefined,
   );
-  const cpuMs = mainThreadCpuUntilShown(await browser.stopTracing());
+  const { cpuMs, byKind } = mainThreadCpuUntilShown(await browser.stopTracing());
   if (args.waterfall && target === FIRST_ROW && !waterfallShown) {
     waterfallShown = true;
     const requests = await page.evaluate(() =>
@@ -254,7 +256,7 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
   }
   await context.close();
   if (shownAt === undefined) throw new Error(`${target.selector} was never seen on ${url}`);
-  return { shownAt, cpuMs, serverDrawn };
+  return { shownAt, cpuMs, byKind, serverDrawn };
 }
 
 /** What a trace needs for the renderer's tasks (with their thread CPU time) and the mark. */
@@ -265,26 +267,55 @@ const TRACE_CATEGORIES = [
   '__metadata',
 ];
 
-type TraceEvent = { name: string; ph: string; pid: number; tid: number; ts: number; tdur?: number };
+type TraceEvent = {
+  name: string;
+  ph: string;
+  pid: number;
+  tid: number;
+  ts: number;
+  dur?: number;
+  tdur?: number;
+};
 
 /**
  * CPU time of the page's main thread from the start of the trace until the target showed: the
  * thread time of its top-level tasks (script, style, layout, paint). Unlike the wall-clock
  * figure it hardly grows when other processes compete for the cores, so a change to the
- * page's work shows in it even on a loaded machine.
+ * page's work shows in it even on a loaded machine. `byKind`: the same time by what each task
+ * did first (its direct children by name: ParseHTML, ParseAuthorStyleSheet, UpdateLayoutTree,
+ * Layout, v8.compile, …; "(task)" for the part of a task outside any of them).
  */
-function mainThreadCpuUntilShown(trace: Buffer): number {
+function mainThreadCpuUntilShown(trace: Buffer): { cpuMs: number; byKind: Map<string, number> } {
   const { traceEvents } = JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] };
+  const byKind = new Map<string, number>();
   const mark = traceEvents.find((e) => e.name === 'bench:shown');
-  if (!mark) return Number.NaN;
+  if (!mark) return { cpuMs: Number.NaN, byKind };
+  const add = (kind: string, micros: number) =>
+    byKind.set(kind, (byKind.get(kind) ?? 0) + micros / 1000);
+  const mine = traceEvents
+    .filter((e) => e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.ts <= mark.ts)
+    .sort((a, b) => a.ts - b.ts);
   let micros = 0;
-  for (const e of traceEvents)
-    if (e.pid === mark.pid && e.tid === mark.tid && e.ph === 'X' && e.name === 'RunTask')
-      if (e.ts <= mark.ts) micros += e.tdur ?? 0;
-  return micros / 1000;
+  let task: { end: number; rest: number } | undefined;
+  let childEnd = -1;
+  for (const e of mine) {
+    if (e.name === 'RunTask') {
+      if (task) add('(task)', task.rest);
+      micros += e.tdur ?? 0;
+      task = { end: e.ts + (e.dur ?? 0), rest: e.tdur ?? 0 };
+      childEnd = -1;
+    } else if (task && e.ts < task.end && e.ts >= childEnd) {
+      // A direct child of the task (the next one starts after this one ends).
+      add(e.name, e.tdur ?? 0);
+      task.rest -= e.tdur ?? 0;
+      childEnd = e.ts + (e.dur ?? 0);
+    }
+  }
+  if (task) add('(task)', task.rest);
+  return { cpuMs: micros / 1000, byKind };
 }
 
-type Load = { shownAt: number; cpuMs: number; serverDrawn: boolean };
+type Load = { shownAt: number; cpuMs: number; byKind: Map<string, number>; serverDrawn: boolean };
 
 function timings(name: string, loads: Load[], budgetMs: number) {
   const sorted = loads.map((l) => l.shownAt).sort((a, b) => a - b);
@@ -304,6 +335,19 @@ function timings(name: string, loads: Load[], budgetMs: number) {
   console.log(
     `    drawn by the server: ${loads.filter((l) => l.serverDrawn).length} of ${loads.length}`,
   );
+  if (args.breakdown) {
+    const kinds = new Set(loads.flatMap((l) => [...l.byKind.keys()]));
+    const medians = [...kinds]
+      .map((kind) => {
+        const values = loads.map((l) => l.byKind.get(kind) ?? 0).sort((a, b) => a - b);
+        return { kind, ms: percentile(values, 0.5) };
+      })
+      .filter((k) => k.ms >= 0.5)
+      .sort((a, b) => b.ms - a.ms);
+    console.log(
+      `    by kind (median ms): ${medians.map((k) => `${k.kind} ${k.ms.toFixed(1)}`).join(', ')}`,
+    );
+  }
 }
 
 async function main() {

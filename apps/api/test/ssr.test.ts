@@ -1,8 +1,9 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { constants, gunzipSync } from 'node:zlib';
 import { type Database_, setTotpRequiredRoles } from '@mg/db';
 import { createTestDatabase, type Fixture, seedFixture } from '@mg/db/testing';
@@ -27,6 +28,8 @@ const INDEX_HTML = `<!doctype html>
   <head>
     <title>MG Leads</title>
     <script type="module" crossorigin src="/assets/index-E.js"></script>
+    <link rel="modulepreload" crossorigin href="/assets/shared-S.js">
+    <link rel="stylesheet" crossorigin href="/assets/index-E.css">
   </head>
   <body>
     <div id="root"></div>
@@ -132,9 +135,9 @@ async function login(email: string) {
 
 /** What the server drew into #root (null: the plain, empty root). */
 function drawn(html: string): { language: string; html: string } | null {
-  // The app's script follows the root (decision 033).
+  // The app's code follows the root: its preloads (decision 036), then its script (033).
   const match = html.match(
-    /<div id="root" data-ssr="([a-z]{2})">([\s\S]*)<\/div>\s*<script type="module"[^>]*><\/script>\s*<\/body>/,
+    /<div id="root" data-ssr="([a-z]{2})">([\s\S]*)<\/div>\s*(?:<link rel="modulepreload"[^>]*>\s*)*<script type="module"[^>]*><\/script>\s*<\/body>/,
   );
   if (!match) {
     expect(html).toContain('<div id="root"></div>');
@@ -337,7 +340,7 @@ describe('the server-drawn first paint', () => {
     expect(scripts(plain)).toEqual(['/assets/index-E.js']);
   });
 
-  it('sends the head, with the stylesheets and the code to fetch, before the page is drawn', async () => {
+  it('sends the head, with the stylesheets, before the page is drawn; the code after the page', async () => {
     // The slow render holds its thread for a second; this waits for it.
     const slow = appFor(slowDist, '5000');
     const cookie = await login('admin@test.no');
@@ -354,7 +357,9 @@ describe('the server-drawn first paint', () => {
       finishFlush: constants.Z_SYNC_FLUSH,
     }).toString();
     expect(head).toContain('</head>');
-    expect(head).toContain('data-app-entry');
+    expect(head).toContain('<link rel="stylesheet" crossorigin href="/assets/index-E.css">');
+    // The code waits: fetching and compiling it would share the cores with the first paint.
+    expect(head).not.toContain('modulepreload');
     expect(head).not.toContain('id="boot"');
     const chunks = [first.value ?? new Uint8Array()];
     for (;;) {
@@ -366,8 +371,51 @@ describe('the server-drawn first paint', () => {
     const html = gunzipSync(Buffer.concat(chunks)).toString();
     expect(html).toContain('drawn too late');
     expect(html).toContain('Bjørn Dæhli');
+    // The entry (found by the loader through its link) and Vite's preloads, after the page.
+    const order = [
+      'drawn too late',
+      '<link rel="modulepreload" crossorigin href="/assets/index-E.js" data-app-entry>',
+      '<link rel="modulepreload" crossorigin href="/assets/shared-S.js">',
+      'src="/start-after-paint.js"',
+    ].map((part) => html.indexOf(part));
+    expect(order.every((at) => at > head.length)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
     // The render took a second; the head did not wait for it.
     expect(doneAt - firstAt).toBeGreaterThan(500);
+  });
+
+  it('warms up on the pages it draws: a grid full of rows and a lead, not a loading skeleton', async () => {
+    // The built render as the worker loads it (lib/ssr.ts), with its warm-up's made-up pages.
+    type Entry = {
+      createRenderer(
+        scope: AsyncLocalStorage<string>,
+      ): (input: {
+        url: string;
+        boot: unknown;
+        language: string;
+        signal: AbortSignal;
+      }) => Promise<{ html: string } | null>;
+      warmPages(): [string, unknown][];
+    };
+    const entry = (await import(
+      pathToFileURL(join(realDist, 'server', 'entry-server.js')).href
+    )) as Entry;
+    const render = entry.createRenderer(new AsyncLocalStorage<string>());
+    const drawnPages = new Map<string, string>();
+    for (const [url, boot] of entry.warmPages()) {
+      const result = await render({
+        url,
+        boot,
+        language: 'nb',
+        signal: AbortSignal.timeout(30_000),
+      });
+      drawnPages.set(url, result?.html ?? '');
+    }
+    const grid = drawnPages.get('/leads') ?? '';
+    expect(grid).not.toContain('mantine-Skeleton-root');
+    expect(grid.match(/<tr /g)?.length).toBeGreaterThan(10);
+    expect(grid).toContain('Kari Nordmann 12');
+    expect(drawnPages.get('/leads/1')).toMatch(/<h1[^>]*>Kari Nordmann 1</);
   });
 
   it('does not hand out the server render as a file', async () => {

@@ -202,6 +202,9 @@ export function pageWithData(path: string, me: BootMe): 'leads' | 'lead' | null 
  */
 const AFTER_PAINT_LOADER = 'start-after-paint.js';
 const ENTRY_LINK_ATTRIBUTE = 'data-app-entry';
+/** A `modulepreload` link (Vite's in index.html and the entry's), with its line's indent. */
+const MODULE_PRELOAD = /<link rel="modulepreload"[^>]*>/g;
+const MODULE_PRELOAD_LINE = /[ \t]*<link rel="modulepreload"[^>]*>\n?/g;
 /** The entry's script element as Vite writes it into index.html. */
 const ENTRY_SCRIPT = /<script type="module"[^>]*\ssrc="([^"]+)"[^>]*><\/script>\s*/;
 
@@ -247,12 +250,17 @@ export function createSpaShell(webDist: string): SpaShell {
       ...files.css.map((file) => `<link rel="preload" as="style" crossorigin href="/${file}">`),
       ...js,
     ];
-    // With the server's HTML in the page its styles must apply before the first paint.
-    const drawnLinks = [
-      ...files.css.map((file) => `<link rel="stylesheet" crossorigin href="/${file}">`),
-      ...js,
-    ];
-    return { ...route, links: links.join('\n    '), drawnLinks: drawnLinks.join('\n    ') };
+    // With the server's HTML in the page its styles must apply before the first paint; its
+    // code is preloaded after the drawn page (see `start`).
+    const drawnStyles = files.css.map(
+      (file) => `<link rel="stylesheet" crossorigin href="/${file}">`,
+    );
+    return {
+      ...route,
+      links: links.join('\n    '),
+      drawnStyles: drawnStyles.join('\n    '),
+      drawnCode: js.join('\n    '),
+    };
   });
   const headEnd = template.lastIndexOf('</head>');
   const rootStart = template.indexOf(ROOT_ELEMENT);
@@ -263,14 +271,16 @@ export function createSpaShell(webDist: string): SpaShell {
   const entrySrc = entry?.[1] ?? '';
   // The entry's script leaves the head for the end of the body (where it is the same deferred
   // module); in the head a preload fetches it from the first bytes on.
+  const entryPreload = `<link rel="modulepreload" crossorigin href="${entrySrc}" ${ENTRY_LINK_ATTRIBUTE}>`;
   const headTemplate = entry
-    ? template
-        .slice(0, headEnd)
-        .replace(
-          entry[0],
-          `<link rel="modulepreload" crossorigin href="${entrySrc}" ${ENTRY_LINK_ATTRIBUTE}>\n    `,
-        )
+    ? template.slice(0, headEnd).replace(entry[0], `${entryPreload}\n    `)
     : template.slice(0, headEnd);
+  // A page the server draws fetches only its stylesheets while it is drawn: its code (the
+  // entry and what the head preloads, ~35 files) waits until after the drawn page, so that the
+  // first paint does not share the two cores with serving, receiving and compiling it
+  // (decision 036). The app starts after that paint anyway (start-after-paint.js).
+  const templatePreloads = headTemplate.match(MODULE_PRELOAD) ?? [];
+  const drawnHeadTemplate = headTemplate.replace(MODULE_PRELOAD_LINE, '');
   const entryScript = `<script type="module" crossorigin src="${entrySrc}"></script>`;
   // Without the loader in the build (tests' stand-in builds) a drawn page starts as any other.
   const afterPaintScript = existsSync(join(webDist, AFTER_PAINT_LOADER))
@@ -287,9 +297,15 @@ export function createSpaShell(webDist: string): SpaShell {
       // A session at a second-factor step has no permissions (it is sent to that step), so it
       // gets no page code either.
       const route = hints.find((r) => r.path.test(path) && me.permissions.includes(r.permission));
-      const links = drawable ? route?.drawnLinks : route?.links;
-      let head = headTemplate;
+      let head = drawable ? drawnHeadTemplate : headTemplate;
+      let links = route?.links;
+      // On a drawn page the code's preloads go after the page (finish).
+      let drawnCode = '';
       if (drawable) {
+        links = route?.drawnStyles;
+        drawnCode = [...templatePreloads, ...(route?.drawnCode ? [route.drawnCode] : [])].join(
+          '\n    ',
+        );
         // The language the page will be drawn in (the render's own rule, entry-server.tsx), and
         // Mantine's colour scheme on <html> before any script runs (the app sets the same
         // attribute itself once it starts, so a page that ends up not drawn loses nothing).
@@ -311,7 +327,8 @@ export function createSpaShell(webDist: string): SpaShell {
             : ROOT_ELEMENT;
           const script = page ? afterPaintScript : entryScript;
           const at = bodyClose < 0 ? bodyEnd.length : bodyClose;
-          return `${boot}\n    ${root}${bodyEnd.slice(0, at)}  ${script}\n  ${bodyEnd.slice(at)}`;
+          const code = drawnCode ? `  ${drawnCode}\n  ` : '';
+          return `${boot}\n    ${root}${bodyEnd.slice(0, at)}${code}  ${script}\n  ${bodyEnd.slice(at)}`;
         },
       };
     },
