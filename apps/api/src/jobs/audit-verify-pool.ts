@@ -3,7 +3,7 @@
  * wall time and its own CPU to start and load the check (better-sqlite3, the module); the
  * CLI's verify-audit is timed from the process start, so it starts them first and lets that
  * overlap its own start-up (reading the environment, the anchors, the head, the split into
- * ranges). Only node:worker_threads and node:os here: this module is loaded first.
+ * ranges). Node's own modules and worker-thread.ts only: this module is loaded first.
  */
 import { statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
