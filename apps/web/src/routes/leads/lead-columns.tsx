@@ -1,5 +1,11 @@
 import { Anchor, Badge, Stack, Text } from '@mantine/core';
-import { LEAD_SORTS, type LeadColumn, type LeadSort, type LeadStatus } from '@mg/shared';
+import {
+  LEAD_SORTS,
+  LEAD_STATUSES,
+  type LeadColumn,
+  type LeadSort,
+  type LeadStatus,
+} from '@mg/shared';
 import type { TFunction } from 'i18next';
 import { type CSSProperties, Fragment, type ReactNode } from 'react';
 import { Link } from 'react-router';
@@ -18,8 +24,31 @@ export function isSortable(column: string): column is LeadSort {
   return (LEAD_SORTS as readonly string[]).includes(column);
 }
 
-function yesNo(t: TFunction, value: boolean) {
-  return value ? t('common.yes') : t('common.no');
+/**
+ * The strings the cells repeat, looked up once per grid render instead of once per cell: each
+ * t() call runs i18next's key resolution, and a page is 50 rows (issue 11 point 2: the render
+ * is most of a cold load's server time).
+ */
+type CellStrings = {
+  status: Record<LeadStatus, string>;
+  unassigned: string;
+  granted: string;
+  notGranted: string;
+  yes: string;
+  no: string;
+};
+
+function cellStrings(t: TFunction): CellStrings {
+  return {
+    status: Object.fromEntries(
+      LEAD_STATUSES.map((status) => [status, t(`leadStatus.${status}`)]),
+    ) as Record<LeadStatus, string>,
+    unassigned: t('lead.unassigned'),
+    granted: t('consent.granted'),
+    notGranted: t('consent.notGranted'),
+    yes: t('common.yes'),
+    no: t('common.no'),
+  };
 }
 
 /** Titles for the grid header, the column chooser and nothing else. */
@@ -64,7 +93,7 @@ const STATUS_BADGE_STYLES = Object.fromEntries(
   Object.entries(STATUS_COLORS).map(([status, color]) => [status, badgeStyle(color)]),
 ) as Record<LeadStatus, CSSProperties>;
 
-function renderCell(t: TFunction, column: LeadColumn, row: LeadRow) {
+function renderCell(t: TFunction, strings: CellStrings, column: LeadColumn, row: LeadRow) {
   switch (column) {
     case 'id':
       return <span className="tabular">{row.id}</span>;
@@ -104,14 +133,14 @@ function renderCell(t: TFunction, column: LeadColumn, row: LeadRow) {
     case 'status':
       return (
         <div className={BADGE_CLASS} data-variant="light" style={STATUS_BADGE_STYLES[row.status]}>
-          <span className={BADGE_LABEL_CLASS}>{t(`leadStatus.${row.status}`)}</span>
+          <span className={BADGE_LABEL_CLASS}>{strings.status[row.status]}</span>
         </div>
       );
     case 'assignee':
       if (row.assigneeName === null)
         return (
           <span className={TEXT_CLASS} data-size="sm" style={DIMMED_STYLE}>
-            {t('lead.unassigned')}
+            {strings.unassigned}
           </span>
         );
       // A deactivated assignee keeps the lead, and the grid says so (as the lead page does).
@@ -127,17 +156,17 @@ function renderCell(t: TFunction, column: LeadColumn, row: LeadRow) {
         row.assigneeName
       );
     case 'consentEmail':
-      return row.consentEmail ? t('consent.granted') : t('consent.notGranted');
+      return row.consentEmail ? strings.granted : strings.notGranted;
     case 'consentSms':
-      return row.consentSms ? t('consent.granted') : t('consent.notGranted');
+      return row.consentSms ? strings.granted : strings.notGranted;
     case 'createdAt':
       return formatDate(row.createdAt);
     case 'lastActivityAt':
       return row.lastActivityAt ? formatDateTime(row.lastActivityAt) : '—';
     case 'restricted':
-      return yesNo(t, row.restricted);
+      return row.restricted ? strings.yes : strings.no;
     case 'legalHold':
-      return yesNo(t, row.legalHold);
+      return row.legalHold ? strings.yes : strings.no;
     case 'anonymisedAt':
       return row.anonymisedAt ? formatDate(row.anonymisedAt) : '—';
   }
@@ -182,6 +211,7 @@ export type LeadGridColumn = {
 
 /** Grid columns in the order the user chose them; the sortable ones sort on the server. */
 export function leadGridColumns(t: TFunction, columns: readonly LeadColumn[]): LeadGridColumn[] {
+  const strings = cellStrings(t);
   return columns.map((column) => ({
     accessor: column,
     title: columnTitle(t, column),
@@ -191,6 +221,6 @@ export function leadGridColumns(t: TFunction, columns: readonly LeadColumn[]): L
     ...(COLUMN_MIN_WIDTH[column] ? { width: COLUMN_MIN_WIDTH[column] } : {}),
     // A phone shows what identifies and sorts a lead; the rest from a small tablet up.
     wideOnly: !PHONE_COLUMNS.has(column),
-    render: (row: LeadRow) => renderCell(t, column, row),
+    render: (row: LeadRow) => renderCell(t, strings, column, row),
   }));
 }
