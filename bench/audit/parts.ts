@@ -1,5 +1,5 @@
 /**
- * The access-log check's parts, A/B in one process (decision 036): CPU µs per entry of the
+ * The access-log check's parts, A/B in one process (decision 037): CPU µs per entry of the
  * chain's statement and its variants, of hashing, and of a whole range, alternating rounds.
  *
  *   pnpm --filter @mg/bench exec tsx audit/parts.ts --db <a log kept by audit/run.ts --keep>
@@ -61,7 +61,7 @@ const V2_TARGETS = `iif(e.targets_after is not null and e.target_count > 0
          and t.entry_id = e.id and t.target_type = e.target_type
          and typeof(t.target_id) = 'integer'), '', '!'),
   '')`;
-// Variants of the target check (decision 036).
+// Variants of the target check (decision 037).
 const V2_ONE = `iif(e.targets_after is not null and e.target_count > 0
     and e.target_type is not null and e.target_ids is not null,
   iif(e.target_count = 1,
@@ -106,7 +106,7 @@ const rowsOnce = readAll(`select ${CANONICAL} || e.hash ${range}`);
 const variants: Record<string, () => unknown> = {
   'chain: json || hash || v2 targets (now)': () =>
     readAll(`select ${CANONICAL} || e.hash || ${V2_TARGETS} ${range}`),
-  'chain: json || hash # count (tried, 036)': () =>
+  'chain: json || hash # count (tried, 037)': () =>
     readAll(`select ${CANONICAL} || e.hash || '#' || ${MARK} ${range}`),
   'chain: json || (hash # count) (tried)': () =>
     readAll(`select ${CANONICAL} || (e.hash || '#' || ${MARK}) ${range}`),

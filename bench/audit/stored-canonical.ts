@@ -1,5 +1,5 @@
 /**
- * A sketch of chain version 3 (decision 036, not built): the canonical JSON stored with the
+ * A sketch of chain version 3 (decision 037, not built): the canonical JSON stored with the
  * entry and every other column generated from it, so that the check reads one stored text
  * instead of SQLite building json_array, and a column cannot disagree with what was hashed.
  * Copies a kept bench log (audit/run.ts --keep) into a scratch file in that layout and

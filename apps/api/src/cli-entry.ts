@@ -8,7 +8,7 @@ import type { VerifyWorkerPool } from './jobs/audit-verify-pool';
 
 if (process.argv[2] === 'verify-audit') {
   // The check's threads first: their start-up (~30 ms and a module load each) overlaps what
-  // this thread loads and reads before it knows their ranges (decision 036). As many as the
+  // this thread loads and reads before it knows their ranges (decision 037). As many as the
   // file's size allows ranges for.
   const { loadAuditEnv } = await import('./env-audit');
   const { prestartVerifyWorkers, threadsForFile } = await import('./jobs/audit-verify-pool');

@@ -1,4 +1,4 @@
--- A read-only view of the full-text index's terms (decision 036): fts5vocab keeps no data of
+-- A read-only view of the full-text index's terms (decision 038): fts5vocab keeps no data of
 -- its own, it reads leads_fts's index, so creating it costs nothing at any size. The query
 -- layer asks it whether any token longer than a typed word starts with that word
 -- (`term >= word || '0'`, one seek): when none does, the word's prefix query is the same set
