@@ -140,7 +140,7 @@ export function createApp(deps: AppDeps) {
   });
   // Only where a body is read: tRPC reads a query's input from the URL, never a GET's body.
   // bodyLimit asks every request for its body stream, which made @hono/node-server build a
-  // full Request from the socket for each grid page (~0.2 ms of CPU, decision 036).
+  // full Request from the socket for each grid page (~0.2 ms of CPU, decision 039).
   app.use('/trpc/*', (c, next) =>
     c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : trpcBodyLimit(c, next),
   );

@@ -439,7 +439,7 @@ type StoredPageRow = [
 // JSON text (an array of arrays) that JSON.parse turns into values: better-sqlite3 makes each
 // column of each row a JS value through V8's API one by one, ~0.3 µs a value, 1,000 values a
 // page (rows as objects ~550–700 µs, as arrays ~300 µs; as one JSON text, parsed and built
-// into objects, ~200 µs; SQLite's own reading of the 50 rows ~50 µs; decision 036).
+// into objects, ~200 µs; SQLite's own reading of the 50 rows ~50 µs; decision 039).
 const PAGE_ROWS_SQL = `select json_group_array(json_array(l.id, l.name, l.email, l.phone,
   l.status, l.project_id, p.name, l.subsidiary_id, s.name,
   l.assignee_user_id, u.name, u.active,
