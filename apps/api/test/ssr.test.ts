@@ -135,7 +135,7 @@ async function login(email: string) {
 
 /** What the server drew into #root (null: the plain, empty root). */
 function drawn(html: string): { language: string; html: string } | null {
-  // The app's code follows the root: its preloads (decision 036), then its script (033).
+  // The app's code follows the root: its preloads (decision 040), then its script (033).
   const match = html.match(
     /<div id="root" data-ssr="([a-z]{2})">([\s\S]*)<\/div>\s*(?:<link rel="modulepreload"[^>]*>\s*)*<script type="module"[^>]*><\/script>\s*<\/body>/,
   );

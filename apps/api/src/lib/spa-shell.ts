@@ -278,7 +278,7 @@ export function createSpaShell(webDist: string): SpaShell {
   // A page the server draws fetches only its stylesheets while it is drawn: its code (the
   // entry and what the head preloads, ~35 files) waits until after the drawn page, so that the
   // first paint does not share the two cores with serving, receiving and compiling it
-  // (decision 036). The app starts after that paint anyway (start-after-paint.js).
+  // (decision 040). The app starts after that paint anyway (start-after-paint.js).
   const templatePreloads = headTemplate.match(MODULE_PRELOAD) ?? [];
   const drawnHeadTemplate = headTemplate.replace(MODULE_PRELOAD_LINE, '');
   const entryScript = `<script type="module" crossorigin src="${entrySrc}"></script>`;
