@@ -38,11 +38,17 @@ describe('the dashboard range is bounded', () => {
     const cookie = cookieFor(t.handle, t.f.users.userA);
     // Warm up the route once, so the measured call is the request, not module loading.
     await query(t, cookie, ['dashboard.summary'], [{}]);
-    const { res, ms, body } = await query(t, cookie, ['dashboard.summary'], [input]);
-    expect(res.status).toBe(400);
-    expect(body.error.data.code).toBe('BAD_REQUEST');
-    expect(body.error.data.fieldErrors[field]).toEqual([expect.objectContaining({ key })]);
-    expect(ms).toBeLessThan(100);
+    // The fastest of three: a range that made the server loop (the bug this guards) is slow
+    // every time, while one GC pause or a busy 2-core machine only slows a single call.
+    const times: number[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { res, ms, body } = await query(t, cookie, ['dashboard.summary'], [input]);
+      expect(res.status).toBe(400);
+      expect(body.error.data.code).toBe('BAD_REQUEST');
+      expect(body.error.data.fieldErrors[field]).toEqual([expect.objectContaining({ key })]);
+      times.push(ms);
+    }
+    expect(Math.min(...times)).toBeLessThan(100);
   });
 
   it('still answers the longest allowed range, five years of months', async () => {
