@@ -447,6 +447,21 @@ test.describe('phone', () => {
     await expectAccessible(page);
     await page.screenshot({ path: 'test-results/lead-grid-phone-bulk.png' });
 
+    // The open navigation covers the bar, not the other way round.
+    await page.getByRole('button', { name: 'Åpne menyen' }).click();
+    await expect(page.locator('#main-navigation')).toBeInViewport();
+    const navOnTop = await page.evaluate<boolean>(`(() => {
+      const bar = document.querySelector('[role="region"][aria-label="Handlinger for valgte leads"]');
+      if (!bar) return false;
+      const r = bar.getBoundingClientRect();
+      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+      return Boolean(hit && hit.closest('#main-navigation'));
+    })()`);
+    expect(navOnTop).toBe(true);
+    await page.screenshot({ path: 'test-results/lead-grid-phone-bulk-nav.png' });
+    await page.getByRole('button', { name: 'Lukk menyen' }).click();
+    await expect(bulk).toBeInViewport();
+
     // A tap on a card opens the lead.
     await bulk.getByRole('button', { name: 'Fjern valg' }).click();
     const first = cards.getByRole('listitem').first();

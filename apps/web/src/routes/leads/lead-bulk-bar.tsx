@@ -1,4 +1,4 @@
-import { Alert, Button, Group, Paper, Select, Text } from '@mantine/core';
+import { Alert, Button, Group, getDefaultZIndex, Paper, Select, Text } from '@mantine/core';
 import {
   isSubsidiaryScoped,
   LEAD_BULK_MAX,
@@ -127,7 +127,8 @@ export function LeadBulkBar({
               left: 0,
               right: 0,
               bottom: 0,
-              zIndex: 150,
+              // Under the app shell (header and the phone's open navigation), above the page.
+              zIndex: getDefaultZIndex('app') - 1,
               paddingBottom: 'calc(var(--mantine-spacing-sm) + env(safe-area-inset-bottom))',
             }
           : undefined
