@@ -450,14 +450,16 @@ test.describe('phone', () => {
     // The open navigation covers the bar, not the other way round.
     await page.getByRole('button', { name: 'Åpne menyen' }).click();
     await expect(page.locator('#main-navigation')).toBeInViewport();
-    const navOnTop = await page.evaluate<boolean>(`(() => {
-      const bar = document.querySelector('[role="region"][aria-label="Handlinger for valgte leads"]');
-      if (!bar) return false;
-      const r = bar.getBoundingClientRect();
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      return Boolean(hit && hit.closest('#main-navigation'));
-    })()`);
-    expect(navOnTop).toBe(true);
+    // Polled: the navigation slides in, and covers the bar's centre only once it is in.
+    const navOnTop = () =>
+      page.evaluate<boolean>(`(() => {
+        const bar = document.querySelector('[role="region"][aria-label="Handlinger for valgte leads"]');
+        if (!bar) return false;
+        const r = bar.getBoundingClientRect();
+        const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return Boolean(hit && hit.closest('#main-navigation'));
+      })()`);
+    await expect.poll(navOnTop).toBe(true);
     await page.screenshot({ path: 'test-results/lead-grid-phone-bulk-nav.png' });
     await page.getByRole('button', { name: 'Lukk menyen' }).click();
     await expect(bulk).toBeInViewport();
