@@ -11,7 +11,7 @@
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { verifyRange } from '@mg/db/audit-verify';
+import { HASHED_FIELDS, verifyRange } from '@mg/db/audit-verify';
 import { openReadOnly } from '@mg/db/read-only';
 
 const { values: args } = parseArgs({
@@ -32,25 +32,7 @@ const N = Number(args.entries);
 const TO = FROM + N - 1;
 const sqlite = openReadOnly(args.db);
 
-const FIELDS = [
-  'id',
-  'prev_hash',
-  'at',
-  'actor_user_id',
-  'actor_role',
-  'action',
-  'purpose',
-  'target_type',
-  'target_ids',
-  'target_count',
-  'outcome',
-  'request_id',
-  'ip',
-  'user_agent',
-  'detail',
-]
-  .map((c) => `e.${c}`)
-  .join(', ');
+const FIELDS = HASHED_FIELDS.map((c) => `e.${c}`).join(', ');
 const CANONICAL = `case when e.targets_after is null then json_array(${FIELDS})
     else json_array(${FIELDS}, e.targets_after) end`;
 const V2_TARGETS = `iif(e.targets_after is not null and e.target_count > 0

@@ -14,6 +14,7 @@ import { rmSync, statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '@mg/db';
+import { HASHED_FIELDS } from '@mg/db/audit-verify';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -29,23 +30,7 @@ const handle = openDatabase(scratch);
 const db = handle.sqlite;
 db.exec(`attach '${args.db.replaceAll("'", "''")}' as src`);
 
-const FIELDS = [
-  'id',
-  'prev_hash',
-  'at',
-  'actor_user_id',
-  'actor_role',
-  'action',
-  'purpose',
-  'target_type',
-  'target_ids',
-  'target_count',
-  'outcome',
-  'request_id',
-  'ip',
-  'user_agent',
-  'detail',
-].join(', ');
+const FIELDS = HASHED_FIELDS.join(', ');
 const CANON = `case when targets_after is null then json_array(${FIELDS})
   else json_array(${FIELDS}, targets_after) end`;
 db.exec(`create table log3 (id integer primary key, canon text not null, hash text not null,

@@ -75,26 +75,25 @@ const DEFAULT_CHUNKS: VerifyChunks = { chain: 2_000, targets: ENTRY_CHUNK };
  * version 2 entry (or setting it on a version 1 entry) changes the text hashed: the hash no
  * longer holds.
  */
-const FIELDS = (e: string) =>
-  [
-    'id',
-    'prev_hash',
-    'at',
-    'actor_user_id',
-    'actor_role',
-    'action',
-    'purpose',
-    'target_type',
-    'target_ids',
-    'target_count',
-    'outcome',
-    'request_id',
-    'ip',
-    'user_agent',
-    'detail',
-  ]
-    .map((c) => e + c)
-    .join(', ');
+/** The columns a version 1 entry hashes, in order (version 2 adds targets_after). */
+export const HASHED_FIELDS = [
+  'id',
+  'prev_hash',
+  'at',
+  'actor_user_id',
+  'actor_role',
+  'action',
+  'purpose',
+  'target_type',
+  'target_ids',
+  'target_count',
+  'outcome',
+  'request_id',
+  'ip',
+  'user_agent',
+  'detail',
+] as const;
+const FIELDS = (e: string) => HASHED_FIELDS.map((c) => e + c).join(', ');
 const CANONICAL = (e: string) =>
   `case when ${e}targets_after is null then json_array(${FIELDS(e)})
     else json_array(${FIELDS(e)}, ${e}targets_after) end`;
