@@ -63,6 +63,11 @@ describe('unsubscribe tokens', () => {
     expect(a.token).toMatch(/^[a-z2-7]{32}$/);
     expect(a.token).not.toBe(b.token);
     expect(a.hash).toBe(hashUnsubscribeToken(a.token));
+    // Drawn from a pool (128 a draw): across several draws every token is new and whole.
+    const many = Array.from({ length: 400 }, () => createUnsubscribeToken());
+    expect(new Set(many.map((m) => m.token)).size).toBe(many.length);
+    for (const m of many) expect(m.token).toMatch(/^[a-z2-7]{32}$/);
+    expect(new Set(many.map((m) => m.hash)).size).toBe(many.length);
     const t = await consentedLead();
     const row = t.handle.db
       .select({ hash: schema.leads.unsubscribeTokenHash })

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { AuditOutcome, AuditPurpose, AuditTargetType, DsrPurpose } from '@mg/shared';
 import { sql } from 'drizzle-orm';
 import { GENESIS_HASH } from './audit-verify';
@@ -55,7 +55,8 @@ export function hashEntry(e: StoredFields): string {
     e.detail,
   ];
   if (e.targetsAfter !== null) fields.push(e.targetsAfter);
-  return createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+  // One-shot: same digest as createHash().update().digest(), without the Hash object.
+  return hash('sha256', JSON.stringify(fields), 'hex');
 }
 
 const ph = sql.placeholder;

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import {
   type Conn,
   type Db,
@@ -14,7 +14,27 @@ import { logEntry, PUBLIC } from './access-log';
 const TOKEN_PATTERN = /^[a-z2-7]{32}$/;
 
 export function hashUnsubscribeToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  return hash('sha256', token, 'hex');
+}
+
+const TOKEN_BYTES = 20;
+/** Tokens' bytes drawn from OpenSSL at once: one call per form cost ~4 µs (decision 036). */
+const POOL_TOKENS = 128;
+let pool = Buffer.alloc(0);
+let poolOffset = 0;
+
+/**
+ * The next token's random bytes, from a pool drawn 128 tokens at a time (as Node pools the
+ * bytes of randomUUID): every byte is handed out once, then the pool is drawn anew.
+ */
+function tokenBytes(): Uint8Array {
+  if (poolOffset + TOKEN_BYTES > pool.length) {
+    pool = randomBytes(TOKEN_BYTES * POOL_TOKENS);
+    poolOffset = 0;
+  }
+  const bytes = pool.subarray(poolOffset, poolOffset + TOKEN_BYTES);
+  poolOffset += TOKEN_BYTES;
+  return bytes;
 }
 
 /**
@@ -22,9 +42,7 @@ export function hashUnsubscribeToken(token: string): string {
  * the mail's outbox row until sent, and the row's body and headers are blanked then.
  */
 export function createUnsubscribeToken(): { token: string; hash: string } {
-  const bytes = new Uint8Array(20);
-  crypto.getRandomValues(bytes);
-  const token = encodeBase32LowerCaseNoPadding(bytes);
+  const token = encodeBase32LowerCaseNoPadding(tokenBytes());
   return { token, hash: hashUnsubscribeToken(token) };
 }
 
