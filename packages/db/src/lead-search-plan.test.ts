@@ -254,3 +254,63 @@ describe('dense matches checked row by row in the project and assignee walks', (
     }
   });
 });
+
+describe('a long prefix asked by its first 3 letters when they start the same tokens', () => {
+  /** A database of its own with these names (e-mails that add no tokens of their own). */
+  const withNames = (list: readonly string[]) => {
+    const handle = createTestDatabase();
+    const sub = makeSubsidiary(handle.db, { name: 'Prefiks AS' });
+    const project = { id: makeProject(handle.db, sub), subsidiaryId: sub };
+    for (const [i, name] of list.entries())
+      makeLead(handle.db, project, { name, email: `lead${i}@example.no`, phone: '+4791234567' });
+    return { db: handle.db, sub };
+  };
+  const base = ['Kari Pedersen', 'Ola Pedersen', 'Anne Berg', 'Siv Østbyen', 'Tor Østbyhagen'];
+  // "pedersen12" extends "pedersen", so the word is a prefix, not asked whole.
+  base.push('Per Pedersen12');
+
+  const look = (list: readonly string[], search: string) => {
+    const { db, sub } = withNames(list);
+    const plan = db.transaction((tx) => planSearch(tx, ALL, search));
+    const found = (scope: Scope) =>
+      listLeads(db, { scope, filter: { search, sort: 'name', dir: 'asc', limit: 100 } })
+        .items.map((r) => r.name)
+        .sort();
+    const inScope = found(scopeFor({ role: 'subsidiary_user', subsidiaryId: sub }));
+    expect(found(ALL)).toEqual(inScope);
+    return { plan, names: inScope };
+  };
+  const matchOf = (plan: ReturnType<typeof planSearch>) =>
+    plan.kind === 'dense' ? plan.match : JSON.stringify(plan);
+
+  it('asks "ped"* for "pedersen" while every ped… token starts with "pedersen"', () => {
+    LEAD_QUERY_TUNING.sparseSearchMax = 0;
+    const { plan, names: found } = look(base, 'pedersen');
+    expect(matchOf(plan)).toContain('("ped"*)');
+    expect(found).toEqual(['Kari Pedersen', 'Ola Pedersen', 'Per Pedersen12']);
+    // Two letters and more: "østby" (two bytes for ø) stands as "øst"*.
+    expect(matchOf(look(base, 'østby').plan)).toContain('("øst"*)');
+    expect(look(base, 'østby').names).toEqual(['Siv Østbyen', 'Tor Østbyhagen']);
+    // Switched off, the word is asked as typed.
+    LEAD_QUERY_TUNING.sameSetPrefixes = false;
+    expect(matchOf(look(base, 'pedersen').plan)).toContain('("pedersen"*)');
+  });
+
+  it('keeps the word when a token under its 3 letters sorts before or after its own', () => {
+    LEAD_QUERY_TUNING.sparseSearchMax = 0;
+    for (const other of ['Liv Pedal', 'Liv Pedro', 'Liv Ped']) {
+      const { plan, names: found } = look([...base, other], 'pedersen');
+      expect(matchOf(plan)).toContain('("pedersen"*)');
+      expect(found).toEqual(['Kari Pedersen', 'Ola Pedersen', 'Per Pedersen12']);
+    }
+    const { plan, names: found } = look([...base, 'Eva Østre'], 'østby');
+    expect(matchOf(plan)).toContain('("østby"*)');
+    expect(found).toEqual(['Siv Østbyen', 'Tor Østbyhagen']);
+  });
+
+  it('gives the same rows by an id list and in a two-word search', () => {
+    const { plan, names: found } = look([...base, 'Kari Berg'], 'kari pedersen');
+    expect(plan.kind).toBe('ids');
+    expect(found).toEqual(['Kari Pedersen']);
+  });
+});

@@ -306,6 +306,11 @@ const SEARCHES = [
   'nordm',
   'example.no',
   'østby ærlig',
+  // Long prefixes whose first 3 letters may start only their own tokens (asked as those).
+  'nordm',
+  'østb',
+  'sæthe',
+  'ødegå',
 ];
 
 interface DrawOptions {
@@ -504,6 +509,8 @@ describe('lead grid against the oracle', () => {
       // Every word asked as a prefix, as before migration 0024 (by default a prefix no longer
       // token starts with is asked as its exact term).
       ['prefixes as typed', { wholeWordsAlone: false }],
+      // Never a long prefix by its first 3 letters (by default when they start the same tokens).
+      ['no same-set 3 letters', { sameSetPrefixes: false }],
       [
         'cut words, prefixes as typed, dense',
         { wholeWordsAlone: false, truncateWordsAbove: 0, sparseSearchMax: 0 },
