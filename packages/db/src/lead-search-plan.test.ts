@@ -2,7 +2,7 @@ import { type LeadFilterParams, type Scope, scopeFor } from '@mg/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeLead, makeProject, makeSubsidiary } from './factories';
 import { LEAD_QUERY_TUNING, listLeads, planSearch } from './queries/leads';
-import { leadHasSearchWords } from './queries/leads/search';
+import { denseChunk, leadHasSearchWords } from './queries/leads/search';
 import { createTestDatabase } from './testing';
 
 /**
@@ -312,5 +312,41 @@ describe('a long prefix asked by its first 3 letters when they start the same to
     const { plan, names: found } = look([...base, 'Kari Berg'], 'kari pedersen');
     expect(plan.kind).toBe('ids');
     expect(found).toEqual(['Kari Pedersen']);
+  });
+});
+
+describe('a search dense over all leads is planned dense in a subsidiary from two probes', () => {
+  const SUB = () => scopeFor({ role: 'subsidiary_user', subsidiaryId });
+  const plan = (search: string) => {
+    const { db } = fresh();
+    return db.transaction((tx) => planSearch(tx, SUB(), search));
+  };
+  it('reads no scoped matches when both ends of the ids are dense with the word', () => {
+    // The 12 Hansens are ids 1–12 of 16: every one of the oldest 4, and 4 above id 16 - 8.
+    Object.assign(LEAD_QUERY_TUNING, { sparseSearchMax: 1000, densityProbe: 4, probeDensity: 0.5 });
+    expect(plan('hansen')).toEqual({ kind: 'dense', match: expect.any(String), density: 1 });
+    const { names: found } = run(SUB(), { search: 'hansen', sort: 'createdAt' });
+    expect(found).toHaveLength(12);
+    // "marie": ids 1, 3, …, 11, dense among the oldest, only 2 above id 8: counted in scope.
+    expect(plan('marie')).toMatchObject({ kind: 'ids' });
+    // "hans"* (Hansen, Hansemann, Hanssen) is as dense, but a 4-letter prefix that FTS5
+    // merges whole: no probe, counted in scope.
+    expect(plan('hans')).toMatchObject({ kind: 'ids' });
+    LEAD_QUERY_TUNING.sparseSearchMax = 0;
+    expect(plan('hans')).not.toHaveProperty('density');
+    LEAD_QUERY_TUNING.sparseSearchMax = 1000;
+    // Switched off, the Hansens are counted in scope too (an id list under 1000).
+    LEAD_QUERY_TUNING.densityProbe = 0;
+    expect(plan('hansen')).toMatchObject({ kind: 'ids' });
+    expect(run(SUB(), { search: 'hansen', sort: 'createdAt' }).names).toEqual(found);
+  });
+
+  it('sizes a dense walk’s chunks by the density', () => {
+    expect(denseChunk(51, undefined)).toBe(4000);
+    expect(denseChunk(51, 0.25)).toBe(612);
+    expect(denseChunk(51, 0.9)).toBe(408);
+    expect(denseChunk(51, 0.001)).toBe(4000);
+    LEAD_QUERY_TUNING.chunkByDensity = false;
+    expect(denseChunk(51, 0.25)).toBe(4000);
   });
 });

@@ -485,7 +485,10 @@ describe('lead grid against the oracle', () => {
   it('matches the oracle under every search plan', { timeout: 240_000 }, () => {
     const defaults = { ...LEAD_QUERY_TUNING };
     const plans: [string, Partial<typeof LEAD_QUERY_TUNING>][] = [
-      ['every search by id list', { sparseSearchMax: 1_000_000 }],
+      ['every search by id list', { sparseSearchMax: 1_000_000, densityProbe: 0 }],
+      // Within a subsidiary, searches dense over all leads planned dense from two probes.
+      ['dense in a subsidiary by probes', { densityProbe: 8, probeDensity: 0.001 }],
+      ['chunks by the density, never', { sparseSearchMax: 0, chunkByDensity: false }],
       [
         'every search dense, by id ranges',
         { sparseSearchMax: 0, denseChunkMin: 40, denseScanBudget: 1e9 },
