@@ -4,6 +4,7 @@
  * less than wall time. In-process, read-only work on a copy of the bench database.
  *
  *   pnpm --filter @mg/bench exec tsx leads/search-parts.ts --db /tmp/copy.db [--n 40] [--only regex]
+ *     [--base key=value ...]   (each draw also with these tunings, interleaved: before/after)
  *
  * Prints per (scope, pool, sort): mean, p95 and max CPU in ms, the plan kinds seen, and the
  * slowest term drawn (to reproduce it).
@@ -29,6 +30,12 @@ const { values: args } = parseArgs({
     seed: { type: 'string', default: '11' },
     /** 'off': dense name and e-mail pages walk against the full match set (as before 0021). */
     sorted: { type: 'string', default: 'on' },
+    /**
+     * key=value of LEAD_QUERY_TUNING (repeatable), e.g. --base densityProbe=0: every draw is
+     * also run with these changed, right after or before the defaults (the order drawn), and
+     * both are printed: a comparison that the machine's load moves alike.
+     */
+    base: { type: 'string', multiple: true },
   },
 });
 if (!args.db) throw new Error('--db <copy of a bench database> is required');
@@ -38,6 +45,14 @@ const random = seededRandom(Number(args.seed));
 const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
 
 if (args.sorted === 'off') LEAD_QUERY_TUNING.sortedCheckBudget = 0;
+const defaults = { ...LEAD_QUERY_TUNING };
+const base: Partial<typeof LEAD_QUERY_TUNING> = {};
+for (const t of args.base ?? []) {
+  const [k, v] = t.split('=');
+  if (!k || !(k in defaults)) throw new Error(`--base ${t}: no such tuning`);
+  (base as Record<string, unknown>)[k] = v === 'true' ? true : v === 'false' ? false : Number(v);
+}
+const AB = Object.keys(base).length > 0;
 const handle = openDatabase(args.db);
 migrateDatabase(handle);
 const { db, sqlite } = handle;
@@ -79,25 +94,37 @@ for (const [scopeName, scope] of scopes) {
       const label = `${scopeName} ${poolName} ${sort}`;
       if (ONLY && !ONLY.test(label)) continue;
       const samples: number[] = [];
+      const baseSamples: number[] = [];
       const kinds = new Set<string>();
       let worst = { ms: -1, term: '', dir: '' };
       for (let i = 0; i < N; i++) {
         const search = draw();
         const dir = pick(['asc', 'desc'] as const);
         kinds.add(db.transaction((tx) => planSearch(tx, scope, search).kind));
-        const ms = cpuOf(() =>
-          db.transaction((tx) =>
-            sort === 'count'
-              ? countLeadsCapped(tx, { scope, filter: { search } })
-              : listLeads(tx, { scope, filter: { search, sort, dir, limit: 50 } }),
-          ),
-        );
+        const once = () =>
+          cpuOf(() =>
+            db.transaction((tx) =>
+              sort === 'count'
+                ? countLeadsCapped(tx, { scope, filter: { search } })
+                : listLeads(tx, { scope, filter: { search, sort, dir, limit: 50 } }),
+            ),
+          );
+        const baseFirst = AB && random() < 0.5;
+        const runBase = () => {
+          Object.assign(LEAD_QUERY_TUNING, defaults, base);
+          baseSamples.push(once());
+          Object.assign(LEAD_QUERY_TUNING, defaults);
+        };
+        if (baseFirst) runBase();
+        const ms = once();
+        if (AB && !baseFirst) runBase();
         samples.push(ms);
         if (ms > worst.ms) worst = { ms, term: search, dir };
       }
       const s = stats(samples);
+      const b = AB ? stats(baseSamples) : null;
       console.log(
-        `${label.padEnd(44)} ${s.mean.toFixed(2).padStart(7)} ${s.p95.toFixed(2).padStart(7)} ${s.max.toFixed(2).padStart(7)}  ${[...kinds].join('/').padEnd(10)} worst: "${worst.term}" ${worst.dir}`,
+        `${label.padEnd(44)} ${s.mean.toFixed(2).padStart(7)} ${s.p95.toFixed(2).padStart(7)} ${s.max.toFixed(2).padStart(7)}${b ? `  | base ${b.mean.toFixed(2).padStart(7)} ${b.p95.toFixed(2).padStart(7)} ${b.max.toFixed(2).padStart(7)}` : ''}  ${[...kinds].join('/').padEnd(10)} worst: "${worst.term}" ${worst.dir}`,
       );
     }
   }

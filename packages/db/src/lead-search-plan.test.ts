@@ -2,7 +2,7 @@ import { type LeadFilterParams, type Scope, scopeFor } from '@mg/shared';
 import { afterEach, describe, expect, it } from 'vitest';
 import { makeLead, makeProject, makeSubsidiary } from './factories';
 import { LEAD_QUERY_TUNING, listLeads, planSearch } from './queries/leads';
-import { leadHasSearchWords } from './queries/leads/search';
+import { denseChunk, leadHasSearchWords } from './queries/leads/search';
 import { createTestDatabase } from './testing';
 
 /**
@@ -252,5 +252,101 @@ describe('dense matches checked row by row in the project and assignee walks', (
       expect(checked.names).toHaveLength(14);
       LEAD_QUERY_TUNING.walkCheckDensity = 0.5;
     }
+  });
+});
+
+describe('a long prefix asked by its first 3 letters when they start the same tokens', () => {
+  /** A database of its own with these names (e-mails that add no tokens of their own). */
+  const withNames = (list: readonly string[]) => {
+    const handle = createTestDatabase();
+    const sub = makeSubsidiary(handle.db, { name: 'Prefiks AS' });
+    const project = { id: makeProject(handle.db, sub), subsidiaryId: sub };
+    for (const [i, name] of list.entries())
+      makeLead(handle.db, project, { name, email: `lead${i}@example.no`, phone: '+4791234567' });
+    return { db: handle.db, sub };
+  };
+  const base = ['Kari Pedersen', 'Ola Pedersen', 'Anne Berg', 'Siv Østbyen', 'Tor Østbyhagen'];
+  // "pedersen12" extends "pedersen", so the word is a prefix, not asked whole.
+  base.push('Per Pedersen12');
+
+  const look = (list: readonly string[], search: string) => {
+    const { db, sub } = withNames(list);
+    const plan = db.transaction((tx) => planSearch(tx, ALL, search));
+    const found = (scope: Scope) =>
+      listLeads(db, { scope, filter: { search, sort: 'name', dir: 'asc', limit: 100 } })
+        .items.map((r) => r.name)
+        .sort();
+    const inScope = found(scopeFor({ role: 'subsidiary_user', subsidiaryId: sub }));
+    expect(found(ALL)).toEqual(inScope);
+    return { plan, names: inScope };
+  };
+  const matchOf = (plan: ReturnType<typeof planSearch>) =>
+    plan.kind === 'dense' ? plan.match : JSON.stringify(plan);
+
+  it('asks "ped"* for "pedersen" while every ped… token starts with "pedersen"', () => {
+    LEAD_QUERY_TUNING.sparseSearchMax = 0;
+    const { plan, names: found } = look(base, 'pedersen');
+    expect(matchOf(plan)).toContain('("ped"*)');
+    expect(found).toEqual(['Kari Pedersen', 'Ola Pedersen', 'Per Pedersen12']);
+    // Two letters and more: "østby" (two bytes for ø) stands as "øst"*.
+    expect(matchOf(look(base, 'østby').plan)).toContain('("øst"*)');
+    expect(look(base, 'østby').names).toEqual(['Siv Østbyen', 'Tor Østbyhagen']);
+    // Switched off, the word is asked as typed.
+    LEAD_QUERY_TUNING.sameSetPrefixes = false;
+    expect(matchOf(look(base, 'pedersen').plan)).toContain('("pedersen"*)');
+  });
+
+  it('keeps the word when a token under its 3 letters sorts before or after its own', () => {
+    LEAD_QUERY_TUNING.sparseSearchMax = 0;
+    for (const other of ['Liv Pedal', 'Liv Pedro', 'Liv Ped']) {
+      const { plan, names: found } = look([...base, other], 'pedersen');
+      expect(matchOf(plan)).toContain('("pedersen"*)');
+      expect(found).toEqual(['Kari Pedersen', 'Ola Pedersen', 'Per Pedersen12']);
+    }
+    const { plan, names: found } = look([...base, 'Eva Østre'], 'østby');
+    expect(matchOf(plan)).toContain('("østby"*)');
+    expect(found).toEqual(['Siv Østbyen', 'Tor Østbyhagen']);
+  });
+
+  it('gives the same rows by an id list and in a two-word search', () => {
+    const { plan, names: found } = look([...base, 'Kari Berg'], 'kari pedersen');
+    expect(plan.kind).toBe('ids');
+    expect(found).toEqual(['Kari Pedersen']);
+  });
+});
+
+describe('a search dense over all leads is planned dense in a subsidiary from two probes', () => {
+  const SUB = () => scopeFor({ role: 'subsidiary_user', subsidiaryId });
+  const plan = (search: string) => {
+    const { db } = fresh();
+    return db.transaction((tx) => planSearch(tx, SUB(), search));
+  };
+  it('reads no scoped matches when both ends of the ids are dense with the word', () => {
+    // The 12 Hansens are ids 1–12 of 16: every one of the oldest 4, and 4 above id 16 - 8.
+    Object.assign(LEAD_QUERY_TUNING, { sparseSearchMax: 1000, densityProbe: 4, probeDensity: 0.5 });
+    expect(plan('hansen')).toEqual({ kind: 'dense', match: expect.any(String), density: 1 });
+    const { names: found } = run(SUB(), { search: 'hansen', sort: 'createdAt' });
+    expect(found).toHaveLength(12);
+    // "marie": ids 1, 3, …, 11, dense among the oldest, only 2 above id 8: counted in scope.
+    expect(plan('marie')).toMatchObject({ kind: 'ids' });
+    // "hans"* (Hansen, Hansemann, Hanssen) is as dense, but a 4-letter prefix that FTS5
+    // merges whole: no probe, counted in scope.
+    expect(plan('hans')).toMatchObject({ kind: 'ids' });
+    LEAD_QUERY_TUNING.sparseSearchMax = 0;
+    expect(plan('hans')).not.toHaveProperty('density');
+    LEAD_QUERY_TUNING.sparseSearchMax = 1000;
+    // Switched off, the Hansens are counted in scope too (an id list under 1000).
+    LEAD_QUERY_TUNING.densityProbe = 0;
+    expect(plan('hansen')).toMatchObject({ kind: 'ids' });
+    expect(run(SUB(), { search: 'hansen', sort: 'createdAt' }).names).toEqual(found);
+  });
+
+  it('sizes a dense walk’s chunks by the density', () => {
+    expect(denseChunk(51, undefined)).toBe(4000);
+    expect(denseChunk(51, 0.25)).toBe(612);
+    expect(denseChunk(51, 0.9)).toBe(408);
+    expect(denseChunk(51, 0.001)).toBe(4000);
+    LEAD_QUERY_TUNING.chunkByDensity = false;
+    expect(denseChunk(51, 0.25)).toBe(4000);
   });
 });

@@ -306,6 +306,11 @@ const SEARCHES = [
   'nordm',
   'example.no',
   'østby ærlig',
+  // Long prefixes whose first 3 letters may start only their own tokens (asked as those).
+  'nordm',
+  'østb',
+  'sæthe',
+  'ødegå',
 ];
 
 interface DrawOptions {
@@ -480,7 +485,10 @@ describe('lead grid against the oracle', () => {
   it('matches the oracle under every search plan', { timeout: 240_000 }, () => {
     const defaults = { ...LEAD_QUERY_TUNING };
     const plans: [string, Partial<typeof LEAD_QUERY_TUNING>][] = [
-      ['every search by id list', { sparseSearchMax: 1_000_000 }],
+      ['every search by id list', { sparseSearchMax: 1_000_000, densityProbe: 0 }],
+      // Within a subsidiary, searches dense over all leads planned dense from two probes.
+      ['dense in a subsidiary by probes', { densityProbe: 8, probeDensity: 0.001 }],
+      ['chunks by the density, never', { sparseSearchMax: 0, chunkByDensity: false }],
       [
         'every search dense, by id ranges',
         { sparseSearchMax: 0, denseChunkMin: 40, denseScanBudget: 1e9 },
@@ -504,6 +512,8 @@ describe('lead grid against the oracle', () => {
       // Every word asked as a prefix, as before migration 0024 (by default a prefix no longer
       // token starts with is asked as its exact term).
       ['prefixes as typed', { wholeWordsAlone: false }],
+      // Never a long prefix by its first 3 letters (by default when they start the same tokens).
+      ['no same-set 3 letters', { sameSetPrefixes: false }],
       [
         'cut words, prefixes as typed, dense',
         { wholeWordsAlone: false, truncateWordsAbove: 0, sparseSearchMax: 0 },

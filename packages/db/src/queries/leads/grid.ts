@@ -14,7 +14,13 @@ import { leads, projects, subsidiaries, users } from '../../schema';
 import { flag, leadScopeById, listColumns } from './common';
 import { groupSortKeys } from './grid-group-sort';
 import { filterTerms, type Term } from './grid-plan';
-import { LEAD_QUERY_TUNING, planSearch, searchCondition, searchHitsInOrder } from './search';
+import {
+  denseChunk,
+  LEAD_QUERY_TUNING,
+  planSearch,
+  searchCondition,
+  searchHitsInOrder,
+} from './search';
 import { sortedDenseKeys } from './search-sorted';
 
 /**
@@ -146,7 +152,7 @@ function pageOfLeads(
     // from the full match set instead. Exact either way: the candidates are every row that
     // passes the other filters, in order, and the range covers each of them.
     keys = [];
-    const chunk = Math.max(LEAD_QUERY_TUNING.denseChunkMin, (limit + 1) * 8);
+    const chunk = denseChunk(limit + 1, plan.density);
     let from = after;
     let scanned = 0;
     let done = false;

@@ -155,8 +155,22 @@ export const LEAD_QUERY_TUNING = {
   walkCheckDensity: 0.05,
   /** ...judged among the newest ids by this many matches (tests make it small). */
   walkCheckSample: 256,
+  /**
+   * Within a subsidiary, a search whose matches over all leads are at least `probeDensity`
+   * of the ids among the first `densityProbe` of them and among the newest is planned dense
+   * without counting its matches in scope (0: always counted).
+   */
+  densityProbe: 128,
+  probeDensity: 0.05,
+  /** false: a dense walk reads `denseChunkMin` candidates at a time whatever the density. */
+  chunkByDensity: true as boolean,
   /** false: ask every word as a prefix, as before migration 0024 (the oracle test compares). */
   wholeWordsAlone: true as boolean,
+  /**
+   * false: a long prefix is never asked by its first 3 letters when those start the same
+   * tokens (`sameSetPrefix`; the oracle test compares).
+   */
+  sameSetPrefixes: true as boolean,
 };
 
 /**
@@ -181,6 +195,8 @@ export type SearchPlan =
        * the whole match set first (see `searchWalkCondition`).
        */
       check?: string;
+      /** The matches' share of the leads, estimated (sizes the walk's chunks). */
+      density?: number;
     };
 
 /** The SQL test of the typed words on a lead row (see `leadHasSearchWords`). */
@@ -256,14 +272,53 @@ export function hasLongerTerms(conn: Conn, word: string): boolean {
  * starts with it into one list, all of it, before the first row: 1–10 ms for one common
  * term at 1M, and it made `widened` cut such a word to 3 letters ("solveig" → "sol"*, then
  * every Solberg checked and, sorted by e-mail, a 160 ms walk). The exact term streams.
+ * A prefix that longer tokens do start is asked by its first 3 letters when those start no
+ * other token (`sameSetPrefix`): the same set again, streamed from the 3-letter prefix index.
  */
 export function wholeWhereAlone(conn: Conn, words: readonly SearchWord[]): SearchWord[] {
   if (LEAD_QUERY_TUNING.wholeWordsAlone === false) return [...words];
-  return words.map((w) =>
-    w.prefix && [...w.text].length > 3 && !hasLongerTerms(conn, w.text)
-      ? { text: w.text, prefix: false }
-      : w,
+  return words.map((w) => {
+    if (!w.prefix || [...w.text].length <= 3) return w;
+    if (!hasLongerTerms(conn, w.text)) return { text: w.text, prefix: false };
+    const short = LEAD_QUERY_TUNING.sameSetPrefixes ? sameSetPrefix(conn, w.text) : null;
+    return short ? { text: short, prefix: true } : w;
+  });
+}
+
+/** The first term of the index in [from, below), or null (one seek in `leads_fts_vocab`). */
+function firstTerm(conn: Conn, from: Buffer, below: Buffer): string | null {
+  return (
+    conn.get<{ term: string } | undefined>(
+      sql`select term from leads_fts_vocab where term >= cast(${from} as text)
+          and term < cast(${below} as text) limit 1`,
+    )?.term ?? null
   );
+}
+
+/**
+ * The word's first 3 letters when they stand for exactly the same tokens: every token in the
+ * index that starts with them also starts with the word; else null. Two seeks in the term
+ * list (~0.1 ms): the first token from the 3 letters on must start with the word, and none
+ * may follow the word's own tokens under the 3 letters. Then "ped"* is the same set as
+ * "pedersen"* at this snapshot (the page's transaction), and FTS5 streams it from its 3-letter
+ * prefix index, where it merged the doclists of pedersen and its ~1 000 e-mail words
+ * (pedersen0–pedersen996) into one list first, all of it: at 1M leads 8–10 ms a query
+ * against ~2 ms ("erik"*, "holm"*, "pedersen"* in a subsidiary: 13–20 ms per page).
+ * The term list holds every column's tokens (the scope and sort-key tokens too), so a token
+ * of those under the 3 letters only makes the answer null, never wrong.
+ */
+export function sameSetPrefix(conn: Conn, word: string): string | null {
+  const cut = [...word].slice(0, 3).join('');
+  const ff = Buffer.from([0xff]);
+  const cutBytes = Buffer.from(cut, 'utf8');
+  const wordBytes = Buffer.from(word, 'utf8');
+  const belowCut = Buffer.concat([cutBytes, ff]);
+  const first = firstTerm(conn, cutBytes, belowCut);
+  if (first === null) return null;
+  const firstBytes = Buffer.from(first, 'utf8');
+  if (!firstBytes.subarray(0, wordBytes.length).equals(wordBytes)) return null;
+  // A word's tokens are one stretch of the order (up to the word's bytes then 0xff).
+  return firstTerm(conn, Buffer.concat([wordBytes, ff]), belowCut) === null ? cut : null;
 }
 
 export function planSearch(conn: Conn, scope: Scope, search: string | undefined): SearchPlan {
@@ -296,15 +351,73 @@ export function planSearch(conn: Conn, scope: Scope, search: string | undefined)
     if (found.length <= max) return { kind: 'ids', ids: found.map((r) => r.id) };
     return { kind: 'dense', match, rows };
   }
+  // Within a subsidiary, a search dense at both ends of all the leads is taken for dense
+  // there too, without reading its first 2 001 matches in scope (the scope token AND the
+  // words: 5–8 ms at 1M for "pe"*, where the probes read ~2 × 128). Not when a word is a
+  // prefix longer than the prefix indexes: FTS5 merges all of it before the first row, so a
+  // probe would pay that merge once more ("larsen"*: 8 ms for 128 rows).
+  const probed =
+    scope.kind === 'all' || asked.some((w) => w.prefix && [...w.text].length > 3)
+      ? null
+      : denseByProbe(conn, matchFor(null, asked));
+  if (probed !== null) return { kind: 'dense', match, density: probed };
   const found = conn.all<{ id: number }>(
     sql`select rowid as id from leads_fts where leads_fts match ${match} limit ${max + 1}`,
   );
   if (found.length <= max) return { kind: 'ids', ids: found.map((r) => r.id) };
-  const check =
-    scope.kind === 'all' && denseEverywhere(conn, match, found)
-      ? JSON.stringify(parsed.words)
-      : undefined;
-  return check ? { kind: 'dense', match, check } : { kind: 'dense', match };
+  if (scope.kind !== 'all') return { kind: 'dense', match };
+  // The span is of all leads' ids: a share of the candidates only over all subsidiaries.
+  const density = spanDensity(found);
+  return denseEverywhere(conn, match, found)
+    ? { kind: 'dense', match, check: JSON.stringify(parsed.words), density }
+    : { kind: 'dense', match, density };
+}
+
+/** Matches per id over the span of these (the first ones FTS gave, in rowid order). */
+function spanDensity(found: readonly { id: number }[]): number {
+  const lo = found[0]?.id;
+  const hi = found.at(-1)?.id;
+  return lo === undefined || hi === undefined ? 0 : found.length / (hi - lo + 1);
+}
+
+/**
+ * The share of the leads the match holds, when at least `probeDensity` among the oldest
+ * ids (its first `densityProbe` matches) and among the newest (as many matches in the id
+ * span that density would put them in); else null. Over all leads: unscoped, FTS streams
+ * the words alone. Only an estimate for the plan's choice: a dense plan is exact at any
+ * density (a wrong guess costs time, never rows).
+ */
+function denseByProbe(conn: Conn, match: string): number | null {
+  const { densityProbe, probeDensity } = LEAD_QUERY_TUNING;
+  if (!(densityProbe > 0 && probeDensity > 0 && probeDensity <= 1)) return null;
+  const oldest = conn.all<{ id: number }>(
+    sql`select rowid as id from leads_fts where leads_fts match ${match} limit ${densityProbe}`,
+  );
+  const density = spanDensity(oldest);
+  if (oldest.length < densityProbe || density < probeDensity) return null;
+  const top =
+    conn.get<{ n: number | null }>(sql`select max(${leads.id}) as n from ${leads}`).n ?? 0;
+  const span = Math.ceil(densityProbe / probeDensity);
+  // Integer bound: FTS5 seeks its doclists only to an INTEGER rowid bound (see below).
+  const newest = conn.get<{ n: number }>(
+    sql`select count(*) as n from (select rowid from leads_fts where leads_fts match ${match}
+        and rowid > cast(${top - span} as integer) limit ${densityProbe})`,
+  ).n;
+  return newest >= densityProbe ? density : null;
+}
+
+/**
+ * How many candidates a dense walk in id-related order (created, last activity, status)
+ * reads at a time: enough for the page three times over at the plan's density, between
+ * 8 pages' worth and `denseChunkMin` (without a density, `denseChunkMin`). Each candidate is
+ * an index entry read (~0.5–1 µs at 1M): "pe"* (~15 % of the leads) read 4 000 for 51 rows.
+ */
+export function denseChunk(need: number, density: number | undefined): number {
+  const { denseChunkMin } = LEAD_QUERY_TUNING;
+  const floor = need * 8;
+  if (!LEAD_QUERY_TUNING.chunkByDensity || !density || !(density > 0))
+    return Math.max(denseChunkMin, floor);
+  return Math.max(floor, Math.min(denseChunkMin, Math.ceil((3 * need) / density)));
 }
 
 /**
