@@ -5,13 +5,18 @@
  * with SQLite's query plan and how many rows SQLite stepped over (full-scan and sort steps).
  *
  *   pnpm --filter @mg/bench exec tsx leads/combos.ts --db /tmp/copy.db [--n 200] [--seed 1]
- *        [--slow 8] [--scope all|sub|both] [--kind combo|deep|first|single]
+ *        [--slow 8] [--scope all|sub|both] [--kind combo|deep|first|single] [--worker]
+ *
+ * --worker: each page read as the API reads a page it sends off the request thread (a read
+ * worker's own connection, the page sent back as a message; decision 041): the CPU then is
+ * the whole process's, the worker's and the hop's included, and no plans are printed.
  *
  * Read-only: the page reads run inside a transaction that is rolled back.
  */
 import { parseArgs } from 'node:util';
 import { listLeads, migrateDatabase, openDatabase } from '@mg/db';
 import { type LeadListParams, type Scope, scopeFor, seededRandom } from '@mg/shared';
+import { ReadWorkerPool, workerReads } from '../../apps/api/src/jobs/read-workers';
 import { leadDraws } from './draws';
 
 const { values: args } = parseArgs({
@@ -24,6 +29,7 @@ const { values: args } = parseArgs({
     scope: { type: 'string', default: 'both' },
     kind: { type: 'string', default: 'combo' },
     quiet: { type: 'boolean', default: false },
+    worker: { type: 'boolean', default: false },
   },
 });
 if (!args.db) throw new Error('--db <copy of a bench database> is required');
@@ -36,6 +42,9 @@ const NOW = Date.now();
 const handle = openDatabase(args.db);
 migrateDatabase(handle);
 const { db, sqlite } = handle;
+// One worker, so each page meets the cache the previous ones warmed (as a quiet API would).
+const pool = args.worker ? new ReadWorkerPool(args.db, null, 1) : null;
+const viaWorker = pool ? workerReads(pool) : null;
 const one = <T>(q: string, ...p: unknown[]) => sqlite.prepare(q).get(...p) as T;
 
 // Every statement a page runs, with its parameters: drizzle prepares each query on the client.
@@ -95,17 +104,27 @@ for (const [name, scope, sub] of scopes) {
   const next = draw(sub);
   const cpus: number[] = [];
   const slow: { ms: number; filter: Record<string, unknown>; statements: typeof ran }[] = [];
+  // Warm-up, the same in both modes (the worker's start-up and first pages are not measured).
+  for (let i = 0; i < 5; i++) {
+    const filter = { limit: 50 } as LeadListParams;
+    if (viaWorker) await viaWorker.leadPage({ scope, filter });
+    else listLeads(db, { scope, filter });
+  }
   for (let i = 0; i < N; i++) {
     const filter = { limit: 50, ...next() } as LeadListParams;
     ran.length = 0;
     const before = process.cpuUsage();
     let rows = 0;
-    try {
-      sqlite.exec('begin');
-      rows = listLeads(db, { scope, filter }).items.length;
-    } finally {
-      sqlite.exec('rollback');
-    }
+    if (viaWorker) {
+      const read = await viaWorker.leadPage({ scope, filter });
+      rows = 'page' in read ? read.page.items.length : 0;
+    } else
+      try {
+        sqlite.exec('begin');
+        rows = listLeads(db, { scope, filter }).items.length;
+      } finally {
+        sqlite.exec('rollback');
+      }
     const d = process.cpuUsage(before);
     const ms = (d.user + d.system) / 1000;
     cpus.push(ms);
@@ -113,7 +132,7 @@ for (const [name, scope, sub] of scopes) {
       console.log(
         `${name} ${ms.toFixed(2).padStart(7)} ms ${String(rows).padStart(3)} rows ${JSON.stringify(filter)}`,
       );
-    if (ms > SLOW) slow.push({ ms, filter, statements: [...ran] });
+    if (ms > SLOW && !viaWorker) slow.push({ ms, filter, statements: [...ran] });
   }
   console.log(
     `\n${name} ${args.kind}: CPU mean ${mean(cpus).toFixed(2)} p95 ${p95(cpus).toFixed(2)} max ${Math.max(...cpus).toFixed(2)} ms; ${slow.length} over ${SLOW} ms\n`,
@@ -133,4 +152,5 @@ for (const [name, scope, sub] of scopes) {
     }
   }
 }
+await pool?.close();
 handle.close();

@@ -169,25 +169,45 @@ for (const [scopeName, cookie, scope] of scopes) {
     console.log(`${label.padEnd(24)} request ${fmt(whole)}   listLeads ${fmt(query)}`);
   }
 }
-const ids = Array.from({ length: 50 }, (_, i) => 1000 + i);
-const append = await cpu(() =>
-  db.transaction((tx) =>
-    appendAccessLog(tx, {
-      action: 'lead.list',
-      outcome: 'ok',
-      purpose: 'follow_up',
-      actorUserId: adminId,
-      actorRole: 'admin',
-      targetType: 'lead',
-      targetIds: ids,
-      requestId: 'r',
-      ip: '127.0.0.1',
-      userAgent: 'bench',
-      detail: { filters: [], searched: false, page: 'first' },
-    }),
-  ),
-);
-console.log(`${'access-log append (50)'.padEnd(24)} ${fmt(append)}`);
+const maxId = (sqlite.prepare('select max(id) as m from leads').get() as { m: number }).m;
+const subIds = (
+  sqlite
+    .prepare('select id from leads where subsidiary_id = ?')
+    .pluck()
+    .all(subsidiaryId) as number[]
+).sort((a, b) => a - b);
+/**
+ * The ids a page shows decide how many `access_log_targets_idx` leaves its entry writes
+ * (decision 039): adjacent ids (the admin's first page) share a few leaves; a subsidiary's
+ * newest 50 are spread over ~1,500 ids; a sorted or deep page's over the whole table.
+ */
+const targetSets: [string, () => number[]][] = [
+  ['adjacent', () => Array.from({ length: 50 }, (_, i) => 1000 + i)],
+  ['sub newest', () => subIds.slice(-50)],
+  ['sub random', () => Array.from({ length: 50 }, () => pick(subIds))],
+  ['random', () => Array.from({ length: 50 }, () => 1 + Math.floor(random() * maxId))],
+];
+for (const [name, targets] of targetSets) {
+  if (ONLY && !ONLY.test(`append ${name}`)) continue;
+  const append = await cpu(() =>
+    db.transaction((tx) =>
+      appendAccessLog(tx, {
+        action: 'lead.list',
+        outcome: 'ok',
+        purpose: 'follow_up',
+        actorUserId: adminId,
+        actorRole: 'admin',
+        targetType: 'lead',
+        targetIds: targets(),
+        requestId: 'r',
+        ip: '127.0.0.1',
+        userAgent: 'bench',
+        detail: { filters: [], searched: false, page: 'first' },
+      }),
+    ),
+  );
+  console.log(`${`access-log append (50 ${name})`.padEnd(32)} ${fmt(append)}`);
+}
 const token = decodeURIComponent(adminCookie.split('=')[1] ?? '');
 const session = await cpu(() => validateSessionToken(db, token));
 console.log(`${'session lookup'.padEnd(24)} ${fmt(session)}`);

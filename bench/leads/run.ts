@@ -22,7 +22,7 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { serve } from '@hono/node-server';
 import {
@@ -43,11 +43,14 @@ import {
   seededRandom,
 } from '@mg/shared';
 import { loadEnv } from '../../apps/api/src/env';
+import { closeReadWorkers } from '../../apps/api/src/jobs/read-workers';
 import { createLogger } from '../../apps/api/src/lib/logger';
 import { hashPassword } from '../../apps/api/src/lib/password';
 import { loadSuppressionKey } from '../../apps/api/src/lib/server-secrets';
+import { startWorkerBeside } from '../../apps/api/src/lib/worker-thread';
 import { createApp } from '../../apps/api/src/server';
 import { leadDraws } from './draws';
+import { gcWatch } from './gc-watch';
 import { generate } from './generate';
 import { searchPools } from './pools';
 
@@ -63,6 +66,11 @@ const { values: args } = parseArgs({
     seed: { type: 'string' },
     /** Measure only what this regular expression matches, e.g. `dashboard|audience|export`. */
     only: { type: 'string' },
+    /**
+     * The server on the client's thread, as before decision 041 (one event loop, one heap: a
+     * block or GC pause of either is counted to both). By default it has a thread of its own.
+     */
+    'same-thread': { type: 'boolean', default: false },
   },
 });
 const ONLY = args.only ? new RegExp(args.only) : null;
@@ -91,8 +99,16 @@ interface Result {
   p95: number;
   budget?: number;
   rows: string;
-  /** The longest the event loop was held during the measure (ms), requests and client alike. */
+  /**
+   * The longest the server's event loop was held during the measure (ms): its own thread's
+   * (with --same-thread, the one loop that serves requests and runs the client alike).
+   */
   block: number;
+  /** The longest the client's event loop was held (ms; with --same-thread the same loop). */
+  clientBlock: number;
+  /** The longest GC pause of the server's heap, and of the client's (ms). */
+  gcServer: number;
+  gcClient: number;
   /**
    * CPU time of this process per repetition (ms, p50 / p95: process.cpuUsage, so server,
    * client and worker threads together): what the machine's load distorts far less than the
@@ -117,7 +133,9 @@ async function measure(
 ) {
   if (ONLY && !ONLY.test(`${group} ${name}`)) return;
   for (let i = 0; i < Math.min(10, iterations); i++) await fn(); // warm-up
+  await serverSide.reset();
   loopDelay.reset();
+  gc.reset();
   const times: number[] = [];
   const cpus: number[] = [];
   let minRows = Number.POSITIVE_INFINITY;
@@ -134,6 +152,7 @@ async function measure(
   }
   times.sort((a, b) => a - b);
   cpus.sort((a, b) => a - b);
+  const server = await serverSide.stats();
   const r: Result = {
     group,
     name,
@@ -141,7 +160,10 @@ async function measure(
     p95: percentile(times, 0.95),
     budget,
     rows: minRows === maxRows ? String(minRows) : `${minRows}–${maxRows}`,
-    block: loopDelay.max / 1e6,
+    block: server.block,
+    clientBlock: loopDelay.max / 1e6,
+    gcServer: server.gc,
+    gcClient: gc.longest(),
     cpu50: percentile(cpus, 0.5),
     cpu95: percentile(cpus, 0.95),
   };
@@ -153,10 +175,13 @@ const verdict = (r: Result) =>
     ? '(no budget)'
     : `<= ${r.budget} ms ${r.p95 <= r.budget ? 'ok' : 'MISSED'}`;
 const line = (r: Result) =>
-  `${r.group.padEnd(16)} ${r.name.padEnd(40)} ${r.rows.padStart(11)} ${r.p50.toFixed(2).padStart(8)} ${r.p95.toFixed(2).padStart(8)} ${r.block.toFixed(0).padStart(8)}  ${`${r.cpu50.toFixed(2)}/${r.cpu95.toFixed(2)}`.padStart(13)}  ${verdict(r)}`;
-// The event loop's delay, sampled every 5 ms: its max is the longest block (issue 10).
+  `${r.group.padEnd(16)} ${r.name.padEnd(40)} ${r.rows.padStart(11)} ${r.p50.toFixed(2).padStart(8)} ${r.p95.toFixed(2).padStart(8)} ${r.block.toFixed(0).padStart(8)} ${`${r.clientBlock.toFixed(0)} ${r.gcServer.toFixed(0)}/${r.gcClient.toFixed(0)}`.padStart(12)}  ${`${r.cpu50.toFixed(2)}/${r.cpu95.toFixed(2)}`.padStart(13)}  ${verdict(r)}`;
+const header = () =>
+  `  ${'scope'.padEnd(16)} ${'measure'.padEnd(40)} ${'rows'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'block ms'.padStart(8)} ${'client gc s/c'.padStart(12)}  ${'cpu p50/p95'.padStart(13)}  budget (p95)`;
+// The client's event loop's delay, sampled every 5 ms (the server's: server-thread.ts).
 const loopDelay = monitorEventLoopDelay({ resolution: 5 });
 loopDelay.enable();
+const gc = gcWatch(PerformanceObserver);
 
 // ------------------------------------------------------------------ the database
 
@@ -190,8 +215,6 @@ if (args.db && existsSync(args.db)) {
 }
 const handle = openDatabase(file);
 migrateDatabase(handle);
-// As the API runs it (main.ts): WAL checkpoints on their own thread.
-const checkpointer = startWalCheckpointer(handle);
 const { db, sqlite } = handle;
 const one = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).get(...params) as T;
 const all = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).all(...params) as T[];
@@ -218,8 +241,8 @@ const SEARCHES = searchPools(random, pick, rareName);
 
 // ------------------------------------------------------------------ HTTP
 
-const env = loadEnv({ NODE_ENV: 'development', LOG_LEVEL: 'silent', HOST: '127.0.0.1' });
-const app = createApp({ db, env, log: createLogger('silent') });
+const envVars = { NODE_ENV: 'development', LOG_LEVEL: 'silent', HOST: '127.0.0.1' };
+const env = loadEnv(envVars);
 
 // Leads generated in bulk (or before the column existed) need their address hashes. First a
 // few calls as the API's job makes them after start-up (the longest is how long a request
@@ -285,10 +308,71 @@ if (one<{ n: number }>('select count(*) as n from suppressions').n === 0) {
   });
   console.log(`${people.length.toLocaleString('en')} people opted out of both purposes`);
 }
-const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-await new Promise<void>((ok) => server.once('listening', () => ok()));
-const { port } = server.address() as AddressInfo;
-const base = `http://127.0.0.1:${port}`;
+
+/** The server as the measures see it: where it listens, its longest block and GC pause. */
+interface ServerSide {
+  port: number;
+  reset(): Promise<void>;
+  stats(): Promise<{ block: number; gc: number }>;
+  close(): Promise<void>;
+}
+
+/** The API in its own thread (server-thread.ts) on its own connection. */
+async function serverThread(): Promise<ServerSide> {
+  const worker = startWorkerBeside(import.meta.url, 'server-thread', { file, envVars });
+  const waiting = new Map<number, (reply: Record<string, number>) => void>();
+  let seq = 0;
+  const listening = new Promise<number>((ok, fail) => {
+    waiting.set(0, (reply) => ok(Number(reply.port)));
+    worker.once('error', fail);
+  });
+  worker.on('message', (reply: { seq: number } & Record<string, number>) => {
+    waiting.get(reply.seq)?.(reply);
+    waiting.delete(reply.seq);
+  });
+  const ask = (type: string) =>
+    new Promise<Record<string, number>>((ok) => {
+      seq += 1;
+      waiting.set(seq, ok);
+      worker.postMessage({ seq, type });
+    });
+  return {
+    port: await listening,
+    reset: async () => {
+      await ask('reset');
+    },
+    stats: async () => {
+      const reply = await ask('stats');
+      return { block: Number(reply.block), gc: Number(reply.gc) };
+    },
+    close: async () => {
+      await ask('close');
+      await worker.terminate();
+    },
+  };
+}
+
+/** The API on this thread, on the bench's own connection (as before decision 041). */
+async function serverHere(): Promise<ServerSide> {
+  // As the API runs it (main.ts): WAL checkpoints on their own thread.
+  const checkpointer = startWalCheckpointer(handle);
+  const app = createApp({ db, env, log: createLogger('silent') });
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise<void>((ok) => server.once('listening', () => ok()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    reset: async () => {},
+    stats: async () => ({ block: loopDelay.max / 1e6, gc: gc.longest() }),
+    close: async () => {
+      await new Promise<void>((ok) => server.close(() => ok()));
+      await closeReadWorkers();
+      await checkpointer?.stop();
+    },
+  };
+}
+
+const serverSide = args['same-thread'] ? await serverHere() : await serverThread();
+const base = `http://127.0.0.1:${serverSide.port}`;
 
 async function login(email: string) {
   const res = await fetch(`${base}/trpc/auth.login`, {
@@ -328,8 +412,11 @@ console.log(
   `HTTP, through the real app with its access-log write; ${N} repetitions each, new parameters every time; load average ${load()}`,
 );
 console.log(
-  `  ${'scope'.padEnd(16)} ${'measure'.padEnd(40)} ${'rows'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'block ms'.padStart(8)}  ${'cpu p50/p95'.padStart(13)}  budget (p95)`,
+  args['same-thread']
+    ? 'server and client on one thread (--same-thread): block and GC are both of them'
+    : "server in its own thread: block = the server's event loop; client = the bench's; gc s/c = the longest GC pause of the server's heap / the client's",
 );
+console.log(header());
 // A yardstick for how busy the machine is: the cheapest read, no HTTP, no planning.
 const raw = sqlite.prepare(
   'select id, name, email, phone, status, created_at from leads order by id desc limit 50',
@@ -446,7 +533,7 @@ async function download(path: string) {
     peak = Math.max(peak, process.memoryUsage().rss);
   }, 5);
   const started = performance.now();
-  loopDelay.reset();
+  await serverSide.reset();
   const res = await fetch(`${base}${path}`, { headers: { cookie: adminCookie } });
   if (!res.ok || !res.body) throw new Error(`${path} ${res.status}`);
   let bytes = 0;
@@ -460,7 +547,7 @@ async function download(path: string) {
   const seconds = (performance.now() - started) / 1000;
   // The longest the event loop was held while the file was selected, logged and streamed
   // (issue 10: each chunk read must be short, like any request).
-  const block = loopDelay.max / 1e6;
+  const { block } = await serverSide.stats();
   return { rows: lines - 1, mb: bytes / 1048576, seconds, rssBefore, peak, block };
 }
 /** An export's event-loop block, judged with the requests' (exit 1 above the budget). */
@@ -488,13 +575,10 @@ if (!ONLY || ONLY.test('export')) {
 
 // ------------------------------------------------------------------ summary
 
-await new Promise<void>((ok) => server.close(() => ok()));
-await checkpointer?.stop();
+await serverSide.close();
 handle.close();
 console.log(`\nSummary (load average at the end ${load()})`);
-console.log(
-  `  ${'scope'.padEnd(16)} ${'measure'.padEnd(40)} ${'rows'.padStart(11)} ${'p50 ms'.padStart(8)} ${'p95 ms'.padStart(8)} ${'block ms'.padStart(8)}  ${'cpu p50/p95'.padStart(13)}  budget (p95)`,
-);
+console.log(header());
 for (const r of results) console.log(`  ${line(r)}`);
 for (const l of exportLines) console.log(`  ${l}`);
 if (results.length === 0) {

@@ -25,7 +25,7 @@ import {
 import { desc, eq, gt, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ReadWorkerPool, workerReads } from '../src/jobs/read-workers';
-import { inThreadReads } from '../src/lib/slow-reads';
+import { gridFilterCount, inThreadReads } from '../src/lib/slow-reads';
 import { AUDIENCE_LOG_PART } from '../src/public/audience-export';
 import { contextFor, setup } from './helpers';
 import { cookieFor, publicApp } from './public-helpers';
@@ -155,6 +155,38 @@ describe('worker reads give the in-thread answers', () => {
     }
     // Most draws match leads, so a worker that answers 0 would show.
     expect(counted).toBeGreaterThan(20);
+  });
+
+  it('serves a waiting grid page before waiting counts and dashboards', async () => {
+    const one = new ReadWorkerPool(handle.sqlite.name, suppressionKeyOf(db), 1);
+    try {
+      const scope = scopes[0] as Scope;
+      const done: string[] = [];
+      const track = (name: string, job: Promise<unknown>) =>
+        job.then((value) => {
+          done.push(name);
+          return value;
+        });
+      const reads = workerReads(one);
+      // The first job takes the only worker; the others wait in the queue.
+      const jobs = [
+        track(
+          'dashboard',
+          reads.dashboard({ scope, from: '2025-01-01', to: '2026-06-01', now: NOW }),
+        ),
+        track('audience', reads.audienceCount({ scope, purpose: 'marketing_sms' })),
+        track('count', reads.leadCount({ scope, filter: { status: ['new'] } })),
+        track('page 1', reads.leadPage({ scope, filter: { search: 'person1' } })),
+        track(
+          'page 2',
+          reads.leadPage({ scope, filter: { sort: 'name', restricted: false, status: ['sold'] } }),
+        ),
+      ];
+      await Promise.all(jobs);
+      expect(done).toEqual(['dashboard', 'page 1', 'page 2', 'audience', 'count']);
+    } finally {
+      await one.close();
+    }
   });
 
   it('answers a failed read with an error and keeps serving', async () => {
@@ -306,7 +338,7 @@ describe('the access log is written as before', () => {
     }
   });
 
-  it('lead.list reads searches and status-narrowed group sorts off the thread, other pages on it', async () => {
+  it('lead.list reads searches, status-narrowed group sorts, filter combinations and ranges under another sort off the thread, other pages on it', async () => {
     const t = setup();
     const { db } = t.handle;
     const [project] = db.select().from(schema.projects).limit(1).all();
@@ -327,17 +359,33 @@ describe('the access log is written as before', () => {
     };
     const counted = createCaller(contextFor(t.handle, t.f, 'admin', { reads }));
     const plain = createCaller(contextFor(t.handle, t.f, 'admin'));
-    const cases = [
+    const cases: [LeadFilterParams, number][] = [
       [{ sort: 'assignee', status: ['new'] }, 1],
       [{ sort: 'project', status: ['sold', 'closed'] }, 1],
       [{ search: 'ola gruppe' }, 1],
       [{ sort: 'assignee' }, 0],
       [{ sort: 'createdAt', status: ['new'] }, 0],
       [{}, 0],
-    ] as const;
+      // Two or more filters besides the subsidiary: a consent per purpose counts.
+      [{ sort: 'name', status: ['new'], restricted: false }, 1],
+      [{ sort: 'status', consents: { marketing_email: true, marketing_sms: false } }, 1],
+      [{ sort: 'email', consent: 'marketing_sms', consents: { marketing_email: false } }, 1],
+      [{ projectId: project.id, assigneeUserId: 'unassigned' }, 1],
+      [{ sort: 'createdAt', legalHold: false, anonymised: false }, 1],
+      // One filter, the subsidiary beside it, or a purpose named twice: on the thread.
+      [{ sort: 'name', restricted: false }, 0],
+      [{ sort: 'status', subsidiaryId: project.subsidiaryId, projectId: project.id }, 0],
+      [{ consent: 'marketing_sms', consents: { marketing_sms: true } }, 0],
+      // A date range: off the thread under any sort but created time.
+      [{ sort: 'name', from: '2026-01-01', to: '2026-06-30' }, 1],
+      [{ sort: 'lastActivityAt', from: '2026-01-01' }, 1],
+      [{ sort: 'createdAt', dir: 'asc', to: '2026-06-30' }, 0],
+    ];
+    // A purpose left undefined (a caller's object, not parsed input) narrows nothing.
+    expect(gridFilterCount({ consents: { marketing_email: undefined }, restricted: true })).toBe(1);
     for (const [filter, expected] of cases) {
       offThread = 0;
-      const input = { ...filter, status: 'status' in filter ? [...filter.status] : undefined };
+      const input = filter;
       const page = await counted.lead.list(input);
       expect(offThread, JSON.stringify(filter)).toBe(expected);
       expect(page, JSON.stringify(filter)).toEqual(await plain.lead.list(input));

@@ -14,8 +14,9 @@ import {
 import {
   type ConsentPurpose,
   isGroupSort,
+  type LeadFilterParams,
   type LeadListParams,
-  type LeadSort,
+  leadStatusesOf,
   type Scope,
 } from '@mg/shared';
 import type { LeadCountArgs } from '../jobs/read-jobs';
@@ -57,18 +58,55 @@ export function searchPage(conn: Conn, args: { scope: Scope; filter: LeadListPar
 }
 
 /**
- * Which grid pages are read in a worker: a search (above), and a project or assignee sort
- * narrowed by status. That sort walks the groups in name order and each group's leads, so a
- * status that few of the groups' leads have makes it pass nearly every lead before the page
- * fills: the assignee sort with "new" over all subsidiaries (new leads have no assignee) took
- * ~1.7 s of CPU at 1M (decision 030). Other pages stay in the entry's own transaction.
+ * Which grid pages are read in a worker, so that none holds the event loop (issue 10):
+ * - a search (above);
+ * - a project or assignee sort narrowed by status: that sort walks the groups in name order
+ *   and each group's leads, so a status that few of the groups' leads have makes it pass
+ *   nearly every lead before the page fills (the assignee sort with "new" over all
+ *   subsidiaries: ~1.7 s of CPU at 1M, decision 030);
+ * - two or more filters besides the subsidiary: their plans rest on estimates of how the
+ *   columns go together, and the misses cost 20–50 ms of CPU at 1M (a wide date range under
+ *   the name sort walks past the ~35k anonymised leads; an assignee's ~6,000 rows sorted by
+ *   status; a group sort narrowed by the other group), 140–160 ms blocks on the loaded machine
+ *   (decision 041);
+ * - a date range under another sort than created time: the sort index is walked past every
+ *   lead outside the range (a status or last-activity sort with a range 62–90 days back:
+ *   150–180 ms, decision 030).
+ * Every other page (no filter, one filter, a range sorted by created time: p95 about 15 ms
+ * at 1M) is read in its entry's own transaction on the request thread: a worker's hop costs
+ * ~0.75 ms of CPU per page (decision 041).
  */
-export function pageReadsOffThread(filter: {
-  search?: string;
-  sort: LeadSort;
-  status?: readonly string[];
-}): boolean {
-  return Boolean(filter.search) || (isGroupSort(filter.sort) && (filter.status?.length ?? 0) > 0);
+export function pageReadsOffThread(filter: LeadFilterParams): boolean {
+  if (filter.search) return true;
+  const sort = filter.sort ?? 'createdAt';
+  const statuses = leadStatusesOf(filter).length;
+  if (isGroupSort(sort) && statuses > 0) return true;
+  const ranged = filter.from !== undefined || filter.to !== undefined;
+  if (ranged && sort !== 'createdAt') return true;
+  return gridFilterCount(filter) >= 2;
+}
+
+/**
+ * How many filters narrow the page besides the subsidiary (a subsidiary filter is the scope a
+ * subsidiary user has anyway): each consent purpose asked for counts, a date range once.
+ */
+export function gridFilterCount(filter: LeadFilterParams): number {
+  const purposes = new Set(
+    Object.entries(filter.consents ?? {})
+      .filter(([, granted]) => granted !== undefined)
+      .map(([purpose]) => purpose),
+  );
+  if (filter.consent) purposes.add(filter.consent);
+  const set = [
+    filter.projectId,
+    leadStatusesOf(filter).length > 0 ? true : undefined,
+    filter.from ?? filter.to,
+    filter.assigneeUserId,
+    filter.restricted,
+    filter.legalHold,
+    filter.anonymised,
+  ].filter((v) => v !== undefined).length;
+  return set + purposes.size;
 }
 
 /** The grid's count (capped) or, with `workableCap`, the bulk change's: the same in both paths. */

@@ -5,12 +5,17 @@ import { Worker } from 'node:worker_threads';
 import type { Db } from '@mg/db';
 
 /**
- * Start the worker `name` that sits beside the calling module (`from`: its import.meta.url):
+ * Start the worker `name` that sits beside the calling module (`at`: its import.meta.url):
  * in the bundle, dist/<name>.js; running from source (tests, the benchmarks under tsx), the
  * .ts file, loaded after registering tsx in the worker (a worker does not inherit the loader,
  * and `--import` in its execArgv is not honoured).
  */
-export function startWorkerBeside(from: string, name: string, workerData: unknown): Worker {
+export function startWorkerBeside(at: string, name: string, workerData: unknown): Worker {
+  // A module tsx loaded through tsImport (in a worker started here) has a `?tsx-namespace=`
+  // query on its URL: without it, the file is the same.
+  const url = new URL(at);
+  url.search = '';
+  const from = url.href;
   if (!from.endsWith('.ts')) return new Worker(new URL(`./${name}.js`, from), { workerData });
   // tsx's ESM API (its package exports it to `require` as .cjs, which cannot load it).
   const tsxDir = dirname(createRequire(from).resolve('tsx/package.json'));

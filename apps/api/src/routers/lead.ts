@@ -61,10 +61,10 @@ export const leadRouter = router({
     .input(leadListInput)
     .query(async ({ ctx, input }) => {
       const { cursor: _c, limit: _l, ...filter } = input;
-      // A page that may walk much of the table (a search, a group sort narrowed by status:
-      // pageReadsOffThread) is read off the request thread (issue 10), and its entry, with
-      // the ids shown, is written here once the page is back. Other pages (≤ 15 ms) are read
-      // in the entry's own transaction.
+      // A page that may walk much of the table (a search, a group sort narrowed by status,
+      // two or more filters, a date range under another sort: pageReadsOffThread) is read off
+      // the request thread (issue 10), and its entry, with the ids shown, is written here once
+      // the page is back. Other pages (≤ 15 ms) are read in the entry's own transaction.
       const searched = pageReadsOffThread(input)
         ? await readsOf(ctx).leadPage({ scope: ctx.scope, filter: input })
         : null;
