@@ -8,7 +8,7 @@
  *        [--slow 8] [--scope all|sub|both] [--kind combo|deep|first|single] [--worker]
  *
  * --worker: each page read as the API reads a page it sends off the request thread (a read
- * worker's own connection, the page sent back as a message; decision 041): the CPU then is
+ * worker's own connection, the page sent back as a message; decision 043): the CPU then is
  * the whole process's, the worker's and the hop's included, and no plans are printed.
  *
  * Read-only: the page reads run inside a transaction that is rolled back.

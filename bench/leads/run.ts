@@ -67,7 +67,7 @@ const { values: args } = parseArgs({
     /** Measure only what this regular expression matches, e.g. `dashboard|audience|export`. */
     only: { type: 'string' },
     /**
-     * The server on the client's thread, as before decision 041 (one event loop, one heap: a
+     * The server on the client's thread, as before decision 043 (one event loop, one heap: a
      * block or GC pause of either is counted to both). By default it has a thread of its own.
      */
     'same-thread': { type: 'boolean', default: false },
@@ -352,7 +352,7 @@ async function serverThread(): Promise<ServerSide> {
   };
 }
 
-/** The API on this thread, on the bench's own connection (as before decision 041). */
+/** The API on this thread, on the bench's own connection (as before decision 043). */
 async function serverHere(): Promise<ServerSide> {
   // As the API runs it (main.ts): WAL checkpoints on their own thread.
   const checkpointer = startWalCheckpointer(handle);

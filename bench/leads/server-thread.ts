@@ -1,5 +1,5 @@
 /**
- * The API for `run.ts` in a thread of its own (decision 041): its own event loop and V8 heap,
+ * The API for `run.ts` in a thread of its own (decision 043): its own event loop and V8 heap,
  * so the longest event-loop block and the longest GC pause it reports are the server's, never
  * the bench client's (the client parses every answer and keeps every figure; before, both ran
  * on one loop and one heap, and a block in the table could be either). As main.ts runs it: the

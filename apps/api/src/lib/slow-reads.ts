@@ -68,13 +68,13 @@ export function searchPage(conn: Conn, args: { scope: Scope; filter: LeadListPar
  *   columns go together, and the misses cost 20–50 ms of CPU at 1M (a wide date range under
  *   the name sort walks past the ~35k anonymised leads; an assignee's ~6,000 rows sorted by
  *   status; a group sort narrowed by the other group), 140–160 ms blocks on the loaded machine
- *   (decision 041);
+ *   (decision 043);
  * - a date range under another sort than created time: the sort index is walked past every
  *   lead outside the range (a status or last-activity sort with a range 62–90 days back:
  *   150–180 ms, decision 030).
  * Every other page (no filter, one filter, a range sorted by created time: p95 about 15 ms
  * at 1M) is read in its entry's own transaction on the request thread: a worker's hop costs
- * ~0.75 ms of CPU per page (decision 041).
+ * ~0.75 ms of CPU per page (decision 043).
  */
 export function pageReadsOffThread(filter: LeadFilterParams): boolean {
   if (filter.search) return true;
