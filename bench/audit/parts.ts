@@ -1,6 +1,6 @@
 /**
- * The access-log check's parts, A/B in one process (decision 037): CPU µs per entry of the
- * chain's statement and its variants, of hashing, and of a whole range, alternating rounds.
+ * The access-log check's parts, A/B in one process (decisions 037, 041): CPU µs per entry of
+ * the chain's statement and its variants, of hashing, and of a whole range, alternating rounds.
  *
  *   pnpm --filter @mg/bench exec tsx audit/parts.ts --db <a log kept by audit/run.ts --keep>
  *     [--from 300001] [--entries 100000] [--rounds 3]
@@ -35,7 +35,16 @@ const sqlite = openReadOnly(args.db);
 const FIELDS = HASHED_FIELDS.map((c) => `e.${c}`).join(', ');
 const CANONICAL = `case when e.targets_after is null then json_array(${FIELDS})
     else json_array(${FIELDS}, e.targets_after) end`;
+// The version 2 target check as audit-verify.ts runs it (decision 041).
 const V2_TARGETS = `iif(e.targets_after is not null and e.target_count > 0
+    and e.target_type is not null and e.target_ids is not null,
+  iif((select count(*) = e.target_count and json_group_array(t.target_id) = e.target_ids
+       from access_log_targets t not indexed
+       where t.rowid > e.targets_after and t.rowid <= e.targets_after + e.target_count
+         and t.entry_id = e.id and t.target_type = e.target_type), '', '!'),
+  '')`;
+// Decision 035's: the ids joined by group_concat, a typeof() per row.
+const V2_TARGETS_035 = `iif(e.targets_after is not null and e.target_count > 0
     and e.target_type is not null and e.target_ids is not null,
   iif((select count(*) = e.target_count and '[' || group_concat(t.target_id, ',') || ']' is e.target_ids
        from access_log_targets t not indexed
@@ -88,6 +97,16 @@ const rowsOnce = readAll(`select ${CANONICAL} || e.hash ${range}`);
 const variants: Record<string, () => unknown> = {
   'chain: json || hash || v2 targets (now)': () =>
     readAll(`select ${CANONICAL} || e.hash || ${V2_TARGETS} ${range}`),
+  'chain: json || hash || v2 targets (035)': () =>
+    readAll(`select ${CANONICAL} || e.hash || ${V2_TARGETS_035} ${range}`),
+  'chain: v2 targets, 035 without typeof()': () =>
+    readAll(
+      `select ${CANONICAL} || e.hash || ${V2_TARGETS_035.replace("and typeof(t.target_id) = 'integer'", '')} ${range}`,
+    ),
+  'chain: v2 targets, seek by rowid >= after + 1': () =>
+    readAll(
+      `select ${CANONICAL} || e.hash || ${V2_TARGETS.replace('t.rowid > e.targets_after and', 't.rowid >= e.targets_after + 1 and')} ${range}`,
+    ),
   'chain: json || hash # count (tried, 037)': () =>
     readAll(`select ${CANONICAL} || e.hash || '#' || ${MARK} ${range}`),
   'chain: json || (hash # count) (tried)': () =>
@@ -106,14 +125,29 @@ const variants: Record<string, () => unknown> = {
   'chain: v2 conditions only (no subquery)': () =>
     readAll(`select iif(e.targets_after is not null and e.target_count > 0
     and e.target_type is not null and e.target_ids is not null, '', '') ${range}`),
-  'block: v2 aggregate per 20,000': () => {
-    const s = sqlite
-      .prepare(`select count(*), sum(target_count), min(targets_after),
-    max(targets_after + target_count), sum(targets_after is null)
-  from access_log
-  where id > ? and id <= ? and target_type is not null and target_ids is not null and target_count > 0`)
+  'block: v2 aggregate per 20,000 (035)': () => v2Block(''),
+  // The guard decision 041 needs: no id list that can name other than integers.
+  'block: … with three LIKEs (now)': () =>
+    v2Block(`, sum(target_ids like '%"%' or target_ids like '%.%' or target_ids like '%n%')`),
+  'block: … with a GLOB character class': () => v2Block(`, sum(target_ids glob '*[^],0-9[-]*')`),
+  'block: … with rtrim()': () => v2Block(`, sum(rtrim(target_ids, '0123456789,-[]') <> '')`),
+  'block: … with three instr()': () =>
+    v2Block(`, sum(instr(target_ids, '"') or instr(target_ids, '.') or instr(target_ids, 'n'))`),
+  'block: rows as one text, a pass over the span (041, not kept)': () => {
+    const span = sqlite
+      .prepare(`select min(targets_after), sum(target_count) from access_log
+        where id > ? and id <= ? and target_count > 0`)
       .raw(true);
-    for (let a = FROM - 1; a < TO; a += 20_000) s.get(a, Math.min(a + 20_000, TO));
+    const rows = sqlite
+      .prepare(`select count(*), max(rowid),
+          group_concat(entry_id || ' ' || target_type || ' ' || target_id, ','),
+          typeof(sum(entry_id)) = 'integer' and typeof(sum(target_id)) = 'integer'
+        from access_log_targets where rowid > ? and rowid <= ?`)
+      .raw(true);
+    for (let a = FROM - 1; a < TO; a += 20_000) {
+      const [first, n] = (span.get(a, Math.min(a + 20_000, TO)) as unknown[] | undefined) ?? [];
+      if (typeof first === 'number' && typeof n === 'number') rows.get(first, first + n);
+    }
   },
   'join: v2 targets by left join + group by': () =>
     readAll(`select iif(count(t.rowid) = e.target_count
@@ -198,6 +232,15 @@ const variants: Record<string, () => unknown> = {
       chunks: { chain: 2_000, targets: 50_000 },
     }),
 };
+function v2Block(extra: string): void {
+  const s = sqlite
+    .prepare(`select count(*), sum(target_count), min(targets_after),
+    max(targets_after + target_count), sum(targets_after is null)${extra}
+  from access_log
+  where id > ? and id <= ? and target_type is not null and target_ids is not null and target_count > 0`)
+    .raw(true);
+  for (let a = FROM - 1; a < TO; a += 20_000) s.get(a, Math.min(a + 20_000, TO));
+}
 function prevHash(): string {
   return sqlite
     .prepare('select hash from access_log where id = ?')

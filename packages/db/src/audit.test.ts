@@ -561,6 +561,14 @@ const LOOKALIKES: {
     rows: [['lead 11,3 lead', 21]],
   },
   {
+    name: 'a target count above the ids, and a row of another type filling its span',
+    target: { type: 'lead', ids: '[5]', count: 2 },
+    rows: [
+      ['lead', 5],
+      ['user', 6],
+    ],
+  },
+  {
     name: 'a type holding a comma',
     target: { type: 'x 9,3 x', ids: '[5,7]', count: 4 },
     rows: [
@@ -579,6 +587,16 @@ const LOOKALIKES: {
     name: 'a real target id',
     target: { type: 'lead', ids: '[7.5]', count: 1 },
     rows: [['lead', 7.5]],
+  },
+  {
+    name: 'a real target id that SQLite prints with an exponent',
+    target: { type: 'lead', ids: '[1.0e+20]', count: 1 },
+    rows: [['lead', 1e20]],
+  },
+  {
+    name: 'a target id stored as text, and an id list naming it as a JSON string',
+    target: { type: 'lead', ids: '["x5"]', count: 1 },
+    rows: [['lead', 'x5']],
   },
   {
     name: 'an id list not opened by a bracket',
@@ -610,6 +628,35 @@ describe('the fast paths vouch only for what the walk accepts', () => {
           reason: 'targets',
         });
       });
+
+  for (const version of [1, 2] as const)
+    it(`target rows (chain version ${version}): a null target id, and an id list naming null`, () => {
+      const handle = logWithEntries(2);
+      // The schema says NOT NULL; whoever holds the file can rebuild the table without it.
+      handle.sqlite.exec(`
+        create table loose_targets (entry_id integer, target_type text, target_id integer);
+        insert into loose_targets (rowid, entry_id, target_type, target_id)
+          select rowid, entry_id, target_type, target_id from access_log_targets;
+        drop table access_log_targets;
+        alter table loose_targets rename to access_log_targets;`);
+      const id = appendCrafted(
+        handle,
+        { type: 'lead', ids: '[null]', count: 1 },
+        [['lead', null]],
+        version,
+      );
+      appendAccessLog(handle.db, {
+        action: 'lead.view',
+        outcome: 'ok',
+        targetType: 'lead',
+        targetIds: [8],
+      });
+      expect(verifyAccessLog(handle.db)).toMatchObject({
+        ok: false,
+        firstBrokenId: id,
+        reason: 'targets',
+      });
+    });
 
   it('the same entry with its genuine rows verifies (the lookalikes fail only on their rows)', () => {
     for (const version of [1, 2] as const) {
