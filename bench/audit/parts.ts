@@ -35,7 +35,7 @@ const sqlite = openReadOnly(args.db);
 const FIELDS = HASHED_FIELDS.map((c) => `e.${c}`).join(', ');
 const CANONICAL = `case when e.targets_after is null then json_array(${FIELDS})
     else json_array(${FIELDS}, e.targets_after) end`;
-// The version 2 target check as audit-verify.ts runs it (decision 041).
+// The version 2 target check as audit-verify.ts runs it (decision 044).
 const V2_TARGETS = `iif(e.targets_after is not null and e.target_count > 0
     and e.target_type is not null and e.target_ids is not null,
   iif((select count(*) = e.target_count and json_group_array(t.target_id) = e.target_ids
@@ -126,7 +126,7 @@ const variants: Record<string, () => unknown> = {
     readAll(`select iif(e.targets_after is not null and e.target_count > 0
     and e.target_type is not null and e.target_ids is not null, '', '') ${range}`),
   'block: v2 aggregate per 20,000 (035)': () => v2Block(''),
-  // The guard decision 041 needs: no id list that can name other than integers.
+  // The guard decision 044 needs: no id list that can name other than integers.
   'block: … with three LIKEs (now)': () =>
     v2Block(`, sum(target_ids like '%"%' or target_ids like '%.%' or target_ids like '%n%')`),
   'block: … with a GLOB character class': () => v2Block(`, sum(target_ids glob '*[^],0-9[-]*')`),

@@ -107,7 +107,7 @@ const ENTRIES_SQL = `select id, prev_hash, hash, ${CANONICAL('')}
  * (Decision 026 rebuilt every block's rows as text on both sides; one seek per entry and its
  * own rows cost less: decision 035.)
  *
- * json_group_array, not '[' || group_concat || ']' with a typeof() per row (decision 041:
+ * json_group_array, not '[' || group_concat || ']' with a typeof() per row (decision 044:
  * ~1 µs less per entry): an integer reads the same either way, and any other storage class
  * reads as JSON that needs a character no list of integers holds (text "quoted", a real
  * always with a '.', null as null; a blob makes the statement fail, and walkChainFast walks
