@@ -2,6 +2,8 @@
  * The web app as a new visitor meets it (issue 11).
  *
  *   pnpm --filter @mg/bench run web [-- --repetitions 15 --leads 3000]
+ *     [--waterfall] [--breakdown (chromium CPU by kind, the HTML's arrival, the server's page
+ *     timers)] [--no-trace (no chromium trace: what tracing adds; no CPU figure)]
  *
  * Needs a build (`pnpm exec turbo run build --filter=@mg/api --filter=@mg/web`). Reports:
  * - first-load JavaScript of /login and /leads, gzip: the entry's and the route module's
