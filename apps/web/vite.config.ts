@@ -3,6 +3,7 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { appShellScrollClasses } from './build/app-shell-scroll-classes';
 import { localeSections } from './build/locale-sections';
+import { mantineCss } from './build/mantine-css';
 import { precompress } from './build/precompress';
 
 const api = 'http://localhost:3000';
@@ -12,6 +13,7 @@ export default defineConfig({
     react(),
     appShellScrollClasses(),
     localeSections(fileURLToPath(new URL('./src/locales', import.meta.url))),
+    mantineCss(),
     precompress(),
   ],
   resolve: {

@@ -2,6 +2,8 @@
  * The web app as a new visitor meets it (issue 11).
  *
  *   pnpm --filter @mg/bench run web [-- --repetitions 15 --leads 3000]
+ *     [--waterfall] [--breakdown (chromium CPU by kind, the HTML's arrival, the server's page
+ *     timers)] [--no-trace (no chromium trace: what tracing adds; no CPU figure)]
  *
  * Needs a build (`pnpm exec turbo run build --filter=@mg/api --filter=@mg/web`). Reports:
  * - first-load JavaScript of /login and /leads, gzip: the entry's and the route module's
@@ -43,8 +45,17 @@ const { values: args } = parseArgs({
     'ssr-time-limit': { type: 'string' },
     /** Print when each request of one /leads load started and ended. */
     waterfall: { type: 'boolean', default: false },
-    /** Print where the main thread's CPU went until the target showed (median per kind). */
+    /**
+     * Print where the main thread's CPU went until the target showed (median per kind), when
+     * the HTML's head and body arrived, and the server's own timers for each page (its head,
+     * the page's read, the drawing and the worker's share of it: a debug log line).
+     */
     breakdown: { type: 'boolean', default: false },
+    /**
+     * Loads without a chromium trace (no main-thread CPU figure): to see what the tracing
+     * itself adds to the wall-clock figure. The budgets are held to the traced run.
+     */
+    'no-trace': { type: 'boolean', default: false },
   },
 });
 const REPETITIONS = Number(args.repetitions);
@@ -110,9 +121,28 @@ async function startServer(dir: string, port: number): Promise<ChildProcess> {
       LOG_LEVEL: 'warn',
       LOGIN_RATE_LIMIT: '1000',
       ...(args['ssr-time-limit'] ? { SSR_TIME_LIMIT_MS: args['ssr-time-limit'] } : {}),
+      // The server's page timers are a debug line (server.ts "page timing").
+      ...(args.breakdown ? { LOG_LEVEL: 'debug' } : {}),
     },
-    stdio: ['ignore', 'ignore', 'inherit'],
+    stdio: ['ignore', args.breakdown ? 'pipe' : 'ignore', 'inherit'],
   });
+  if (args.breakdown && child.stdout) {
+    let pending = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (text: string) => {
+      pending += text;
+      const lines = pending.split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.includes('"page timing"')) continue;
+        try {
+          serverTimings.push(JSON.parse(line) as ServerTiming);
+        } catch {
+          // Not a log line of ours.
+        }
+      }
+    });
+  }
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode})`);
@@ -128,6 +158,16 @@ async function startServer(dir: string, port: number): Promise<ChildProcess> {
 }
 
 type Target = { selector: string; text?: string };
+
+/** The server's timers of one drawn page (server.ts, "page timing"), in milliseconds. */
+type ServerTiming = {
+  path: string;
+  headMs: number;
+  readMs: number;
+  renderMs?: number;
+  workerMs?: number;
+};
+const serverTimings: ServerTiming[] = [];
 
 let waterfallShown = false;
 
@@ -176,7 +216,8 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
       characterData: true,
     });
   })();`);
-  await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+  const tracing = !args['no-trace'];
+  if (tracing) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   await page.goto(url);
   // Page-side functions stay anonymous (nothing for tsx to wrap) and reach the page's
   // globals through globalThis: bench/ is typed for Node, not the DOM.
@@ -202,7 +243,18 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
         }
       ).document.getElementById('root')?.dataset.ssr !== undefined,
   );
-  const { cpuMs, byKind } = mainThreadCpuUntilShown(await browser.stopTracing());
+  const { cpuMs, byKind } = tracing
+    ? mainThreadCpuUntilShown(await browser.stopTracing())
+    : { cpuMs: Number.NaN, byKind: new Map<string, number>() };
+  // When the HTML's head and its last bytes (the drawn page) arrived, from navigation start.
+  const html = await page.evaluate(() => {
+    const [nav] = (
+      performance as unknown as {
+        getEntriesByType(type: string): { responseStart: number; responseEnd: number }[];
+      }
+    ).getEntriesByType('navigation');
+    return { headAt: nav?.responseStart ?? Number.NaN, bodyAt: nav?.responseEnd ?? Number.NaN };
+  });
   if (args.waterfall && target === FIRST_ROW && !waterfallShown) {
     waterfallShown = true;
     const requests = await page.evaluate(() =>
@@ -256,7 +308,7 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
   }
   await context.close();
   if (shownAt === undefined) throw new Error(`${target.selector} was never seen on ${url}`);
-  return { shownAt, cpuMs, byKind, serverDrawn };
+  return { shownAt, cpuMs, byKind, serverDrawn, ...html };
 }
 
 /** What a trace needs for the renderer's tasks (with their thread CPU time) and the mark. */
@@ -315,9 +367,21 @@ function mainThreadCpuUntilShown(trace: Buffer): { cpuMs: number; byKind: Map<st
   return { cpuMs: micros / 1000, byKind };
 }
 
-type Load = { shownAt: number; cpuMs: number; byKind: Map<string, number>; serverDrawn: boolean };
+type Load = {
+  shownAt: number;
+  cpuMs: number;
+  byKind: Map<string, number>;
+  serverDrawn: boolean;
+  headAt: number;
+  bodyAt: number;
+};
 
-function timings(name: string, loads: Load[], budgetMs: number) {
+function p50p95(values: number[]): string {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  return `${percentile(sorted, 0.5).toFixed(0)} / ${percentile(sorted, 0.95).toFixed(0)}`;
+}
+
+function timings(name: string, loads: Load[], budgetMs: number, server: ServerTiming[] = []) {
   const sorted = loads.map((l) => l.shownAt).sort((a, b) => a - b);
   const p50 = percentile(sorted, 0.5);
   const p95 = percentile(sorted, 0.95);
@@ -346,6 +410,12 @@ function timings(name: string, loads: Load[], budgetMs: number) {
       .sort((a, b) => b.ms - a.ms);
     console.log(
       `    by kind (median ms): ${medians.map((k) => `${k.kind} ${k.ms.toFixed(1)}`).join(', ')}`,
+    );
+    console.log(
+      `    HTML (p50 / p95 ms from navigation start): head ${p50p95(loads.map((l) => l.headAt))}, whole ${p50p95(loads.map((l) => l.bodyAt))}`,
+    );
+    console.log(
+      `    server (p50 / p95 ms, ${server.length} pages): head ${p50p95(server.map((t) => t.headMs))}, read ${p50p95(server.map((t) => t.readMs))}, drawing waited ${p50p95(server.map((t) => t.renderMs ?? Number.NaN))}, in the worker ${p50p95(server.map((t) => t.workerMs ?? Number.NaN))}`,
     );
   }
 }
@@ -403,9 +473,10 @@ async function main() {
       `\nCold loads in headless chromium (${REPETITIONS} each, ${DEMO_LEADS} demo leads)`,
     );
     const grid: Load[] = [];
+    serverTimings.length = 0;
     for (let i = 0; i < REPETITIONS; i++)
       grid.push(await coldLoad(browser, storageState, `${base}/leads`, FIRST_ROW));
-    timings('/leads to the first row', grid, LEADS_BUDGET_MS);
+    timings('/leads to the first row', grid, LEADS_BUDGET_MS, serverTimings.splice(0));
 
     const lead: Load[] = [];
     for (let i = 0; i < REPETITIONS; i++) {
@@ -414,7 +485,7 @@ async function main() {
       const target = { selector: 'h1', text: name };
       lead.push(await coldLoad(browser, storageState, `${base}/leads/${id}`, target));
     }
-    timings('a lead page to its name', lead, LEAD_BUDGET_MS);
+    timings('a lead page to its name', lead, LEAD_BUDGET_MS, serverTimings.splice(0));
   } finally {
     await browser?.close();
     server?.kill();

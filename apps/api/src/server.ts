@@ -200,6 +200,7 @@ export function createApp(deps: AppDeps) {
     // exactly what an `auth.me` request does: slides its idle expiry, clears a stale cookie,
     // and writes no access-log entry (the answer is the caller's own profile).
     const serveShell: Handler<AppBindings> = async (c) => {
+      const started = performance.now();
       const resHeaders = new Headers();
       const caller = createCaller(createRequestContext(deps, c, resHeaders));
       let me: BootMe = null;
@@ -220,13 +221,20 @@ export function createApp(deps: AppDeps) {
         return res;
       };
       if ('html' in start) return withCookies(c.html(start.html, 200, start.headers));
+      // Where a drawn page's time goes on the server (decision 041; bench/web --breakdown reads
+      // this debug line): the head after auth.me, the page's read with its access-log entry,
+      // the drawing as waited for here and as the worker spent it (the rest is its queue).
+      const headMs = performance.now() - started;
       // The head goes out now, so the browser fetches the stylesheets and the code while the
       // page's data is read and drawn (decision 033); the rest follows in the same answer.
       const rest = (async () => {
         // The grid's first page or the lead, read as the app would read it (logged as such).
+        const readStarted = performance.now();
         const data = await readPageData(caller, url, me, (err) =>
           log.error({ err, requestId: c.get('requestId') }, 'the page data for the page failed'),
         );
+        const readMs = performance.now() - readStarted;
+        let renderMs: number | undefined;
         // Drawn by the server only with the page's data (the caller may read it): the render
         // is given exactly the boot block's answers, so it shows nothing the page does not hold.
         const page =
@@ -235,9 +243,15 @@ export function createApp(deps: AppDeps) {
                 pageRenderer,
                 { url: `${url.pathname}${url.search}`, boot: { me, ...data }, language },
                 { timeLimitMs: env.SSR_TIME_LIMIT_MS, log },
-                (ms) => log.debug({ ms, path: url.pathname }, 'server render'),
+                (ms) => {
+                  renderMs = ms;
+                },
               )
             : null;
+        log.debug(
+          { path: url.pathname, headMs, readMs, renderMs, workerMs: page?.workerMs },
+          'page timing',
+        );
         return start.finish(data, page);
       })().catch((err: unknown) => {
         // Neither step throws by design; should one, the page still ends as the plain shell.

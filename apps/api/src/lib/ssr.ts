@@ -18,7 +18,16 @@ import type { Logger } from 'pino';
 
 /** What the web's render takes and gives (apps/web/src/entry-server.tsx). */
 export type PageRenderInput = { url: string; boot: unknown; language: string | undefined };
-export type RenderedPage = { html: string; language: string };
+export type RenderedPage = {
+  html: string;
+  language: string;
+  /**
+   * Milliseconds the worker spent on this page, from taking it up to its answer (wall-clock in
+   * the worker): beside the caller's own wall-clock it tells the drawing from the wait for the
+   * worker (its queue, the message passing). Timing only, for the debug log (decision 041).
+   */
+  workerMs?: number;
+};
 export type PageRenderer = (
   input: PageRenderInput,
   signal: AbortSignal,
@@ -41,9 +50,11 @@ import(workerData.entry).then(
       if (message.cancel !== undefined) return running.get(message.cancel)?.abort();
       const controller = new AbortController();
       running.set(message.id, controller);
+      const started = performance.now();
       try {
         const result = await render({ ...message.input, signal: controller.signal });
-        parentPort.postMessage({ id: message.id, result });
+        const workerMs = performance.now() - started;
+        parentPort.postMessage({ id: message.id, result: result && { ...result, workerMs } });
       } catch (err) {
         parentPort.postMessage({ id: message.id, error: String((err && err.stack) || err) });
       } finally {
