@@ -221,7 +221,7 @@ export function createApp(deps: AppDeps) {
         return res;
       };
       if ('html' in start) return withCookies(c.html(start.html, 200, start.headers));
-      // Where a drawn page's time goes on the server (decision 041; bench/web --breakdown reads
+      // Where a drawn page's time goes on the server (decision 045; bench/web --breakdown reads
       // this debug line): the head after auth.me, the page's read with its access-log entry,
       // the drawing as waited for here and as the worker spent it (the rest is its queue).
       const headMs = performance.now() - started;

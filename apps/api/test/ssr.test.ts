@@ -289,7 +289,7 @@ describe('the server-drawn first paint', () => {
         languages[i] === 'en' ? ['>Name<', '>Navn<'] : ['>Navn<', '>Name<'];
       expect(drawnPage?.html, `render ${i}`).toContain(header);
       expect(drawnPage?.html, `render ${i}`).not.toContain(otherHeader);
-      // The worker's own time on the page, for the page timing in the debug log (decision 041).
+      // The worker's own time on the page, for the page timing in the debug log (decision 045).
       expect(drawnPage?.workerMs, `render ${i}`).toBeGreaterThan(0);
     });
   });

@@ -68,7 +68,7 @@ function pageI18n(language: Language): I18n {
 
 /**
  * The prelude as text: its chunks read directly and decoded once. `new Response(stream).text()`
- * went through undici's body machinery (~5 % of a render, decision 041).
+ * went through undici's body machinery (~5 % of a render, decision 045).
  */
 async function readStream(stream: ReadableStream<Uint8Array>): Promise<string> {
   const reader = stream.getReader();

@@ -271,7 +271,7 @@ function handleOf(route: RouteObject): RouteHandle {
 
 /**
  * The routes matching a path: React Router ranks the whole tree on every `matchRoutes` call,
- * which was ~5 % of the server's drawing of a page (decision 041); the tree never changes, so
+ * which was ~5 % of the server's drawing of a page (decision 045); the tree never changes, so
  * neither does a path's answer. Lead pages differ by id; a visit opens a few dozen.
  */
 const routeMatches = pathCache((pathname) => matchRoutes(routeObjects, pathname) ?? [], 64);

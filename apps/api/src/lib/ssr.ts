@@ -24,7 +24,7 @@ export type RenderedPage = {
   /**
    * Milliseconds the worker spent on this page, from taking it up to its answer (wall-clock in
    * the worker): beside the caller's own wall-clock it tells the drawing from the wait for the
-   * worker (its queue, the message passing). Timing only, for the debug log (decision 041).
+   * worker (its queue, the message passing). Timing only, for the debug log (decision 045).
    */
   workerMs?: number;
 };

@@ -2,7 +2,7 @@
  * A function of a URL's path, remembered for the last `size` paths (oldest out first). For
  * what depends on the path alone and never changes while the app runs: the routes a path
  * matches (router.tsx). React Router flattens and ranks the whole route tree on every
- * `matchRoutes` call, and a page matched it several times per render (decision 041).
+ * `matchRoutes` call, and a page matched it several times per render (decision 045).
  * Callers get the same value for the same path: they must read it, never write it.
  */
 export function pathCache<T>(compute: (pathname: string) => T, size: number): (at: string) => T {

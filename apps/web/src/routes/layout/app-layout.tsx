@@ -25,7 +25,7 @@ export function AppLayout() {
   const [navOpened, { toggle, close }] = useDisclosure(false);
   const { expired } = useAuth();
   // The closed palette draws nothing, yet rendering it was ~4 % of the server's drawing of a
-  // page (decision 041): it mounts right after hydration instead (Ctrl+K works from then on, as
+  // page (decision 045): it mounts right after hydration instead (Ctrl+K works from then on, as
   // before, once its code is in). Rendering nothing on the server and while hydrating keeps the
   // hydration clean.
   const hydrating = useHydrating();
