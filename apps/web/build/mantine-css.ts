@@ -1,6 +1,6 @@
 /**
  * Mantine's stylesheets in the chunks whose components use them, not all in the entry's
- * (decisions 040, 041). The whole of `@mantine/core/styles.css` (+ dates, charts, notifications and
+ * (decisions 040, 045). The whole of `@mantine/core/styles.css` (+ dates, charts, notifications and
  * mantine-datatable) was one render-blocking stylesheet of 314 KB raw that chromium had to
  * fetch, parse and match before the first paint of every page; a page draws a few dozen of its
  * ~100 components.
