@@ -610,23 +610,28 @@ const LOOKALIKES: {
   },
 ];
 
+/** One genuine entry after the crafted one, then verify must stop at the crafted one's rows. */
+function expectTargetsBrokenAt(handle: ReturnType<typeof logWithEntries>, id: number): void {
+  appendAccessLog(handle.db, {
+    action: 'lead.view',
+    outcome: 'ok',
+    targetType: 'lead',
+    targetIds: [8],
+  });
+  expect(verifyAccessLog(handle.db)).toMatchObject({
+    ok: false,
+    firstBrokenId: id,
+    reason: 'targets',
+  });
+}
+
 describe('the fast paths vouch only for what the walk accepts', () => {
   for (const version of [1, 2] as const)
     for (const lookalike of LOOKALIKES)
       it(`target rows (chain version ${version}): ${lookalike.name}`, () => {
         const handle = logWithEntries(2);
         const id = appendCrafted(handle, lookalike.target, lookalike.rows, version);
-        appendAccessLog(handle.db, {
-          action: 'lead.view',
-          outcome: 'ok',
-          targetType: 'lead',
-          targetIds: [8],
-        });
-        expect(verifyAccessLog(handle.db)).toMatchObject({
-          ok: false,
-          firstBrokenId: id,
-          reason: 'targets',
-        });
+        expectTargetsBrokenAt(handle, id);
       });
 
   for (const version of [1, 2] as const)
@@ -645,17 +650,7 @@ describe('the fast paths vouch only for what the walk accepts', () => {
         [['lead', null]],
         version,
       );
-      appendAccessLog(handle.db, {
-        action: 'lead.view',
-        outcome: 'ok',
-        targetType: 'lead',
-        targetIds: [8],
-      });
-      expect(verifyAccessLog(handle.db)).toMatchObject({
-        ok: false,
-        firstBrokenId: id,
-        reason: 'targets',
-      });
+      expectTargetsBrokenAt(handle, id);
     });
 
   it('the same entry with its genuine rows verifies (the lookalikes fail only on their rows)', () => {
