@@ -475,15 +475,14 @@ export function createIntakeQueue(db: Db, options: IntakeQueueOptions = {}) {
     immediate = true;
     setImmediate(flush);
   };
-  let queue: { req: IntakeRequest; settle: (result: Settled) => void }[] = [];
+  const queue: { req: IntakeRequest; settle: (result: Settled) => void }[] = [];
   const days = osloDays();
 
   function flush() {
     if (timer !== null) clearTimeout(timer);
     timer = null;
     immediate = false;
-    const batch = queue.length > maxBatch ? queue.splice(0, maxBatch) : queue;
-    queue = batch === queue ? [] : queue;
+    const batch = queue.splice(0, maxBatch);
     if (queue.length > 0) flushNow();
     if (batch.length === 0) return;
     const results: Settled[] = [];
