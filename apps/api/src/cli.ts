@@ -17,8 +17,9 @@ import { anchorConfigFor } from './lib/audit-anchors';
 import { anchorAuditLog } from './lib/audit-check';
 import { backupDatabase, restoreDatabase } from './lib/backup';
 import { inviteFromCli } from './lib/cli-invite';
-import { anonymiseNow, retentionRun } from './lib/erasure';
+import { anonymiseNow } from './lib/erasure';
 import { hashPassword } from './lib/password';
+import { retentionRun } from './lib/retention-run';
 import { loadSuppressionKey } from './lib/server-secrets';
 
 const USAGE = `Usage: mg-leads <command> [options]

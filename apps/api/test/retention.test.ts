@@ -9,8 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env';
 import { SYSTEM_SCOPE } from '../src/jobs/retention';
 import { OPERATOR } from '../src/lib/access-log';
-import { retentionRun } from '../src/lib/erasure';
 import { createMailer } from '../src/lib/mail';
+import { retentionRun } from '../src/lib/retention-run';
 import { outcome, setup } from './helpers';
 
 const dirs: string[] = [];

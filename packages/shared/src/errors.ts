@@ -63,6 +63,8 @@ export const DOMAIN_ERROR_CODES = [
   'dsrAlreadyExtended',
   'dsrClosed',
   'dsrNoAddress',
+  // retention
+  'retentionRunning',
 ] as const;
 export type DomainErrorCode = (typeof DOMAIN_ERROR_CODES)[number];
 

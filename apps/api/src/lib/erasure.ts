@@ -6,12 +6,9 @@ import {
   anonymiseLeadsIn,
   checkpointAfterAnonymisation,
   type Db,
-  type RetentionRunResult,
-  runRetention,
 } from '@mg/db';
 import type { Scope } from '@mg/shared';
 import { type LogActor, logEntry, type RequestInfo } from './access-log';
-import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './session';
 
 /** `<stamp>-<outbox id>-<random>.eml`, as the files mailer names them (lib/mail.ts). */
 const EML_NAME = /^.+-(\d+)-[0-9a-f]+\.eml$/;
@@ -41,7 +38,6 @@ export async function deleteOutboxFiles(dir: string, outboxIds: readonly number[
   return removed;
 }
 
-/** Who runs it, for the access-log entry: a signed-in user, or the system (job, CLI). */
 /** Who runs it, for the access-log entry: staff (a request), or the operator/scheduler. */
 export interface RunBy {
   actor: LogActor;
@@ -79,43 +75,4 @@ export async function anonymiseNow(
   );
   const after = await afterAnonymisation(db, outboxDir, result.outboxIds);
   return { ...result, filesRemoved: after.filesRemoved };
-}
-
-/**
- * One retention run (the daily job, the CLI, the retention page): the run and its access-log
- * entries in one transaction, then the checkpoint and the .eml files.
- */
-export async function retentionRun(
-  db: Db,
-  {
-    scope,
-    dryRun,
-    trigger,
-    by,
-    outboxDir,
-  }: {
-    scope: Scope;
-    dryRun: boolean;
-    trigger: 'schedule' | 'manual' | 'cli';
-    by: RunBy;
-    outboxDir: string;
-  },
-  now = Date.now(),
-): Promise<RetentionRunResult> {
-  const result = db.transaction((tx) =>
-    runRetention(
-      tx,
-      {
-        scope,
-        dryRun,
-        trigger,
-        actorUserId: by.actor.kind === 'staff' ? by.actor.userId : null,
-        session: { idleMs: SESSION_IDLE_MS, absoluteMs: SESSION_ABSOLUTE_MS },
-        log: (entry) => logEntry(tx, by.request, by.actor, { ...entry, outcome: 'ok' }),
-      },
-      now,
-    ),
-  );
-  if (!dryRun) await afterAnonymisation(db, outboxDir, result.outboxIds);
-  return result;
 }

@@ -159,6 +159,11 @@ export const settings = sqliteTable('settings', {
 });
 
 export const RETENTION_TRIGGERS = ['schedule', 'manual', 'cli'] as const;
+/**
+ * A run is written in many short transactions (decision 046), so its row exists while it
+ * runs; one left `running` when the process stopped is marked `interrupted` at the next start.
+ */
+export const RETENTION_RUN_STATUSES = ['running', 'finished', 'interrupted'] as const;
 
 /** One row per retention run (dry or real): what it did, for the history on the page. */
 export const retentionRuns = sqliteTable(
@@ -176,7 +181,9 @@ export const retentionRuns = sqliteTable(
     sessionsDeleted: integer('sessions_deleted').notNull(),
     outboxDeleted: integer('outbox_deleted').notNull(),
     startedAt: integer('started_at').notNull(),
+    /** When it finished; while it runs, the time of its last batch. */
     finishedAt: integer('finished_at').notNull(),
+    status: text('status', { enum: RETENTION_RUN_STATUSES }).notNull().default('finished'),
   },
   (t) => [index('retention_runs_started_idx').on(t.startedAt)],
 );

@@ -14,7 +14,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { RETENTION_MAX_MONTHS, RETENTION_MIN_MONTHS } from '@mg/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type ReactNode, useEffect, useState } from 'react';
+import { type ReactNode, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ConfirmModal } from '../../components/confirm-modal';
@@ -25,6 +25,34 @@ import { formatDateTime, formatDay } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 
 type RunResult = RouterOutputs['retention']['run'];
+type RunRow = RouterOutputs['retention']['runs'][number];
+
+/** While a run works through its batches in the background, the history is asked again. */
+const RUNNING_POLL_MS = 2000;
+
+const STATUS_COLOR: Record<RunRow['status'], string> = {
+  running: 'yellow',
+  finished: 'gray',
+  interrupted: 'orange',
+};
+
+/** A run's status beside its start: only what needs saying (a finished run says nothing). */
+function RunStatus({ status }: { status: RunRow['status'] }) {
+  const { t } = useTranslation();
+  if (status === 'finished') return null;
+  return (
+    <Stack gap={2} align="flex-start">
+      <Badge variant="light" color={STATUS_COLOR[status]}>
+        {t(`retention.status.${status}`)}
+      </Badge>
+      {status === 'interrupted' ? (
+        <Text size="xs" c="dimmed">
+          {t('retention.interruptedHelp')}
+        </Text>
+      ) : null}
+    </Stack>
+  );
+}
 
 function Section({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -46,7 +74,12 @@ export function RetentionPage() {
   const queryClient = useQueryClient();
   const settings = useQuery(trpc.retention.settings.queryOptions());
   const upcoming = useQuery(trpc.retention.upcoming.queryOptions());
-  const runs = useQuery(trpc.retention.runs.queryOptions({}));
+  const runs = useQuery({
+    ...trpc.retention.runs.queryOptions({}),
+    refetchInterval: (query) =>
+      query.state.data?.some((r) => r.status === 'running') ? RUNNING_POLL_MS : false,
+  });
+  const running = runs.data?.some((r) => r.status === 'running') ?? false;
   const [months, setMonths] = useState<number | string>('');
   const [confirming, setConfirming] = useState(false);
   const [last, setLast] = useState<RunResult | null>(null);
@@ -82,6 +115,12 @@ export function RetentionPage() {
       onError: notifyApiError,
     }),
   );
+  // A background run that has just finished: the leads and the upcoming list have changed.
+  const wasRunning = useRef(false);
+  useEffect(() => {
+    if (wasRunning.current && !running) void refresh();
+    wasRunning.current = running;
+  });
   const monthsValid =
     typeof months === 'number' &&
     Number.isInteger(months) &&
@@ -127,15 +166,21 @@ export function RetentionPage() {
             <Button
               variant="default"
               loading={run.isPending && run.variables?.dryRun === true}
+              disabled={running}
               onClick={() => run.mutate({ dryRun: true })}
             >
               {t('retention.dryRun')}
             </Button>
-            <Button color="red" onClick={() => setConfirming(true)}>
+            <Button color="red" disabled={running} onClick={() => setConfirming(true)}>
               {t('retention.run')}
             </Button>
           </Group>
-          {last ? (
+          {last && !last.finished ? (
+            <Alert color="blue" variant="light" role="status">
+              {t('retention.started')}
+            </Alert>
+          ) : null}
+          {last?.finished ? (
             <Alert color={last.dryRun ? 'blue' : 'green'} variant="light" role="status">
               {t(last.dryRun ? 'retention.dryResult' : 'retention.realResult', {
                 anonymised: last.anonymised,
@@ -221,7 +266,12 @@ export function RetentionPage() {
                 <Table.Tbody>
                   {runs.data.map((r) => (
                     <Table.Tr key={r.id}>
-                      <Table.Td>{formatDateTime(r.startedAt)}</Table.Td>
+                      <Table.Td>
+                        <Stack gap={4} align="flex-start">
+                          {formatDateTime(r.startedAt)}
+                          <RunStatus status={r.status} />
+                        </Stack>
+                      </Table.Td>
                       <Table.Td>
                         <Badge variant="light" color={r.dryRun ? 'blue' : 'red'}>
                           {t(r.dryRun ? 'retention.kindDry' : 'retention.kindReal')}

@@ -1,0 +1,201 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { schema, setRetentionMonths, startRetentionRun } from '@mg/db';
+import { makeLead } from '@mg/db/testing';
+import { Cron } from 'croner';
+import { eq, inArray } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { SYSTEM_SCOPE, scheduleRetention } from '../src/jobs/retention';
+import { OPERATOR } from '../src/lib/access-log';
+import { createLogger } from '../src/lib/logger';
+import { RetentionRunBusy, retentionRun, startRetention } from '../src/lib/retention-run';
+import { doneWithin } from '../src/routers/retention';
+import { setup } from './helpers';
+
+const SYSTEM = { actor: OPERATOR, request: { requestId: 'test', ip: null, userAgent: null } };
+const NOW = Date.parse('2026-03-15T11:00:00Z');
+const DAY = 86_400_000;
+/** Small steps and batches, so a run of a few dozen leads crosses both edges many times. */
+const SIZES = { step: 4, batch: 3 };
+
+/**
+ * A 12-month period and, at subsidiary A: `due` leads last active 400–(400 + due) days ago,
+ * two of them under legal hold, three anonymised already, and five active 100 days ago.
+ */
+function withLeads(due: number) {
+  const t = setup();
+  const p = { id: t.f.projectA, subsidiaryId: t.f.subA };
+  const ids = t.handle.db.transaction((tx) => {
+    setRetentionMonths(tx, 12);
+    const make = (n: number, daysAgo: (i: number) => number) =>
+      Array.from({ length: n }, (_, i) => {
+        const id = makeLead(tx, p, { name: `Person ${daysAgo(i)}`, createdAt: NOW - 900 * DAY });
+        tx.update(schema.leads)
+          .set({ lastActivityAt: NOW - daysAgo(i) * DAY })
+          .where(eq(schema.leads.id, id))
+          .run();
+        return id;
+      });
+    const dueIds = make(due, (i) => 400 + i);
+    const held = make(2, (i) => 500 + i);
+    const gone = make(3, (i) => 600 + i);
+    const recent = make(5, (i) => 100 + i);
+    for (const id of held)
+      tx.update(schema.leads).set({ legalHold: true }).where(eq(schema.leads.id, id)).run();
+    tx.update(schema.leads)
+      .set({ anonymisedAt: NOW - 30 * DAY, name: null })
+      .where(inArray(schema.leads.id, gone))
+      .run();
+    return { due: dueIds, held, gone, recent };
+  });
+  const anonymisedAt = (leadIds: number[]) =>
+    t.handle.db
+      .select({ id: schema.leads.id, at: schema.leads.anonymisedAt })
+      .from(schema.leads)
+      .where(inArray(schema.leads.id, leadIds))
+      .all();
+  const newlyAnonymised = (leadIds: number[]) =>
+    anonymisedAt(leadIds)
+      .filter((r) => r.at === NOW)
+      .map((r) => r.id)
+      .sort((a, b) => a - b);
+  const runRow = (id: number) =>
+    t.handle.db.select().from(schema.retentionRuns).where(eq(schema.retentionRuns.id, id)).get();
+  return { ...t, ids, newlyAnonymised, runRow };
+}
+
+const options = (dryRun: boolean) => ({
+  scope: SYSTEM_SCOPE,
+  dryRun,
+  trigger: 'cli' as const,
+  by: SYSTEM,
+  outboxDir: undefined,
+  sizes: SIZES,
+});
+
+describe('retention in batches (decision 046)', () => {
+  it('anonymises every due lead, batch by batch, each batch with its own entry naming its leads', async () => {
+    const t = withLeads(20);
+    const before = t.entries().length;
+    const dry = await retentionRun(t.handle.db, options(true), NOW);
+    const real = await retentionRun(t.handle.db, options(false), NOW);
+
+    expect([dry.anonymised, dry.skippedLegalHold]).toEqual([20, 2]);
+    expect([real.anonymised, real.skippedLegalHold]).toEqual([20, 2]);
+    expect(real.skipped.map((s) => s.id).sort((a, b) => a - b)).toEqual(t.ids.held);
+    const all = [...t.ids.due, ...t.ids.held, ...t.ids.gone, ...t.ids.recent];
+    expect(t.newlyAnonymised(all)).toEqual([...t.ids.due].sort((a, b) => a - b));
+
+    const entries = t.entries().slice(before);
+    const batches = entries.filter((e) => e.action === 'lead.anonymise');
+    // 22 leads (20 due, 2 held) in batches of at most 3.
+    expect(batches.length).toBe(Math.ceil(22 / SIZES.batch));
+    const named = batches.flatMap((e) => JSON.parse(e.targetIds ?? '[]') as number[]);
+    expect(named.sort((a, b) => a - b)).toEqual([...t.ids.due].sort((a, b) => a - b));
+    for (const e of batches) {
+      expect(JSON.parse(e.targetIds ?? '[]').length).toBeLessThanOrEqual(SIZES.batch);
+      expect(JSON.parse(e.detail ?? '{}')).toMatchObject({
+        reason: 'retention',
+        runId: real.runId,
+      });
+    }
+    expect(entries.map((e) => e.action).filter((a) => a.startsWith('retention.'))).toEqual([
+      'retention.dryRun',
+      'retention.run',
+    ]);
+    expect(JSON.parse(entries.at(-1)?.detail ?? '{}')).toMatchObject({
+      runId: real.runId,
+      anonymised: 20,
+      skippedLegalHold: 2,
+    });
+    expect(t.runRow(real.runId)).toMatchObject({
+      status: 'finished',
+      anonymised: 20,
+      skippedLegalHold: 2,
+    });
+    expect(t.runRow(dry.runId)).toMatchObject({ status: 'finished', anonymised: 20, dryRun: true });
+  });
+
+  it('leaves a lead that had new activity after the walk found it', async () => {
+    const t = withLeads(12);
+    // The walk goes from the oldest activity: the first made (400 days) comes last, several
+    // batches after the first.
+    const late = t.ids.due[0] ?? 0;
+    const run = startRetention(
+      t.handle.db,
+      { ...options(false), sizes: { step: 50, batch: 3 } },
+      NOW,
+    );
+    for (let turn = 0; (t.runRow(run.runId)?.anonymised ?? 0) === 0; turn++) {
+      if (turn > 1000) throw new Error('the first batch never committed');
+      await nextTurn();
+    }
+    t.handle.db
+      .update(schema.leads)
+      .set({ lastActivityAt: NOW - DAY })
+      .where(eq(schema.leads.id, late))
+      .run();
+    const result = await run.done;
+    expect(result.anonymised).toBe(11);
+    expect(t.newlyAnonymised([late])).toEqual([]);
+  });
+
+  it('runs one at a time in a process: a second is refused until the first is done', async () => {
+    const t = withLeads(6);
+    const first = startRetention(t.handle.db, options(false), NOW);
+    expect(() => startRetention(t.handle.db, options(true), NOW)).toThrow(RetentionRunBusy);
+    expect(
+      await t
+        .as('privacy_officer')
+        .retention.run({ dryRun: true })
+        .catch((e) => e.message),
+    ).toBe('retentionRunning');
+    await first.done;
+    const second = await retentionRun(t.handle.db, options(true), NOW);
+    expect(second.anonymised).toBe(0);
+  });
+
+  it('a batch that fails leaves the batches before it and marks the run interrupted', async () => {
+    const t = withLeads(9);
+    // The walk goes from the oldest activity: held 501, 500 and due 408 days, then 407–405,
+    // 404–402, and 401–400 last; a trigger makes the update of the 400-day lead fail.
+    const [failing = 0, sameBatch = 0, ...before] = t.ids.due;
+    t.handle.sqlite.exec(
+      `create temp trigger fail_one before update of name on leads when old.id = ${failing}
+       begin select raise(abort, 'disk on fire'); end`,
+    );
+    const run = startRetention(t.handle.db, options(false), NOW);
+    await expect(run.done).rejects.toThrow('disk on fire');
+    const row = t.runRow(run.runId);
+    expect(row?.status).toBe('interrupted');
+    const done = t.newlyAnonymised(t.ids.due);
+    // Whole batches only: the failing lead's batch (with the 401-day lead) committed nothing.
+    expect(done).toEqual(before.sort((a, b) => a - b));
+    expect(done).not.toContain(sameBatch);
+    expect(row?.anonymised).toBe(7);
+    t.handle.sqlite.exec('drop trigger fail_one');
+    const next = await retentionRun(t.handle.db, options(false), NOW);
+    expect(next.anonymised).toBe(9 - done.length);
+  });
+
+  it('marks runs a stopped process left running as interrupted when the schedule starts', () => {
+    const t = withLeads(0);
+    const stale = t.handle.db.transaction((tx) =>
+      startRetentionRun(tx, { dryRun: false, trigger: 'schedule', actorUserId: null }, NOW),
+    );
+    expect(t.runRow(stale.runId)?.status).toBe('running');
+    const job = scheduleRetention({
+      db: t.handle.db,
+      outboxDir: '',
+      pattern: '0 3 * * *',
+      log: createLogger('silent'),
+    });
+    job.stop();
+    expect(job).toBeInstanceOf(Cron);
+    expect(t.runRow(stale.runId)?.status).toBe('interrupted');
+  });
+
+  it('the page is answered when the run is done, or after the wait with the run going on', async () => {
+    expect(await doneWithin(Promise.resolve(7), 1000)).toBe(7);
+    expect(await doneWithin(new Promise(() => {}), 10)).toBeNull();
+  });
+});
