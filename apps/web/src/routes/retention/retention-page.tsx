@@ -21,7 +21,7 @@ import { ConfirmModal } from '../../components/confirm-modal';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, TableSkeleton } from '../../components/query-states';
 import { notifyApiError } from '../../lib/form-errors';
-import { formatDateTime, formatDay } from '../../lib/format';
+import { formatDateTime, formatDay, formatNumber } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 
 type RunResult = RouterOutputs['retention']['run'];
@@ -46,7 +46,7 @@ function RunStatus({ status }: { status: RunRow['status'] }) {
         {t(`retention.status.${status}`)}
       </Badge>
       {status === 'interrupted' ? (
-        <Text size="xs" c="dimmed">
+        <Text size="xs" c="dimmed" maw={240}>
           {t('retention.interruptedHelp')}
         </Text>
       ) : null}
@@ -175,6 +175,11 @@ export function RetentionPage() {
               {t('retention.run')}
             </Button>
           </Group>
+          {running ? (
+            <Text size="sm" c="dimmed" role="status">
+              {t('retention.runningHint')}
+            </Text>
+          ) : null}
           {last && !last.finished ? (
             <Alert color="blue" variant="light" role="status">
               {t('retention.started')}
@@ -282,8 +287,8 @@ export function RetentionPage() {
                         </Text>
                       </Table.Td>
                       <Table.Td>{r.actorName ?? t('retention.system')}</Table.Td>
-                      <Table.Td>{r.anonymised}</Table.Td>
-                      <Table.Td>{r.skippedLegalHold}</Table.Td>
+                      <Table.Td>{formatNumber(r.anonymised)}</Table.Td>
+                      <Table.Td>{formatNumber(r.skippedLegalHold)}</Table.Td>
                       <Table.Td>
                         {t('retention.cleanupCounts', {
                           sessions: r.sessionsDeleted,
