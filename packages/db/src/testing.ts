@@ -86,6 +86,7 @@ export function seedFixture(handle: Database_, passwordHash = TEST_PASSWORD_HASH
     };
     const pA = { id: projectA, subsidiaryId: subA };
     const pB = { id: projectB, subsidiaryId: subB };
+    // Fixed e-mails: a random one could hold another lead's name and turn up in its search.
     const leadsA = [
       makeLead(tx, pA, {
         name: 'Åse Ørnes',
@@ -94,8 +95,16 @@ export function seedFixture(handle: Database_, passwordHash = TEST_PASSWORD_HASH
         consent: { marketing_email: true },
         policyVersionId: policyId,
       }),
-      makeLead(tx, pA, { name: 'Bjørn Dæhli', policyVersionId: policyId }),
-      makeLead(tx, pA, { name: 'Camilla Lund', policyVersionId: policyId }),
+      makeLead(tx, pA, {
+        name: 'Bjørn Dæhli',
+        email: 'bjorn.daehli@example.no',
+        policyVersionId: policyId,
+      }),
+      makeLead(tx, pA, {
+        name: 'Camilla Lund',
+        email: 'camilla.lund@example.no',
+        policyVersionId: policyId,
+      }),
     ];
     const leadsB = [
       // The same person as leadsA[0], at the other subsidiary.
@@ -105,8 +114,16 @@ export function seedFixture(handle: Database_, passwordHash = TEST_PASSWORD_HASH
         phone: '+4791234567',
         policyVersionId: policyId,
       }),
-      makeLead(tx, pB, { name: 'David Berg', policyVersionId: policyId }),
-      makeLead(tx, pB, { name: 'Eva Holm', policyVersionId: policyId }),
+      makeLead(tx, pB, {
+        name: 'David Berg',
+        email: 'david.berg@example.no',
+        policyVersionId: policyId,
+      }),
+      makeLead(tx, pB, {
+        name: 'Eva Holm',
+        email: 'eva.holm@example.no',
+        policyVersionId: policyId,
+      }),
     ];
     // Like the demo data: no second factor required, so tests sign in with a password alone.
     // The tests of that requirement switch it on themselves.
