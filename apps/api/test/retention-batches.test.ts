@@ -7,7 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { SYSTEM_SCOPE, scheduleRetention } from '../src/jobs/retention';
 import { OPERATOR } from '../src/lib/access-log';
 import { createLogger } from '../src/lib/logger';
-import { RetentionRunBusy, retentionRun, startRetention } from '../src/lib/retention-run';
+import {
+  nextBatchSize,
+  RetentionRunBusy,
+  retentionRun,
+  startRetention,
+} from '../src/lib/retention-run';
 import { doneWithin } from '../src/routers/retention';
 import { setup } from './helpers';
 
@@ -197,5 +202,44 @@ describe('retention in batches (decision 046)', () => {
   it('the page is answered when the run is done, or after the wait with the run going on', async () => {
     expect(await doneWithin(Promise.resolve(7), 1000)).toBe(7);
     expect(await doneWithin(new Promise(() => {}), 10)).toBeNull();
+  });
+  it('sizes each batch from the pace of the last: as many leads as fit the time, 1 to 4 × the first', () => {
+    expect(nextBatchSize({ step: 500, batch: 25 }, 25, 400)).toBe(25);
+    const timed = { step: 500, batch: 25, batchMs: 50 };
+    expect(nextBatchSize(timed, 25, 25)).toBe(50);
+    expect(nextBatchSize(timed, 25, 100)).toBe(12);
+    expect(nextBatchSize(timed, 25, 5_000)).toBe(1);
+    expect(nextBatchSize(timed, 25, 0)).toBe(100);
+  });
+
+  it('a run with a time per batch makes batches smaller when they are slow, larger when fast', async () => {
+    const named = (entries: { action: string; targetIds: string | null }[]) =>
+      entries
+        .filter((e) => e.action === 'lead.anonymise')
+        .map((e) => (JSON.parse(e.targetIds ?? '[]') as number[]).length);
+    const slow = withLeads(20);
+    const slowFrom = slow.entries().length;
+    // No batch fits a millionth of a millisecond: after the first, one lead at a time.
+    await retentionRun(
+      slow.handle.db,
+      { ...options(false), sizes: { ...SIZES, batchMs: 1e-6 } },
+      NOW,
+    );
+    const small = named(slow.entries().slice(slowFrom));
+    expect(small.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(small.slice(1).length).toBeGreaterThan(0);
+    expect(Math.max(...small.slice(1))).toBe(1);
+
+    const fast = withLeads(20);
+    const fastFrom = fast.entries().length;
+    // Every batch fits an hour: from the second on, 4 × 3 leads.
+    await retentionRun(
+      fast.handle.db,
+      { ...options(false), sizes: { ...SIZES, batchMs: 3.6e6 } },
+      NOW,
+    );
+    const large = named(fast.entries().slice(fastFrom));
+    expect(large.reduce((a, b) => a + b, 0)).toBe(20);
+    expect(Math.max(...large)).toBe(4 * SIZES.batch);
   });
 });
