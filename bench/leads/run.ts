@@ -31,6 +31,7 @@ import {
   migrateDatabase,
   openDatabase,
   recordSuppression,
+  setSuppressionKey,
   startWalCheckpointer,
   suppressionHmac,
 } from '@mg/db';
@@ -248,6 +249,8 @@ const env = loadEnv(envVars);
 // few calls as the API's job makes them after start-up (the longest is how long a request
 // could wait for one), then the rest in one statement with the hash indexes rebuilt after:
 // the job's pace (~3.5 ms a lead on the loaded machine) would take an hour at a million.
+// The app's key, set as main.ts does, before anything hashes an address.
+setSuppressionKey(db, loadSuppressionKey(env));
 if (addressHashesPending(db)) {
   let longest = 0;
   let filled = 0;
