@@ -1,5 +1,5 @@
 /**
- * The access-log check's parts, A/B in one process (decisions 037, 041): CPU µs per entry of
+ * The access-log check's parts, A/B in one process (decisions 037, 044, 048): CPU µs per entry of
  * the chain's statement and its variants, of hashing, and of a whole range, alternating rounds.
  *
  *   pnpm --filter @mg/bench exec tsx audit/parts.ts --db <a log kept by audit/run.ts --keep>
@@ -9,6 +9,7 @@
  * the figures less than wall time; compare variants within one run only.
  */
 import { createHash, hash as oneShotHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { HASHED_FIELDS, verifyRange } from '@mg/db/audit-verify';
@@ -114,6 +115,9 @@ const variants: Record<string, () => unknown> = {
   'chain: json || (hash || v2 targets)': () =>
     readAll(`select ${CANONICAL} || (e.hash || ${V2_TARGETS}) ${range}`),
   'chain: json || hash': () => readAll(`select ${CANONICAL} || e.hash ${range}`),
+  // Is the version switch (case … json_array of 15 or 16) a cost of its own? (decision 048)
+  'chain: json || hash, no version case (v2 only)': () =>
+    readAll(`select json_array(${FIELDS}, e.targets_after) || e.hash ${range}`),
   'chain: hash column alone': () => readAll(`select e.hash ${range}`),
   'chain: v2 targets alone': () => readAll(`select ${V2_TARGETS} ${range}`),
   'chain: v2 targets, one row by rowid =': () => readAll(`select ${V2_ONE} ${range}`),
@@ -221,6 +225,33 @@ const variants: Record<string, () => unknown> = {
       });
     } finally {
       sqlite.pragma('cache_size = -16000');
+    }
+  },
+  // The read-only connection's pragmas (decision 048).
+  'range: mmap the whole file': () => {
+    sqlite.pragma(`mmap_size = ${statSync(args.db as string).size + 65_536}`);
+    try {
+      return verifyRange(sqlite, {
+        fromId: FROM,
+        toId: TO,
+        startHash: prevHash(),
+        startRowid: null,
+      });
+    } finally {
+      sqlite.pragma('mmap_size = 0');
+    }
+  },
+  'range: temp_store memory': () => {
+    sqlite.pragma('temp_store = memory');
+    try {
+      return verifyRange(sqlite, {
+        fromId: FROM,
+        toId: TO,
+        startHash: prevHash(),
+        startRowid: null,
+      });
+    } finally {
+      sqlite.pragma('temp_store = default');
     }
   },
   'range: block 50,000': () =>

@@ -10,8 +10,8 @@
  * after their entry; a log kept from before decision 035, given by --dir, holds version 1
  * entries and measures the old way of checking target rows). Then it builds the API bundle
  * and measures a full verification (chain, hashes, target rows, anchors) by
- * `node apps/api/dist/cli.js verify-audit` (split into ranges over worker threads, one per
- * core; process start included), the same check in this process with its CPU time over all
+ * `node apps/api/dist/cli.js verify-audit` (split into ranges, one per core: worker threads
+ * and, for the last range, the CLI's own thread, decision 048; process start included), the same check in this process with its CPU time over all
  * threads and each worker thread's own CPU time per entry (what load distorts least), from
  * the API, the walk on one thread, and an incremental check from an anchor near the head.
  * Goal: full verify in the CLI >= 300,000 entries/s (wall time, best of 3); exits 1 when missed.
@@ -438,7 +438,7 @@ const onRange = (range: RangeCheck, cpuMs: number | null) => {
 };
 for (let i = 0; i < 2; i++)
   await measure(`full (CLI's check in process, run ${i + 1})`, () =>
-    checkAuditLogFile(file, config, 'full', { bundledWorker, onRange }),
+    checkAuditLogFile(file, config, 'full', { bundledWorker, onRange, inThisThread: true }),
   );
 for (const [k, run] of threadRuns.entries())
   console.log(

@@ -9,13 +9,14 @@ import type { VerifyWorkerPool } from './jobs/audit-verify-pool';
 if (process.argv[2] === 'verify-audit') {
   // The check's threads first: their start-up (~30 ms and a module load each) overlaps what
   // this thread loads and reads before it knows their ranges (decision 037). As many as the
-  // file's size allows ranges for.
+  // file's size allows ranges for, less the one this thread checks itself (decision 048):
+  // none for a small log.
   const { loadAuditEnv } = await import('./env-audit');
   const { prestartVerifyWorkers, threadsForFile } = await import('./jobs/audit-verify-pool');
   let pool: VerifyWorkerPool | null = null;
   try {
     const env = loadAuditEnv();
-    pool = prestartVerifyWorkers(threadsForFile(env.DATABASE_PATH));
+    pool = prestartVerifyWorkers(threadsForFile(env.DATABASE_PATH) - 1);
     const { verifyAuditReadOnly } = await import('./cli-verify');
     const code = await verifyAuditReadOnly(env, pool);
     await pool.close();

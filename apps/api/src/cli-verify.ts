@@ -4,7 +4,8 @@
  * (every command's modules, drizzle, migrate, foreign_key_check over every table) cost more
  * than a second of CPU at a million entries before the first worker started. Here: the
  * check's four settings (env-audit.ts, no zod), a read-only connection, the anchors, and
- * worker threads that cli-entry.ts started before loading this.
+ * worker threads that cli-entry.ts started before loading this (one fewer than ranges: this
+ * thread checks the last range itself).
  */
 import { openMigratedReadOnly } from '@mg/db/read-only';
 import type { AuditEnv } from './env-audit';
@@ -27,6 +28,8 @@ export async function verifyAuditReadOnly(
   sqlite.close();
   const check = await checkAuditLogFile(env.DATABASE_PATH, anchorConfigFor(env), 'full', {
     pool,
+    // This thread checks the last range itself (decision 048): one thread fewer to start.
+    inThisThread: true,
   });
   return reportCheck(check);
 }

@@ -98,6 +98,61 @@ describe('access-log check in several worker threads', () => {
     }
   }, 180_000);
 
+  it('checks the last range on the calling thread when asked (the CLI), starting no thread for it', async () => {
+    const handle = log();
+    const config = testAnchors(handle);
+    // A worker file that does not exist: starting any thread beyond the two waiting ones
+    // fails the check, so three ranges pass only when this thread takes the third.
+    const split = {
+      workers: 3,
+      minRange: 1,
+      inThisThread: true,
+      bundledWorker: new URL('file:///nonexistent/audit-verify-worker.js'),
+    };
+    const reported: { fromId: number; cpuMs: number | null }[] = [];
+    const pool = prestartVerifyWorkers(2);
+    try {
+      const intact = await checkAuditLogFile(handle.sqlite.name, config, 'full', {
+        ...split,
+        pool,
+        onRange: (range, cpuMs) => reported.push({ fromId: range.fromId, cpuMs }),
+      });
+      expect(intact).toMatchObject({ ok: true, checked: 30, fromId: 1, toId: 30 });
+      expect(reported.map((r) => r.fromId).sort((a, b) => a - b)).toEqual([1, 11, 21]);
+      if (process.platform === 'linux')
+        for (const { cpuMs } of reported) expect(cpuMs).toBeGreaterThanOrEqual(0);
+    } finally {
+      await pool.close();
+    }
+    // A target row of entry 25 (the range this thread checks) deleted, then one of entry 15
+    // too: the verdict is the single walk's each time.
+    handle.sqlite.exec(`drop trigger access_log_targets_no_delete;
+      delete from access_log_targets
+        where rowid = (select max(rowid) from access_log_targets where entry_id = 25);`);
+    for (const first of [25, 15]) {
+      if (first === 15)
+        handle.sqlite.exec(`delete from access_log_targets
+          where rowid = (select max(rowid) from access_log_targets where entry_id = 15);`);
+      const again = prestartVerifyWorkers(2);
+      try {
+        const broken = await checkAuditLogFile(handle.sqlite.name, config, 'full', {
+          ...split,
+          pool: again,
+        });
+        expect(broken).toMatchObject({ ok: false, reason: 'targets', firstBrokenId: first });
+        expect(strip(broken)).toEqual(strip(checkAuditLog(handle.db, config, 'full')));
+      } finally {
+        await again.close();
+      }
+    }
+    // With no thread waiting and one range, nothing is started at all.
+    const one = await checkAuditLogFile(handle.sqlite.name, config, 'full', {
+      ...split,
+      workers: 1,
+    });
+    expect(strip(one)).toEqual(strip(checkAuditLog(handle.db, config, 'full')));
+  }, 180_000);
+
   it('starts early as many threads as the file (with its WAL) has room for ranges', () => {
     const dir = mkdtempSync(join(tmpdir(), 'mg-verify-threads-'));
     try {

@@ -10,6 +10,7 @@ import {
   readChainHead,
   readEntryHash,
   strayTargetRows,
+  verifyRangeInFile,
 } from '@mg/db/audit-verify';
 import { openReadOnly } from '@mg/db/read-only';
 import type { Env } from '../env';
@@ -25,6 +26,7 @@ import {
 } from '../lib/audit-check';
 import { databaseFile, startWorkerBeside } from '../lib/worker-thread';
 import { defaultVerifyThreads, MIN_RANGE, type VerifyWorkerPool } from './audit-verify-pool';
+import { threadCpuMs } from './thread-cpu';
 
 /** A thread for this range: one started earlier (`pool`) and told its range, or a new one. */
 function startWorker(
@@ -62,6 +64,13 @@ export interface ParallelOptions {
    * range before any new one is started. The caller closes it.
    */
   pool?: VerifyWorkerPool;
+  /**
+   * Check the last range on the calling thread instead of starting one more worker (the
+   * CLI's: its thread has nothing else to do meanwhile, and a thread costs ~100 ms of CPU to
+   * start and load the check; decision 048). The API leaves it off: its thread answers
+   * requests.
+   */
+  inThisThread?: boolean;
 }
 
 /**
@@ -106,8 +115,23 @@ export async function checkAuditLogFile(
       onRange: options.onRange,
       pool: options.pool,
     };
+    // The workers' ranges are handed out first; the last one, if this thread takes it, is
+    // checked meanwhile (synchronously: the workers' answers wait in the event loop).
+    const here = options.inThisThread ? inputs.length - 1 : -1;
+    const started = inputs.map((input, k) =>
+      k === here ? null : checkRangeInWorker(file, input, worker),
+    );
+    const last = inputs[here];
     const ranges = await Promise.all(
-      inputs.map((input) => checkRangeInWorker(file, input, worker)),
+      started.map(
+        (range) =>
+          // In a promise, so that a failure here rejects like a worker's (Promise.all then
+          // handles every worker's answer too).
+          range ??
+          new Promise<RangeCheck>((resolve) =>
+            resolve(checkRangeHere(file, last as RangeInput, options.onRange)),
+          ),
+      ),
     );
     // A range that did not start at the row where the one before ended (only on a tampered
     // table, where the binary search for its first row can land anywhere) is checked again
@@ -162,6 +186,19 @@ function splitRanges(
     if (b >= toId) break;
   }
   return inputs;
+}
+
+/** One range on the calling thread, with its CPU time as a worker reports it. */
+function checkRangeHere(
+  file: string,
+  input: RangeInput,
+  onRange: ParallelOptions['onRange'],
+): RangeCheck {
+  const before = threadCpuMs();
+  const range = verifyRangeInFile(file, input);
+  const after = threadCpuMs();
+  onRange?.(range, before !== null && after !== null ? after - before : null);
+  return range;
 }
 
 function checkRangeInWorker(
