@@ -181,7 +181,7 @@ console.log(
   `event loop during the run: delay p50 ${ms(delay.percentile(50) / 1e6)}, p99 ${ms(delay.percentile(99) / 1e6)}, longest block ${ms(blockMs)} (budget ${BLOCK_BUDGET_MS} ms) ${blockMs <= BLOCK_BUDGET_MS ? 'ok' : 'MISSED'}; the longest gap began ${((longestAt - t0) / 1000).toFixed(1)} s into the run`,
 );
 console.log(
-  `the run's ${turns.length} transactions: wall p50 ${ms(pct(walls, 50))}, p95 ${ms(pct(walls, 95))}, max ${ms(Math.max(0, ...walls))}; CPU p50 ${ms(pct(cpus, 50))}, p95 ${ms(pct(cpus, 95))}, max ${ms(Math.max(0, ...cpus))}; ${Math.round(result.anonymised / Math.max(1, entries))} leads per batch (mean)`,
+  `the run's ${turns.length} transactions: wall p50 ${ms(pct(walls, 50))}, p95 ${ms(pct(walls, 95))}, max ${ms(Math.max(0, ...walls))} (the ${walls.indexOf(Math.max(...walls)) + 1}th of ${turns.length}); CPU p50 ${ms(pct(cpus, 50))}, p95 ${ms(pct(cpus, 95))}, max ${ms(Math.max(0, ...cpus))}; ${Math.round(result.anonymised / Math.max(1, entries))} leads per batch (mean)`,
 );
 console.log(
   `one transaction for the same ${result.anonymised.toLocaleString('en')} leads would block ~${(((baselineMs / first.length) * result.anonymised) / 1000).toFixed(1)} s (baseline rate); longest block / baseline block = ${(blockMs / baselineMs).toFixed(2)}`,

@@ -203,13 +203,14 @@ describe('retention in batches (decision 046)', () => {
     expect(await doneWithin(Promise.resolve(7), 1000)).toBe(7);
     expect(await doneWithin(new Promise(() => {}), 10)).toBeNull();
   });
-  it('sizes each batch from the pace of the last: as many leads as fit the time, 1 to 4 × the first', () => {
+  it('sizes each batch from the pace of the last: as many leads as fit the time, 1 to 2 × the first', () => {
     expect(nextBatchSize({ step: 500, batch: 25 }, 25, 400)).toBe(25);
     const timed = { step: 500, batch: 25, batchMs: 50 };
     expect(nextBatchSize(timed, 25, 25)).toBe(50);
     expect(nextBatchSize(timed, 25, 100)).toBe(12);
     expect(nextBatchSize(timed, 25, 5_000)).toBe(1);
-    expect(nextBatchSize(timed, 25, 0)).toBe(100);
+    expect(nextBatchSize(timed, 25, 10)).toBe(50);
+    expect(nextBatchSize(timed, 25, 0)).toBe(50);
   });
 
   it('a run with a time per batch makes batches smaller when they are slow, larger when fast', async () => {
@@ -232,7 +233,7 @@ describe('retention in batches (decision 046)', () => {
 
     const fast = withLeads(20);
     const fastFrom = fast.entries().length;
-    // Every batch fits an hour: from the second on, 4 × 3 leads.
+    // Every batch fits an hour: from the second on, 2 × 3 leads.
     await retentionRun(
       fast.handle.db,
       { ...options(false), sizes: { ...SIZES, batchMs: 3.6e6 } },
@@ -240,6 +241,6 @@ describe('retention in batches (decision 046)', () => {
     );
     const large = named(fast.entries().slice(fastFrom));
     expect(large.reduce((a, b) => a + b, 0)).toBe(20);
-    expect(Math.max(...large)).toBe(4 * SIZES.batch);
+    expect(Math.max(...large)).toBe(2 * SIZES.batch);
   });
 });

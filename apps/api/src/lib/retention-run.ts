@@ -34,7 +34,7 @@ export type RunSizes = {
   step: number;
   /** Leads in the first batch, and in every batch when `batchMs` is not set. */
   batch: number;
-  /** The time a batch's transaction aims at: later batches hold 1 to 4 × `batch` leads. */
+  /** The time a batch's transaction aims at: later batches hold 1 to 2 × `batch` leads. */
   batchMs?: number;
 };
 
@@ -48,7 +48,7 @@ const DEFAULT_SIZES: RunSizes = {
 export function nextBatchSize(sizes: RunSizes, last: number, tookMs: number): number {
   if (sizes.batchMs === undefined) return sizes.batch;
   const fit = Math.floor((last * sizes.batchMs) / Math.max(tookMs, 1));
-  return Math.min(Math.max(fit, 1), sizes.batch * 4);
+  return Math.min(Math.max(fit, 1), sizes.batch * 2);
 }
 
 export type RetentionTrigger = 'schedule' | 'manual' | 'cli';
