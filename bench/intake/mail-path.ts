@@ -73,10 +73,8 @@ async function drain(path: 'in-process' | 'worker') {
   const handle = queued();
   const dir = mkdtempSync(join(tmpdir(), 'mg-mail-path-'));
   const mail = { MAIL_FROM, OUTBOX_DIR: dir };
-  const outbox =
-    path === 'worker'
-      ? startMailWorker({ db: handle.db, log, mail })
-      : createOutboxWorker({ db: handle.db, log, mailer: createMailer(mail) });
+  const worker = path === 'worker' ? startMailWorker({ db: handle.db, log, mail }) : null;
+  const outbox = worker ?? createOutboxWorker({ db: handle.db, log, mailer: createMailer(mail) });
   // The worker's start-up (thread, module load) is not what a message costs: one first.
   if (path === 'worker') {
     handle.sqlite
@@ -104,7 +102,7 @@ async function drain(path: 'in-process' | 'worker') {
   const main = threadCpuMs() - main0;
   const all = processCpuMs() - all0;
   await outbox.stop();
-  if ('close' in outbox) await outbox.close();
+  await worker?.close();
   handle.close();
   rmSync(dir, { recursive: true, force: true });
   return { main: (main * 1000) / messages, rest: ((all - main) * 1000) / messages, wall };
