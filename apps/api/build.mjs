@@ -19,6 +19,8 @@ await build({
     'audit-verify-worker': 'src/jobs/audit-verify-worker.ts',
     // The slow admin reads' worker threads (decision 022).
     'read-worker': 'src/jobs/read-worker.ts',
+    // The outbox's mail composing and sending (decision 049).
+    'mail-worker': 'src/jobs/mail-worker.ts',
   },
   outdir,
   bundle: true,

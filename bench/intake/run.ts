@@ -102,6 +102,8 @@ interface Run {
   errors: number;
   /** Server process CPU (user + system) during the run, ms; null where /proc is not there. */
   cpuMs: number | null;
+  /** The same, of the server's main thread alone (the one that answers requests). */
+  mainCpuMs: number | null;
 }
 
 /** Every run of one route added up. */
@@ -116,6 +118,8 @@ interface Figures {
   errors: number;
   /** Server CPU per request, ms (null without /proc). */
   cpuPerRequest: number | null;
+  /** The main thread's share of it, ms (the mail worker and other threads left out). */
+  mainCpuPerRequest: number | null;
 }
 
 function percentile(sorted: Float64Array, p: number) {
@@ -126,11 +130,17 @@ function percentile(sorted: Float64Array, p: number) {
 
 const CLOCK_TICK_MS = 10; // Linux USER_HZ is 100 (getconf CLK_TCK)
 
-/** utime + stime of a process, ms, from /proc/<pid>/stat (fields 14 and 15). */
-function cpuMsOf(pid: number | undefined): number | null {
+/**
+ * utime + stime of a process, ms, from /proc/<pid>/stat (fields 14 and 15); of its main
+ * thread alone with `mainThread` (/proc/<pid>/task/<pid>/stat).
+ */
+function cpuMsOf(pid: number | undefined, mainThread = false): number | null {
   if (pid === undefined) return null;
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(
+      mainThread ? `/proc/${pid}/task/${pid}/stat` : `/proc/${pid}/stat`,
+      'utf8',
+    );
     // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     const user = Number(fields[11]);
@@ -148,12 +158,14 @@ async function measure(
 ): Promise<Run> {
   const latencies: number[] = [];
   const cpuBefore = cpuMsOf(serverPid);
+  const mainBefore = cpuMsOf(serverPid, true);
   const instance = autocannon(options);
   instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
     latencies.push(ms);
   });
   const result = await instance;
   const cpuAfter = cpuMsOf(serverPid);
+  const mainAfter = cpuMsOf(serverPid, true);
   const codes: Record<string, number> = {};
   for (const [code, stat] of Object.entries(result.statusCodeStats)) codes[code] = stat.count;
   return {
@@ -163,6 +175,7 @@ async function measure(
     codes,
     errors: result.errors + result.timeouts,
     cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
+    mainCpuMs: mainBefore === null || mainAfter === null ? null : mainAfter - mainBefore,
   };
 }
 
@@ -176,6 +189,9 @@ function addUp(runs: readonly Run[]): Figures {
   const cpu = runs.every((r) => r.cpuMs !== null)
     ? runs.reduce((s, r) => s + (r.cpuMs ?? 0), 0)
     : null;
+  const mainCpu = runs.every((r) => r.mainCpuMs !== null)
+    ? runs.reduce((s, r) => s + (r.mainCpuMs ?? 0), 0)
+    : null;
   return {
     rps: seconds > 0 ? total / seconds : 0,
     seconds,
@@ -186,6 +202,7 @@ function addUp(runs: readonly Run[]): Figures {
     codes,
     errors: runs.reduce((s, r) => s + r.errors, 0),
     cpuPerRequest: cpu !== null && total > 0 ? cpu / total : null,
+    mainCpuPerRequest: mainCpu !== null && total > 0 ? mainCpu / total : null,
   };
 }
 
@@ -429,6 +446,12 @@ async function main() {
     if (cpuRatio !== null)
       console.log(
         `server CPU per request      trivial ${cpu(t).trim()}, intake ${cpu(i).trim()}: ratio ${pct(cpuRatio)} (what an idle core would give; not the budget)`,
+      );
+    const mainCpu = (f: Figures) =>
+      f.mainCpuPerRequest === null ? '–' : `${(f.mainCpuPerRequest * 1000).toFixed(0)} µs`;
+    if (i.mainCpuPerRequest !== null)
+      console.log(
+        `main thread CPU per request trivial ${mainCpu(t)}, intake ${mainCpu(i)} (the rest: the mail worker, the WAL checkpointer, GC helpers)`,
       );
     console.log(
       `load average                ${loadavg()

@@ -126,6 +126,11 @@ function checkLeads(file: string, ids: number[]) {
     expect(
       missing(`select 1 from access_log_targets where target_type = 'lead' and target_id = ?`),
     ).toBe(0);
+    // The subsidiary's notice of each answered lead is in the outbox (pending or sent): mail
+    // is sent by a worker thread after the commit, and a kill loses none of it.
+    expect(missing(`select 1 from outbox where lead_id = ? and kind = 'lead_notification'`)).toBe(
+      0,
+    );
     // Nothing half-written: no lead of the load lacks its disclosure, consent or log entry.
     const half = db
       .prepare(

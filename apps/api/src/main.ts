@@ -15,13 +15,12 @@ import { loadEnv, publicBaseUrl } from './env';
 import { startAddressHashBackfill } from './jobs/address-hashes';
 import { startAuditJobs } from './jobs/audit-jobs';
 import { scheduleDailyBackup } from './jobs/backup';
-import { createOutboxWorker } from './jobs/outbox';
+import { startMailWorker } from './jobs/outbox';
 import { closeReadWorkers } from './jobs/read-workers';
 import { scheduleRetention } from './jobs/retention';
 import { removePidFile, writePidFile } from './lib/backup';
 import { firstAdminHelp, keepDemoWithoutTotp } from './lib/first-start';
 import { createLogger } from './lib/logger';
-import { createMailer } from './lib/mail';
 import { hashPassword } from './lib/password';
 import { loadSuppressionKey } from './lib/server-secrets';
 import { createApp } from './server';
@@ -53,9 +52,13 @@ keepDemoWithoutTotp(handle.db, env.DEMO_DATA);
 
 // The built SPA sits beside the API: apps/web/dist from apps/api/src or apps/api/dist.
 const webDist = env.WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
-// Mail waits in the outbox table; this sends it, every 15 s and right after each intake.
-const mailer = createMailer(env);
-const outbox = createOutboxWorker({ db: handle.db, mailer, log });
+// Mail waits in the outbox table; this sends it, every 15 s and right after each intake. This
+// thread claims and records the rows; a worker thread composes and sends (decision 049).
+const outbox = startMailWorker({
+  db: handle.db,
+  log,
+  mail: { SMTP_URL: env.SMTP_URL, MAIL_FROM: env.MAIL_FROM, OUTBOX_DIR: env.OUTBOX_DIR },
+});
 const outboxJob = new Cron('*/15 * * * * *', { protect: true }, () => outbox.kick());
 const backupJob = scheduleDailyBackup({
   sqlite: handle.sqlite,
@@ -121,7 +124,8 @@ async function shutdown(signal: string) {
   await closeReadWorkers();
   // Anonymous denials still counting become their entries before the database closes.
   auditJobs.stop();
-  mailer.close();
+  // The mail worker closes its SMTP connections and ends.
+  await outbox.close();
   await checkpointer?.stop();
   try {
     handle.sqlite.pragma('wal_checkpoint(TRUNCATE)');

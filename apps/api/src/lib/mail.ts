@@ -49,10 +49,16 @@ export interface Mailer {
  * SMTP when SMTP_URL is set (smtp://user:pass@host:587 or smtps://…); otherwise every message
  * is written as an .eml file into OUTBOX_DIR, so a development machine never sends mail.
  */
-export function createMailer(env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM' | 'OUTBOX_DIR'>): Mailer {
+export function createMailer(
+  env: Pick<Env, 'SMTP_URL' | 'MAIL_FROM' | 'OUTBOX_DIR'>,
+  /** SMTP only: keep up to this many connections open and send over them in parallel. */
+  { smtpPool }: { smtpPool?: number } = {},
+): Mailer {
   const from = env.MAIL_FROM;
   if (env.SMTP_URL) {
-    const transport = nodemailer.createTransport(env.SMTP_URL);
+    const transport = smtpPool
+      ? nodemailer.createTransport({ url: env.SMTP_URL, pool: true, maxConnections: smtpPool })
+      : nodemailer.createTransport(env.SMTP_URL);
     return {
       kind: 'smtp',
       async send(m) {
