@@ -23,6 +23,7 @@ import { firstAdminHelp, keepDemoWithoutTotp } from './lib/first-start';
 import { createLogger } from './lib/logger';
 import { hashPassword } from './lib/password';
 import { loadSuppressionKey } from './lib/server-secrets';
+import { sealStoredTotpSecrets } from './lib/totp-secret';
 import { createApp } from './server';
 
 const env = loadEnv();
@@ -38,6 +39,9 @@ setSuppressionKey(handle.db, loadSuppressionKey(env));
 // still holds the address; the rest keep suppressing as they are.
 const rekeyed = handle.db.transaction((tx) => rekeyLegacySuppressions(tx));
 if (rekeyed.rekeyed + rekeyed.remaining > 0) log.info(rekeyed, 'legacy suppression entries');
+// Second-factor secrets stored before they were sealed (lib/totp-secret.ts) are sealed now.
+const sealed = handle.db.transaction((tx) => sealStoredTotpSecrets(tx));
+if (sealed > 0) log.info({ sealed }, 'second-factor secrets sealed');
 // Leads from before the stored address hashes get theirs in small batches after start-up.
 const addressHashJob = startAddressHashBackfill({ db: handle.db, log });
 

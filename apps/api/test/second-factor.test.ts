@@ -1,7 +1,8 @@
-import { setTotpRequiredRoles } from '@mg/db';
+import { setTotpRequiredRoles, updateUserFields } from '@mg/db';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LOCKOUT_THRESHOLD } from '../src/lib/login';
-import { TOTP_PERIOD_S, totpCodeAt } from '../src/lib/second-factor';
+import { newTotpSecret, TOTP_PERIOD_S, totpCodeAt } from '../src/lib/second-factor';
+import { openTotpSecret, sealStoredTotpSecrets } from '../src/lib/totp-secret';
 import { appRouter } from '../src/routers/root';
 import type { ProcedureMeta } from '../src/trpc';
 import { accountsApp, PASSWORD, signedIn } from './account-helpers';
@@ -153,5 +154,38 @@ describe('a role that requires a second factor', () => {
     expect(admin.body.result.data.stage).toBe('enrol');
     expect((await t.login('po@test.no')).body.result.data.stage).toBe('enrol');
     expect((await t.login('a@test.no')).body.result.data.stage).toBe('full');
+  });
+});
+
+describe('the secret at rest', () => {
+  it('is stored sealed, bound to its user: the database alone does not give the codes', async () => {
+    const t = await accountsApp();
+    const { secret } = await enrolled(t);
+    const stored = t.userRow(t.f.users.userB)?.totpSecret ?? '';
+    expect(stored).toMatch(/^v1:/);
+    expect(stored).not.toContain(secret);
+    expect(openTotpSecret(t.handle.db, t.f.users.userB, stored)).toBe(secret);
+    // Moved to another user's row, or altered, it does not open.
+    expect(() => openTotpSecret(t.handle.db, t.f.users.userA, stored)).toThrow();
+    const altered = `${stored.slice(0, -2)}${stored.endsWith('AA') ? 'AB' : 'AA'}`;
+    expect(() => openTotpSecret(t.handle.db, t.f.users.userB, altered)).toThrow();
+  });
+
+  it('a secret stored before sealing is sealed at start-up and still signs in', async () => {
+    const t = await accountsApp();
+    const secret = newTotpSecret();
+    updateUserFields(
+      t.handle.db,
+      t.f.users.userB,
+      { totpSecret: secret, totpEnabledAt: Date.now(), totpLastStep: null },
+      Date.now(),
+    );
+    expect(t.handle.db.transaction((tx) => sealStoredTotpSecrets(tx))).toBe(1);
+    expect(t.handle.db.transaction((tx) => sealStoredTotpSecrets(tx))).toBe(0);
+    expect(t.userRow(t.f.users.userB)?.totpSecret).toMatch(/^v1:/);
+    const { cookie } = await t.login('b@test.no');
+    const code = totpCodeAt(secret, Date.now());
+    expect((await t.mutate('auth.verifyTotp', { code }, cookie)).status).toBe(200);
+    expect(await signedIn(t, cookie)).toBe(true);
   });
 });

@@ -25,6 +25,7 @@ import { DomainError, domainError } from './errors';
 import { hashToken, randomToken } from './link-tokens';
 import { lockDuration } from './login';
 import type { SessionUser } from './session';
+import { openTotpSecret } from './totp-secret';
 
 export const TOTP_PERIOD_S = 30;
 export const TOTP_DIGITS = 6;
@@ -172,7 +173,7 @@ export async function verifySecondFactor(ctx: Context, code: string, now = Date.
   const actor = staff(user);
   const row = getUserForAdmin(ctx.db, user.id);
   if (!row?.totpSecret || !row.totpEnabledAt) throw unauthenticated(ctx, 'auth.verifyTotp');
-  const secret = row.totpSecret;
+  const secret = openTotpSecret(ctx.db, user.id, row.totpSecret);
   if ((row.lockedUntil && row.lockedUntil > now) || !(await consumeCodeAttempt(ctx.db, user.id))) {
     logNow(ctx.db, ctx, actor, {
       action: 'auth.verifyTotp',

@@ -31,6 +31,7 @@ import {
   rateLimited,
 } from '../lib/second-factor';
 import type { SessionUser } from '../lib/session';
+import { openTotpSecret, sealTotpSecret } from '../lib/totp-secret';
 import { authedProcedure, type Context, enrolmentProcedure, router } from '../trpc';
 
 function entry(user: SessionUser, action: string) {
@@ -152,7 +153,12 @@ export const accountRouter = router({
     if (row.totpEnabledAt) throw domainError('CONFLICT', 'totpAlreadyEnabled');
     const secret = newTotpSecret();
     ctx.db.transaction((tx) => {
-      updateUserFields(tx, user.id, { totpSecret: secret, totpLastStep: null }, Date.now());
+      updateUserFields(
+        tx,
+        user.id,
+        { totpSecret: sealTotpSecret(tx, user.id, secret), totpLastStep: null },
+        Date.now(),
+      );
       logEntry(tx, ctx, staff(user), entry(user, 'account.totpBegin'));
     });
     return enrolmentDetails(secret, row.email);
@@ -169,7 +175,7 @@ export const accountRouter = router({
     if (!row.totpSecret) throw domainError('CONFLICT', 'totpNotEnabled');
     if (!(await consumeCodeAttempt(ctx.db, user.id))) throw rateLimited();
     const now = Date.now();
-    const step = matchTotpStep(row.totpSecret, input.code, now);
+    const step = matchTotpStep(openTotpSecret(ctx.db, user.id, row.totpSecret), input.code, now);
     if (step === null) throw invalidCode();
     const codes = ctx.db.transaction((tx) => {
       updateUserFields(tx, user.id, { totpEnabledAt: now, totpLastStep: step }, now);
@@ -186,7 +192,7 @@ export const accountRouter = router({
     const { user } = ctx.session;
     const row = await checkCurrentPassword(ctx, user, input.password);
     if (!row.totpEnabledAt || !row.totpSecret) throw domainError('CONFLICT', 'totpNotEnabled');
-    const secret = row.totpSecret;
+    const secret = openTotpSecret(ctx.db, user.id, row.totpSecret);
     if (!(await consumeCodeAttempt(ctx.db, user.id))) throw rateLimited();
     const ok = ctx.db.transaction((tx) => {
       const now = Date.now();
