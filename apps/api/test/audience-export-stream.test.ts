@@ -2,18 +2,33 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
-import { anonymiseLeadsIn, audienceRowsByIds, type Database_, listAudienceIds } from '@mg/db';
+import {
+  anonymiseLeadsIn,
+  audienceRowsByIds,
+  type Database_,
+  listAudienceIds,
+  schema,
+} from '@mg/db';
 import { createTestDatabase, makeLead, seedFixture } from '@mg/db/testing';
 import { scopeFor } from '@mg/shared';
 import { stringify } from 'csv-stringify';
-import { sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env';
 import { csvText } from '../src/lib/csv';
 import { createApp } from '../src/server';
-import { lastAccessLogEntry } from './helpers';
 import { cookieFor, publicApp } from './public-helpers';
+
+/** The audience export's access-log entries, oldest first. */
+function exportEntries(handle: Database_) {
+  return handle.db
+    .select()
+    .from(schema.accessLog)
+    .where(eq(schema.accessLog.action, 'audience.export'))
+    .orderBy(asc(schema.accessLog.id))
+    .all();
+}
 
 /**
  * The audience export selects and logs the leads' ids, then reads their rows a chunk at a
@@ -41,8 +56,10 @@ describe('audience export streaming', () => {
       },
     });
     expect(res.status).toBe(200);
-    const entry = lastAccessLogEntry(t.handle);
-    const logged = JSON.parse(entry?.targetIds ?? '[]') as number[];
+    // Every part is logged before the answer: together they name the selection, in order.
+    const logged = exportEntries(t.handle).flatMap(
+      (e) => JSON.parse(e.targetIds ?? '[]') as number[],
+    );
     // Newest first: the last selected lead is in the third chunk of 1,000.
     expect(logged.length).toBeGreaterThan(2000);
     const last = logged.at(-1) ?? 0;
