@@ -238,6 +238,27 @@ describe('audience export as a stream of parts', () => {
         await new Promise((ok) => setTimeout(ok, 300));
         expect(t.lines.filter((l) => l.action === 'audience.export')).toHaveLength(1);
         expect(line?.rows).toBe(rows);
+        // The access log says what left: after the selection's 'ok' parts, an 'error' entry
+        // (in parts of 1,000) naming the ids of the rows sent, the first of the selection.
+        let cut: ReturnType<typeof exportEntries> = [];
+        for (let i = 0; i < 100; i++) {
+          cut = exportEntries(t.handle).filter((e) => e.outcome === 'error');
+          if (cut.reduce((n, e) => n + (e.targetCount ?? 0), 0) === Number(rows)) break;
+          await new Promise((ok) => setTimeout(ok, 50));
+        }
+        const selectedIds = exportEntries(t.handle)
+          .filter((e) => e.outcome === 'ok')
+          .flatMap((e) => JSON.parse(e.targetIds ?? '[]') as number[]);
+        expect(selectedIds).toHaveLength(selected);
+        const sentIds = cut.flatMap((e) => JSON.parse(e.targetIds ?? '[]') as number[]);
+        expect(sentIds).toEqual(selectedIds.slice(0, Number(rows)));
+        expect(cut.every((e) => (e.targetCount ?? 0) <= 1000)).toBe(true);
+        expect(JSON.parse(cut[0]?.detail ?? '{}')).toMatchObject({
+          consentPurpose: 'marketing_sms',
+          count: Number(rows),
+          selected,
+          reason: 'aborted',
+        });
       } finally {
         await new Promise<void>((ok) => server.close(() => ok()));
       }
@@ -254,6 +275,11 @@ describe('audience export as a stream of parts', () => {
     expect(rows).toBe(1500);
     expect(t.lines.filter((l) => l.action === 'audience.export')).toEqual([
       expect.objectContaining({ msg: 'audience export sent', rows: 1500 }),
+    ]);
+    // Two 'ok' parts name the selection; a whole download writes no 'error' entry.
+    expect(exportEntries(t.handle).map((e) => [e.outcome, e.targetCount])).toEqual([
+      ['ok', 1000],
+      ['ok', 500],
     ]);
   });
 });
