@@ -31,6 +31,7 @@ import {
   migrateDatabase,
   openDatabase,
   recordSuppression,
+  setSuppressionKey,
   startWalCheckpointer,
   suppressionHmac,
 } from '@mg/db';
@@ -243,6 +244,9 @@ const SEARCHES = searchPools(random, pick, rareName);
 
 const envVars = { NODE_ENV: 'development', LOG_LEVEL: 'silent', HOST: '127.0.0.1' };
 const env = loadEnv(envVars);
+// The app's key for address hashes, as main.ts sets it: the backfill below keys addresses
+// before the app (which would set it) is made.
+setSuppressionKey(db, loadSuppressionKey(env));
 
 // Leads generated in bulk (or before the column existed) need their address hashes. First a
 // few calls as the API's job makes them after start-up (the longest is how long a request
