@@ -2,18 +2,33 @@ import { request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { serve } from '@hono/node-server';
-import { anonymiseLeadsIn, audienceRowsByIds, type Database_, listAudienceIds } from '@mg/db';
+import {
+  anonymiseLeadsIn,
+  audienceRowsByIds,
+  type Database_,
+  listAudienceIds,
+  schema,
+} from '@mg/db';
 import { createTestDatabase, makeLead, seedFixture } from '@mg/db/testing';
 import { scopeFor } from '@mg/shared';
 import { stringify } from 'csv-stringify';
-import { sql } from 'drizzle-orm';
+import { asc, eq, sql } from 'drizzle-orm';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadEnv } from '../src/env';
 import { csvText } from '../src/lib/csv';
 import { createApp } from '../src/server';
-import { lastAccessLogEntry } from './helpers';
 import { cookieFor, publicApp } from './public-helpers';
+
+/** The audience export's access-log entries, oldest first. */
+function exportEntries(handle: Database_) {
+  return handle.db
+    .select()
+    .from(schema.accessLog)
+    .where(eq(schema.accessLog.action, 'audience.export'))
+    .orderBy(asc(schema.accessLog.id))
+    .all();
+}
 
 /**
  * The audience export selects and logs the leads' ids, then reads their rows a chunk at a
@@ -41,8 +56,10 @@ describe('audience export streaming', () => {
       },
     });
     expect(res.status).toBe(200);
-    const entry = lastAccessLogEntry(t.handle);
-    const logged = JSON.parse(entry?.targetIds ?? '[]') as number[];
+    // Every part is logged before the answer: together they name the selection, in order.
+    const logged = exportEntries(t.handle).flatMap(
+      (e) => JSON.parse(e.targetIds ?? '[]') as number[],
+    );
     // Newest first: the last selected lead is in the third chunk of 1,000.
     expect(logged.length).toBeGreaterThan(2000);
     const last = logged.at(-1) ?? 0;
@@ -221,6 +238,27 @@ describe('audience export as a stream of parts', () => {
         await new Promise((ok) => setTimeout(ok, 300));
         expect(t.lines.filter((l) => l.action === 'audience.export')).toHaveLength(1);
         expect(line?.rows).toBe(rows);
+        // The access log says what left: after the selection's 'ok' parts, an 'error' entry
+        // (in parts of 1,000) naming the ids of the rows sent, the first of the selection.
+        let cut: ReturnType<typeof exportEntries> = [];
+        for (let i = 0; i < 100; i++) {
+          cut = exportEntries(t.handle).filter((e) => e.outcome === 'error');
+          if (cut.reduce((n, e) => n + (e.targetCount ?? 0), 0) === Number(rows)) break;
+          await new Promise((ok) => setTimeout(ok, 50));
+        }
+        const selectedIds = exportEntries(t.handle)
+          .filter((e) => e.outcome === 'ok')
+          .flatMap((e) => JSON.parse(e.targetIds ?? '[]') as number[]);
+        expect(selectedIds).toHaveLength(selected);
+        const sentIds = cut.flatMap((e) => JSON.parse(e.targetIds ?? '[]') as number[]);
+        expect(sentIds).toEqual(selectedIds.slice(0, Number(rows)));
+        expect(cut.every((e) => (e.targetCount ?? 0) <= 1000)).toBe(true);
+        expect(JSON.parse(cut[0]?.detail ?? '{}')).toMatchObject({
+          consentPurpose: 'marketing_sms',
+          count: Number(rows),
+          selected,
+          reason: 'aborted',
+        });
       } finally {
         await new Promise<void>((ok) => server.close(() => ok()));
       }
@@ -237,6 +275,11 @@ describe('audience export as a stream of parts', () => {
     expect(rows).toBe(1500);
     expect(t.lines.filter((l) => l.action === 'audience.export')).toEqual([
       expect.objectContaining({ msg: 'audience export sent', rows: 1500 }),
+    ]);
+    // Two 'ok' parts name the selection; a whole download writes no 'error' entry.
+    expect(exportEntries(t.handle).map((e) => [e.outcome, e.targetCount])).toEqual([
+      ['ok', 1000],
+      ['ok', 500],
     ]);
   });
 });

@@ -70,4 +70,57 @@ describe('an entry naming many leads (issue 10: a 100k export held the loop ~0.4
     expect(only?.targetCount).toBe(LOG_IDS_PART);
     expect(JSON.parse(only?.detail ?? '{}')).toEqual({ count: ids.length });
   });
+
+  it.each([
+    ['a plain array', (ids: number[]) => ids],
+    ['a Float64Array (the audience ids from a worker)', (ids: number[]) => Float64Array.from(ids)],
+  ])(
+    'takes a part size: entries of at most that many ids, every id exactly once (%s)',
+    async (label, as) => {
+      const action = `test.size.${label.length}`;
+      // Not a multiple of the part: the last entry holds the rest. Ids out of order and far
+      // apart, as an audience's (newest first) are.
+      const ids = Array.from({ length: 3 * 1000 + 321 }, (_, i) => 900_000 - i * 7);
+      await logNowInParts(
+        handle.db,
+        request,
+        OPERATOR,
+        {
+          action,
+          outcome: 'ok',
+          targetType: 'lead',
+          targetIds: as(ids),
+          detail: { count: ids.length },
+        },
+        1000,
+      );
+      const written = entries(action);
+      expect(written.map((e) => e.targetCount)).toEqual([1000, 1000, 1000, 321]);
+      expect(written.every((e) => (e.targetCount ?? 0) <= 1000)).toBe(true);
+      expect(written.map((e) => JSON.parse(e.detail ?? '{}'))).toEqual(
+        [1, 2, 3, 4].map((part) => ({ count: ids.length, part, parts: 4 })),
+      );
+      // The entries' JSON and their target rows both name the selection, in order, each id once.
+      expect(written.flatMap((e) => JSON.parse(e.targetIds ?? '[]') as number[])).toEqual(ids);
+      const rows = written.flatMap((e) => targetsOf(e.id));
+      expect(rows).toHaveLength(ids.length);
+      expect(new Set(rows).size).toBe(ids.length);
+      expect([...rows].sort((a, b) => a - b)).toEqual([...ids].sort((a, b) => a - b));
+    },
+  );
+
+  it('a Float64Array up to one part is one entry of plain ids', async () => {
+    const ids = Float64Array.from([5, 3, 1]);
+    await logNowInParts(
+      handle.db,
+      request,
+      OPERATOR,
+      { action: 'test.small', outcome: 'ok', targetType: 'lead', targetIds: ids },
+      1000,
+    );
+    const [only, ...more] = entries('test.small');
+    expect(more).toEqual([]);
+    expect(JSON.parse(only?.targetIds ?? 'null')).toEqual([5, 3, 1]);
+    expect(targetsOf(only?.id ?? -1).sort()).toEqual([1, 3, 5]);
+  });
 });

@@ -123,10 +123,8 @@ export function workerReads(pool: ReadWorkerPool): SlowReads {
       counting.set(key, started);
       return started;
     },
-    async audienceIds(args) {
-      const ids = (await pool.run({ kind: 'audienceIds', args })) as Float64Array;
-      return Array.from(ids);
-    },
+    // Moved from the worker (its buffer transferred): used as it comes, never copied here.
+    audienceIds: (args) => pool.run({ kind: 'audienceIds', args }) as Promise<Float64Array>,
     dashboard: (params) =>
       pool.run({ kind: 'dashboard', args: params }) as Promise<DashboardSummary>,
     leadCount: (args) =>

@@ -96,31 +96,47 @@ export function logNow(
   db.transaction((tx) => logEntry(tx, request, actor, entry));
 }
 
-/** How many target ids one entry of a large selection names (see `logNowInParts`). */
-export const LOG_IDS_PART = 5000;
+/**
+ * How many target ids one entry of a large selection names by default (see `logNowInParts`):
+ * a part of 5,000 held the request thread ~70 ms of CPU at a million leads (the lead export's
+ * longest slice, decision 047); 1,000 keep it near 10–20 ms.
+ */
+export const LOG_IDS_PART = 1000;
+
+/** Target ids as a plain array or a typed one (the audience's ids come from a worker as one). */
+export type TargetIds = readonly number[] | Float64Array;
+
+/** Ids `from` up to `to` as a plain array (an entry's JSON and target rows are built from one). */
+function idsBetween(ids: TargetIds, from: number, to: number): number[] {
+  return ids instanceof Float64Array ? Array.from(ids.subarray(from, to)) : ids.slice(from, to);
+}
 
 /**
- * An entry naming many leads (an export of 100k), written as parts of `LOG_IDS_PART` ids, each
- * in its own short transaction with a turn of the event loop between them: each target is an
- * index row written on the request thread (~10–30 µs), so one entry with every id held the
- * loop for ~0.4 s at a million leads (issue 10). Together the parts name the whole selection;
- * each says which part of how many it is, and all carry the selection's `count`. Up to one
- * part, the single entry is written at once, exactly as `logNow` does.
+ * An entry naming many leads (an export of 100k), written as parts of `partSize` ids (default
+ * `LOG_IDS_PART`), each in its own short transaction with a turn of the event loop between
+ * them: each target is an index row written on the request thread (~10–30 µs), so one entry
+ * with every id held the loop for ~0.4 s at a million leads (issue 10). Together the parts
+ * name the whole selection, in its order, each id once; each says which part of how many it
+ * is, and all carry the selection's `count`. Up to one part, the single entry is written at
+ * once, exactly as `logNow` does.
  */
 export async function logNowInParts(
   db: Db,
   request: RequestInfo | null,
   actor: LogActor,
-  entry: LogEntry & { targetIds: readonly number[] },
+  entry: Omit<LogEntry, 'targetIds'> & { targetIds: TargetIds },
+  partSize = LOG_IDS_PART,
 ): Promise<void> {
   const ids = entry.targetIds;
-  const parts = Math.ceil(ids.length / LOG_IDS_PART);
-  if (parts <= 1) return logNow(db, request, actor, entry);
+  const size = Math.max(1, Math.floor(partSize));
+  const parts = Math.ceil(ids.length / size);
+  if (parts <= 1)
+    return logNow(db, request, actor, { ...entry, targetIds: idsBetween(ids, 0, ids.length) });
   for (let part = 0; part < parts; part++) {
     if (part > 0) await new Promise((next) => setImmediate(next));
     logNow(db, request, actor, {
       ...entry,
-      targetIds: ids.slice(part * LOG_IDS_PART, (part + 1) * LOG_IDS_PART),
+      targetIds: idsBetween(ids, part * size, (part + 1) * size),
       detail: { ...entry.detail, part: part + 1, parts },
     });
   }

@@ -4,7 +4,7 @@ import { type ConsentPurpose, consentPurposeSchema, toFieldErrors } from '@mg/sh
 import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
-import { logEntry } from '../lib/access-log';
+import { logNowInParts } from '../lib/access-log';
 import { csvText } from '../lib/csv';
 import { readsOf } from '../lib/slow-reads';
 import { authorizeDownload } from './authorize-download';
@@ -12,8 +12,13 @@ import { authorizeDownload } from './authorize-download';
 const ACTION = 'audience.export';
 /** Leads read per statement while streaming: short reads between the client's pulls. */
 const EXPORT_CHUNK = 1000;
-/** Selected ids per access-log entry: a part is logged in well under the 200 ms budget. */
-export const AUDIENCE_LOG_PART = 5000;
+/**
+ * Selected ids per access-log entry. Each id is a target row written on the request thread
+ * (with the entry's JSON of ids and its hash): 5,000 a part held the event loop 50–150 ms at a
+ * million leads (the longest block of the export, 233 ms on a loaded machine); 1,000 keep a
+ * part's transaction near 10–20 ms, at the cost of more entries (281 for 280,745 ids).
+ */
+export const AUDIENCE_LOG_PART = 1000;
 
 /**
  * GET /api/exports/audience.csv?purpose=marketing_email — who may receive marketing for a
@@ -51,42 +56,64 @@ export function audienceExport(deps: AppDeps) {
     const ids = await readsOf(ctx).audienceIds({ scope, purpose: purpose.data });
     // Every id is logged before the first row is read. Each target is an index entry written
     // on this thread (~10–30 µs each, 280k of them held the event loop for seconds at a million
-    // leads), so a large selection is logged in parts of AUDIENCE_LOG_PART ids, each entry in its own
-    // short transaction with a turn of the event loop between them; together they name the
-    // whole selection, and each says which part of how many it is.
-    const parts = Math.max(1, Math.ceil(ids.length / AUDIENCE_LOG_PART));
-    for (let part = 0; part < parts; part++) {
-      if (part > 0) await new Promise((next) => setImmediate(next));
-      const slice =
-        parts === 1 ? ids : ids.slice(part * AUDIENCE_LOG_PART, (part + 1) * AUDIENCE_LOG_PART);
-      ctx.db.transaction((tx) =>
-        logEntry(tx, ctx, actor, {
-          action: ACTION,
-          purpose: 'marketing',
-          targetType: 'lead',
-          targetIds: slice,
-          outcome: 'ok',
-          detail: {
-            consentPurpose: purpose.data,
-            count: ids.length,
-            ...(parts > 1 && { part: part + 1, parts }),
-          },
-        }),
-      );
-    }
+    // leads), so a large selection is logged in parts of AUDIENCE_LOG_PART ids, each entry in
+    // its own short transaction with a turn of the event loop between them; together they name
+    // the whole selection, each id once, and each says which part of how many it is.
+    const about = {
+      action: ACTION,
+      purpose: 'marketing' as const,
+      targetType: 'lead' as const,
+    };
+    await logNowInParts(
+      ctx.db,
+      ctx,
+      actor,
+      {
+        ...about,
+        targetIds: ids,
+        outcome: 'ok',
+        detail: { consentPurpose: purpose.data, count: ids.length },
+      },
+      AUDIENCE_LOG_PART,
+    );
 
     const body = audienceCsvStream(ctx.db, purpose.data, ids, (sent) => {
       // Operators see a download cut short (no personal data: counts only).
-      if (sent.complete)
+      if (sent.complete) {
         ctx.log.info(
           { action: ACTION, requestId: ctx.requestId, rows: sent.rows },
           'audience export sent',
         );
-      else
-        ctx.log.info(
-          { action: ACTION, requestId: ctx.requestId, rows: sent.rows, selected: ids.length },
-          'audience export cut short by the client',
-        );
+        return;
+      }
+      ctx.log.info(
+        { action: ACTION, requestId: ctx.requestId, rows: sent.rows, selected: ids.length },
+        sent.reason === 'failed'
+          ? 'audience export failed'
+          : 'audience export cut short by the client',
+      );
+      // The log says what left as well: an 'error' entry with the ids of the rows sent so far
+      // (as the lead export writes one), in parts a turn of the event loop apart. The download
+      // has ended by then, so a failure to log is reported to the operators.
+      logNowInParts(
+        ctx.db,
+        ctx,
+        actor,
+        {
+          ...about,
+          targetIds: sent.ids,
+          outcome: 'error',
+          detail: {
+            consentPurpose: purpose.data,
+            count: sent.rows,
+            selected: ids.length,
+            reason: sent.reason,
+          },
+        },
+        AUDIENCE_LOG_PART,
+      ).catch((err: unknown) =>
+        ctx.log.error({ err, requestId: ctx.requestId }, 'audience export: the log entry failed'),
+      );
     });
     const filename = `audience-${purpose.data}-${osloDate()}.csv`;
     const headers = new Headers({
@@ -99,72 +126,106 @@ export function audienceExport(deps: AppDeps) {
   };
 }
 
+/** How a download ended: every row sent, or cut short (with the ids of the rows that left). */
+export type AudienceSent =
+  | { complete: true; rows: number }
+  | { complete: false; rows: number; ids: Float64Array; reason: 'aborted' | 'failed' };
+
+/**
+ * One part of the file: the rows of these ids (read in one statement; leads changed since the
+ * selection are left out), as one CSV text, and the ids of the rows it holds. The first part
+ * starts with the byte-order mark and the header (decision 010), even when it holds no rows.
+ */
+export function audienceCsvChunk(
+  db: Db,
+  purpose: ConsentPurpose,
+  ids: readonly number[],
+  first: boolean,
+): { text: string; ids: number[] } {
+  const contact = purpose === 'marketing_email' ? 'email' : 'phone';
+  const rows = audienceRowsByIds(db, { purpose, ids });
+  const records = rows.map((r) => [
+    r.id,
+    csvText(r.name),
+    contact === 'email' ? csvText(r.contact) : r.contact,
+    csvText(r.projectName),
+    new Date(r.grantedAt).toISOString(),
+  ]);
+  const text = stringify(
+    records,
+    first
+      ? {
+          bom: true,
+          header: true,
+          columns: ['lead_id', 'name', contact, 'project', 'consent_granted_at'],
+        }
+      : {},
+  );
+  return { text, ids: rows.map((r) => r.id) };
+}
+
 /**
  * The file as a pull stream: each read of the client (through the socket's backpressure, and
  * the compression in between) takes the next EXPORT_CHUNK ids, reads their rows in one
- * statement and hands one CSV text of them on, then the event loop turns before the next part
- * (issue 10: each part is a short synchronous slice, ~10–20 ms). Nothing is read ahead of the
- * client, so memory holds the ids and one part however large the audience (issue 11), and a
- * client that goes away cancels the stream: no further part is read. One chunk per part, not
- * per row: a chunk per record through csv-stringify's stream, the web stream adapter and the
- * compression cost ~130 µs of this thread a row (36 s for 280,745 rows at a million leads).
+ * statement and hands one CSV text of them on (`audienceCsvChunk`), then the event loop turns
+ * before the next part (issue 10: each part is a short synchronous slice, ~10–20 ms). Nothing
+ * is read ahead of the client, so memory holds the ids and one part however large the
+ * audience (issue 11), and a client that goes away cancels the stream: no further part is
+ * read. One chunk per part, not per row: a chunk per record through csv-stringify's stream,
+ * the web stream adapter and the compression cost ~130 µs of this thread a row (36 s for
+ * 280,745 rows at a million leads).
  */
 export function audienceCsvStream(
   db: Db,
   purpose: ConsentPurpose,
-  ids: readonly number[],
-  done: (sent: { rows: number; complete: boolean }) => void,
+  ids: Float64Array,
+  done: (sent: AudienceSent) => void,
 ): ReadableStream<Uint8Array> {
-  const contact = purpose === 'marketing_email' ? 'email' : 'phone';
   const encoder = new TextEncoder();
+  // The ids of the rows handed on so far, in file order (never more than were selected).
+  const sent = new Float64Array(ids.length);
   let next = 0;
   let rows = 0;
-  let cancelled = false;
+  let ended = false;
+  const cutShort = (reason: 'aborted' | 'failed') => {
+    if (ended) return;
+    ended = true;
+    done({ complete: false, rows, ids: sent.subarray(0, rows), reason });
+  };
   return new ReadableStream<Uint8Array>(
     {
       async pull(controller) {
-        // Parts whose leads all changed since they were selected give no text: read on.
-        for (;;) {
-          if (next > 0) await nextTurn();
-          if (cancelled) return;
-          const first = next === 0;
-          const records = audienceRowsByIds(db, {
-            purpose,
-            ids: ids.slice(next, next + EXPORT_CHUNK),
-          }).map((r) => [
-            r.id,
-            csvText(r.name),
-            contact === 'email' ? csvText(r.contact) : r.contact,
-            csvText(r.projectName),
-            new Date(r.grantedAt).toISOString(),
-          ]);
-          next += EXPORT_CHUNK;
-          rows += records.length;
-          // The first part starts with the byte-order mark and the header (decision 010), even
-          // when it holds no rows.
-          const text = stringify(
-            records,
-            first
-              ? {
-                  bom: true,
-                  header: true,
-                  columns: ['lead_id', 'name', contact, 'project', 'consent_granted_at'],
-                }
-              : {},
-          );
-          const end = next >= ids.length;
-          if (text !== '') controller.enqueue(encoder.encode(text));
-          if (end) {
-            controller.close();
-            done({ rows, complete: true });
-            return;
+        try {
+          // Parts whose leads all changed since they were selected give no text: read on.
+          for (;;) {
+            if (next > 0) await nextTurn();
+            if (ended) return;
+            const part = audienceCsvChunk(
+              db,
+              purpose,
+              Array.from(ids.subarray(next, next + EXPORT_CHUNK)),
+              next === 0,
+            );
+            next += EXPORT_CHUNK;
+            sent.set(part.ids, rows);
+            rows += part.ids.length;
+            const end = next >= ids.length;
+            if (part.text !== '') controller.enqueue(encoder.encode(part.text));
+            if (end) {
+              ended = true;
+              controller.close();
+              done({ complete: true, rows });
+              return;
+            }
+            if (part.text !== '') return;
           }
-          if (text !== '') return;
+        } catch (error) {
+          cutShort('failed');
+          throw error;
         }
       },
       cancel() {
-        cancelled = true;
-        done({ rows, complete: false });
+        cutShort('aborted');
       },
     },
     // Read only when the client asks: no part is read ahead.

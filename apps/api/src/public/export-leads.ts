@@ -74,7 +74,7 @@ function parseJson(value: string | undefined): unknown {
  * with `lead:export`. Streamed by keyset, a chunk at a time, so 100k rows are never held
  * together. Two access-log entries: 'lead.exportStarted' with the filter keys, columns and
  * purpose before the first row is read, and 'lead.export' when the stream ends, with every
- * exported id (in parts of 5,000 for a large export, `logNowInParts`) and the count (outcome 'error' and the ids sent so far if the download breaks
+ * exported id (in parts of 1,000 for a large export, `logNowInParts`) and the count (outcome 'error' and the ids sent so far if the download breaks
  * off). Refusals are logged as denied.
  */
 export function exportLeads(deps: AppDeps, format: SheetFormat = 'csv') {
