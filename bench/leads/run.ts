@@ -252,8 +252,6 @@ setSuppressionKey(db, loadSuppressionKey(env));
 // few calls as the API's job makes them after start-up (the longest is how long a request
 // could wait for one), then the rest in one statement with the hash indexes rebuilt after:
 // the job's pace (~3.5 ms a lead on the loaded machine) would take an hour at a million.
-// The app's key, set as main.ts does, before anything hashes an address.
-setSuppressionKey(db, loadSuppressionKey(env));
 if (addressHashesPending(db)) {
   let longest = 0;
   let filled = 0;
