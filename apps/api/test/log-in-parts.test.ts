@@ -1,8 +1,13 @@
-import { schema } from '@mg/db';
+import { type CheckpointResult, schema, startWalCheckpointer } from '@mg/db';
 import { createTestDatabase } from '@mg/db/testing';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOG_IDS_PART, logNowInParts, OPERATOR } from '../src/lib/access-log';
+import {
+  LOG_IDS_PART,
+  logNowInParts,
+  OPERATOR,
+  PARTS_PER_WAL_CATCH_UP,
+} from '../src/lib/access-log';
 
 const handle = createTestDatabase();
 afterAll(() => handle.close());
@@ -122,5 +127,43 @@ describe('an entry naming many leads (issue 10: a 100k export held the loop ~0.4
     expect(more).toEqual([]);
     expect(JSON.parse(only?.targetIds ?? 'null')).toEqual([5, 3, 1]);
     expect(targetsOf(only?.id ?? -1).sort()).toEqual([1, 3, 5]);
+  });
+
+  it('lets the WAL checkpointer catch up every few parts, so the WAL starts over instead of growing', async () => {
+    const own = createTestDatabase();
+    // Its own checkpoints an hour apart: only the parts' requests for one run here.
+    const checkpointer = startWalCheckpointer(own, { intervalMs: 3_600_000 });
+    const parts = PARTS_PER_WAL_CATCH_UP * 6 + 3;
+    const frames = () =>
+      (own.sqlite.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]?.log ?? 0;
+    try {
+      // Everything checkpointed, so the next commit starts the WAL over: one part's frames.
+      frames();
+      await logNowInParts(own.db, request, OPERATOR, {
+        action: 'test.wal.one',
+        outcome: 'ok',
+        targetType: 'lead',
+        targetIds: Array.from({ length: 100 }, (_, i) => i + 1),
+      });
+      const onePart = frames();
+      expect(onePart).toBeGreaterThan(0);
+      await logNowInParts(
+        own.db,
+        request,
+        OPERATOR,
+        {
+          action: 'test.wal',
+          outcome: 'ok',
+          targetType: 'lead',
+          targetIds: Array.from({ length: parts * 100 }, (_, i) => i + 1),
+        },
+        100,
+      );
+      // At most the parts since the last catch-up are in the WAL, not all of them.
+      expect(frames()).toBeLessThanOrEqual(onePart * (PARTS_PER_WAL_CATCH_UP + 1));
+    } finally {
+      await checkpointer?.stop();
+      own.close();
+    }
   });
 });

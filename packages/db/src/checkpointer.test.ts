@@ -5,7 +5,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { appendAccessLog } from './audit';
-import { type CheckpointResult, startWalCheckpointer, WAL_BACKSTOP_PAGES } from './checkpointer';
+import {
+  type CheckpointResult,
+  startWalCheckpointer,
+  WAL_BACKSTOP_PAGES,
+  walCatchUp,
+} from './checkpointer';
 import { openDatabase, WAL_AUTOCHECKPOINT_PAGES } from './client';
 import { createTestDatabase } from './testing';
 
@@ -60,6 +65,34 @@ describe('the WAL checkpointer thread', () => {
     const again = openDatabase(handle.sqlite.name);
     expect(again.sqlite.prepare('select count(*) as n from access_log').get()).toEqual({ n: 200 });
     again.close();
+  });
+
+  it('checkpoints at once when asked (walCatchUp), so the next commit starts the WAL over', async () => {
+    const handle = createTestDatabase();
+    // Without a thread there is nothing to wait for.
+    expect(await walCatchUp(handle.db)).toBeNull();
+    // An hour between its own checkpoints: only the asked-for one runs in this test.
+    const checkpointer = startWalCheckpointer(handle, { intervalMs: 3_600_000 });
+    const write = (i: number) =>
+      handle.db.transaction((tx) =>
+        appendAccessLog(tx, {
+          action: 'lead.list',
+          outcome: 'ok',
+          targetType: 'lead',
+          targetIds: [i, i + 1],
+        }),
+      );
+    for (let i = 0; i < 200; i++) write(i);
+    const caughtUp = await walCatchUp(handle.db);
+    expect(caughtUp?.log).toBeGreaterThan(200);
+    expect(caughtUp?.checkpointed).toBe(caughtUp?.log);
+    write(1000);
+    // The WAL started over: it holds the last commit's frames only.
+    const [after] = handle.sqlite.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[];
+    expect(after?.log).toBeLessThan(20);
+    await checkpointer?.stop();
+    // Stopped, it answers null again.
+    expect(await walCatchUp(handle.db)).toBeNull();
   });
 
   it('gives the connection its own checkpoint back when the thread ends', async () => {
