@@ -1,19 +1,22 @@
 /**
  * The WAL that the audience export's log parts write, at the API's pace (one part of 1,000 ids,
- * then a turn of the event loop), with the WAL checkpointer thread running as in main.ts: per
- * part the request thread's CPU and the WAL file's size, and the busiest part.
+ * then a turn of the event loop, and every PARTS_PER_WAL_CATCH_UP parts a wait for the
+ * checkpointer: walCatchUp, as logNowInParts does), with the WAL checkpointer thread running as
+ * in main.ts: per part the request thread's CPU and the WAL file's size, and the busiest part.
+ * `--no-catch-up`: a bare turn between all parts (before the waits).
  *
- *   pnpm --filter @mg/bench exec tsx leads/export-wal.ts /tmp/copy.db
+ *   pnpm --filter @mg/bench exec tsx leads/export-wal.ts /tmp/copy.db [--no-catch-up]
  *
  * Writes access-log entries (281 at 1M, action bench.wal): use a copy.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { migrateDatabase, openDatabase, startWalCheckpointer } from '@mg/db';
+import { migrateDatabase, openDatabase, startWalCheckpointer, walCatchUp } from '@mg/db';
 import { scopeFor } from '@mg/shared';
 import { closeReadWorkers, readsFor } from '../../apps/api/src/jobs/read-workers';
-import { logNow, staff } from '../../apps/api/src/lib/access-log';
+import { logNow, PARTS_PER_WAL_CATCH_UP, staff } from '../../apps/api/src/lib/access-log';
 
 const file = process.argv[2] as string;
+const catchUp = !process.argv.includes('--no-catch-up');
 const handle = openDatabase(file);
 migrateDatabase(handle);
 const ck = startWalCheckpointer(handle);
@@ -53,10 +56,11 @@ for (let p = 0; p * 1000 < ids.length; p++) {
   }
   if (p % 40 === 0 || d > 60)
     console.log(`part ${p}: ${d.toFixed(1)} ms cpu, WAL ${wal().toFixed(0)} MB`);
-  await new Promise((n) => setImmediate(n));
+  if (catchUp && (p + 1) % PARTS_PER_WAL_CATCH_UP === 0) await walCatchUp(handle.db);
+  else await new Promise((n) => setImmediate(n));
 }
 console.log(
-  `WAL before ${w0.toFixed(0)} MB, after ${wal().toFixed(0)} MB; max part ${max.toFixed(1)} ms at #${maxAt}`,
+  `${catchUp ? 'with' : 'without'} the checkpoint waits: WAL before ${w0.toFixed(0)} MB, after ${wal().toFixed(0)} MB; max part ${max.toFixed(1)} ms at #${maxAt}`,
 );
 await closeReadWorkers();
 await ck?.stop();
