@@ -1,7 +1,7 @@
 import { type LeadFilterParams, type Scope, scopeFor } from '@mg/shared';
 import { describe, expect, it } from 'vitest';
 import { makeLead, makeProject, makeSubsidiary } from './factories';
-import { listLeads } from './queries/leads';
+import { GRID_PLAN_TUNING, listLeads } from './queries/leads';
 import { createTestDatabase } from './testing';
 
 /**
@@ -11,6 +11,10 @@ import { createTestDatabase } from './testing';
  */
 
 function pagePlans(scope: Scope | 'subsidiary', filter: LeadFilterParams): string {
+  return pagePlansWith(scope, filter).plan;
+}
+
+function pagePlansWith(scope: Scope | 'subsidiary', filter: LeadFilterParams) {
   const { db, sqlite } = createTestDatabase();
   const subsidiaryId = makeSubsidiary(db, { name: 'Plan AS' });
   const projectId = makeProject(db, subsidiaryId);
@@ -31,7 +35,7 @@ function pagePlans(scope: Scope | 'subsidiary', filter: LeadFilterParams): strin
   }
   const picks = statements.filter((s) => /^select "id", /.test(s) && /order by/.test(s));
   expect(picks.length).toBeGreaterThan(0);
-  return picks
+  const plan = picks
     .map((source) => {
       const params = (source.match(/\?/g) ?? []).map(() => 1);
       return (sqlite.prepare(`explain query plan ${source}`).all(...params) as { detail: string }[])
@@ -39,6 +43,7 @@ function pagePlans(scope: Scope | 'subsidiary', filter: LeadFilterParams): strin
         .join('\n');
     })
     .join('\n');
+  return { plan, sources: picks, sqlite };
 }
 
 const ALL = scopeFor({ role: 'admin', subsidiaryId: null });
@@ -86,4 +91,77 @@ describe('filtered pages seek instead of walking past other rows', () => {
       /created_at>\? AND created_at<\?/,
     );
   });
+
+  // Decision 050: the walk tests every undriven filter on the sort index's entry and reads a
+  // row only for an entry that passes (SQLite defers the row's seek until a column not in the
+  // index is needed). A name sort ascending passed 35k anonymised '' keys at ~1.4 µs a row read.
+  for (const scope of [ALL, 'subsidiary'] as const)
+    it(`a walk of a sort index tests the filters on the index alone (${typeof scope === 'string' ? scope : 'all'})`, () => {
+      const filters: LeadFilterParams[] = [
+        range(100),
+        { status: 'follow_up', anonymised: false, consents: { marketing_sms: false } },
+        { status: ['new', 'contacted'], restricted: false, legalHold: false },
+        { consents: { marketing_email: true }, assigneeUserId: 'unassigned' },
+      ];
+      for (const sort of ['name', 'email', 'status', 'lastActivityAt'] as const)
+        for (const filter of filters)
+          for (const dir of ['asc', 'desc'] as const) {
+            const what = `${sort} ${dir} ${JSON.stringify(filter)}`;
+            const { plan, sources, sqlite } = pagePlansWith(scope, { ...filter, sort, dir });
+            const index = /INDEX (leads_\w+)/.exec(plan)?.[1] ?? '';
+            const key =
+              sort === 'lastActivityAt'
+                ? 'activity'
+                : sort === 'status'
+                  ? 'status_rank'
+                  : `${sort}_sort`;
+            expect(index, what).toMatch(new RegExp(`^leads_\\w*${key}_idx$`));
+            const inIndex = new Set(
+              (sqlite.pragma(`index_info(${index})`) as { name: string }[]).map((c) => c.name),
+            );
+            inIndex.add('id');
+            for (const source of sources) {
+              const where = source.slice(source.indexOf(' where '), source.indexOf(' order by '));
+              const tested = [...where.matchAll(/"leads"\."(\w+)"/g)].map((m) => m[1]);
+              expect(tested.length, what).toBeGreaterThan(0);
+              for (const column of tested)
+                expect(inIndex.has(column ?? ''), `${what}: ${column}`).toBe(true);
+            }
+          }
+    });
+  // Decision 050: a project's or an assignee's leads sorted by another key are sorted from the
+  // driver's index alone (each row read cost ~1.4 µs: an assignee's 6,000 rows, 8–20 ms).
+  for (const scope of [ALL, 'subsidiary'] as const)
+    it(`a driver's rows sorted by another key are read from its index alone (${typeof scope === 'string' ? scope : 'all'})`, () => {
+      const saved = GRID_PLAN_TUNING.driverIdWalk;
+      GRID_PLAN_TUNING.driverIdWalk = 'never';
+      try {
+        const drivers: LeadFilterParams[] = [{ projectId: 1 }, { assigneeUserId: 1 }];
+        const others: LeadFilterParams[] = [
+          {},
+          { status: 'follow_up', anonymised: false, consents: { marketing_sms: false } },
+          { status: ['new', 'contacted'], restricted: false, legalHold: false, ...range(100) },
+        ];
+        for (const sort of ['name', 'email', 'status', 'lastActivityAt'] as const)
+          for (const driver of drivers)
+            for (const other of others) {
+              const filter = { ...driver, ...other, sort, dir: 'asc' as const };
+              const what = JSON.stringify(filter);
+              const { plan, sources, sqlite } = pagePlansWith(scope, filter);
+              const index = /INDEX (leads_\w+)/.exec(plan)?.[1] ?? '';
+              expect(index, what).toMatch(/^leads_(subsidiary_)?(project_created|assignee)_idx$/);
+              const inIndex = new Set(
+                (sqlite.pragma(`index_info(${index})`) as { name: string }[]).map((c) => c.name),
+              );
+              inIndex.add('id');
+              for (const source of sources) {
+                const rest = source.slice(source.indexOf(' where '), source.indexOf(' limit '));
+                for (const [, column] of rest.matchAll(/"leads"\."(\w+)"/g))
+                  expect(inIndex.has(column ?? ''), `${what}: ${column}`).toBe(true);
+              }
+            }
+      } finally {
+        GRID_PLAN_TUNING.driverIdWalk = saved;
+      }
+    });
 });

@@ -131,7 +131,13 @@ export function filterTerms(
             rank: true,
             share: 0.2,
           })
-        : eqTerm(leads.status, only, false, { share: 0.2 }),
+        : // Hinted on the rank: the sort indexes hold it, not the status text (decision 050).
+          term(
+            sql`${leads.status} = ${only}`,
+            sql`+${leads.statusRank} = ${LEAD_STATUS_RANK[only]}`,
+            false,
+            { share: 0.2 },
+          ),
     );
   } else if (statuses.length > 1) {
     // Several statuses: a set, never a driver (together they are most of the leads).
@@ -144,7 +150,7 @@ export function filterTerms(
             rank: true,
             share,
           })
-        : term(inArray(leads.status, statuses), sql`+${leads.status} in ${statuses}`, false, {
+        : term(inArray(leads.status, statuses), sql`+${leads.statusRank} in ${ranks}`, false, {
             share,
           }),
     );
