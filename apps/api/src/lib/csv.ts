@@ -56,6 +56,20 @@ function osloWallByIntl(at: number) {
   };
 }
 
+type Wall = ReturnType<typeof osloWallByIntl>;
+
+/** A wall clock's fields read as if they were UTC: the instant a spreadsheet shows as them. */
+function wallAsUtc(w: Wall): number {
+  return Date.UTC(
+    Number(w.year),
+    Number(w.month) - 1,
+    Number(w.day),
+    Number(w.hour),
+    Number(w.minute),
+    Number(w.second),
+  );
+}
+
 const HOUR = 3_600_000;
 /** Oslo's offset from UTC (ms) per UTC hour already asked for; emptied when it grows large. */
 const offsetByHour = new Map<number, number>();
@@ -70,16 +84,7 @@ function osloOffset(at: number): number {
   const known = offsetByHour.get(hour);
   if (known !== undefined) return known;
   const start = hour * HOUR;
-  const w = osloWallByIntl(start);
-  const offset =
-    Date.UTC(
-      Number(w.year),
-      Number(w.month) - 1,
-      Number(w.day),
-      Number(w.hour),
-      Number(w.minute),
-      Number(w.second),
-    ) - start;
+  const offset = wallAsUtc(osloWallByIntl(start)) - start;
   if (offsetByHour.size >= OFFSET_CACHE_MAX) offsetByHour.clear();
   offsetByHour.set(hour, offset);
   return offset;
@@ -119,17 +124,7 @@ export function osloDateTime(at: number): string {
  * Oslo (exceljs writes a Date by its UTC fields).
  */
 export function osloWallClockDate(at: number): Date {
-  const w = osloWall(at);
-  return new Date(
-    Date.UTC(
-      Number(w.year),
-      Number(w.month) - 1,
-      Number(w.day),
-      Number(w.hour),
-      Number(w.minute),
-      Number(w.second),
-    ),
-  );
+  return new Date(wallAsUtc(osloWall(at)));
 }
 
 /** The number format for date-time cells in .xlsx files: the Norwegian order. */
