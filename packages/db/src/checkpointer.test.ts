@@ -19,6 +19,18 @@ const here = dirname(fileURLToPath(import.meta.url));
 const autocheckpoint = (handle: ReturnType<typeof createTestDatabase>) =>
   handle.sqlite.pragma('wal_autocheckpoint', { simple: true });
 
+/** One access-log entry in its own transaction: a commit's worth of WAL frames. */
+function logOne(handle: ReturnType<typeof createTestDatabase>, i: number) {
+  handle.db.transaction((tx) =>
+    appendAccessLog(tx, {
+      action: 'lead.list',
+      outcome: 'ok',
+      targetType: 'lead',
+      targetIds: [i, i + 1],
+    }),
+  );
+}
+
 function until(done: () => boolean, ms = 10_000) {
   return new Promise<void>((resolve, reject) => {
     const started = Date.now();
@@ -47,15 +59,7 @@ describe('the WAL checkpointer thread', () => {
     expect(checkpointer).not.toBeNull();
     // The request connection's own checkpoint is only a far backstop now.
     expect(autocheckpoint(handle)).toBe(WAL_BACKSTOP_PAGES);
-    for (let i = 0; i < 200; i++)
-      handle.db.transaction((tx) =>
-        appendAccessLog(tx, {
-          action: 'lead.list',
-          outcome: 'ok',
-          targetType: 'lead',
-          targetIds: [i, i + 1],
-        }),
-      );
+    for (let i = 0; i < 200; i++) logOne(handle, i);
     // Every frame written so far reaches the database file from the other thread.
     await until(() => results.some((r) => r.log >= 200 && r.checkpointed === r.log));
     expect(errors).toEqual([]);
@@ -73,15 +77,7 @@ describe('the WAL checkpointer thread', () => {
     expect(await walCatchUp(handle.db)).toBeNull();
     // An hour between its own checkpoints: only the asked-for one runs in this test.
     const checkpointer = startWalCheckpointer(handle, { intervalMs: 3_600_000 });
-    const write = (i: number) =>
-      handle.db.transaction((tx) =>
-        appendAccessLog(tx, {
-          action: 'lead.list',
-          outcome: 'ok',
-          targetType: 'lead',
-          targetIds: [i, i + 1],
-        }),
-      );
+    const write = (i: number) => logOne(handle, i);
     for (let i = 0; i < 200; i++) write(i);
     const caughtUp = await walCatchUp(handle.db);
     expect(caughtUp?.log).toBeGreaterThan(200);
