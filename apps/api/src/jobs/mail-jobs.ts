@@ -1,5 +1,5 @@
 import type { Env } from '../env';
-import type { MailMessage } from '../lib/mail';
+import { describeMailError, type Mailer, type MailMessage } from '../lib/mail';
 
 /** What the mail worker is started with: the mail settings, nothing else of the env. */
 export type MailWorkerData = Pick<Env, 'SMTP_URL' | 'MAIL_FROM' | 'OUTBOX_DIR'>;
@@ -19,4 +19,17 @@ export interface MailResult {
 export interface MailWorkerReply {
   seq: number;
   results: MailResult[];
+}
+
+/** Sends one outbox message and says how it went; never throws (a failure is its result). */
+export async function sendOutboxMessage(
+  mailer: Mailer,
+  message: MailMessage & { outboxId: number },
+): Promise<MailResult> {
+  try {
+    await mailer.send(message);
+    return { id: message.outboxId, error: null };
+  } catch (error) {
+    return { id: message.outboxId, error: describeMailError(error) };
+  }
 }

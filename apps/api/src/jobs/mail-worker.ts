@@ -8,8 +8,13 @@
 import { readFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { createMailer, describeMailError } from '../lib/mail';
-import type { MailResult, MailWorkerData, MailWorkerReply, MailWorkerRequest } from './mail-jobs';
+import { createMailer } from '../lib/mail';
+import {
+  type MailWorkerData,
+  type MailWorkerReply,
+  type MailWorkerRequest,
+  sendOutboxMessage,
+} from './mail-jobs';
 
 /** Linux: this thread's id (the first field of its stat), for a priority of its own. */
 function threadId(): number | null {
@@ -41,14 +46,7 @@ parentPort?.on('message', async (request: MailWorkerRequest) => {
     return;
   }
   const results = await Promise.all(
-    request.messages.map(async (message): Promise<MailResult> => {
-      try {
-        await mailer.send(message);
-        return { id: message.outboxId, error: null };
-      } catch (error) {
-        return { id: message.outboxId, error: describeMailError(error) };
-      }
-    }),
+    request.messages.map((message) => sendOutboxMessage(mailer, message)),
   );
   const reply: MailWorkerReply = { seq: request.seq, results };
   parentPort?.postMessage(reply);

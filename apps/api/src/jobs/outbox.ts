@@ -7,9 +7,15 @@ import {
   releaseOutboxClaims,
 } from '@mg/db';
 import type { Logger } from '../lib/logger';
-import { describeMailError, type Mailer, type MailMessage } from '../lib/mail';
+import type { Mailer, MailMessage } from '../lib/mail';
 import { startWorkerBeside } from '../lib/worker-thread';
-import type { MailResult, MailWorkerData, MailWorkerReply, MailWorkerRequest } from './mail-jobs';
+import {
+  type MailResult,
+  type MailWorkerData,
+  type MailWorkerReply,
+  type MailWorkerRequest,
+  sendOutboxMessage,
+} from './mail-jobs';
 
 /** After this many failed attempts a message is marked failed and left for a person to see. */
 export const OUTBOX_MAX_ATTEMPTS = 6;
@@ -59,14 +65,8 @@ function toMailMessage(message: ClaimedMessage): MailMessage & { outboxId: numbe
 function sendInProcess(mailer: Mailer): SendBatch {
   return async (claimed) => {
     const results: MailResult[] = [];
-    for (const message of claimed) {
-      try {
-        await mailer.send(toMailMessage(message));
-        results.push({ id: message.id, error: null });
-      } catch (error) {
-        results.push({ id: message.id, error: describeMailError(error) });
-      }
-    }
+    for (const message of claimed)
+      results.push(await sendOutboxMessage(mailer, toMailMessage(message)));
     return results;
   };
 }
