@@ -1,7 +1,7 @@
 /**
  * The WAL that the audience export's log parts write, at the API's pace (one part of 1,000 ids,
- * then a turn of the event loop, and every PARTS_PER_WAL_CATCH_UP parts a wait for the
- * checkpointer: walCatchUp, as logNowInParts does), with the WAL checkpointer thread running as
+ * then the pause logNowInParts makes: walPacer, a turn of the event loop and now and then a wait
+ * for the checkpointer), with the WAL checkpointer thread running as
  * in main.ts: per part the request thread's CPU and the WAL file's size, and the busiest part.
  * `--no-catch-up`: a bare turn between all parts (before the waits).
  *
@@ -10,16 +10,18 @@
  * Writes access-log entries (281 at 1M, action bench.wal): use a copy.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { migrateDatabase, openDatabase, startWalCheckpointer, walCatchUp } from '@mg/db';
+import { migrateDatabase, openDatabase, startWalCheckpointer, walPacer } from '@mg/db';
 import { scopeFor } from '@mg/shared';
 import { closeReadWorkers, readsFor } from '../../apps/api/src/jobs/read-workers';
-import { logNow, PARTS_PER_WAL_CATCH_UP, staff } from '../../apps/api/src/lib/access-log';
+import { logNow, staff } from '../../apps/api/src/lib/access-log';
 
 const file = process.argv[2] as string;
 const catchUp = !process.argv.includes('--no-catch-up');
 const handle = openDatabase(file);
 migrateDatabase(handle);
 const ck = startWalCheckpointer(handle);
+const pause = catchUp ? walPacer(handle.db) : () => new Promise((n) => setImmediate(n));
+
 const cpu = () =>
   Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
 const ids = await readsFor(handle.db).audienceIds({
@@ -56,8 +58,7 @@ for (let p = 0; p * 1000 < ids.length; p++) {
   }
   if (p % 40 === 0 || d > 60)
     console.log(`part ${p}: ${d.toFixed(1)} ms cpu, WAL ${wal().toFixed(0)} MB`);
-  if (catchUp && (p + 1) % PARTS_PER_WAL_CATCH_UP === 0) await walCatchUp(handle.db);
-  else await new Promise((n) => setImmediate(n));
+  await pause();
 }
 console.log(
   `${catchUp ? 'with' : 'without'} the checkpoint waits: WAL before ${w0.toFixed(0)} MB, after ${wal().toFixed(0)} MB; max part ${max.toFixed(1)} ms at #${maxAt}`,

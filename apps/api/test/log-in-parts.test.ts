@@ -1,13 +1,13 @@
-import { type CheckpointResult, schema, startWalCheckpointer } from '@mg/db';
+import {
+  type CheckpointResult,
+  COMMITS_PER_WAL_CATCH_UP,
+  schema,
+  startWalCheckpointer,
+} from '@mg/db';
 import { createTestDatabase } from '@mg/db/testing';
 import { asc, eq } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  LOG_IDS_PART,
-  logNowInParts,
-  OPERATOR,
-  PARTS_PER_WAL_CATCH_UP,
-} from '../src/lib/access-log';
+import { LOG_IDS_PART, logNowInParts, OPERATOR } from '../src/lib/access-log';
 
 const handle = createTestDatabase();
 afterAll(() => handle.close());
@@ -133,7 +133,7 @@ describe('an entry naming many leads (issue 10: a 100k export held the loop ~0.4
     const own = createTestDatabase();
     // Its own checkpoints an hour apart: only the parts' requests for one run here.
     const checkpointer = startWalCheckpointer(own, { intervalMs: 3_600_000 });
-    const parts = PARTS_PER_WAL_CATCH_UP * 6 + 3;
+    const parts = COMMITS_PER_WAL_CATCH_UP * 6 + 3;
     const frames = () =>
       (own.sqlite.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]?.log ?? 0;
     try {
@@ -160,7 +160,7 @@ describe('an entry naming many leads (issue 10: a 100k export held the loop ~0.4
         100,
       );
       // At most the parts since the last catch-up are in the WAL, not all of them.
-      expect(frames()).toBeLessThanOrEqual(onePart * (PARTS_PER_WAL_CATCH_UP + 1));
+      expect(frames()).toBeLessThanOrEqual(onePart * (COMMITS_PER_WAL_CATCH_UP + 1));
     } finally {
       await checkpointer?.stop();
       own.close();

@@ -1,5 +1,11 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { schema, setRetentionMonths, startRetentionRun } from '@mg/db';
+import {
+  type CheckpointResult,
+  schema,
+  setRetentionMonths,
+  startRetentionRun,
+  startWalCheckpointer,
+} from '@mg/db';
 import { makeLead } from '@mg/db/testing';
 import { Cron } from 'croner';
 import { eq, inArray } from 'drizzle-orm';
@@ -242,5 +248,26 @@ describe('retention in batches (decision 046)', () => {
     const large = named(fast.entries().slice(fastFrom));
     expect(large.reduce((a, b) => a + b, 0)).toBe(20);
     expect(Math.max(...large)).toBe(2 * SIZES.batch);
+  });
+
+  it('waits for a WAL checkpoint every few batches, so the WAL starts over during a long run', async () => {
+    // The WAL's frames after a run of 20 batches, with the checkpointer thread there to ask
+    // (its own checkpoints an hour apart) or stopped before the run.
+    const framesAfterRun = async (askable: boolean) => {
+      const t = withLeads(58);
+      const checkpointer = startWalCheckpointer(t.handle, { intervalMs: 3_600_000 });
+      if (!askable) await checkpointer?.stop();
+      const frames = () =>
+        (t.handle.sqlite.pragma('wal_checkpoint(PASSIVE)') as CheckpointResult[])[0]?.log ?? 0;
+      frames();
+      await retentionRun(t.handle.db, options(false), NOW);
+      const left = frames();
+      await checkpointer?.stop();
+      return left;
+    };
+    const paced = await framesAfterRun(true);
+    const unpaced = await framesAfterRun(false);
+    expect(unpaced).toBeGreaterThan(0);
+    expect(paced).toBeLessThan(unpaced / 2);
   });
 });

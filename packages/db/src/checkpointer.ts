@@ -8,6 +8,9 @@ import { type Database_, WAL_AUTOCHECKPOINT_PAGES } from './client';
  */
 export const WAL_BACKSTOP_PAGES = 100_000;
 
+/** The longest a caller of `walCatchUp` waits for the thread's answer. */
+const CATCH_UP_WAIT_MS = 10_000;
+
 export interface CheckpointResult {
   busy: number;
   /** Frames in the WAL, and how many of them are now in the database file. */
@@ -34,6 +37,23 @@ function sessionOf(conn: object): object {
  */
 export function walCatchUp(db: object): Promise<CheckpointResult | null> {
   return catchUps.get(sessionOf(db))?.() ?? Promise.resolve(null);
+}
+
+/** Commits of a long series between two waits for a checkpoint (`walPacer`). */
+export const COMMITS_PER_WAL_CATCH_UP = 16;
+
+/**
+ * The pause between two commits of a long series (an export's log parts, a retention run's
+ * batches): a turn of the event loop, and every `every`-th time a wait for a checkpoint
+ * (`walCatchUp`), so the WAL starts over instead of growing. At 1M leads: an audience
+ * export's WAL 268 → 18 MB, a retention run's longest block ~1 s → ~0.1 s (decisions 046, 047).
+ */
+export function walPacer(db: object, every = COMMITS_PER_WAL_CATCH_UP): () => Promise<void> {
+  let pauses = 0;
+  return async () => {
+    if (++pauses % every === 0) await walCatchUp(db);
+    else await new Promise((next) => setImmediate(next));
+  };
 }
 
 export interface WalCheckpointer {
@@ -117,11 +137,22 @@ export function startWalCheckpointer(
   const catchUp = (): Promise<CheckpointResult | null> =>
     new Promise((resolve) => {
       const id = ++nextId;
-      waiting.set(id, resolve);
+      // A pause, not a promise of a checkpoint: a thread still busy with a long one (a slow
+      // disk) lets the caller go on after CATCH_UP_WAIT_MS.
+      const timer = setTimeout(() => answer(id, null), CATCH_UP_WAIT_MS);
+      waiting.set(id, (result) => {
+        clearTimeout(timer);
+        resolve(result);
+      });
       // Held while someone waits for it: an unresolved promise alone keeps no process alive.
       worker.ref();
       worker.postMessage({ kind: 'now', id });
     });
+  const answer = (id: number, result: CheckpointResult | null) => {
+    waiting.get(id)?.(result);
+    waiting.delete(id);
+    if (waiting.size === 0 && !stopping) worker.unref();
+  };
   catchUps.set(sessionOf(handle.db), catchUp);
   const restore = () => {
     catchUps.delete(sessionOf(handle.db));
@@ -135,11 +166,7 @@ export function startWalCheckpointer(
     (m: { kind: string; id?: number; result?: CheckpointResult | null; message?: string }) => {
       if (m.kind === 'checkpoint' && m.result) options.onCheckpoint?.(m.result);
       else if (m.kind === 'error') options.onError?.(m.message ?? 'checkpoint failed');
-      else if (m.kind === 'now' && m.id !== undefined) {
-        waiting.get(m.id)?.(m.result ?? null);
-        waiting.delete(m.id);
-        if (waiting.size === 0 && !stopping) worker.unref();
-      }
+      else if (m.kind === 'now' && m.id !== undefined) answer(m.id, m.result ?? null);
     },
   );
   const exited = new Promise<void>((resolve) => {

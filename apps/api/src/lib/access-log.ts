@@ -4,7 +4,7 @@ import {
   type Conn,
   type Db,
   recordAnonymousDenial,
-  walCatchUp,
+  walPacer,
 } from '@mg/db';
 import type { LeadFilterParams, Role } from '@mg/shared';
 
@@ -104,13 +104,6 @@ export function logNow(
  */
 export const LOG_IDS_PART = 1000;
 
-/**
- * Parts between two waits for a WAL checkpoint (`walCatchUp`): a part of 1,000 ids writes
- * ~1.4 MB of WAL, and without the waits an audience export at a million leads grew it to
- * ~400 MB, where the request thread's own backstop checkpoint held it ~340 ms (decision 047).
- */
-export const PARTS_PER_WAL_CATCH_UP = 16;
-
 /** Target ids as a plain array or a typed one (the audience's ids come from a worker as one). */
 export type TargetIds = readonly number[] | Float64Array;
 
@@ -140,9 +133,11 @@ export async function logNowInParts(
   const parts = Math.ceil(ids.length / size);
   if (parts <= 1)
     return logNow(db, request, actor, { ...entry, targetIds: idsBetween(ids, 0, ids.length) });
+  // A part of 1,000 ids writes ~1.4 MB of WAL: without the pacer's waits for a checkpoint an
+  // audience export at a million leads grew it to ~400 MB (decision 047).
+  const pause = walPacer(db);
   for (let part = 0; part < parts; part++) {
-    if (part > 0 && part % PARTS_PER_WAL_CATCH_UP === 0) await walCatchUp(db);
-    else if (part > 0) await new Promise((next) => setImmediate(next));
+    if (part > 0) await pause();
     logNow(db, request, actor, {
       ...entry,
       targetIds: idsBetween(ids, part * size, (part + 1) * size),

@@ -12,7 +12,7 @@ import {
   type RetentionRunTotals,
   retentionStep,
   startRetentionRun,
-  walCatchUp,
+  walPacer,
 } from '@mg/db';
 import type { Scope } from '@mg/shared';
 import { logEntry } from './access-log';
@@ -30,9 +30,6 @@ import { SESSION_ABSOLUTE_MS, SESSION_IDLE_MS } from './session';
 export const RETENTION_STEP = 500;
 export const RETENTION_BATCH = 25;
 export const RETENTION_BATCH_MS = 50;
-
-/** Batches between two waits for a WAL checkpoint (`walCatchUp`), as for an export's log parts. */
-const BATCHES_PER_WAL_CATCH_UP = 16;
 
 export type RunSizes = {
   step: number;
@@ -166,13 +163,12 @@ async function work(
   const outboxIds: number[] = [];
   let pending: number[] = [];
   let batchSize = sizes.batch;
-  let batches = 0;
+  // Between batches a turn of the event loop, and now and then a wait for a checkpoint.
+  const pause = walPacer(db);
   const anonymisePending = async () => {
     const ids = pending;
     pending = [];
-    // Now and then the WAL checkpointer catches up, so the WAL can start over (walCatchUp).
-    if (++batches % BATCHES_PER_WAL_CATCH_UP === 0) await walCatchUp(db);
-    else await nextTurn();
+    await pause();
     const started = performance.now();
     const batch = db.transaction((tx) =>
       anonymiseRetentionBatch(tx, { scope, run, ids, log: log(tx) }, now),
