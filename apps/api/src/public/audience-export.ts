@@ -4,7 +4,7 @@ import { type ConsentPurpose, consentPurposeSchema, toFieldErrors } from '@mg/sh
 import { stringify } from 'csv-stringify/sync';
 import type { Context } from 'hono';
 import type { AppBindings, AppDeps } from '../context';
-import { logNowInParts } from '../lib/access-log';
+import { LOG_IDS_PART, logNowInParts } from '../lib/access-log';
 import { csvText } from '../lib/csv';
 import { readsOf } from '../lib/slow-reads';
 import { authorizeDownload } from './authorize-download';
@@ -12,13 +12,8 @@ import { authorizeDownload } from './authorize-download';
 const ACTION = 'audience.export';
 /** Leads read per statement while streaming: short reads between the client's pulls. */
 const EXPORT_CHUNK = 1000;
-/**
- * Selected ids per access-log entry. Each id is a target row written on the request thread
- * (with the entry's JSON of ids and its hash): 5,000 a part held the event loop 50–150 ms at a
- * million leads (the longest block of the export, 233 ms on a loaded machine); 1,000 keep a
- * part's transaction near 10–20 ms, at the cost of more entries (281 for 280,745 ids).
- */
-export const AUDIENCE_LOG_PART = 1000;
+/** Selected ids per access-log entry: the default part of `logNowInParts` (decision 047). */
+export const AUDIENCE_LOG_PART = LOG_IDS_PART;
 
 /**
  * GET /api/exports/audience.csv?purpose=marketing_email — who may receive marketing for a
@@ -64,18 +59,12 @@ export function audienceExport(deps: AppDeps) {
       purpose: 'marketing' as const,
       targetType: 'lead' as const,
     };
-    await logNowInParts(
-      ctx.db,
-      ctx,
-      actor,
-      {
-        ...about,
-        targetIds: ids,
-        outcome: 'ok',
-        detail: { consentPurpose: purpose.data, count: ids.length },
-      },
-      AUDIENCE_LOG_PART,
-    );
+    await logNowInParts(ctx.db, ctx, actor, {
+      ...about,
+      targetIds: ids,
+      outcome: 'ok',
+      detail: { consentPurpose: purpose.data, count: ids.length },
+    });
 
     const body = audienceCsvStream(ctx.db, purpose.data, ids, (sent) => {
       // Operators see a download cut short (no personal data: counts only).
@@ -95,23 +84,17 @@ export function audienceExport(deps: AppDeps) {
       // The log says what left as well: an 'error' entry with the ids of the rows sent so far
       // (as the lead export writes one), in parts a turn of the event loop apart. The download
       // has ended by then, so a failure to log is reported to the operators.
-      logNowInParts(
-        ctx.db,
-        ctx,
-        actor,
-        {
-          ...about,
-          targetIds: sent.ids,
-          outcome: 'error',
-          detail: {
-            consentPurpose: purpose.data,
-            count: sent.rows,
-            selected: ids.length,
-            reason: sent.reason,
-          },
+      logNowInParts(ctx.db, ctx, actor, {
+        ...about,
+        targetIds: sent.ids,
+        outcome: 'error',
+        detail: {
+          consentPurpose: purpose.data,
+          count: sent.rows,
+          selected: ids.length,
+          reason: sent.reason,
         },
-        AUDIENCE_LOG_PART,
-      ).catch((err: unknown) =>
+      }).catch((err: unknown) =>
         ctx.log.error({ err, requestId: ctx.requestId }, 'audience export: the log entry failed'),
       );
     });
