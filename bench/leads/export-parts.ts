@@ -18,7 +18,6 @@
  *   its longest event-loop block while the body is read to the end.
  * Each line: count, p50 / p95 / max (ms) and the sum. Writes access-log entries: use a copy.
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
@@ -31,6 +30,7 @@ import { osloWallForTest } from '../../apps/api/src/lib/csv';
 import { createLogger } from '../../apps/api/src/lib/logger';
 import { AUDIENCE_LOG_PART, audienceCsvChunk } from '../../apps/api/src/public/audience-export';
 import { createApp } from '../../apps/api/src/server';
+import { mainThreadCpuMs } from './thread-time';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -52,9 +52,7 @@ const { db, sqlite } = handle;
 // the automatic checkpoint's size (without it a log part now and then pays for one, decision 021).
 const checkpointer = startWalCheckpointer(handle);
 
-/** This thread's CPU time so far (ms). */
-const threadCpu = () =>
-  Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+const threadCpu = mainThreadCpuMs;
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(1))

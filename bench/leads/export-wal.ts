@@ -9,11 +9,12 @@
  *
  * Writes access-log entries (281 at 1M, action bench.wal): use a copy.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { migrateDatabase, openDatabase, startWalCheckpointer, walPacer } from '@mg/db';
 import { scopeFor } from '@mg/shared';
 import { closeReadWorkers, readsFor } from '../../apps/api/src/jobs/read-workers';
 import { logNow, staff } from '../../apps/api/src/lib/access-log';
+import { mainThreadCpuMs } from './thread-time';
 
 const file = process.argv[2] as string;
 const catchUp = !process.argv.includes('--no-catch-up');
@@ -22,8 +23,7 @@ migrateDatabase(handle);
 const ck = startWalCheckpointer(handle);
 const pause = catchUp ? walPacer(handle.db) : () => new Promise((n) => setImmediate(n));
 
-const cpu = () =>
-  Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+const cpu = mainThreadCpuMs;
 const ids = await readsFor(handle.db).audienceIds({
   scope: scopeFor({ role: 'admin', subsidiaryId: null }),
   purpose: 'marketing_sms',

@@ -9,7 +9,6 @@
  * Prints per measure the mean, p95 and max request-thread CPU (ms) and the whole process's
  * CPU (all threads: the same work wherever it runs). Writes access-log entries: use a copy.
  */
-import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { migrateDatabase, openDatabase } from '@mg/db';
@@ -19,6 +18,7 @@ import { closeReadWorkers } from '../../apps/api/src/jobs/read-workers';
 import { createLogger } from '../../apps/api/src/lib/logger';
 import { createApp } from '../../apps/api/src/server';
 import { searchPools } from './pools';
+import { mainThreadCpuMs } from './thread-time';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -43,8 +43,7 @@ const env = loadEnv({ NODE_ENV: 'development', LOG_LEVEL: 'silent', HOST: '127.0
 const app = createApp({ db, env, log: createLogger('silent') });
 
 /** This (the request) thread's time on a CPU so far, in ms. */
-const threadCpu = () =>
-  Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e6;
+const threadCpu = mainThreadCpuMs;
 
 async function login(email: string) {
   const res = await app.fetch(

@@ -9,7 +9,6 @@
  * log append, the session lookup. Needs a database the bench has used (its users and
  * passwords). Writes access-log entries: use a copy.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   appendAccessLog,
@@ -23,6 +22,7 @@ import { loadEnv } from '../../apps/api/src/env';
 import { createLogger } from '../../apps/api/src/lib/logger';
 import { validateSessionToken } from '../../apps/api/src/lib/session';
 import { createApp } from '../../apps/api/src/server';
+import { mainThreadCpuMs } from './thread-time';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -90,8 +90,7 @@ const adminId = (
 ).id;
 
 /** This (the request) thread's time on a CPU so far, in µs (Linux; the load does not inflate it). */
-const threadCpu = () =>
-  Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]) / 1e3;
+const threadCpu = () => mainThreadCpuMs() * 1e3;
 
 /**
  * CPU in µs of `fn`, averaged over N calls after 10 to warm up: the request thread's own, and

@@ -8,7 +8,6 @@
  *
  * Writes access-log entries: use a copy.
  */
-import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
@@ -18,6 +17,7 @@ import { LEAD_SORTS, seededRandom } from '@mg/shared';
 import { loadEnv } from '../../apps/api/src/env';
 import { createLogger } from '../../apps/api/src/lib/logger';
 import { createApp } from '../../apps/api/src/server';
+import { mainThreadCpuMs } from './thread-time';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -97,8 +97,7 @@ const headers: Record<string, string> = { cookie };
 if (args.identity) headers['accept-encoding'] = 'identity';
 const n = Number(args.n);
 /** This thread's CPU so far (ns; Linux): the server's and the client's work, not the checkpointer's. */
-const threadCpu = () =>
-  Number(readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[0]);
+const threadCpu = () => mainThreadCpuMs() * 1e6;
 let bytes = 0;
 const walls: number[] = [];
 for (let i = 0; i < 20; i++) await (await fetch(url(), { headers })).arrayBuffer();

@@ -18,7 +18,7 @@
  * budget, and the process exits 1 when a budget is missed.
  */
 import { createHmac } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -54,6 +54,7 @@ import { leadDraws } from './draws';
 import { gcWatch } from './gc-watch';
 import { generate } from './generate';
 import { searchPools } from './pools';
+import { mainThreadTime } from './thread-time';
 
 const { values: args } = parseArgs({
   // pnpm passes the `--` separator through.
@@ -593,8 +594,8 @@ async function download(path: string) {
  * /proc/self/task/<pid>/schedstat: load does not inflate the first.
  */
 function threadStat(): { cpu: number; queued: number } {
-  const [cpu, queued] = readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ');
-  return { cpu: Number(cpu) / 1e6, queued: Number(queued) / 1e6 };
+  const { cpuMs, queuedMs } = mainThreadTime();
+  return { cpu: cpuMs, queued: queuedMs };
 }
 /** What the export lines add after the block: GC, the longest gap's CPU, the thread's CPU. */
 function exportDetail(e: Awaited<ReturnType<typeof download>>): string {
