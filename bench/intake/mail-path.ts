@@ -10,13 +10,14 @@
  * path in turn, alternating. Thread CPU from /proc/thread-self/stat (10-ms ticks: keep the
  * rounds long); the worker's CPU is the process's less the main thread's.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { insertOutbox } from '@mg/db';
 import { createTestDatabase, seedFixture } from '@mg/db/testing';
 import { createOutboxWorker, startMailWorker } from '../../apps/api/src/jobs/outbox';
+import { threadCpuMs as threadCpu } from '../../apps/api/src/jobs/thread-cpu';
 import type { Logger } from '../../apps/api/src/lib/logger';
 import { createMailer } from '../../apps/api/src/lib/mail';
 
@@ -33,12 +34,8 @@ const quiet = () => {};
 const log = { debug: quiet, info: quiet, warn: quiet, error: quiet } as unknown as Logger;
 const MAIL_FROM = 'MG Leads <no-reply@example.no>';
 
-/** utime + stime of this thread, ms. */
-function threadCpuMs(): number {
-  const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
+/** utime + stime of this thread, ms (0 where /proc is missing: the bench needs Linux). */
+const threadCpuMs = (): number => threadCpu() ?? 0;
 const processCpuMs = () => {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1000;
