@@ -43,7 +43,7 @@ const { values: args } = parseArgs({
      * the production default.
      */
     'ssr-time-limit': { type: 'string' },
-    /** Print when each request of one /leads load started and ended. */
+    /** Print when each request of the first load of /leads and of a lead page started and ended. */
     waterfall: { type: 'boolean', default: false },
     /**
      * Print where the main thread's CPU went until the target showed (median per kind), when
@@ -169,7 +169,7 @@ type ServerTiming = {
 };
 const serverTimings: ServerTiming[] = [];
 
-let waterfallShown = false;
+const waterfallShown = new Set<string>();
 
 /** Milliseconds from navigation start until `target` is in the page, taken inside the page. */
 async function coldLoad(browser: Browser, storageState: string, url: string, target: Target) {
@@ -255,8 +255,8 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
     ).getEntriesByType('navigation');
     return { headAt: nav?.responseStart ?? Number.NaN, bodyAt: nav?.responseEnd ?? Number.NaN };
   });
-  if (args.waterfall && target === FIRST_ROW && !waterfallShown) {
-    waterfallShown = true;
+  if (args.waterfall && !waterfallShown.has(url.replace(/\d+$/, 'N'))) {
+    waterfallShown.add(url.replace(/\d+$/, 'N'));
     const requests = await page.evaluate(() =>
       performance
         .getEntriesByType('resource')
@@ -297,7 +297,7 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
     });
     console.log(
       [
-        '  waterfall of one /leads load:',
+        `  waterfall of one ${new URL(url).pathname.replace(/\d+$/, '<id>')} load:`,
         ...requests.map((r) => `    ${r}`),
         ...milestones
           .sort((a, b) => a.at - b.at)

@@ -97,6 +97,30 @@ test('a drawn lead page is taken over without a hydration message, and passes ax
   expect(messages).toEqual([]);
 });
 
+test('a drawn page brings its stylesheets in its head and never fetches them', async ({ page }) => {
+  await signIn(page, 'admin');
+  const sheets: string[] = [];
+  page.on('request', (request) => {
+    if (request.resourceType() === 'stylesheet') sheets.push(new URL(request.url()).pathname);
+  });
+  await page.goto('/leads');
+  await expect(page.locator('#root[data-ssr="nb"] table tbody tr').first()).toBeAttached();
+  await page.waitForLoadState('networkidle');
+  // The app is running, then opens a lead: its screen's chunks name some of the same sheets.
+  await page.getByRole('table').getByRole('link').first().click();
+  await expect(page).toHaveURL(/\/leads\/\d+$/);
+  await page.waitForLoadState('networkidle');
+  const inline = await page
+    .locator('head style[data-href]')
+    .evaluateAll((styles) => styles.map((style) => style.getAttribute('data-href')));
+  expect(inline).toContain(inline.find((href) => href?.includes('/index-')));
+  expect(inline.length).toBeGreaterThan(2);
+  expect(sheets.filter((sheet) => inline.includes(sheet))).toEqual([]);
+  // And they apply: Mantine's theme variables and its body font are there.
+  const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
+  expect(font).toMatch(/system-ui|sans-serif/);
+});
+
 test('a phone hydrates the desktop drawing, then shows cards', async ({ page }) => {
   const messages = hydrationMessages(page);
   await page.setViewportSize({ width: 390, height: 844 });

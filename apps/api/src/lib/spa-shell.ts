@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { constants, createDeflate, createGzip } from 'node:zlib';
 import { LEAD_GRID_PAGE_SIZE, leadGridFromSearchParams, type Permission } from '@mg/shared';
 import { TRPCError } from '@trpc/server';
+import { inlineStylesheetLinks, stylesheetMarkup } from './inline-styles';
 
 /**
  * The web app's index.html, answered per request (issue 11 point 2: rows on screen fast).
@@ -250,11 +251,10 @@ export function createSpaShell(webDist: string): SpaShell {
       ...files.css.map((file) => `<link rel="preload" as="style" crossorigin href="/${file}">`),
       ...js,
     ];
-    // With the server's HTML in the page its styles must apply before the first paint; its
-    // code is preloaded after the drawn page (see `start`).
-    const drawnStyles = files.css.map(
-      (file) => `<link rel="stylesheet" crossorigin href="/${file}">`,
-    );
+    // With the server's HTML in the page its styles must apply before the first paint, so
+    // they come in the head itself (lib/inline-styles.ts); its code is preloaded after the
+    // drawn page (see `start`).
+    const drawnStyles = files.css.map((file) => stylesheetMarkup(webDist, `/${file}`));
     return {
       ...route,
       links: links.join('\n    '),
@@ -280,7 +280,10 @@ export function createSpaShell(webDist: string): SpaShell {
   // first paint does not share the two cores with serving, receiving and compiling it
   // (decision 040). The app starts after that paint anyway (start-after-paint.js).
   const templatePreloads = headTemplate.match(MODULE_PRELOAD) ?? [];
-  const drawnHeadTemplate = headTemplate.replace(MODULE_PRELOAD_LINE, '');
+  const drawnHeadTemplate = inlineStylesheetLinks(
+    webDist,
+    headTemplate.replace(MODULE_PRELOAD_LINE, ''),
+  );
   const entryScript = `<script type="module" crossorigin src="${entrySrc}"></script>`;
   // Without the loader in the build (tests' stand-in builds) a drawn page starts as any other.
   const afterPaintScript = existsSync(join(webDist, AFTER_PAINT_LOADER))
