@@ -21,6 +21,8 @@ await build({
     'read-worker': 'src/jobs/read-worker.ts',
     // The outbox's mail composing and sending (decision 049).
     'mail-worker': 'src/jobs/mail-worker.ts',
+    // The daily backup's copy (decision 054).
+    'backup-worker': 'src/jobs/backup-worker.ts',
   },
   outdir,
   bundle: true,

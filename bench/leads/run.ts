@@ -54,6 +54,7 @@ import { leadDraws } from './draws';
 import { gcWatch } from './gc-watch';
 import { generate } from './generate';
 import { searchPools } from './pools';
+import { settleDisk } from './settle-disk';
 import { mainThreadTime } from './thread-time';
 
 const { values: args } = parseArgs({
@@ -218,6 +219,7 @@ if (args.db && existsSync(args.db)) {
 const handle = openDatabase(file);
 migrateDatabase(handle);
 const { db, sqlite } = handle;
+settleDisk(sqlite);
 const one = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).get(...params) as T;
 const all = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).all(...params) as T[];
 const leadCount = one<{ n: number }>('select count(*) as n from leads').n;

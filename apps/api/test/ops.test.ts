@@ -1,16 +1,17 @@
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { appendAccessLog, migrateDatabase, openDatabase, schema, verifyAccessLog } from '@mg/db';
+import { copyDatabase } from '@mg/db/backup-copy';
 import { createTestDatabase, seedFixture, testTempDir } from '@mg/db/testing';
 import { count, eq } from 'drizzle-orm';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadEnv, publicBaseUrl } from '../src/env';
-import { scheduleDailyBackup } from '../src/jobs/backup';
+import { backupDatabaseInWorker, dailyBackup, scheduleDailyBackup } from '../src/jobs/backup';
 import { createOutboxWorker } from '../src/jobs/outbox';
 import {
   backupDatabase,
-  dailyBackup,
   dailyBackupName,
   pidFileOf,
   RestoreRefused,
@@ -181,6 +182,45 @@ describe('backup and restore', () => {
     expect(() => restoreDatabase(junk, target)).toThrow();
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(dir).filter((n) => n.includes('tmp'))).toEqual([]);
+  });
+
+  it('copies one snapshot in synced steps while the app goes on writing', async () => {
+    const { handle, write } = busyDatabase(400);
+    const dir = dirOf();
+    const file = join(dir, 'stepped.db');
+    const atStart = logRows(handle.sqlite.name);
+    const syncs: number[] = [];
+    // A page per step, and between every two steps the app writes through its own connection.
+    const copied = await copyDatabase(handle.sqlite.name, file, {
+      stepBytes: 1,
+      sync: (fd) => {
+        syncs.push(fd);
+        write(5);
+      },
+    });
+    // The writes went on during the copy, and the copy is the snapshot it started from.
+    expect(logRows(handle.sqlite.name)).toBe(atStart + 5 * syncs.length);
+    expect(syncs.length).toBeGreaterThan(10);
+    expect(logRows(file)).toBe(atStart);
+    const backup = openDatabase(file);
+    try {
+      expect(backup.sqlite.pragma('integrity_check', { simple: true })).toBe('ok');
+      expect(verifyAccessLog(backup.db).ok).toBe(true);
+    } finally {
+      backup.close();
+    }
+    // Synced after every step and once at the end, always the copy's own file.
+    expect(copied.steps).toBeGreaterThanOrEqual(copied.pages - 1);
+    expect(syncs).toHaveLength(copied.steps + 1);
+    expect(new Set(syncs).size).toBe(1);
+  });
+
+  it('the server’s backup runs in a worker thread, not the one answering requests', async () => {
+    const { handle } = busyDatabase(5);
+    const file = join(dirOf(), 'from-worker.db');
+    const { threadId: copiedOn } = await backupDatabaseInWorker(handle.sqlite, file);
+    expect(copiedOn).not.toBe(threadId);
+    expect(logRows(file)).toBe(logRows(handle.sqlite.name));
   });
 
   it('the daily backup keeps the newest N', async () => {

@@ -4,7 +4,6 @@ import {
   copyFileSync,
   existsSync,
   openSync,
-  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -12,62 +11,32 @@ import {
 } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { type Database_, migrateDatabase, openDatabase, verifyAccessLog } from '@mg/db';
+import { copyDatabase } from '@mg/db/backup-copy';
+
+/** The file under a connection (the backup opens its own connection to it). */
+export function fileOf(sqlite: Database_['sqlite']): string {
+  if (sqlite.memory) throw new Error('an in-memory database has no file to back up');
+  return sqlite.name;
+}
 
 /**
- * Copy a live database into `file` with SQLite's online backup API: a consistent snapshot
- * while the app keeps writing. Written to a temporary file (mode 0600: it holds personal
- * data) and renamed into place, so `file` is never a half-written backup.
- *
- * By default the whole database is copied in one step, inside one read transaction: a
- * consistent snapshot however busy the writers are (WAL lets them go on). Smaller steps let
- * the event loop breathe, but a write between two steps restarts the copy, and under steady
- * intake it may never finish.
+ * Copy a live database into `file` on this thread (the CLI): a consistent snapshot while the
+ * app keeps writing, synced to disk step by step (@mg/db/backup-copy, decision 054).
  */
 export async function backupDatabase(
   sqlite: Database_['sqlite'],
   file: string,
-  { pagesPerStep = 0x7fffffff }: { pagesPerStep?: number } = {},
 ): Promise<{ pages: number }> {
-  const target = resolve(file);
-  const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
-  rmSync(temp, { force: true });
-  // Created by us first, so SQLite writes into a file that was never readable by others.
-  closeSync(openSync(temp, 'wx', 0o600));
-  try {
-    const result = await sqlite.backup(temp, { progress: () => pagesPerStep });
-    chmodSync(temp, 0o600);
-    renameSync(temp, target);
-    return { pages: result.totalPages };
-  } catch (error) {
-    rmSync(temp, { force: true });
-    throw error;
-  }
+  const { pages } = await copyDatabase(fileOf(sqlite), file);
+  return { pages };
 }
 
 /** Backups the daily job wrote into `dir`: its own file names only, oldest first. */
-const DAILY_NAME = /^mg-leads-\d{8}-\d{6}\.db$/;
+export const DAILY_NAME = /^mg-leads-\d{8}-\d{6}\.db$/;
 
 export function dailyBackupName(now: Date): string {
   const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
   return `mg-leads-${stamp}.db`;
-}
-
-/** Write today's backup into `dir`, then delete all but the newest `keep`. */
-export async function dailyBackup(
-  sqlite: Database_['sqlite'],
-  dir: string,
-  keep: number,
-  now = new Date(),
-): Promise<{ file: string; removed: string[] }> {
-  const file = join(dir, dailyBackupName(now));
-  // One step: it blocks the event loop for the copy (about a second per GB), at night.
-  await backupDatabase(sqlite, file);
-  const ours = readdirSync(dir)
-    .filter((name) => DAILY_NAME.test(name))
-    .sort();
-  const removed = ours.slice(0, Math.max(0, ours.length - keep));
-  for (const name of removed) rmSync(join(dir, name), { force: true });
-  return { file, removed };
 }
 
 /**
