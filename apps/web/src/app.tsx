@@ -3,9 +3,9 @@ import type { AppRouter } from '@mg/api';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { TRPCClient } from '@trpc/client';
 import { lazy, type ReactNode, Suspense, useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
 import { AuthProvider } from './lib/auth';
 import { TRPCProvider } from './lib/trpc';
+import { useTranslation } from './lib/use-translation';
 import { cssVariablesResolver, theme } from './theme';
 
 // The toasts' container (and its transitions) is not needed to paint a page: it arrives just

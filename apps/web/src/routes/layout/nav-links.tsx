@@ -14,9 +14,9 @@ import {
   IconUsers,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
-import { useTranslation } from 'react-i18next';
 import { NavLink } from 'react-router';
 import { useCurrentUser } from '../../lib/auth';
+import { useTranslation } from '../../lib/use-translation';
 import classes from './nav-links.module.css';
 
 export type NavItem = {

@@ -30,7 +30,6 @@ import {
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { ParseKeys } from 'i18next';
 import { type ChangeEvent, useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 import { DeferredTooltip } from '../../components/lazy/tooltip';
 import { LinkProblemAlert } from '../../components/link-problem-alert';
@@ -40,6 +39,7 @@ import { useCan, useCurrentUser } from '../../lib/auth';
 import { useMediaQueryAfterHydration } from '../../lib/hydrating';
 import { LEAD_PAGE_SIZE } from '../../lib/prefetch';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import {
   DeferredBulkBar,
   DeferredColumnMenu,
