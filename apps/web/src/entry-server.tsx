@@ -13,7 +13,6 @@ import { LEAD_GRID_PAGE_SIZE, leadGridFromSearchParams } from '@mg/shared';
 import type { QueryClient } from '@tanstack/react-query';
 import { createInstance, type i18n as I18n } from 'i18next';
 import { StrictMode } from 'react';
-import { prerender } from 'react-dom/static';
 import { I18nextProvider } from 'react-i18next';
 import { StaticRouter } from 'react-router';
 import { App } from './app';
@@ -22,6 +21,7 @@ import { interpolationFormatter, setLanguageSource } from './lib/format';
 import { LANGUAGES, type Language } from './lib/i18n';
 import { seedQueryCache } from './lib/prefetch';
 import { createQueryClient } from './lib/query-client';
+import { renderSettled } from './lib/render-settled';
 import { createApiClient } from './lib/trpc';
 import en from './locales/en.json';
 import nb from './locales/nb.json';
@@ -64,29 +64,6 @@ function pageI18n(language: Language): I18n {
     initAsync: false,
   });
   return instance;
-}
-
-/**
- * The prelude as text: its chunks read directly and decoded once. `new Response(stream).text()`
- * went through undici's body machinery (~5 % of a render, decision 045).
- */
-async function readStream(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    length += value.byteLength;
-  }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /** How many times the warm-up draws each page in each language (about a second of work). */
@@ -201,19 +178,12 @@ export function createRenderer(scope: LanguageScope) {
         </I18nextProvider>
       </StrictMode>
     );
-    const failures: unknown[] = [];
-    const { prelude } = await scope.run(language, () =>
-      prerender(element, {
-        signal: input.signal,
-        onError: (error) => {
-          failures.push(error);
-        },
-      }),
-    );
-    const html = await readStream(prelude);
-    queryClient.clear();
-    if (failures.length > 0) throw failures[0];
-    return { html, language };
+    try {
+      const html = await renderSettled(element, input.signal, (draw) => scope.run(language, draw));
+      return { html, language };
+    } finally {
+      queryClient.clear();
+    }
   }
 
   /**
