@@ -5,9 +5,10 @@
  * that HTML (main.tsx). Built by `vite build --config vite.ssr.config.ts` into
  * dist/server/entry-server.js, which the API imports at start-up (apps/api/src/lib/ssr.ts).
  *
- * Nothing here keeps a request's data: each render gets its own query cache, API client,
- * i18next instance and router context. What is shared is code (the route tree, whose lazy
- * screens resolve once) and the translations, which are read, never written.
+ * Nothing here keeps a request's data: each render gets its own query cache, API client and
+ * router context. What is shared is code (the route tree, whose lazy screens resolve once), the
+ * translations, which are read, never written, and one i18next instance per language (whose
+ * language never changes; decision 052).
  */
 import { LEAD_GRID_PAGE_SIZE, leadGridFromSearchParams } from '@mg/shared';
 import type { QueryClient } from '@tanstack/react-query';
@@ -51,7 +52,25 @@ export type RenderInput = {
 /** The page's HTML for #root and the language it is in; null: not a page drawn here. */
 export type RenderResult = { html: string; language: Language } | null;
 
+/**
+ * One i18next instance per language, made once and shared by every render in it (decision
+ * 052; 029 made one per request). Nothing of a request is in it: the resources are read only,
+ * its language is never changed, and the formatters take the language from the render's scope.
+ * Sharing it lets the app's cached `t` (lib/use-translation.ts) keep its answers from one page
+ * to the next, and saves setting up an instance per page.
+ */
+const pageI18ns = new Map<Language, I18n>();
+
 function pageI18n(language: Language): I18n {
+  let instance = pageI18ns.get(language);
+  if (!instance) {
+    instance = newPageI18n(language);
+    pageI18ns.set(language, instance);
+  }
+  return instance;
+}
+
+function newPageI18n(language: Language): I18n {
   const instance = createInstance();
   void instance.use(interpolationFormatter).init({
     resources: { nb: { translation: nb }, en: { translation: en } },
