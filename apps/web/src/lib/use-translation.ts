@@ -18,7 +18,7 @@ export type Translation = { t: TFunction; i18n: I18n };
 type Entry = {
   /** Per language: the translation handed to components, stable until the language changes. */
   byLanguage: Map<string, Translation>;
-  /** Per language: option-less lookups already answered (cleared when resources are added). */
+  /** Per language: calls already answered (cleared when resources are added). */
   hits: Map<string, Map<string, string>>;
 };
 
@@ -41,10 +41,34 @@ function entryOf(i18n: I18n): Entry {
   return entry;
 }
 
+/** At most this many answers are kept per language; past it they are all dropped. */
+export const KEPT_ANSWERS = 4_000;
+
 /**
- * A `t` in `language` that remembers what option-less lookups answered (resources are only
- * ever added, which clears it). Calls with options (interpolation, counts, defaults) go to
- * i18next each time: their answer depends on the options.
+ * The cache key of a call, or null for one that is not kept: a string key, with no options or
+ * options that are a plain object of strings, numbers and booleans (interpolated values, a
+ * count, a default). Their answer depends on nothing else (resources are only ever added,
+ * which clears the cache), so the same call gets the same text.
+ */
+function callKey(args: unknown[]): string | null {
+  const key = args[0];
+  if (typeof key !== 'string') return null;
+  if (args.length === 1) return key;
+  const options = args[1];
+  if (args.length !== 2 || typeof options !== 'object' || options === null) return null;
+  const prototype = Object.getPrototypeOf(options);
+  if (prototype !== Object.prototype && prototype !== null) return null;
+  for (const value of Object.values(options)) {
+    const type = typeof value;
+    if (type !== 'string' && type !== 'number' && type !== 'boolean') return null;
+  }
+  return `${key}\u0000${JSON.stringify(options)}`;
+}
+
+/**
+ * A `t` in `language` that remembers what it answered, for calls without options or with
+ * plain values as options (the grid's sort headers, "{{count}} leads", the language button);
+ * other calls go to i18next each time. The same text as i18next's own `t`.
  */
 export function cachedT(i18n: I18n, language: string): TFunction {
   const entry = entryOf(i18n);
@@ -56,14 +80,16 @@ export function cachedT(i18n: I18n, language: string): TFunction {
   const known = hits;
   const fixed = i18n.getFixedT(language) as unknown as (...args: unknown[]) => unknown;
   const t = (...args: unknown[]) => {
-    const key = args[0];
-    if (args.length !== 1 || typeof key !== 'string') return fixed(...args);
-    let text = known.get(key);
+    const call = callKey(args);
+    if (call === null) return fixed(...args);
+    let text = known.get(call);
     if (text === undefined) {
-      const answer = fixed(key);
-      // Only plain strings are kept (an object would need returnObjects, an option).
+      const answer = fixed(...args);
+      // Only strings are kept (an object would need returnObjects, which is not kept anyway).
       if (typeof answer !== 'string') return answer;
-      known.set(key, answer);
+      // Ids and counts make keys without end on a long-running server: a bound, then afresh.
+      if (known.size >= KEPT_ANSWERS) known.clear();
+      known.set(call, answer);
       text = answer;
     }
     return text;
