@@ -3,10 +3,10 @@ import type { AppRouter } from '@mg/api';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import type { TRPCClient } from '@trpc/client';
 import { lazy, type ReactNode, Suspense, useMemo } from 'react';
-import { useTranslation } from 'react-i18next';
 import { AuthProvider } from './lib/auth';
 import { TRPCProvider } from './lib/trpc';
-import { cssVariablesResolver, theme } from './theme';
+import { useTranslation } from './lib/use-translation';
+import { cssVariablesResolver, theme, themeCssVariables } from './theme';
 
 // The toasts' container (and its transitions) is not needed to paint a page: it arrives just
 // after, and a notification shown before it is kept in the store until then (issue 11).
@@ -53,7 +53,12 @@ export function App({
       theme={localTheme}
       defaultColorScheme="light"
       cssVariablesResolver={cssVariablesResolver}
+      // Worked out once (theme.ts), not on every render.
+      withCssVariables={false}
     >
+      {/* Mantine writes the same element; the text is the theme's own, no caller's data. */}
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: constant CSS worked out from the theme at start-up */}
+      <style data-mantine-styles dangerouslySetInnerHTML={{ __html: themeCssVariables }} />
       {/* Bottom right, away from the header's user menu; a few at a time, the rest queue. */}
       <Suspense fallback={null}>
         <Notifications position="bottom-right" limit={3} />

@@ -5,15 +5,15 @@
  * that HTML (main.tsx). Built by `vite build --config vite.ssr.config.ts` into
  * dist/server/entry-server.js, which the API imports at start-up (apps/api/src/lib/ssr.ts).
  *
- * Nothing here keeps a request's data: each render gets its own query cache, API client,
- * i18next instance and router context. What is shared is code (the route tree, whose lazy
- * screens resolve once) and the translations, which are read, never written.
+ * Nothing here keeps a request's data: each render gets its own query cache, API client and
+ * router context. What is shared is code (the route tree, whose lazy screens resolve once), the
+ * translations, which are read, never written, and one i18next instance per language (whose
+ * language never changes; decision 052).
  */
 import { LEAD_GRID_PAGE_SIZE, leadGridFromSearchParams } from '@mg/shared';
 import type { QueryClient } from '@tanstack/react-query';
 import { createInstance, type i18n as I18n } from 'i18next';
 import { StrictMode } from 'react';
-import { prerender } from 'react-dom/static';
 import { I18nextProvider } from 'react-i18next';
 import { StaticRouter } from 'react-router';
 import { App } from './app';
@@ -22,6 +22,7 @@ import { interpolationFormatter, setLanguageSource } from './lib/format';
 import { LANGUAGES, type Language } from './lib/i18n';
 import { seedQueryCache } from './lib/prefetch';
 import { createQueryClient } from './lib/query-client';
+import { renderSettled } from './lib/render-settled';
 import { createApiClient } from './lib/trpc';
 import en from './locales/en.json';
 import nb from './locales/nb.json';
@@ -51,7 +52,25 @@ export type RenderInput = {
 /** The page's HTML for #root and the language it is in; null: not a page drawn here. */
 export type RenderResult = { html: string; language: Language } | null;
 
+/**
+ * One i18next instance per language, made once and shared by every render in it (decision
+ * 052; 029 made one per request). Nothing of a request is in it: the resources are read only,
+ * its language is never changed, and the formatters take the language from the render's scope.
+ * Sharing it lets the app's cached `t` (lib/use-translation.ts) keep its answers from one page
+ * to the next, and saves setting up an instance per page.
+ */
+const pageI18ns = new Map<Language, I18n>();
+
 function pageI18n(language: Language): I18n {
+  let instance = pageI18ns.get(language);
+  if (!instance) {
+    instance = newPageI18n(language);
+    pageI18ns.set(language, instance);
+  }
+  return instance;
+}
+
+function newPageI18n(language: Language): I18n {
   const instance = createInstance();
   void instance.use(interpolationFormatter).init({
     resources: { nb: { translation: nb }, en: { translation: en } },
@@ -64,29 +83,6 @@ function pageI18n(language: Language): I18n {
     initAsync: false,
   });
   return instance;
-}
-
-/**
- * The prelude as text: its chunks read directly and decoded once. `new Response(stream).text()`
- * went through undici's body machinery (~5 % of a render, decision 045).
- */
-async function readStream(stream: ReadableStream<Uint8Array>): Promise<string> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    chunks.push(value);
-    length += value.byteLength;
-  }
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /** How many times the warm-up draws each page in each language (about a second of work). */
@@ -201,19 +197,12 @@ export function createRenderer(scope: LanguageScope) {
         </I18nextProvider>
       </StrictMode>
     );
-    const failures: unknown[] = [];
-    const { prelude } = await scope.run(language, () =>
-      prerender(element, {
-        signal: input.signal,
-        onError: (error) => {
-          failures.push(error);
-        },
-      }),
-    );
-    const html = await readStream(prelude);
-    queryClient.clear();
-    if (failures.length > 0) throw failures[0];
-    return { html, language };
+    try {
+      const html = await renderSettled(element, input.signal, (draw) => scope.run(language, draw));
+      return { html, language };
+    } finally {
+      queryClient.clear();
+    }
   }
 
   /**

@@ -11,6 +11,7 @@ import { FullPageLoader } from './components/query-states';
 import { type LazyScreen, lazyScreen } from './lib/lazy-screen';
 import { pathCache } from './lib/path-cache';
 import { leadLoader, leadsLoader } from './lib/prefetch';
+import { branchOf } from './lib/route-branch';
 import { loadRouteStrings } from './lib/route-strings';
 import { LoginPage } from './routes/auth/login-page';
 import { RequireAuth } from './routes/auth/require-auth';
@@ -312,7 +313,8 @@ export function AppRoutes({ prefetch = false }: { prefetch?: boolean }) {
     if (prefetch)
       prefetchRoutes(new URL(location.pathname + location.search, window.location.href));
   }
-  const element = useRoutes(routeObjects, location);
+  // The matched branch only: useRoutes ranks whatever tree it is given (lib/route-branch.ts).
+  const element = useRoutes(branchOf(routeMatches(location.pathname), routeObjects), location);
   return (
     <RouteErrorBoundary pathname={location.pathname}>
       <Suspense fallback={<FullPageLoader />}>{element}</Suspense>

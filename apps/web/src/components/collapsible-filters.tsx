@@ -2,8 +2,8 @@ import { Badge, Button, Collapse, useMantineTheme } from '@mantine/core';
 import { useDisclosure, useId } from '@mantine/hooks';
 import { IconAdjustmentsHorizontal } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useMediaQueryAfterHydration } from '../lib/hydrating';
+import { useTranslation } from '../lib/use-translation';
 
 /**
  * On a phone a full set of filters would push the results off the screen, so there they

@@ -13,7 +13,7 @@ import {
 import dayjs from 'dayjs';
 import localizedFormat from 'dayjs/plugin/localizedFormat';
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../lib/use-translation';
 
 /*
  * The date pickers, each inside its own DatesProvider (the UI's language, weeks from Monday),

@@ -1,8 +1,8 @@
 import { Alert, Button, List, Stack, Text } from '@mantine/core';
 import { MAX_DATE, MIN_DATE, type ValidationKey } from '@mg/shared';
 import { IconAlertTriangle } from '@tabler/icons-react';
-import { useTranslation } from 'react-i18next';
 import { formatDay } from '../lib/format';
+import { useTranslation } from '../lib/use-translation';
 
 export interface LinkProblem {
   /** Already translated: which filter or field of the page the value was for. */

@@ -11,8 +11,8 @@ import {
 } from '@mantine/core';
 import { IconAlertTriangle, IconInbox } from '@tabler/icons-react';
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import { errorMessageKey, getApiErrorInfo, isSessionError } from '../lib/api-error';
+import { useTranslation } from '../lib/use-translation';
 
 export function FullPageLoader() {
   const { t } = useTranslation();

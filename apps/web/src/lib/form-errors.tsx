@@ -1,9 +1,9 @@
 import type { FormErrors } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { type DomainErrorCode, type FieldErrors, toFieldErrors } from '@mg/shared';
-import { useTranslation } from 'react-i18next';
 import { errorMessageKey, getApiErrorInfo, isSessionError } from './api-error';
 import { i18n } from './i18n';
+import { useTranslation } from './use-translation';
 
 type FieldError = FieldErrors[string][number];
 

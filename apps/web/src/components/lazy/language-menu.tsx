@@ -1,8 +1,8 @@
 import { Menu } from '@mantine/core';
 import { IconCheck } from '@tabler/icons-react';
 import type { ReactElement } from 'react';
-import { useTranslation } from 'react-i18next';
 import { changeLanguage, LANGUAGES } from '../../lib/i18n';
+import { useTranslation } from '../../lib/use-translation';
 
 /**
  * The language menu itself, loaded on the first click on its button

@@ -18,13 +18,13 @@ import { accountNameInput, accountPasswordInput, totpDisableInput } from '@mg/sh
 import { IconDeviceDesktop, IconLogout, IconShieldCheck } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, TableSkeleton } from '../../components/query-states';
 import { useAuth, useCan } from '../../lib/auth';
 import { applyApiError, notifyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { LanguageSwitcher } from '../layout/language-switcher';
 import { PasswordRules } from './password-rules';
 import { TotpEnrol } from './totp-enrol';

@@ -1,4 +1,4 @@
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../lib/use-translation';
 
 /** The rules the server checks too (`passwordProblem` in @mg/shared). */
 export function PasswordRules() {

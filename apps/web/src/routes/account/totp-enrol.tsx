@@ -11,10 +11,10 @@ import {
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { getApiErrorInfo } from '../../lib/api-error';
 import { notifyApiError } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 
 /**
  * Switching the second factor on: a QR code (rendered by the server), the key for typing in,

@@ -1,8 +1,8 @@
 import { ActionIcon, Badge, Group, Paper, Stack, Text } from '@mantine/core';
 import { IconChevronDown, IconChevronRight } from '@tabler/icons-react';
-import { useTranslation } from 'react-i18next';
 import { formatDateTime, isoTimestamp } from '../../lib/format';
 import { auditPurposeLabel, translateOpen } from '../../lib/translate';
+import { useTranslation } from '../../lib/use-translation';
 import { type AuditEntry, AuditEntryDetails } from './audit-entry-details';
 import { auditActionLabel } from './audit-labels';
 import { OUTCOME_COLORS } from './audit-summary';

@@ -1,8 +1,8 @@
 import { Box, type MantineBreakpoint, SimpleGrid, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import { auditPurposeLabel, translateOpen } from '../../lib/translate';
 import type { RouterOutputs } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { auditDetailRows } from './audit-labels';
 import { AuditTargets } from './audit-targets';
 

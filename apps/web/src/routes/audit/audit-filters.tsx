@@ -3,13 +3,13 @@ import { AUDIT_OUTCOMES, AUDIT_TARGET_TYPES } from '@mg/shared';
 import { IconCalendar } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
-import { useTranslation } from 'react-i18next';
 import { CollapsibleFilters } from '../../components/collapsible-filters';
 import { DatePickerInput } from '../../components/dates';
 import { ClearFiltersButton } from '../../components/row-buttons';
 import { translateOpen } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { useDebouncedParam } from '../../lib/use-debounced-param';
+import { useTranslation } from '../../lib/use-translation';
 import type { AuditFilterState } from './use-audit-filters';
 
 function toDay(value: string | null): string | null {

@@ -15,13 +15,13 @@ import { IconChevronDown, IconChevronRight, IconDownload } from '@tabler/icons-r
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { useCan } from '../../lib/auth';
 import { formatDateTime, isoTimestamp } from '../../lib/format';
 import { auditPurposeLabel, translateOpen } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { AuditEntryCards } from './audit-entry-cards';
 import { AuditEntryDetails } from './audit-entry-details';
 import { AuditFiltersBar } from './audit-filters';

@@ -1,6 +1,6 @@
 import { Button, Popover, ScrollArea, Stack, Text } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 import { translateOpen } from '../../lib/translate';
+import { useTranslation } from '../../lib/use-translation';
 
 type Props = {
   targetType: string | null;

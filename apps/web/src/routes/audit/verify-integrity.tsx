@@ -2,11 +2,11 @@ import { Alert, Button, Group, List } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { IconAnchor, IconShieldCheck, IconShieldSearch, IconShieldX } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { notifyApiError } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/format';
 import { translateOpen } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 
 /**
  * Checks the log on the server (in a worker thread) against its signed anchors: by default

@@ -3,13 +3,13 @@ import { useForm } from '@mantine/form';
 import { totpCodeInput } from '@mg/shared';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate, useSearchParams } from 'react-router';
 import { FullPageLoader } from '../../components/query-states';
 import { getApiErrorInfo } from '../../lib/api-error';
 import { useAuth } from '../../lib/auth';
 import { zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { AuthCard } from './auth-card';
 import { safeNextPath } from './safe-next';
 

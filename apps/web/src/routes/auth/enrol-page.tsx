@@ -1,10 +1,10 @@
 import { Alert, Anchor, Stack } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { Navigate, useNavigate } from 'react-router';
 import { FullPageLoader } from '../../components/query-states';
 import { useAuth } from '../../lib/auth';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { TotpEnrol } from '../account/totp-enrol';
 import { AuthCard } from './auth-card';
 

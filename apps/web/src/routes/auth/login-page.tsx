@@ -16,7 +16,6 @@ import { type FieldErrors, loginFieldErrors } from '@mg/shared';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { type ChangeEvent, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useNavigate, useSearchParams } from 'react-router';
 import { FullPageLoader } from '../../components/query-states';
 import { getApiErrorInfo } from '../../lib/api-error';
@@ -24,6 +23,7 @@ import { useAuth } from '../../lib/auth';
 import { ValidationMessage } from '../../lib/form-errors';
 import { usePageTitle } from '../../lib/page-title';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { LanguageSwitcher } from '../layout/language-switcher';
 import { safeNextPath } from './safe-next';
 

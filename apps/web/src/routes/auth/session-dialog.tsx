@@ -4,11 +4,11 @@ import { loginInput, totpCodeInput } from '@mg/shared';
 import { IconAlertCircle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { getApiErrorInfo } from '../../lib/api-error';
 import { useAuth, useCurrentUser } from '../../lib/auth';
 import { zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 
 type Failure = 'invalidCredentials' | 'invalidCode' | 'rateLimited' | 'network' | 'generic';
 

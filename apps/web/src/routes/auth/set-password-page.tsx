@@ -3,12 +3,12 @@ import { useForm } from '@mantine/form';
 import { setPasswordInput } from '@mg/shared';
 import { useMutation, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { FullPageLoader } from '../../components/query-states';
 import { getApiErrorInfo } from '../../lib/api-error';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { PasswordRules } from '../account/password-rules';
 import { AuthCard } from './auth-card';
 

@@ -2,9 +2,9 @@ import { BarChart } from '@mantine/charts';
 import { Anchor, Box, Progress, Table, VisuallyHidden } from '@mantine/core';
 import { formatLanguage, type LeadFilterParams } from '@mg/shared';
 import type { TFunction } from 'i18next';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatDay, formatNumber, formatPercent } from '../../lib/format';
+import { useTranslation } from '../../lib/use-translation';
 import { leadsLink } from '../projects/leads-link';
 import type { DashboardSummary } from './dashboard-page';
 

@@ -10,7 +10,6 @@ import { IconCalendar } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { DatePickerInput } from '../../components/dates';
 import { LinkProblemAlert } from '../../components/link-problem-alert';
@@ -19,6 +18,7 @@ import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-st
 import { useCurrentUser } from '../../lib/auth';
 import { formatDay, formatNumber, formatPercent } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { RequestsCard } from '../requests/requests-card';
 import { LeadsPerWeekChart, ProjectTable, StatusFunnel, SubsidiaryTable } from './dashboard-charts';
 import { STALE_DAY_CHOICES, useDashboardRange } from './use-dashboard-range';

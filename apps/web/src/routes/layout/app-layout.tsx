@@ -1,12 +1,12 @@
 import { Anchor, AppShell, Burger, Group, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { lazy, Suspense, useEffect, useRef } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router';
 import { PaletteButton } from '../../components/command-palette/palette-button';
 import { useAuth } from '../../lib/auth';
 import { useHydrating } from '../../lib/hydrating';
 import { requestHeadingFocus } from '../../lib/page-title';
+import { useTranslation } from '../../lib/use-translation';
 import { LanguageSwitcher } from './language-switcher';
 import { NavLinks } from './nav-links';
 import { DeferredUserMenu } from './user-menu-trigger';

@@ -1,8 +1,8 @@
 import { Button } from '@mantine/core';
 import { IconLanguage } from '@tabler/icons-react';
 import { lazy, Suspense, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { LANGUAGES } from '../../lib/i18n';
+import { useTranslation } from '../../lib/use-translation';
 
 const loadMenu = () => import('../../components/lazy/language-menu');
 const LanguageMenu = lazy(loadMenu);

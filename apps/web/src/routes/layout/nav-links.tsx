@@ -14,9 +14,10 @@ import {
   IconUsers,
 } from '@tabler/icons-react';
 import type { ComponentType } from 'react';
-import { useTranslation } from 'react-i18next';
-import { NavLink } from 'react-router';
+import { Link, useLocation } from 'react-router';
 import { useCurrentUser } from '../../lib/auth';
+import { useTranslation } from '../../lib/use-translation';
+import { isCurrentNav } from './current-nav';
 import classes from './nav-links.module.css';
 
 export type NavItem = {
@@ -82,22 +83,33 @@ export function visibleNavItems(role: Role): NavItem[] {
 export function NavLinks({ onNavigate }: { onNavigate: () => void }) {
   const { t } = useTranslation();
   const { role } = useCurrentUser();
+  const { pathname } = useLocation();
   const items = visibleNavItems(role);
 
-  // React Router marks the link of this page, or of the page above it, aria-current="page":
-  // the styles and assistive technology both read that.
+  // The link of this page, or of the page above it, is aria-current="page" with the class
+  // "active", as NavLink writes them: the styles and assistive technology both read that.
+  // Plain Links with the page worked out once here: a NavLink per entry resolved and matched
+  // its path on every render (~0.7 ms of the server's drawing of a page, decision 052).
   return (
     <ul className={classes.list}>
-      {items.map(({ to, label, icon: Icon }) => (
-        <li key={to}>
-          <NavLink to={to} className={`mantine-focus-auto ${classes.link}`} onClick={onNavigate}>
-            <span className={classes.icon}>
-              <Icon aria-hidden size={20} />
-            </span>
-            <span className={classes.label}>{t(`nav.${label}`)}</span>
-          </NavLink>
-        </li>
-      ))}
+      {items.map(({ to, label, icon: Icon }) => {
+        const current = isCurrentNav(pathname, to);
+        return (
+          <li key={to}>
+            <Link
+              to={to}
+              aria-current={current ? 'page' : undefined}
+              className={`mantine-focus-auto ${classes.link}${current ? ' active' : ''}`}
+              onClick={onNavigate}
+            >
+              <span className={classes.icon}>
+                <Icon aria-hidden size={20} />
+              </span>
+              <span className={classes.label}>{t(`nav.${label}`)}</span>
+            </Link>
+          </li>
+        );
+      })}
     </ul>
   );
 }

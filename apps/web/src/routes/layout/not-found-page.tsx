@@ -1,7 +1,7 @@
 import { Button, Stack, Text, Title } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { usePageTitle } from '../../lib/page-title';
+import { useTranslation } from '../../lib/use-translation';
 
 export function NotFoundPage() {
   const { t } = useTranslation();

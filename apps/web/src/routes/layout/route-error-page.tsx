@@ -1,5 +1,5 @@
 import { Button, Center, Stack, Text, Title } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../lib/use-translation';
 
 /** Last line of defence for a crash while rendering (router.tsx): never a blank page. */
 export function RouteErrorPage() {

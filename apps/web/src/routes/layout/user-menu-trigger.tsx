@@ -1,9 +1,9 @@
 import { Group, Text, UnstyledButton } from '@mantine/core';
 import { IconChevronDown } from '@tabler/icons-react';
 import type { ComponentPropsWithRef } from 'react';
-import { useTranslation } from 'react-i18next';
 import { afterPaint } from '../../components/lazy/after-paint';
 import { useCurrentUser } from '../../lib/auth';
+import { useTranslation } from '../../lib/use-translation';
 import classes from './user-menu-trigger.module.css';
 
 function initials(name: string): string {

@@ -1,10 +1,10 @@
 import { Menu, Text } from '@mantine/core';
 import { IconDeviceDesktop, IconLogout, IconUserCircle } from '@tabler/icons-react';
 import { useMutation } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useAuth, useCurrentUser } from '../../lib/auth';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { UserMenuTrigger } from './user-menu-trigger';
 
 /** Loaded just after the first paint (user-menu-trigger.tsx paints its button at once). */

@@ -1,9 +1,9 @@
 import { ActionIcon, Button } from '@mantine/core';
 import { IconBookmark, IconColumns } from '@tabler/icons-react';
 import type { ComponentProps } from 'react';
-import { useTranslation } from 'react-i18next';
 import { afterPaint } from '../../components/lazy/after-paint';
 import { useCan } from '../../lib/auth';
+import { useTranslation } from '../../lib/use-translation';
 import type { LeadBulkBar } from './lead-bulk-bar';
 import type { LeadColumnMenu } from './lead-column-menu';
 import type { LeadExportModal } from './lead-export-modal';

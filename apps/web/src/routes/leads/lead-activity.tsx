@@ -9,9 +9,9 @@ import {
   IconUserCheck,
 } from '@tabler/icons-react';
 import type { TFunction } from 'i18next';
-import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/format';
 import { translateOpen } from '../../lib/translate';
+import { useTranslation } from '../../lib/use-translation';
 import type { LeadDetail } from './lead-detail-page';
 import { SectionCard } from './section-card';
 

@@ -1,9 +1,9 @@
 import { Badge, Group } from '@mantine/core';
 import type { LeadStatus } from '@mg/shared';
 import { IconLock, IconMail, IconMessage, IconScale, IconUserOff } from '@tabler/icons-react';
-import { useTranslation } from 'react-i18next';
 import { DeferredTooltip } from '../../components/lazy/tooltip';
 import { formatDate } from '../../lib/format';
+import { useTranslation } from '../../lib/use-translation';
 
 /** Also the grid's cell badges (lead-columns.tsx). */
 export const STATUS_COLORS: Record<LeadStatus, string> = {

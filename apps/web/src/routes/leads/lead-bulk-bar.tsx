@@ -9,11 +9,11 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { errorMessageKey, getApiErrorInfo } from '../../lib/api-error';
 import { useCurrentUser } from '../../lib/auth';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { showBulkUndo } from './lead-bulk-undo';
 import type { LeadRow } from './lead-columns';
 

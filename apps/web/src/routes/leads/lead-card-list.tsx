@@ -1,8 +1,8 @@
 import { Anchor, Group, Paper, Stack, Text } from '@mantine/core';
 import { isLeadWorkable } from '@mg/shared';
-import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { formatDate } from '../../lib/format';
+import { useTranslation } from '../../lib/use-translation';
 import { LeadFlagBadges, LeadStatusBadge } from './lead-badges';
 import type { LeadRow } from './lead-columns';
 import { TickBox } from './tick-box';

@@ -1,7 +1,7 @@
 import { Button, Checkbox, Menu, Stack } from '@mantine/core';
 import { LEAD_COLUMNS, type LeadColumn } from '@mg/shared';
 import { IconColumns } from '@tabler/icons-react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../lib/use-translation';
 import { columnTitle, REQUIRED_COLUMN } from './lead-columns';
 
 /** Which columns the grid (and so the CSV export) shows; kept in the URL as `cols`. */

@@ -3,12 +3,12 @@ import { notifications } from '@mantine/notifications';
 import { CONSENT_PURPOSES, type ConsentPurpose } from '@mg/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Fragment, type ReactNode, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { useCan, useCurrentUser } from '../../lib/auth';
 import { notifyApiError } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import type { LeadDetail } from './lead-detail-page';
 import { SectionCard } from './section-card';
 

@@ -1,7 +1,6 @@
 import { Alert, Anchor, Grid, Group, Stack, Text } from '@mantine/core';
 import { IconArrowLeft, IconLock, IconScale, IconUserOff } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, TableSkeleton } from '../../components/query-states';
@@ -11,6 +10,7 @@ import { formatDate, formatDateTime } from '../../lib/format';
 import { usePageTitle } from '../../lib/page-title';
 import { parseId } from '../../lib/search-params';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { LeadActivity } from './lead-activity';
 import { LeadFlagBadges, LeadStatusBadge } from './lead-badges';
 import { LeadConsent } from './lead-consent';

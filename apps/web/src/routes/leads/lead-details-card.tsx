@@ -1,9 +1,9 @@
 import { Anchor, SimpleGrid, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useCan } from '../../lib/auth';
 import { formatDateTime, formatPhone } from '../../lib/format';
+import { useTranslation } from '../../lib/use-translation';
 import type { LeadDetail } from './lead-detail-page';
 import { PolicyVersionLink } from './policy-version-link';
 import { SectionCard } from './section-card';

@@ -1,6 +1,6 @@
 import { List, Text } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 import { formatDateTime } from '../../lib/format';
+import { useTranslation } from '../../lib/use-translation';
 import type { LeadDetail } from './lead-detail-page';
 import { SectionCard } from './section-card';
 

@@ -18,7 +18,7 @@ import {
 } from '@mg/shared';
 import { IconDownload, IconInfoCircle } from '@tabler/icons-react';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../lib/use-translation';
 
 type Format = 'csv' | 'xlsx';
 

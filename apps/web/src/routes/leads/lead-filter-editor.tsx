@@ -2,7 +2,7 @@ import { Checkbox, Loader, Menu, Popover, Radio, Select, Stack, Text } from '@ma
 import { LEAD_STATUSES, type LeadFilterParams, leadStatusesOf } from '@mg/shared';
 import dayjs from 'dayjs';
 import { lazy, type ReactElement, type ReactNode, Suspense } from 'react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../lib/use-translation';
 import {
   consentsOf,
   type FilterKey,

@@ -15,13 +15,13 @@ import {
   type ReactNode,
   useState,
 } from 'react';
-import { useTranslation } from 'react-i18next';
 import { afterPaint } from '../../components/lazy/after-paint';
 import { ClearFiltersButton } from '../../components/row-buttons';
 import { useCan } from '../../lib/auth';
 import { formatDay } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { useDebouncedParam } from '../../lib/use-debounced-param';
+import { useTranslation } from '../../lib/use-translation';
 import type { AddFilterMenu, FilterChip } from './lead-filter-editor';
 import type { LeadGridControls } from './use-lead-filters';
 

@@ -1,10 +1,10 @@
 import { Badge, Group, Stack, Text } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { ErrorState, TableSkeleton } from '../../components/query-states';
 import { formatDateTime } from '../../lib/format';
 import { translateOpen } from '../../lib/translate';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { SectionCard } from './section-card';
 
 type Message = RouterOutputs['consent']['forwarding'][number];

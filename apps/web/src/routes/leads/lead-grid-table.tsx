@@ -12,9 +12,9 @@ import {
   useState,
 } from 'react';
 import { flushSync } from 'react-dom';
-import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { useHydrating } from '../../lib/hydrating';
+import { useTranslation } from '../../lib/use-translation';
 import { type LeadGridColumn, type LeadRow, leadGridColumns } from './lead-columns';
 import { pageSelectionState, togglePage, toggleRow } from './lead-grid-selection';
 import classes from './lead-grid-table.module.css';

@@ -4,11 +4,11 @@ import { leadGridFromSearchParams, parseQueryString } from '@mg/shared';
 import { IconChevronLeft, IconChevronRight } from '@tabler/icons-react';
 import { useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router';
 import { useHydrating } from '../../lib/hydrating';
 import { LEAD_PAGE_SIZE } from '../../lib/prefetch';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { neighboursInGrid, nextInGrid } from './lead-grid-order';
 
 /**

@@ -2,11 +2,11 @@ import { Button, Group, Modal, SegmentedControl, Stack, Text, Textarea } from '@
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useCan } from '../../lib/auth';
 import { notifyApiError } from '../../lib/form-errors';
 import { formatDateTime } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { SectionCard } from './section-card';
 
 type Action = 'hold' | 'restrict' | 'object';

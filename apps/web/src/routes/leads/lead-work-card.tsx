@@ -3,10 +3,10 @@ import { LEAD_STATUSES, type LeadStatus, leadWorkBlock } from '@mg/shared';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { notifyApiError } from '../../lib/form-errors';
 import { notifyChanged } from '../../lib/notify';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import type { LeadDetail } from './lead-detail-page';
 import { SectionCard } from './section-card';
 

@@ -30,7 +30,6 @@ import {
 import { keepPreviousData, useInfiniteQuery, useQuery } from '@tanstack/react-query';
 import type { ParseKeys } from 'i18next';
 import { type ChangeEvent, useEffect, useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { useLocation } from 'react-router';
 import { DeferredTooltip } from '../../components/lazy/tooltip';
 import { LinkProblemAlert } from '../../components/link-problem-alert';
@@ -40,6 +39,7 @@ import { useCan, useCurrentUser } from '../../lib/auth';
 import { useMediaQueryAfterHydration } from '../../lib/hydrating';
 import { LEAD_PAGE_SIZE } from '../../lib/prefetch';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import {
   DeferredBulkBar,
   DeferredColumnMenu,
@@ -69,6 +69,18 @@ const FILTER_LABELS: Record<string, ParseKeys> = {
   assigneeUserId: 'leads.assignee',
   anonymised: 'leads.anonymised',
 };
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+/** A language's number format, made once: constructing one is ICU work on every render. */
+function numberFormat(language: string): Intl.NumberFormat {
+  let format = numberFormats.get(language);
+  if (!format) {
+    format = new Intl.NumberFormat(language);
+    numberFormats.set(language, format);
+  }
+  return format;
+}
 
 /** The sorts the phone's sort menu offers, each in both directions. */
 const PHONE_SORTS: LeadSort[] = [
@@ -139,7 +151,7 @@ export function LeadsPage() {
   const rows = pages[page]?.items ?? [];
   const total = count.data?.total ?? 0;
   const capped = count.data?.capped ?? false;
-  const number = (n: number) => new Intl.NumberFormat(i18n.language).format(n);
+  const number = (n: number) => numberFormat(i18n.language).format(n);
   const totalLabel = capped ? t('leads.cappedNumber') : number(total);
   const hasNext = page < pages.length - 1 || leads.hasNextPage;
 

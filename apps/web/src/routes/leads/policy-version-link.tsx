@@ -1,6 +1,6 @@
 import { Anchor, Group, VisuallyHidden } from '@mantine/core';
 import { IconExternalLink } from '@tabler/icons-react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../lib/use-translation';
 
 /**
  * The privacy policy a lead was submitted under, as the consumer saw it: the public page

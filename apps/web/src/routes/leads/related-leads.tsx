@@ -1,7 +1,7 @@
 import { Anchor, Group, Stack, Text } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatDate } from '../../lib/format';
+import { useTranslation } from '../../lib/use-translation';
 import { LeadStatusBadge } from './lead-badges';
 import type { LeadDetail } from './lead-detail-page';
 import { SectionCard } from './section-card';

@@ -30,11 +30,11 @@ import {
 } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { useCan, useCurrentUser } from '../../lib/auth';
 import { applyApiError, notifyApiError, zodResolver } from '../../lib/form-errors';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import type { LeadGridControls } from './use-lead-filters';
 
 type SavedView = RouterOutputs['view']['list'][number];

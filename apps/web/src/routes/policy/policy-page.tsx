@@ -4,11 +4,11 @@ import { useQuery } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { formatDateTime, formatDay, formatNumber } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { PolicyTextModal } from './policy-text-modal';
 import { PublishPolicyModal } from './publish-policy-modal';
 

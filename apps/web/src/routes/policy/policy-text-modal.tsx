@@ -1,7 +1,7 @@
 import { Anchor, Group, Modal, Stack, Text, VisuallyHidden } from '@mantine/core';
 import { IconExternalLink } from '@tabler/icons-react';
-import { useTranslation } from 'react-i18next';
 import { formatDay } from '../../lib/format';
+import { useTranslation } from '../../lib/use-translation';
 import type { PolicyVersion } from './policy-page';
 
 type Props = { version: PolicyVersion; opened: boolean; onClose: () => void };

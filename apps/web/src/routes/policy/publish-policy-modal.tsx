@@ -6,12 +6,12 @@ import { IconCalendar } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { DatePickerInput } from '../../components/dates';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { formatDay } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 
 type Values = { label: string; effectiveDate: string | null; body: string };
 

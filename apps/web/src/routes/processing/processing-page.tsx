@@ -1,10 +1,10 @@
 import { List, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { LEGAL_BASIS_TEXT, type LocalisedText } from '@mg/shared';
 import { useQuery } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, TableSkeleton } from '../../components/query-states';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 
 function Facts({ label, items }: { label: string; items: string[] }) {
   return (

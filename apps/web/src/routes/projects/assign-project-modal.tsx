@@ -4,9 +4,9 @@ import { notifications } from '@mantine/notifications';
 import { projectAssignInput } from '@mg/shared';
 import { IconInfoCircle } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 
 type Props = {
   project: { id: number; name: string; subsidiaryId: number; subsidiaryName: string };

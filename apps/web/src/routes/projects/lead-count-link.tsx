@@ -1,7 +1,7 @@
 import { Anchor } from '@mantine/core';
 import type { LeadFilterParams } from '@mg/shared';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { useTranslation } from '../../lib/use-translation';
 import { leadsLink } from './leads-link';
 
 /**

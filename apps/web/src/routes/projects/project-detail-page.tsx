@@ -22,7 +22,6 @@ import {
 import { useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { type ReactNode, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
@@ -31,6 +30,7 @@ import { useCan } from '../../lib/auth';
 import { formatDateTime } from '../../lib/format';
 import { parseId } from '../../lib/search-params';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { NotFoundPage } from '../layout/not-found-page';
 import { AssignProjectModal } from './assign-project-modal';
 import { ProjectFormModal } from './project-form-modal';

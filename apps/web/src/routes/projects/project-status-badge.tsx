@@ -1,6 +1,6 @@
 import { Badge } from '@mantine/core';
 import type { ProjectStatus } from '@mg/shared';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../lib/use-translation';
 
 const COLORS: Record<ProjectStatus, string> = {
   planning: 'gray',

@@ -1,7 +1,7 @@
 import { Badge } from '@mantine/core';
 import type { DsrStatus, DsrUrgency } from '@mg/shared';
 import { IconAlertTriangle, IconClock } from '@tabler/icons-react';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../lib/use-translation';
 
 const STATUS_COLOR: Record<DsrStatus, string> = {
   received: 'blue',

@@ -12,11 +12,11 @@ import {
 } from '@mg/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import dayjs from 'dayjs';
-import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { DateInput } from '../../components/dates';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { parseTypedDate } from './typed-date';
 
 type Values = {

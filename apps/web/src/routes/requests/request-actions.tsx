@@ -9,10 +9,10 @@ import {
 } from '@mg/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { applyApiError, notifyApiError, zodResolver } from '../../lib/form-errors';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { SectionCard } from '../leads/section-card';
 
 type Request = RouterOutputs['dsr']['byId'];

@@ -2,7 +2,6 @@ import { Anchor, Button, Grid, Group, Stack, Table, Text, Timeline } from '@mant
 import { IconArrowLeft, IconUserSearch } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { ErrorState, TableSkeleton } from '../../components/query-states';
@@ -10,6 +9,7 @@ import { isNotFoundError } from '../../lib/api-error';
 import { formatDateTime, formatDay, formatPhone } from '../../lib/format';
 import { parseId } from '../../lib/search-params';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { NotFoundPage } from '../layout/not-found-page';
 import { SectionCard } from '../leads/section-card';
 import { DsrStatusBadge, DsrUrgencyBadge } from './dsr-badges';

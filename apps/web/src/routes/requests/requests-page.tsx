@@ -15,7 +15,6 @@ import { DSR_STATUSES, DSR_TYPES } from '@mg/shared';
 import { IconPlus, IconSearch } from '@tabler/icons-react';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
@@ -23,6 +22,7 @@ import { formatDay, formatPhone } from '../../lib/format';
 import { parseEnum, useUrlFilters } from '../../lib/search-params';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
 import { useDebouncedParam } from '../../lib/use-debounced-param';
+import { useTranslation } from '../../lib/use-translation';
 import { DsrStatusBadge, DsrUrgencyBadge } from './dsr-badges';
 import { RegisterRequestModal } from './register-modal';
 

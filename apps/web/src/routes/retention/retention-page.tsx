@@ -15,7 +15,6 @@ import { notifications } from '@mantine/notifications';
 import { RETENTION_MAX_MONTHS, RETENTION_MIN_MONTHS } from '@mg/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useRef, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { PageHeader } from '../../components/page-header';
@@ -23,6 +22,7 @@ import { ErrorState, TableSkeleton } from '../../components/query-states';
 import { notifyApiError } from '../../lib/form-errors';
 import { formatDateTime, formatDay, formatNumber } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 
 type RunResult = RouterOutputs['retention']['run'];
 type RunRow = RouterOutputs['retention']['runs'][number];

@@ -4,7 +4,6 @@ import { IconDeviceDesktop, IconLogout } from '@tabler/icons-react';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
@@ -12,6 +11,7 @@ import { useAuth } from '../../lib/auth';
 import { notifyApiError } from '../../lib/form-errors';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { describeUserAgent } from './describe-user-agent';
 
 type Session = RouterOutputs['auth']['sessions'][number];

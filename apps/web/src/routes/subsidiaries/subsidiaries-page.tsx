@@ -3,7 +3,6 @@ import { IconPlus } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
@@ -11,6 +10,7 @@ import { EditRowButton } from '../../components/row-buttons';
 import { useCan } from '../../lib/auth';
 import { formatNumber, formatOrgNumber } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { SubsidiaryFormModal } from './subsidiary-form-modal';
 
 export type Subsidiary = RouterOutputs['subsidiary']['list'][number];

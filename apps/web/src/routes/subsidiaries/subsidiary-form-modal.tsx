@@ -3,10 +3,10 @@ import { useForm } from '@mantine/form';
 import { notifications } from '@mantine/notifications';
 import { subsidiaryInput } from '@mg/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { formatOrgNumber } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import type { Subsidiary } from './subsidiaries-page';
 
 type Props = {

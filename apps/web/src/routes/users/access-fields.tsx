@@ -1,7 +1,7 @@
 import { Select } from '@mantine/core';
 import type { GetInputPropsReturnType } from '@mantine/form';
 import { isSubsidiaryScoped, ROLES, type Role } from '@mg/shared';
-import { useTranslation } from 'react-i18next';
+import { useTranslation } from '../../lib/use-translation';
 
 export type AccessValues = { role: string; subsidiaryId: string | null };
 

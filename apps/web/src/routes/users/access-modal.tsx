@@ -2,9 +2,9 @@ import { Alert, Button, Group, Modal, Stack } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { userAccessInput } from '@mg/shared';
 import { useMutation } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { AccessFields, type AccessValues, toAccessInput } from './access-fields';
 import type { UserRow } from './users-page';
 

@@ -2,9 +2,9 @@ import { Button, Group, Modal, Stack, Text, TextInput } from '@mantine/core';
 import { useForm } from '@mantine/form';
 import { userInviteInput } from '@mg/shared';
 import { useMutation } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { applyApiError, zodResolver } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { AccessFields, toAccessInput } from './access-fields';
 
 type Option = { value: string; label: string };

@@ -3,9 +3,9 @@ import { notifications } from '@mantine/notifications';
 import { ROLES, type Role } from '@mg/shared';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { notifyApiError } from '../../lib/form-errors';
 import { useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 
 /** The admin setting: which roles must use a second factor. */
 export function TotpRolesCard({ canManage }: { canManage: boolean }) {

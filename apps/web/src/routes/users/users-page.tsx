@@ -30,7 +30,6 @@ import {
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { DataTable } from 'mantine-datatable';
 import { useMemo, useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../components/confirm-modal';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
@@ -38,6 +37,7 @@ import { useCan } from '../../lib/auth';
 import { notifyApiError } from '../../lib/form-errors';
 import { formatDateTime, formatRelative } from '../../lib/format';
 import { type RouterOutputs, useTRPC } from '../../lib/trpc';
+import { useTranslation } from '../../lib/use-translation';
 import { AccessModal } from './access-modal';
 import { InviteModal } from './invite-modal';
 import { TotpRolesCard } from './totp-roles-card';

@@ -1,10 +1,10 @@
 import { Button, Table, Text } from '@mantine/core';
 import { purposeCode } from '@mg/shared';
 import { useInfiniteQuery } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { ErrorState, TableSkeleton } from '../../../components/query-states';
 import { formatDateTime } from '../../../lib/format';
 import { useTRPC } from '../../../lib/trpc';
+import { useTranslation } from '../../../lib/use-translation';
 import { SubjectSection } from './section';
 
 const PAGE = 50;

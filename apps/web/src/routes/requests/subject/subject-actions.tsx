@@ -16,10 +16,10 @@ import type { SubjectAction } from '@mg/shared';
 import { IconDownload } from '@tabler/icons-react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
-import { useTranslation } from 'react-i18next';
 import { ConfirmModal } from '../../../components/confirm-modal';
 import { applyApiError, notifyApiError } from '../../../lib/form-errors';
 import { useTRPC } from '../../../lib/trpc';
+import { useTranslation } from '../../../lib/use-translation';
 import { SubjectSection } from './section';
 import type { SubjectView } from './types';
 

@@ -1,7 +1,7 @@
 import { Badge, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
-import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { formatDateTime, formatPhone } from '../../../lib/format';
+import { useTranslation } from '../../../lib/use-translation';
 import { ConsentBadges, LeadFlagBadges, LeadStatusBadge } from '../../leads/lead-badges';
 import type { SubjectLead } from './types';
 

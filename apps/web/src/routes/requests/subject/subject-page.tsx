@@ -1,13 +1,13 @@
 import { Alert, Anchor, Badge, Group, Stack, Text } from '@mantine/core';
 import { IconArrowLeft } from '@tabler/icons-react';
 import { useQuery } from '@tanstack/react-query';
-import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { PageHeader } from '../../../components/page-header';
 import { ErrorState, TableSkeleton } from '../../../components/query-states';
 import { useCan } from '../../../lib/auth';
 import { formatDateTime, formatPhone } from '../../../lib/format';
 import { useTRPC } from '../../../lib/trpc';
+import { useTranslation } from '../../../lib/use-translation';
 import { SubjectSection } from './section';
 import { SeenBy } from './seen-by';
 import { SubjectActions } from './subject-actions';
