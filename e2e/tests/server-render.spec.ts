@@ -117,8 +117,7 @@ test('a drawn page brings its stylesheets in its head and never fetches them', a
   expect(inline.length).toBeGreaterThan(2);
   expect(sheets.filter((sheet) => inline.includes(sheet))).toEqual([]);
   // And they apply: Mantine's theme variables and its body font are there.
-  const font = await page.evaluate(() => getComputedStyle(document.body).fontFamily);
-  expect(font).toMatch(/system-ui|sans-serif/);
+  await expect(page.locator('body')).toHaveCSS('font-family', /system-ui|sans-serif/);
 });
 
 test('a phone hydrates the desktop drawing, then shows cards', async ({ page }) => {
