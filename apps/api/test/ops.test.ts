@@ -215,6 +215,12 @@ describe('backup and restore', () => {
     expect(new Set(syncs).size).toBe(1);
   });
 
+  it('a copy that cannot open its source leaves nothing behind', async () => {
+    const dir = dirOf();
+    await expect(copyDatabase(join(dir, 'missing.db'), join(dir, 'copy.db'))).rejects.toThrow();
+    expect(readdirSync(dir)).toEqual([]);
+  });
+
   it('the server’s backup runs in a worker thread, not the one answering requests', async () => {
     const { handle } = busyDatabase(5);
     const file = join(dirOf(), 'from-worker.db');

@@ -6,7 +6,7 @@ import { lazy, type ReactNode, Suspense, useMemo } from 'react';
 import { AuthProvider } from './lib/auth';
 import { TRPCProvider } from './lib/trpc';
 import { useTranslation } from './lib/use-translation';
-import { cssVariablesResolver, theme, themeCssVariables } from './theme';
+import { theme, themeCssVariables } from './theme';
 
 // The toasts' container (and its transitions) is not needed to paint a page: it arrives just
 // after, and a notification shown before it is kept in the store until then (issue 11).
@@ -52,8 +52,7 @@ export function App({
     <MantineProvider
       theme={localTheme}
       defaultColorScheme="light"
-      cssVariablesResolver={cssVariablesResolver}
-      // Worked out once (theme.ts), not on every render.
+      // Worked out once (theme.ts, with its resolver), not on every render.
       withCssVariables={false}
     >
       {/* Mantine writes the same element; the text is the theme's own, no caller's data. */}

@@ -27,8 +27,8 @@ export const BACKUP_STEP_BYTES = 8 * 1024 * 1024;
  * the app (another connection) restarts the copy. The WAL cannot be checkpointed past that
  * snapshot meanwhile; it grows by what the app writes during the copy and is caught up after.
  *
- * Synchronous work on the calling thread: the server runs it in a worker (apps/api jobs/backup-worker.ts),
- * the CLI on its own thread.
+ * Synchronous work on the calling thread: the server runs it in a worker (apps/api
+ * jobs/backup-worker.ts), the CLI on its own thread.
  */
 export async function copyDatabase(
   source: string,
@@ -46,9 +46,10 @@ export async function copyDatabase(
   const temp = join(dirname(target), `.${basename(target)}.${process.pid}.tmp`);
   rmSync(temp, { force: true });
   const fd = openSync(temp, 'wx', 0o600);
-  const sqlite = new Database(source, { readonly: true, fileMustExist: true });
+  let sqlite: Database.Database | undefined;
   let steps = 0;
   try {
+    sqlite = new Database(source, { readonly: true, fileMustExist: true });
     const pageSize = sqlite.pragma('page_size', { simple: true }) as number;
     const pagesPerStep = Math.max(1, Math.floor(stepBytes / pageSize));
     // The snapshot every step copies from (see above).
@@ -72,6 +73,6 @@ export async function copyDatabase(
     throw error;
   } finally {
     closeSync(fd);
-    sqlite.close();
+    sqlite?.close();
   }
 }

@@ -4,7 +4,7 @@ import { getI18n, I18nContext } from 'react-i18next';
 
 /**
  * The app's `useTranslation` (decision 052): `{ t, i18n }` of the I18nextProvider's instance
- * (the server's per-request one) or the global one (the browser), one object per instance and
+ * (the server's, one per language) or the global one (the browser), one object per instance and
  * language, so a component re-renders when the language changes and not otherwise.
  *
  * react-i18next's hook copied every own property of the i18next instance into a wrapper object

@@ -36,6 +36,7 @@ import { LinkProblemAlert } from '../../components/link-problem-alert';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { useCan, useCurrentUser } from '../../lib/auth';
+import { formatNumber } from '../../lib/format';
 import { useMediaQueryAfterHydration } from '../../lib/hydrating';
 import { LEAD_PAGE_SIZE } from '../../lib/prefetch';
 import { useTRPC } from '../../lib/trpc';
@@ -70,18 +71,6 @@ const FILTER_LABELS: Record<string, ParseKeys> = {
   anonymised: 'leads.anonymised',
 };
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
-
-/** A language's number format, made once: constructing one is ICU work on every render. */
-function numberFormat(language: string): Intl.NumberFormat {
-  let format = numberFormats.get(language);
-  if (!format) {
-    format = new Intl.NumberFormat(language);
-    numberFormats.set(language, format);
-  }
-  return format;
-}
-
 /** The sorts the phone's sort menu offers, each in both directions. */
 const PHONE_SORTS: LeadSort[] = [
   'createdAt',
@@ -94,7 +83,7 @@ const PHONE_SORTS: LeadSort[] = [
 ];
 
 export function LeadsPage() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const theme = useMantineTheme();
   const { search: queryString } = useLocation();
@@ -151,8 +140,7 @@ export function LeadsPage() {
   const rows = pages[page]?.items ?? [];
   const total = count.data?.total ?? 0;
   const capped = count.data?.capped ?? false;
-  const number = (n: number) => numberFormat(i18n.language).format(n);
-  const totalLabel = capped ? t('leads.cappedNumber') : number(total);
+  const totalLabel = capped ? t('leads.cappedNumber') : formatNumber(total);
   const hasNext = page < pages.length - 1 || leads.hasNextPage;
 
   // The loaded order and the cursor after it, for "previous / next" on the lead page (which
@@ -219,11 +207,11 @@ export function LeadsPage() {
     (workableCapped || workable > selected.length) ? (
       !workableCapped ? (
         <Button size="compact-sm" variant="subtle" onClick={() => setAllMatching(true)}>
-          {t('leads.bulk.selectAllMatching', { count: workable, total: number(workable) })}
+          {t('leads.bulk.selectAllMatching', { count: workable, total: formatNumber(workable) })}
         </Button>
       ) : (
         <Text size="sm" c="dimmed">
-          {t('leads.bulk.matchingTooMany', { max: number(LEAD_BULK_MAX) })}
+          {t('leads.bulk.matchingTooMany', { max: formatNumber(LEAD_BULK_MAX) })}
         </Text>
       )
     ) : null;
@@ -400,8 +388,8 @@ export function LeadsPage() {
                 </Button>
                 <Text size="sm" c="dimmed" className="tabular" ta="center">
                   {t('leads.pager.range', {
-                    first: number(first),
-                    last: number(last),
+                    first: formatNumber(first),
+                    last: formatNumber(last),
                     total: totalLabel,
                   })}
                 </Text>
