@@ -104,6 +104,9 @@ interface Run {
   cpuMs: number | null;
   /** The same, of the server's main thread alone (the one that answers requests). */
   mainCpuMs: number | null;
+  /** The bench process's own CPU (autocannon and the bodies it builds). */
+  clientCpuMs: number;
+  runQueueMs: number | null;
 }
 
 /** Every run of one route added up. */
@@ -120,6 +123,11 @@ interface Figures {
   cpuPerRequest: number | null;
   /** The main thread's share of it, ms (the mail worker and other threads left out). */
   mainCpuPerRequest: number | null;
+  /** Share of the run's wall time the server's main thread was on a core. */
+  mainBusy: number | null;
+  /** Share of the run's wall time the main thread was ready to run but had no core. */
+  mainWaiting: number | null;
+  clientCpuPerRequest: number;
 }
 
 function percentile(sorted: Float64Array, p: number) {
@@ -129,6 +137,17 @@ function percentile(sorted: Float64Array, p: number) {
 }
 
 const CLOCK_TICK_MS = 10; // Linux USER_HZ is 100 (getconf CLK_TCK)
+
+/** ms the server's main thread spent runnable but waiting for a core (schedstat, field 2). */
+function runQueueMsOf(pid: number | undefined): number | null {
+  if (pid === undefined) return null;
+  try {
+    const wait = Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'utf8').split(' ')[1]);
+    return Number.isFinite(wait) ? wait / 1e6 : null;
+  } catch {
+    return null;
+  }
+}
 
 /**
  * utime + stime of a process, ms, from /proc/<pid>/stat (fields 14 and 15); of its main
@@ -159,11 +178,15 @@ async function measure(
   const latencies: number[] = [];
   const cpuBefore = cpuMsOf(serverPid);
   const mainBefore = cpuMsOf(serverPid, true);
+  const clientBefore = process.cpuUsage();
+  const queueBefore = runQueueMsOf(serverPid);
   const instance = autocannon(options);
   instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
     latencies.push(ms);
   });
   const result = await instance;
+  const client = process.cpuUsage(clientBefore);
+  const queueAfter = runQueueMsOf(serverPid);
   const cpuAfter = cpuMsOf(serverPid);
   const mainAfter = cpuMsOf(serverPid, true);
   const codes: Record<string, number> = {};
@@ -176,6 +199,8 @@ async function measure(
     errors: result.errors + result.timeouts,
     cpuMs: cpuBefore === null || cpuAfter === null ? null : cpuAfter - cpuBefore,
     mainCpuMs: mainBefore === null || mainAfter === null ? null : mainAfter - mainBefore,
+    clientCpuMs: (client.user + client.system) / 1000,
+    runQueueMs: queueBefore === null || queueAfter === null ? null : queueAfter - queueBefore,
   };
 }
 
@@ -203,6 +228,12 @@ function addUp(runs: readonly Run[]): Figures {
     errors: runs.reduce((s, r) => s + r.errors, 0),
     cpuPerRequest: cpu !== null && total > 0 ? cpu / total : null,
     mainCpuPerRequest: mainCpu !== null && total > 0 ? mainCpu / total : null,
+    mainBusy: mainCpu !== null && seconds > 0 ? mainCpu / 1000 / seconds : null,
+    mainWaiting:
+      seconds > 0 && runs.every((r) => r.runQueueMs !== null)
+        ? runs.reduce((s, r) => s + (r.runQueueMs ?? 0), 0) / 1000 / seconds
+        : null,
+    clientCpuPerRequest: total > 0 ? runs.reduce((s, r) => s + r.clientCpuMs, 0) / total : 0,
   };
 }
 
@@ -453,6 +484,14 @@ async function main() {
       console.log(
         `main thread CPU per request trivial ${mainCpu(t)}, intake ${mainCpu(i)} (the rest: the mail worker, the WAL checkpointer, GC helpers)`,
       );
+    const share = (v: number | null) => (v === null ? '–' : pct(v));
+    // The rest of the wall time the thread slept: on the client, or on a batch's window.
+    console.log(
+      `main thread on a core       trivial ${share(t.mainBusy)}, intake ${share(i.mainBusy)}; waiting for one: trivial ${share(t.mainWaiting)}, intake ${share(i.mainWaiting)}`,
+    );
+    console.log(
+      `bench client CPU per req.   trivial ${(t.clientCpuPerRequest * 1000).toFixed(0)} µs, intake ${(i.clientCpuPerRequest * 1000).toFixed(0)} µs (autocannon, same 2 cores)`,
+    );
     console.log(
       `load average                ${loadavg()
         .map((l) => l.toFixed(1))
