@@ -1,4 +1,27 @@
-import { expect, loginAs, test } from './fixtures';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEMO, expect, loginAs, test } from './fixtures';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The e2e server's database (playwright.config.ts), read as an auditor would. */
+const DB_FILE = join(ROOT, 'e2e', '.e2e-data', 'e2e.db');
+const Database = createRequire(join(ROOT, 'apps/api/package.json'))('better-sqlite3') as new (
+  file: string,
+  options: { readonly: boolean },
+) => {
+  prepare(sql: string): { all(...a: unknown[]): unknown[]; get(...a: unknown[]): unknown };
+  close(): void;
+};
+
+function readLog<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(DB_FILE, { readonly: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
 
 test("a subsidiary user sees only their own leads, and another subsidiary's lead is not found", async ({
   page,
@@ -25,8 +48,23 @@ test("a subsidiary user sees only their own leads, and another subsidiary's lead
   const rows = await table.getByRole('row').count();
   expect(rows).toBeGreaterThan(1);
 
+  const last =
+    readLog<{ last: number }>('select coalesce(max(id), 0) as last from access_log')[0]?.last ?? 0;
   await page.goto(`/leads/${otherLeadId}`);
   await expect(page.getByText('Fant ikke leadet')).toBeVisible();
+  // One visit, one denied read in the access log: the server's read for the page, whose
+  // refusal the app shows without asking again (neither the lead nor its forwarding log).
+  await page.waitForLoadState('networkidle');
+  const entries = readLog<{ action: string; outcome: string }>(
+    `select action, outcome from access_log
+     where id > ? and actor_user_id = (select id from users where email = ?)
+       and exists (select 1 from json_each(target_ids) where value = ?)
+     order by id`,
+    last,
+    DEMO.subsidiaryA,
+    otherLeadId,
+  );
+  expect(entries).toEqual([{ action: 'lead.byId', outcome: 'denied' }]);
 
   // An admin, by contrast, can open it.
   await page.context().clearCookies();

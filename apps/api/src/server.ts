@@ -5,6 +5,7 @@ import { serveStatic } from '@hono/node-server/serve-static';
 import { trpcServer } from '@hono/trpc-server';
 import { hasSuppressionKey, setSuppressionKey } from '@mg/db';
 import { TRPC_MAX_BATCH_SIZE } from '@mg/shared';
+import { getTRPCErrorShape } from '@trpc/server';
 import { sql } from 'drizzle-orm';
 import { type Handler, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
@@ -202,7 +203,8 @@ export function createApp(deps: AppDeps) {
     const serveShell: Handler<AppBindings> = async (c) => {
       const started = performance.now();
       const resHeaders = new Headers();
-      const caller = createCaller(createRequestContext(deps, c, resHeaders));
+      const ctx = createRequestContext(deps, c, resHeaders);
+      const caller = createCaller(ctx);
       let me: BootMe = null;
       try {
         me = await caller.auth.me();
@@ -230,15 +232,28 @@ export function createApp(deps: AppDeps) {
       const rest = (async () => {
         // The grid's first page or the lead, read as the app would read it (logged as such).
         const readStarted = performance.now();
-        const data = await readPageData(caller, url, me, (err) =>
-          log.error({ err, requestId: c.get('requestId') }, 'the page data for the page failed'),
+        const data = await readPageData(
+          caller,
+          url,
+          me,
+          (err) =>
+            log.error({ err, requestId: c.get('requestId') }, 'the page data for the page failed'),
+          (error, path, input) =>
+            getTRPCErrorShape({
+              config: appRouter._def._config,
+              error,
+              type: 'query',
+              path,
+              input,
+              ctx,
+            }),
         );
         const readMs = performance.now() - readStarted;
         let renderMs: number | undefined;
         // Drawn by the server only with the page's data (the caller may read it): the render
         // is given exactly the boot block's answers, so it shows nothing the page does not hold.
         const page =
-          data.leadList || data.lead
+          data.leadList || (data.lead && 'byId' in data.lead)
             ? await renderFirstPaint(
                 pageRenderer,
                 { url: `${url.pathname}${url.search}`, boot: { me, ...data }, language },

@@ -265,7 +265,12 @@ async function query(cookie: string, path: string, input: unknown) {
     },
   );
   const body = (await res.json()) as any;
-  return { status: res.status, data: body.result?.data, code: body.error?.data?.code };
+  return {
+    status: res.status,
+    data: body.result?.data,
+    code: body.error?.data?.code,
+    error: body.error,
+  };
 }
 
 describe("the page's data in the SPA shell", () => {
@@ -338,19 +343,33 @@ describe("the page's data in the SPA shell", () => {
     expect(boot.leadList).toBeUndefined();
   });
 
-  it("holds nothing of another subsidiary's lead, and logs the denial the app's read would", async () => {
+  it("holds only the refusal of another subsidiary's lead, as the app's read gets it, logged once", async () => {
     const cookie = await login('a@test.no');
     const id = fixture.leadsB[0] ?? 0;
     const before = lastLogId();
     const html = await (await app.request(`/leads/${id}`, { headers: { cookie } })).text();
     const boot = JSON.parse(bootText(html) ?? '');
-    expect(boot.lead).toBeUndefined();
     expect(html).not.toContain('Ørnes');
+    // One denied read, and no forwarding log asked for a lead the caller may not see.
     const shell = entriesAfter(before);
-    expect(shell.map((entry) => entry.outcome)).toEqual(['denied']);
+    expect(shell.map((entry) => [entry.action, entry.outcome])).toEqual([['lead.byId', 'denied']]);
     const between = lastLogId();
-    expect((await query(cookie, 'lead.byId', { id })).code).toBe('NOT_FOUND');
+    const answer = await query(cookie, 'lead.byId', { id });
+    expect(answer.code).toBe('NOT_FOUND');
     expect(shell).toEqual(entriesAfter(between));
+    // The app files the refusal as its read's error (lib/prefetch.ts): the same error as the
+    // HTTP answer's, down to the request id, which is the page request's own.
+    const { requestId, ...refusal } = boot.lead.refused.data;
+    const { requestId: answerRequestId, ...answered } = answer.error.data;
+    expect(boot.lead).toEqual({
+      id,
+      refused: expect.objectContaining({ code: answer.error.code }),
+    });
+    expect(boot.lead.refused.message).toBe(answer.error.message);
+    expect(refusal).toEqual(answered);
+    expect(typeof requestId).toBe('string');
+    expect(requestId).not.toBe(answerRequestId);
+    expect(html).not.toContain('stack');
   });
 
   it('reads no data for a caller without lead:read, a signed-out visit or another page', async () => {

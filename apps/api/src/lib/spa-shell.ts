@@ -34,8 +34,15 @@ export type BootMe = { stage: string; permissions: readonly string[] } | null;
  */
 export type PageData = {
   leadList?: { input: Record<string, unknown>; page: unknown };
-  lead?: { id: number; byId: unknown; forwarding: unknown };
+  /**
+   * The lead and its forwarding log; or, when `lead.byId` refused the caller (another
+   * subsidiary's lead, a removed one), that refusal as its HTTP answer's error carries it.
+   */
+  lead?: { id: number; byId: unknown; forwarding: unknown } | { id: number; refused: unknown };
 };
+
+/** A refusal as the tRPC answer to the same call would carry it (the app shows that). */
+export type RefusalShape = (error: TRPCError, path: string, input: unknown) => unknown;
 
 /**
  * The procedures a page's data comes from: a tRPC caller made with the page request's own
@@ -54,24 +61,31 @@ const LEAD_PATH = /^\/leads\/(\d{1,15})\/?$/;
 
 /**
  * Reads the data of the page at `url` for a caller past every sign-in step who may read leads;
- * nothing for any other page or caller. A read that fails (a lead of another subsidiary, a
- * removed one) is left out: the app asks for it itself and shows its own error, so such a
- * denied read is asked, and logged as denied, twice. `onError` hears only unexpected failures.
+ * nothing for any other page or caller. A lead the caller may not read comes back as its
+ * refusal (`refusalShape`: the error of the HTTP answer), which the app shows as its own
+ * read's error without asking again: one page, one denied read in the access log (the app
+ * used to ask again, and its prefetch and first render once more: five entries). Any other
+ * read that fails is left out, for the app to ask. `onError` hears only unexpected failures.
  */
 export async function readPageData(
   caller: PageDataCaller,
   url: URL,
   me: BootMe,
   onError: (err: unknown) => void,
+  refusalShape: RefusalShape,
 ): Promise<PageData> {
   const which = pageWithData(url.pathname, me);
   if (!which) return {};
-  const attempt = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
+  const attempt = async <T>(
+    read: () => Promise<T>,
+    onRefused?: (err: TRPCError) => void,
+  ): Promise<T | undefined> => {
     try {
       return await read();
     } catch (err) {
       // A refusal or a bad id is the app's to show; anything else is the server's to log.
       if (!(err instanceof TRPCError) || err.code === 'INTERNAL_SERVER_ERROR') onError(err);
+      else onRefused?.(err);
       return undefined;
     }
   };
@@ -84,7 +98,14 @@ export async function readPageData(
   }
   const id = Number(LEAD_PATH.exec(url.pathname)?.[1] ?? Number.NaN);
   if (Number.isSafeInteger(id) && id > 0) {
-    const byId = await attempt(() => caller.lead.byId({ id }));
+    let refused: unknown;
+    const byId = await attempt(
+      () => caller.lead.byId({ id }),
+      (err) => {
+        refused = refusalShape(err, 'lead.byId', { id });
+      },
+    );
+    if (refused !== undefined) return { lead: { id, refused } };
     // The forwarding log only with its lead: on its own it would not spare a request.
     if (byId === undefined) return {};
     const forwarding = await attempt(() => caller.consent.forwarding({ leadId: id }));

@@ -70,8 +70,23 @@ describe('takeBoot', () => {
     expect(takeBoot(page(JSON.stringify({ me })).doc)).toEqual({ me });
   });
 
+  it("reads a lead page's refusal: the error of lead.byId's answer", () => {
+    const refused = {
+      message: 'NOT_FOUND',
+      code: -32004,
+      data: { code: 'NOT_FOUND', httpStatus: 404 },
+    };
+    const boot = takeBoot(page(JSON.stringify({ me, lead: { id: 7, refused } })).doc);
+    expect(boot).toEqual({ me, lead: { id: 7, refused } });
+  });
+
   it('ignores page data of any other shape, and keeps the auth.me answer', () => {
     for (const extra of [
+      { lead: { id: 7, refused: 'NOT_FOUND' } },
+      { lead: { id: 7, refused: { message: 'x', code: 'NOT_FOUND', data: {} } } },
+      { lead: { id: 7, refused: { code: -32004, data: {} } } },
+      { lead: { id: 7, refused: { message: 'x', code: -32004 } } },
+      { lead: { id: '7', refused: { message: 'x', code: -32004, data: {} } } },
       { leadList: { input: {}, page: { items: 'x' } } },
       { leadList: { page: { items: [] } } },
       { leadList: [] },

@@ -14,12 +14,18 @@ type Me = RouterOutputs['auth']['me'];
 export type Boot = {
   me: Me;
   leadList?: { input: RouterInputs['lead']['list']; page: RouterOutputs['lead']['list'] };
-  lead?: {
-    id: number;
-    byId: RouterOutputs['lead']['byId'];
-    forwarding: RouterOutputs['consent']['forwarding'];
-  };
+  lead?:
+    | {
+        id: number;
+        byId: RouterOutputs['lead']['byId'];
+        forwarding: RouterOutputs['consent']['forwarding'];
+      }
+    /** `lead.byId` refused the caller: the error its HTTP answer would have carried. */
+    | { id: number; refused: RefusalShape };
 };
+
+/** A tRPC error answer's `error` (what TRPCClientError.from reads). */
+export type RefusalShape = { message: string; code: number; data: Record<string, unknown> };
 
 /** The part of `document` this needs (a stand-in in unit tests, which run without a DOM). */
 type BootSource = {
@@ -37,7 +43,17 @@ function readLeadList(value: unknown): Boot['leadList'] {
 }
 
 function readLead(value: unknown): Boot['lead'] {
-  if (!isObject(value) || typeof value.id !== 'number' || !isObject(value.byId)) return undefined;
+  if (!isObject(value) || typeof value.id !== 'number') return undefined;
+  if ('refused' in value) {
+    const refused = value.refused;
+    const shaped =
+      isObject(refused) &&
+      typeof refused.message === 'string' &&
+      typeof refused.code === 'number' &&
+      isObject(refused.data);
+    return shaped ? { id: value.id, refused: refused as RefusalShape } : undefined;
+  }
+  if (!isObject(value.byId)) return undefined;
   if (!isObject(value.byId.lead) || value.forwarding === undefined) return undefined;
   return value as Boot['lead'];
 }

@@ -1,10 +1,12 @@
 import type { AppRouter } from '@mg/api';
 import { hasPermission, LEAD_GRID_PAGE_SIZE, leadGridFromSearchParams } from '@mg/shared';
-import type { QueryClient } from '@tanstack/react-query';
+import type { QueryClient, QueryKey } from '@tanstack/react-query';
+import { TRPCClientError } from '@trpc/client';
 import { createTRPCOptionsProxy } from '@trpc/tanstack-react-query';
 import type { Params } from 'react-router';
-import { type Boot, takeBoot } from './boot';
-import { createQueryClient } from './query-client';
+import { getApiErrorInfo } from './api-error';
+import { type Boot, type RefusalShape, takeBoot } from './boot';
+import { createQueryClient, STALE_TIME_MS } from './query-client';
 import { parseId } from './search-params';
 import { createApiClient } from './trpc';
 
@@ -35,13 +37,57 @@ export function seedQueryCache(client: QueryClient, boot: Boot): void {
       // is none. tRPC types it `string | null`, but a null would be sent on a refetch and refused.
       pageParams: [boot.leadList.input.cursor as string | null],
     });
-  if (boot.lead) {
+  if (boot.lead && 'refused' in boot.lead)
+    seedRefusal(client, keys.lead.byId.queryKey({ id: boot.lead.id }), boot.lead.refused);
+  else if (boot.lead) {
     client.setQueryData(keys.lead.byId.queryKey({ id: boot.lead.id }), boot.lead.byId);
     client.setQueryData(
       keys.consent.forwarding.queryKey({ leadId: boot.lead.id }),
       boot.lead.forwarding,
     );
   }
+}
+
+/**
+ * A read the server was refused while serving the page, filed as that query's error: the page
+ * shows it as its own read's (a lead of another subsidiary: "not found"), and neither the
+ * loader nor the page asks again while it is fresh (`refusedRecently`): each ask would be one
+ * more denied read in the access log for a single visit.
+ */
+function seedRefusal(client: QueryClient, queryKey: QueryKey, refused: RefusalShape) {
+  const error = TRPCClientError.from({ error: refused });
+  const now = Date.now();
+  client.getQueryCache().build(
+    client,
+    { queryKey },
+    {
+      data: undefined,
+      dataUpdateCount: 0,
+      dataUpdatedAt: 0,
+      error,
+      errorUpdateCount: 1,
+      errorUpdatedAt: now,
+      fetchFailureCount: 1,
+      fetchFailureReason: error,
+      fetchMeta: null,
+      isInvalidated: false,
+      status: 'error',
+      fetchStatus: 'idle',
+    },
+  );
+}
+
+/** The query's last answer was a refusal (4xx) within the fresh time: asking again changes nothing. */
+export function refusedRecently(client: QueryClient, queryKey: QueryKey, now = Date.now()) {
+  const state = client.getQueryState(queryKey);
+  if (state?.status !== 'error') return false;
+  const { httpStatus } = getApiErrorInfo(state.error);
+  return (
+    httpStatus !== undefined &&
+    httpStatus >= 400 &&
+    httpStatus < 500 &&
+    now - state.errorUpdatedAt < STALE_TIME_MS
+  );
 }
 
 // Only in a browser: the server renders with a cache of its own per request.
@@ -92,6 +138,7 @@ async function prefetchLeadGrid(url: URL) {
 async function prefetchLead(id: number) {
   const user = await fullUser();
   if (!user || !hasPermission(user.role, 'lead:read')) return;
+  if (refusedRecently(queryClient, trpc.lead.byId.queryKey({ id }))) return;
   await Promise.all([
     queryClient.prefetchQuery(trpc.lead.byId.queryOptions({ id }, AT_ONCE)),
     queryClient.prefetchQuery(trpc.consent.forwarding.queryOptions({ leadId: id }, AT_ONCE)),

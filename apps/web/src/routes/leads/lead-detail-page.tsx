@@ -59,10 +59,13 @@ function LeadDetailView({ id }: { id: number }) {
   const documentTitle = t('palette.leadTitle', { id });
   usePageTitle(documentTitle);
   const trpc = useTRPC();
-  const query = useQuery(trpc.lead.byId.queryOptions({ id }));
+  // A refusal in the cache (the server's read for this page, lib/prefetch.ts) is shown as it
+  // is: asked again on mount, it would be one more denied read in the access log.
+  const query = useQuery({ ...trpc.lead.byId.queryOptions({ id }), retryOnMount: false });
   // The forwarding log needs only the id from the URL: started together with the lead (one
   // batched request) instead of after the lead has rendered. LeadForwarding reads the result.
-  useQuery(trpc.consent.forwarding.queryOptions({ leadId: id }));
+  // Not for a lead already refused: that read would be refused too, and logged.
+  useQuery({ ...trpc.consent.forwarding.queryOptions({ leadId: id }), enabled: !query.isError });
   const canUpdate = useCan('lead:update');
   const canHold = useCan('lead:hold');
   const canRestrict = useCan('lead:restrict');
