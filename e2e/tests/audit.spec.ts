@@ -33,3 +33,15 @@ test("an auditor finds a subsidiary user's list and detail views without seeing 
   await expect(page.getByText(/Kontrollert: oppføring #1–#\d+/)).toBeVisible();
   await expect(page.getByText(/Kjedens siste oppføring: #\d+/)).toBeVisible();
 });
+
+test("the audit export's row limit reads in the screen's language", async ({ page }) => {
+  await loginAs(page, 'auditor');
+  await page.goto('/audit');
+  await page.getByRole('link', { name: 'Eksporter CSV' }).hover();
+  await expect(page.getByRole('tooltip')).toContainText(/høyst 100\s000\)/);
+
+  await page.getByRole('button', { name: /Bytt språk/ }).click();
+  await page.locator('[role="menuitem"][lang="en"]').click();
+  await page.getByRole('link', { name: 'Export CSV' }).hover();
+  await expect(page.getByRole('tooltip')).toContainText('at most 100,000)');
+});

@@ -18,7 +18,7 @@ import { useState } from 'react';
 import { PageHeader } from '../../components/page-header';
 import { EmptyState, ErrorState, TableSkeleton } from '../../components/query-states';
 import { useCan } from '../../lib/auth';
-import { formatDateTime, isoTimestamp } from '../../lib/format';
+import { formatDateTime, formatNumber, isoTimestamp } from '../../lib/format';
 import { auditPurposeLabel, translateOpen } from '../../lib/translate';
 import { useTRPC } from '../../lib/trpc';
 import { useTranslation } from '../../lib/use-translation';
@@ -50,7 +50,7 @@ function ExportButton({ filter }: { filter: ReturnType<typeof toAuditListInput> 
   return (
     <Tooltip
       label={t('audit.exportHint', {
-        max: new Intl.NumberFormat('nb-NO').format(AUDIT_EXPORT_MAX_ROWS),
+        max: formatNumber(AUDIT_EXPORT_MAX_ROWS),
       })}
       multiline
       w={280}

@@ -1,6 +1,7 @@
 import { Anchor, Group, Paper, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
+import { formatNumber } from '../../lib/format';
 import { useTRPC } from '../../lib/trpc';
 import { useTranslation } from '../../lib/use-translation';
 
@@ -9,12 +10,11 @@ import { useTranslation } from '../../lib/use-translation';
  * are overdue and how many are due within 7 days. Overdue is red when there are any.
  */
 export function RequestsCard() {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
   const trpc = useTRPC();
   const counts = useQuery(trpc.dsr.counts.queryOptions());
-  const number = new Intl.NumberFormat(i18n.language);
   const title = t('requests.cardTitle');
-  const value = (n: number | undefined) => (n === undefined ? '–' : number.format(n));
+  const value = (n: number | undefined) => (n === undefined ? '–' : formatNumber(n));
   const overdue = counts.data?.overdue ?? 0;
   const dueSoon = counts.data?.dueSoon ?? 0;
   return (
