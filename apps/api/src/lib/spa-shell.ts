@@ -42,7 +42,7 @@ export type PageData = {
 };
 
 /** A refusal as the tRPC answer to the same call would carry it (the app shows that). */
-export type RefusalShape = (error: TRPCError, path: string, input: unknown) => unknown;
+export type RefusalShaper = (error: TRPCError, path: string, input: unknown) => unknown;
 
 /**
  * The procedures a page's data comes from: a tRPC caller made with the page request's own
@@ -72,7 +72,7 @@ export async function readPageData(
   url: URL,
   me: BootMe,
   onError: (err: unknown) => void,
-  refusalShape: RefusalShape,
+  refusalShape: RefusalShaper,
 ): Promise<PageData> {
   const which = pageWithData(url.pathname, me);
   if (!which) return {};
