@@ -3,6 +3,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { I18nextProvider } from 'react-i18next';
 import { describe, expect, it } from 'vitest';
 import en from '../locales/en.json';
+import { leafKeys } from '../locales/leaf-keys';
 import nb from '../locales/nb.json';
 import { interpolationFormatter } from './format';
 import {
@@ -12,14 +13,6 @@ import {
   translationOf,
   useTranslation,
 } from './use-translation';
-
-type Tree = { [key: string]: string | Tree };
-
-function leafKeys(tree: Tree, prefix = ''): string[] {
-  return Object.entries(tree).flatMap(([key, value]) =>
-    typeof value === 'string' ? [`${prefix}${key}`] : leafKeys(value, `${prefix}${key}.`),
-  );
-}
 
 /** As entry-server.tsx's pageI18n (and lib/i18n.ts): both languages, the shared formatter. */
 function instance(language: 'nb' | 'en', resources = { nb, en }): I18n {

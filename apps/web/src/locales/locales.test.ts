@@ -14,15 +14,8 @@ import {
 } from '@mg/shared';
 import { describe, expect, it } from 'vitest';
 import en from './en.json';
+import { leafKeys, type Tree } from './leaf-keys';
 import nb from './nb.json';
-
-type Tree = { [key: string]: string | Tree };
-
-function leafKeys(tree: Tree, prefix = ''): string[] {
-  return Object.entries(tree).flatMap(([key, value]) =>
-    typeof value === 'string' ? [`${prefix}${key}`] : leafKeys(value, `${prefix}${key}.`),
-  );
-}
 
 function lookup(tree: Tree, path: string): unknown {
   return path.split('.').reduce<unknown>((node, part) => {
