@@ -3,7 +3,7 @@
  *
  *   pnpm --filter @mg/bench run web [-- --repetitions 15 --leads 3000]
  *     [--waterfall] [--breakdown (chromium CPU by kind, the HTML's arrival, the server's page
- *     timers)] [--no-trace (no chromium trace: what tracing adds; no CPU figure)]
+ *     timers)] [--no-trace (no traced loads: no CPU figure)]
  *
  * Needs a build (`pnpm exec turbo run build --filter=@mg/api --filter=@mg/web`). Reports:
  * - first-load JavaScript of /login and /leads, gzip: the entry's and the route module's
@@ -12,13 +12,17 @@
  *   app on a fresh demo database: a cold load of /leads (new browser context: empty HTTP
  *   cache, signed-in cookie) until the first grid row is painted (the animation frame after
  *   it entered the DOM), budget 500 ms; and a cold load of a lead page (a random lead each
- *   repetition) until its name heading is painted, budget 300 ms. Both from navigation start (the page's performance.now()),
- *   p50 and p95; the p95 is held to the budget. Beside each, the page's main-thread CPU time
- *   until then (from a chromium trace): unbudgeted, but what a loaded machine distorts least.
+ *   repetition) until its name heading is painted, budget 300 ms. Both from navigation start
+ *   (the page's performance.now()), p50 and p95, untraced (as a user meets them); the p95 is
+ *   held to the budget. Each repetition also loads the page traced, for the page's main-thread
+ *   CPU time until then (unbudgeted, but what a loaded machine distorts least: a trace slows
+ *   chromium itself), and two baselines of the same moment (baselines.ts): a blank page, and
+ *   the page's drawn HTML as a static file without scripts, so the figure shows how much of it
+ *   is the browser's own on this machine.
  * Exits 1 when a figure misses its budget.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -31,6 +35,12 @@ import {
   FIRST_LOAD_BUDGET_BYTES,
   firstLoad,
 } from '../../apps/web/build/first-load';
+import {
+  type BaselineServer,
+  BLANK_TARGET,
+  startBaselineServer,
+  withoutScripts,
+} from './baselines';
 
 const { values: args } = parseArgs({
   // pnpm passes the `--` separator through.
@@ -52,8 +62,8 @@ const { values: args } = parseArgs({
      */
     breakdown: { type: 'boolean', default: false },
     /**
-     * Loads without a chromium trace (no main-thread CPU figure): to see what the tracing
-     * itself adds to the wall-clock figure. The budgets are held to the traced run.
+     * No traced loads (no main-thread CPU figure, a shorter run). The budgets are held to the
+     * untraced loads either way.
      */
     'no-trace': { type: 'boolean', default: false },
   },
@@ -172,7 +182,13 @@ const serverTimings: ServerTiming[] = [];
 const waterfallShown = new Set<string>();
 
 /** Milliseconds from navigation start until `target` is in the page, taken inside the page. */
-async function coldLoad(browser: Browser, storageState: string, url: string, target: Target) {
+async function coldLoad(
+  browser: Browser,
+  storageState: string | undefined,
+  url: string,
+  target: Target,
+  { trace }: { trace: boolean },
+) {
   const context = await browser.newContext({ storageState, locale: 'nb-NO' });
   const page: Page = await context.newPage();
   // Watches the DOM from the first script on, so the time is not Playwright's polling. A
@@ -216,7 +232,7 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
       characterData: true,
     });
   })();`);
-  const tracing = !args['no-trace'];
+  const tracing = trace;
   if (tracing) await browser.startTracing(page, { categories: TRACE_CATEGORIES });
   await page.goto(url);
   // Page-side functions stay anonymous (nothing for tsx to wrap) and reach the page's
@@ -255,7 +271,7 @@ async function coldLoad(browser: Browser, storageState: string, url: string, tar
     ).getEntriesByType('navigation');
     return { headAt: nav?.responseStart ?? Number.NaN, bodyAt: nav?.responseEnd ?? Number.NaN };
   });
-  if (args.waterfall && !waterfallShown.has(url.replace(/\d+$/, 'N'))) {
+  if (args.waterfall && storageState && !waterfallShown.has(url.replace(/\d+$/, 'N'))) {
     waterfallShown.add(url.replace(/\d+$/, 'N'));
     const requests = await page.evaluate(() =>
       performance
@@ -381,8 +397,19 @@ function p50p95(values: number[]): string {
   return `${percentile(sorted, 0.5).toFixed(0)} / ${percentile(sorted, 0.95).toFixed(0)}`;
 }
 
-function timings(name: string, loads: Load[], budgetMs: number, server: ServerTiming[] = []) {
-  const sorted = loads.map((l) => l.shownAt).sort((a, b) => a - b);
+/** One repetition: the app's load, the same traced, and the two baselines (baselines.ts). */
+type Loads = { app: Load; traced: Load | undefined; blank: number; copy: number };
+
+/** The signed-in session's cookies as a Cookie header, for fetching a drawn page's HTML. */
+function cookieHeader(storageState: string): string {
+  const { cookies } = JSON.parse(readFileSync(storageState, 'utf8')) as {
+    cookies: { name: string; value: string }[];
+  };
+  return cookies.map((c) => `${c.name}=${c.value}`).join('; ');
+}
+
+function timings(name: string, runs: Loads[], budgetMs: number, server: ServerTiming[] = []) {
+  const sorted = runs.map((r) => r.app.shownAt).sort((a, b) => a - b);
   const p50 = percentile(sorted, 0.5);
   const p95 = percentile(sorted, 0.95);
   report(
@@ -391,19 +418,35 @@ function timings(name: string, loads: Load[], budgetMs: number, server: ServerTi
     `${budgetMs} ms`,
     p95 <= budgetMs,
   );
-  // No budget of its own: the figure to compare builds by when the machine is busy.
-  const cpu = loads.map((l) => l.cpuMs).sort((a, b) => a - b);
   console.log(
-    `    main-thread CPU until then: p50 ${percentile(cpu, 0.5).toFixed(0)} ms, mean ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(0)} ms`,
+    `    drawn by the server: ${runs.filter((r) => r.app.serverDrawn).length} of ${runs.length}`,
   );
+  // No budget of their own: what the browser costs on this machine whatever the app does.
+  const copy = runs.map((r) => r.copy);
   console.log(
-    `    drawn by the server: ${loads.filter((l) => l.serverDrawn).length} of ${loads.length}`,
+    `    baselines, same run (p50 / p95 ms): a blank page ${p50p95(runs.map((r) => r.blank))}; ` +
+      `this page's drawn HTML as a static file, no scripts ${p50p95(copy)}`,
+  );
+  const copyP95 = percentile(
+    [...copy].sort((a, b) => a - b),
+    0.95,
+  );
+  if (copyP95 > budgetMs)
+    console.log(
+      `    the static copy alone takes ${copyP95.toFixed(0)} ms at p95: above the budget before any server work`,
+    );
+  const traced = runs.flatMap((r) => (r.traced ? [r.traced] : []));
+  if (traced.length === 0) return;
+  // No budget of its own: the figure to compare builds by when the machine is busy.
+  const cpu = traced.map((l) => l.cpuMs).sort((a, b) => a - b);
+  console.log(
+    `    traced: p50 / p95 ${p50p95(traced.map((l) => l.shownAt))} ms; main-thread CPU until then: p50 ${percentile(cpu, 0.5).toFixed(0)} ms, mean ${(cpu.reduce((a, b) => a + b, 0) / cpu.length).toFixed(0)} ms`,
   );
   if (args.breakdown) {
-    const kinds = new Set(loads.flatMap((l) => [...l.byKind.keys()]));
+    const kinds = new Set(traced.flatMap((l) => [...l.byKind.keys()]));
     const medians = [...kinds]
       .map((kind) => {
-        const values = loads.map((l) => l.byKind.get(kind) ?? 0).sort((a, b) => a - b);
+        const values = traced.map((l) => l.byKind.get(kind) ?? 0).sort((a, b) => a - b);
         return { kind, ms: percentile(values, 0.5) };
       })
       .filter((k) => k.ms >= 0.5)
@@ -411,11 +454,12 @@ function timings(name: string, loads: Load[], budgetMs: number, server: ServerTi
     console.log(
       `    by kind (median ms): ${medians.map((k) => `${k.kind} ${k.ms.toFixed(1)}`).join(', ')}`,
     );
+    const loads = runs.map((r) => r.app);
     console.log(
-      `    HTML (p50 / p95 ms from navigation start): head ${p50p95(loads.map((l) => l.headAt))}, whole ${p50p95(loads.map((l) => l.bodyAt))}`,
+      `    HTML (p50 / p95 ms from navigation start, untraced): head ${p50p95(loads.map((l) => l.headAt))}, whole ${p50p95(loads.map((l) => l.bodyAt))}`,
     );
     console.log(
-      `    server (p50 / p95 ms, ${server.length} pages): head ${p50p95(server.map((t) => t.headMs))}, read ${p50p95(server.map((t) => t.readMs))}, drawing waited ${p50p95(server.map((t) => t.renderMs ?? Number.NaN))}, in the worker ${p50p95(server.map((t) => t.workerMs ?? Number.NaN))}`,
+      `    server (p50 / p95 ms, ${server.length} drawings, the static copies' fetches among them): head ${p50p95(server.map((t) => t.headMs))}, read ${p50p95(server.map((t) => t.readMs))}, drawing waited ${p50p95(server.map((t) => t.renderMs ?? Number.NaN))}, in the worker ${p50p95(server.map((t) => t.workerMs ?? Number.NaN))}`,
     );
   }
 }
@@ -442,6 +486,7 @@ async function main() {
   const base = `http://127.0.0.1:${port}`;
   let server: ChildProcess | undefined;
   let browser: Browser | undefined;
+  let baselines: BaselineServer | undefined;
   try {
     server = await startServer(dir, port);
     // Random leads with a name to look for (anonymised ones have none), from the app's file.
@@ -467,26 +512,50 @@ async function main() {
       await context.close();
     }
     // One unmeasured load of each warms the server (statement cache, file cache), as in use.
-    await coldLoad(browser, storageState, `${base}/leads`, FIRST_ROW);
+    await coldLoad(browser, storageState, `${base}/leads`, FIRST_ROW, { trace: false });
+    const copies = await startBaselineServer();
+    baselines = copies;
+    const chrome = browser;
+    const cookie = cookieHeader(storageState);
 
     console.log(
       `\nCold loads in headless chromium (${REPETITIONS} each, ${DEMO_LEADS} demo leads)`,
     );
-    const grid: Load[] = [];
+    // Per repetition, one after the other so that the machine's load falls on all alike: the
+    // app's load as a user meets it (budgeted), the same traced (the CPU figures: a trace
+    // slows chromium down), a blank page, and the app's drawn HTML as a static file.
+    const measure = async (url: string, target: Target): Promise<Loads> => {
+      const app = await coldLoad(chrome, storageState, url, target, { trace: false });
+      const traced = args['no-trace']
+        ? undefined
+        : await coldLoad(chrome, storageState, url, target, { trace: true });
+      const blank = await coldLoad(chrome, undefined, copies.blank, BLANK_TARGET, {
+        trace: false,
+      });
+      const drawn = await fetch(url, { headers: { accept: 'text/html', cookie } });
+      const copy = await coldLoad(
+        chrome,
+        undefined,
+        copies.serve(withoutScripts(await drawn.text())),
+        target,
+        { trace: false },
+      );
+      return { app, traced, blank: blank.shownAt, copy: copy.shownAt };
+    };
+    const grid: Loads[] = [];
     serverTimings.length = 0;
-    for (let i = 0; i < REPETITIONS; i++)
-      grid.push(await coldLoad(browser, storageState, `${base}/leads`, FIRST_ROW));
+    for (let i = 0; i < REPETITIONS; i++) grid.push(await measure(`${base}/leads`, FIRST_ROW));
     timings('/leads to the first row', grid, LEADS_BUDGET_MS, serverTimings.splice(0));
 
-    const lead: Load[] = [];
+    const lead: Loads[] = [];
     for (let i = 0; i < REPETITIONS; i++) {
       const { id, name } = leads[i % leads.length] ?? { id: 0, name: '' };
       // The heading holds exactly the lead's name once its data has arrived.
-      const target = { selector: 'h1', text: name };
-      lead.push(await coldLoad(browser, storageState, `${base}/leads/${id}`, target));
+      lead.push(await measure(`${base}/leads/${id}`, { selector: 'h1', text: name }));
     }
     timings('a lead page to its name', lead, LEAD_BUDGET_MS, serverTimings.splice(0));
   } finally {
+    await baselines?.close();
     await browser?.close();
     server?.kill();
     rmSync(dir, { recursive: true, force: true });
