@@ -4,7 +4,8 @@
  * less than wall time. In-process, read-only work on a copy of the bench database.
  *
  *   pnpm --filter @mg/bench exec tsx leads/search-parts.ts --db /tmp/copy.db [--n 40] [--only regex]
- *     [--base key=value ...]   (each draw also with these tunings, interleaved: before/after)
+ *     [--base key=value ...]   (each draw also with these tunings, interleaved: before/after;
+ *                               rowListsAsJson=false: id lists as row objects, before 057)
  *
  * Prints per (scope, pool, sort): mean, p95 and max CPU in ms, the plan kinds seen, and the
  * slowest term drawn (to reproduce it).
@@ -17,6 +18,7 @@ import {
   migrateDatabase,
   openDatabase,
   planSearch,
+  ROW_LISTS,
 } from '@mg/db';
 import { LEAD_SORTS, type LeadSort, type Scope, scopeFor, seededRandom } from '@mg/shared';
 import { searchPools } from './pools';
@@ -47,12 +49,18 @@ const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.lengt
 if (args.sorted === 'off') LEAD_QUERY_TUNING.sortedCheckBudget = 0;
 const defaults = { ...LEAD_QUERY_TUNING };
 const base: Partial<typeof LEAD_QUERY_TUNING> = {};
+// `rowListsAsJson=false`: id lists read as row objects, as before decision 057.
+let baseRowListsAsJson = true;
 for (const t of args.base ?? []) {
   const [k, v] = t.split('=');
+  if (k === 'rowListsAsJson') {
+    baseRowListsAsJson = v !== 'false';
+    continue;
+  }
   if (!k || !(k in defaults)) throw new Error(`--base ${t}: no such tuning`);
   (base as Record<string, unknown>)[k] = v === 'true' ? true : v === 'false' ? false : Number(v);
 }
-const AB = Object.keys(base).length > 0;
+const AB = Object.keys(base).length > 0 || !baseRowListsAsJson;
 const handle = openDatabase(args.db);
 migrateDatabase(handle);
 const { db, sqlite } = handle;
@@ -112,8 +120,10 @@ for (const [scopeName, scope] of scopes) {
         const baseFirst = AB && random() < 0.5;
         const runBase = () => {
           Object.assign(LEAD_QUERY_TUNING, defaults, base);
+          ROW_LISTS.asJson = baseRowListsAsJson;
           baseSamples.push(once());
           Object.assign(LEAD_QUERY_TUNING, defaults);
+          ROW_LISTS.asJson = true;
         };
         if (baseFirst) runBase();
         const ms = once();

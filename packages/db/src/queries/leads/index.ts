@@ -37,5 +37,6 @@ export {
   setLeadAssignee,
   setLeadStatus,
 } from './review-write';
+export { ROW_LISTS } from './row-lists';
 export { LEAD_QUERY_TUNING, leadSearchMatch, planSearch, toFtsQuery } from './search';
 export { sortBucketTokensSql } from './search-sorted';

@@ -4,6 +4,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Conn } from '../../client';
 import { leads } from '../../schema';
 import type { Term } from './grid-plan';
+import { idsOf } from './row-lists';
 import {
   hasWords,
   LEAD_QUERY_TUNING,
@@ -205,13 +206,12 @@ export function sortedDenseKeys(conn: Conn, input: SortedDenseInput): Key[] | nu
       const last = candidates.at(-1);
       if (!last) return found;
       const ok = new Set(
-        conn
-          .all<{ id: number }>(
-            sql`select ${leads.id} as id from ${leads}
-                where ${leads.id} in (select value from json_each(${JSON.stringify(candidates.map((c) => c.id))}))
-                and ${hasWords(words)}`,
-          )
-          .map((r) => r.id),
+        idsOf(
+          conn,
+          sql`select ${leads.id} as id from ${leads}
+              where ${leads.id} in (select value from json_each(${JSON.stringify(candidates.map((c) => c.id))}))
+              and ${hasWords(words)}`,
+        ),
       );
       for (const c of candidates) {
         if (!ok.has(c.id)) continue;
@@ -238,13 +238,12 @@ export function sortedDenseKeys(conn: Conn, input: SortedDenseInput): Key[] | nu
   const bucketFromFts = (p: Buffer, range: SQL | undefined, want: number): Key[] | null => {
     const max = LEAD_QUERY_TUNING.bucketHitsMax;
     if (max <= 0) return null;
-    const hits = conn
-      .all<{ id: number }>(
-        sql`select rowid as id from leads_fts
-            where leads_fts match ${`(${match}) AND {sortkey} : ${bucketTerm(sort, p)}`}
-            limit ${max + 1}`,
-      )
-      .map((r) => r.id);
+    const hits = idsOf(
+      conn,
+      sql`select rowid as id from leads_fts
+          where leads_fts match ${`(${match}) AND {sortkey} : ${bucketTerm(sort, p)}`}
+          limit ${max + 1}`,
+    );
     if (hits.length > max) return null;
     if (hits.length === 0) return [];
     return conn
@@ -275,12 +274,11 @@ export function sortedDenseKeys(conn: Conn, input: SortedDenseInput): Key[] | nu
   if (buckets.length > 0) {
     const inBuckets = `{sortkey} : (${buckets.map((p) => bucketTerm(sort, p)).join(' OR ')})`;
     const max = LEAD_QUERY_TUNING.outsideBucketsMax;
-    const outside = conn
-      .all<{ id: number }>(
-        sql`select rowid as id from leads_fts where leads_fts match ${`(${match}) NOT ${inBuckets}`}
-            limit ${max + 1}`,
-      )
-      .map((r) => r.id);
+    const outside = idsOf(
+      conn,
+      sql`select rowid as id from leads_fts where leads_fts match ${`(${match}) NOT ${inBuckets}`}
+          limit ${max + 1}`,
+    );
     if (outside.length <= max) {
       // The few matches elsewhere in the order: by id, every term hinted, sorted.
       const elsewhere =
@@ -370,11 +368,10 @@ function spreadKeys(
             sql`${key} >= cast(${p} as text)`,
             upper ? sql`${key} < cast(${upper} as text)` : undefined,
           );
-    const hits = conn
-      .all<{ id: number }>(
-        sql`select rowid as id from leads_fts where leads_fts match ${`(${plan.rows?.match ?? plan.match}) AND {sortkey} : "${TOKEN_LETTER[sort]}${p.toString('hex')}"`}`,
-      )
-      .map((r) => r.id);
+    const hits = idsOf(
+      conn,
+      sql`select rowid as id from leads_fts where leads_fts match ${`(${plan.rows?.match ?? plan.match}) AND {sortkey} : "${TOKEN_LETTER[sort]}${p.toString('hex')}"`}`,
+    );
     if (hits.length > 0)
       found.push(
         ...conn

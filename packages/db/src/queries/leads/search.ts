@@ -2,6 +2,7 @@ import type { Scope } from '@mg/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import type { Conn } from '../../client';
 import { leads } from '../../schema';
+import { countOf, idsOf } from './row-lists';
 
 /** A digits-only search (a phone number typed with spaces, dashes or +) is one term. */
 const PHONE_LIKE = /^[\d\s+()./-]+$/;
@@ -215,11 +216,11 @@ function widened(
 ): {
   words: SearchWord[];
   dense: boolean;
-  exact?: { match: string; found: { id: number }[] };
+  exact?: { match: string; found: number[] };
 } | null {
   let changed = false;
   let dense = false;
-  let exactOfDense: { match: string; found: { id: number }[] } | undefined;
+  let exactOfDense: { match: string; found: number[] } | undefined;
   const { truncateWordsAbove, sparseSearchMax } = LEAD_QUERY_TUNING;
   const out = words.map((w) => {
     const letters = [...w.text];
@@ -228,7 +229,8 @@ function widened(
     // Over all leads, not the scope: FTS5 merges the prefix's doclists over every lead before
     // it intersects them with the scope token.
     const exactMatch = matchFor(null, [{ text: w.text, prefix: false }]);
-    const exactFound = conn.all<{ id: number }>(
+    const exactFound = idsOf(
+      conn,
       sql`select rowid as id from leads_fts where leads_fts match ${exactMatch} limit ${probe}`,
     );
     const exact = exactFound.length;
@@ -239,9 +241,10 @@ function widened(
       const subsidiaryId = scopeSubsidiary(scope);
       dense =
         subsidiaryId === null ||
-        conn.all(
+        countOf(
+          conn,
           sql`select rowid from leads_fts where leads_fts match ${matchFor(subsidiaryId, [{ text: w.text, prefix: false }])} limit ${sparseSearchMax + 1}`,
-        ).length > sparseSearchMax;
+        ) > sparseSearchMax;
       if (dense) exactOfDense = { match: exactMatch, found: exactFound };
     }
     return { text: letters.slice(0, 3).join(''), prefix: true };
@@ -344,11 +347,12 @@ export function planSearch(conn: Conn, scope: Scope, search: string | undefined)
         ? { kind: 'dense', match, rows, check: rows.words }
         : { kind: 'dense', match, rows };
     }
-    const found = conn.all<{ id: number }>(
+    const found = idsOf(
+      conn,
       sql`select ${leads.id} as id from leads_fts cross join ${leads} on ${leads.id} = leads_fts.rowid
           where leads_fts match ${rows.match} and ${hasWords(rows.words)} limit ${max + 1}`,
     );
-    if (found.length <= max) return { kind: 'ids', ids: found.map((r) => r.id) };
+    if (found.length <= max) return { kind: 'ids', ids: found };
     return { kind: 'dense', match, rows };
   }
   // Within a subsidiary, a search dense at both ends of all the leads is taken for dense
@@ -361,10 +365,11 @@ export function planSearch(conn: Conn, scope: Scope, search: string | undefined)
       ? null
       : denseByProbe(conn, matchFor(null, asked));
   if (probed !== null) return { kind: 'dense', match, density: probed };
-  const found = conn.all<{ id: number }>(
+  const found = idsOf(
+    conn,
     sql`select rowid as id from leads_fts where leads_fts match ${match} limit ${max + 1}`,
   );
-  if (found.length <= max) return { kind: 'ids', ids: found.map((r) => r.id) };
+  if (found.length <= max) return { kind: 'ids', ids: found };
   if (scope.kind !== 'all') return { kind: 'dense', match };
   // The span is of all leads' ids: a share of the candidates only over all subsidiaries.
   const density = spanDensity(found);
@@ -374,9 +379,9 @@ export function planSearch(conn: Conn, scope: Scope, search: string | undefined)
 }
 
 /** Matches per id over the span of these (the first ones FTS gave, in rowid order). */
-function spanDensity(found: readonly { id: number }[]): number {
-  const lo = found[0]?.id;
-  const hi = found.at(-1)?.id;
+function spanDensity(found: readonly number[]): number {
+  const lo = found[0];
+  const hi = found.at(-1);
   return lo === undefined || hi === undefined ? 0 : found.length / (hi - lo + 1);
 }
 
@@ -390,7 +395,8 @@ function spanDensity(found: readonly { id: number }[]): number {
 function denseByProbe(conn: Conn, match: string): number | null {
   const { densityProbe, probeDensity } = LEAD_QUERY_TUNING;
   if (!(densityProbe > 0 && probeDensity > 0 && probeDensity <= 1)) return null;
-  const oldest = conn.all<{ id: number }>(
+  const oldest = idsOf(
+    conn,
     sql`select rowid as id from leads_fts where leads_fts match ${match} limit ${densityProbe}`,
   );
   const density = spanDensity(oldest);
@@ -426,10 +432,10 @@ export function denseChunk(need: number, density: number | undefined): number {
  * the id span where that density would put as many)? Two ends, so a word common only in old leads (a
  * campaign's message) does not pass for dense everywhere.
  */
-function denseEverywhere(conn: Conn, match: string, found: readonly { id: number }[]): boolean {
+function denseEverywhere(conn: Conn, match: string, found: readonly number[]): boolean {
   const { walkCheckDensity } = LEAD_QUERY_TUNING;
-  const lo = found[0]?.id;
-  const hi = found.at(-1)?.id;
+  const lo = found[0];
+  const hi = found.at(-1);
   if (lo === undefined || hi === undefined || !(walkCheckDensity > 0 && walkCheckDensity <= 1))
     return false;
   if (found.length / (hi - lo + 1) < walkCheckDensity) return false;
@@ -471,11 +477,13 @@ export function searchHitsInOrder<T extends { id: number }>(
   plan: Extract<SearchPlan, { kind: 'dense' }>,
   { candidates, lo, hi, need }: { candidates: readonly T[]; lo: number; hi: number; need: number },
 ): T[] {
-  const rows = conn.all<{ id: number }>(
-    sql`select rowid as id from leads_fts where leads_fts match ${plan.rows?.match ?? plan.match}
-        and rowid >= cast(${lo} as integer) and rowid <= cast(${hi} as integer)`,
+  const hits = new Set(
+    idsOf(
+      conn,
+      sql`select rowid as id from leads_fts where leads_fts match ${plan.rows?.match ?? plan.match}
+          and rowid >= cast(${lo} as integer) and rowid <= cast(${hi} as integer)`,
+    ),
   );
-  const hits = new Set(rows.map((r) => r.id));
   const found = candidates.filter((c) => hits.has(c.id));
   const check = plan.rows;
   if (!check) return found.slice(0, need);
@@ -484,13 +492,12 @@ export function searchHitsInOrder<T extends { id: number }>(
   for (let i = 0; i < found.length && out.length < need; i += batch) {
     const part = found.slice(i, i + batch);
     const ok = new Set(
-      conn
-        .all<{ id: number }>(
-          sql`select ${leads.id} as id from ${leads}
-              where ${leads.id} in (select value from json_each(${JSON.stringify(part.map((c) => c.id))}))
-              and ${hasWords(check.words)}`,
-        )
-        .map((r) => r.id),
+      idsOf(
+        conn,
+        sql`select ${leads.id} as id from ${leads}
+            where ${leads.id} in (select value from json_each(${JSON.stringify(part.map((c) => c.id))}))
+            and ${hasWords(check.words)}`,
+      ),
     );
     for (const c of part) {
       if (out.length >= need) break;
