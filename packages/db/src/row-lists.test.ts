@@ -65,6 +65,16 @@ describe('row lists', () => {
     }
   });
 
+  it('reads a walk by text keys (name order) from JSON too', () => {
+    const { db } = handle;
+    const walk = sql`select id, name_sort as k from leads order by name_sort desc, id desc limit 50`;
+    const expected = plainly(() => idKeysInOrder<string>(db, walk, 'desc'));
+    expect(expected.length).toBeGreaterThan(2);
+    const all = vi.spyOn(db, 'all');
+    expect(idKeysInOrder<string>(db, walk, 'desc')).toStrictEqual(expected);
+    expect(all).not.toHaveBeenCalled();
+  });
+
   it('checks the order by key, then by id on equal keys', () => {
     expect(inOrder([], [], 'asc')).toBe(true);
     expect(inOrder([3, 1, 2], [1, 2, 2], 'asc')).toBe(true);
@@ -78,5 +88,13 @@ describe('row lists', () => {
     expect(inOrder([1, 2], [1, '2'], 'asc')).toBe(false);
     expect(inOrder([1, 2], [1, null], 'asc')).toBe(false);
     expect(inOrder([1, 2], [1], 'asc')).toBe(false);
+    // Text in SQLite's order (UTF-8 bytes): æ (U+00E6) after z, a tie broken by id.
+    expect(inOrder([5, 1, 2], ['a', 'z', 'z'], 'asc')).toBe(true);
+    expect(inOrder([5, 2, 1], ['æ', 'z', 'z'], 'desc')).toBe(true);
+    expect(inOrder([5, 1], ['æ', 'z'], 'asc')).toBe(false);
+    expect(inOrder([1, 2], ['a', 2], 'asc')).toBe(false);
+    // Where JS's order of UTF-16 units and the bytes' order differ: never trusted.
+    expect(inOrder([1, 2], ['\uFF21', '\u{1F600}'], 'asc')).toBe(false);
+    expect(inOrder([1, 2], ['\u{1F600}', '\uFF21'], 'asc')).toBe(false);
   });
 });

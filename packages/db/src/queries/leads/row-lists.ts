@@ -25,40 +25,56 @@ export function countOf(conn: Conn, query: SQL): number {
   return conn.get<{ n: number }>(sql`select count(*) as n from (${query})`).n;
 }
 
+/** A sort key a walk's order can be checked on in JS (see `inOrder`). */
+type WalkKey = number | string;
+
 /**
- * The `id` and numeric `k` columns of a query ordered by (k, id) in `dir`, as the rows of a
- * walk. The aggregate takes the rows in the order the subquery hands them over: a subquery
- * with a LIMIT is never flattened into an aggregate query, so it runs as a co-routine or a
+ * The `id` and `k` columns of a query ordered by (k, id) in `dir`, as the rows of a walk.
+ * The aggregate takes the rows in the order the subquery hands them over: a subquery with a
+ * LIMIT is never flattened into an aggregate query, so it runs as a co-routine or a
  * materialised view, and either gives its rows in its ORDER BY. The order is checked all the
  * same (a comparison per row, ~1 % of the read), and the rows are read plainly if it ever
  * does not hold, so a page never rests on it.
  */
-export function idKeysInOrder(
+export function idKeysInOrder<K extends WalkKey>(
   conn: Conn,
   query: SQL,
   dir: 'asc' | 'desc',
-): { id: number; sortValue: number }[] {
+): { id: number; sortValue: K }[] {
   if (ROW_LISTS.asJson) {
     const lists = conn.get<{ ids: string; ks: string }>(
       sql`select json_group_array(id) as ids, json_group_array(k) as ks from (${query})`,
     );
     const ids = JSON.parse(lists.ids) as number[];
     const keys = JSON.parse(lists.ks) as unknown[];
-    if (inOrder(ids, keys, dir)) return ids.map((id, i) => ({ id, sortValue: keys[i] as number }));
+    if (inOrder(ids, keys, dir)) return ids.map((id, i) => ({ id, sortValue: keys[i] as K }));
   }
-  return conn.all<{ id: number; k: number }>(query).map((r) => ({ id: r.id, sortValue: r.k }));
+  return conn.all<{ id: number; k: K }>(query).map((r) => ({ id: r.id, sortValue: r.k }));
 }
 
-/** Every key a number, and (key, id) strictly rising (asc) or falling (desc) row by row. */
+// A UTF-16 code unit of a surrogate pair: only then do JS's string order (code units) and
+// SQLite's BINARY order of the same text (UTF-8 bytes, i.e. code points) disagree.
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * (key, id) strictly rising (asc) or falling (desc) row by row, in SQLite's order: keys all
+ * numbers, or all text without surrogate pairs; anything else (null, a blob, mixed kinds) is
+ * not checked here and counts as out of order.
+ */
 export function inOrder(ids: readonly number[], keys: readonly unknown[], dir: 'asc' | 'desc') {
   if (ids.length !== keys.length) return false;
+  if (ids.length === 0) return true;
+  const kind = typeof keys[0];
+  if (kind !== 'number' && kind !== 'string') return false;
   const sign = dir === 'asc' ? 1 : -1;
   for (let i = 0; i < ids.length; i++) {
     const k = keys[i];
-    if (typeof k !== 'number') return false;
+    if (typeof k !== kind) return false;
+    if (kind === 'string' && SURROGATE.test(k as string)) return false;
     if (i === 0) continue;
-    const before = keys[i - 1] as number;
-    const step = sign * (k - before) || sign * ((ids[i] as number) - (ids[i - 1] as number));
+    const before = keys[i - 1] as WalkKey;
+    const byKey = k === before ? 0 : (k as WalkKey) > before ? 1 : -1;
+    const step = sign * (byKey || (ids[i] as number) - (ids[i - 1] as number));
     if (!(step > 0)) return false;
   }
   return true;
