@@ -7,7 +7,9 @@
  * Builds a SQLite file in a temporary folder (30 subsidiaries, 300 projects, --leads leads,
  * the full-text index written in intake-sized batches without a final optimize, --access-log
  * entries already in the log, then ANALYZE and pragma optimize), or reuses a file kept by an
- * earlier run (--db). Then it starts the real Hono app on a loopback port, signs in as an
+ * earlier run (--db). Either way the search index is then brought to the shape it has in
+ * production between two nightly merges: merged by the app's job, a day's intake on top
+ * (search-index.ts). Then it starts the real Hono app on a loopback port, signs in as an
  * admin (all subsidiaries) and as a subsidiary user, and measures p50/p95 of every grid page
  * (GET /trpc/lead.list, which writes its access-log entry): first page, deep pages at random
  * cursors, each filter alone with a random value, each sort, random filter combinations with
@@ -54,6 +56,7 @@ import { leadDraws } from './draws';
 import { gcWatch } from './gc-watch';
 import { generate } from './generate';
 import { searchPools } from './pools';
+import { DAY_OF_INTAKE, searchIndexAsInProduction } from './search-index';
 import { settleDisk } from './settle-disk';
 import { mainThreadTime } from './thread-time';
 
@@ -219,6 +222,15 @@ if (args.db && existsSync(args.db)) {
 const handle = openDatabase(file);
 migrateDatabase(handle);
 const { db, sqlite } = handle;
+{
+  // The search index between two of the app's nightly merges (search-index.ts).
+  const fts = await searchIndexAsInProduction(handle, Math.floor(random() * 1e9));
+  console.log(
+    `search index: ${fts.before} segments, merged by the app's nightly job to ${fts.mergedTo} ` +
+      `in ${(fts.merged.ms / 1000).toFixed(1)} s (${fts.merged.steps} steps, longest ${fts.merged.longestStepMs.toFixed(0)} ms), ` +
+      `then a day's intake (${DAY_OF_INTAKE.toLocaleString('en')} leads): ${fts.after} segments`,
+  );
+}
 settleDisk(sqlite);
 const one = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).get(...params) as T;
 const all = <T>(query: string, ...params: unknown[]) => sqlite.prepare(query).all(...params) as T[];

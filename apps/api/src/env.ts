@@ -55,6 +55,8 @@ const schema = z.object({
   BACKUP_CRON: z.string().default('0 30 2 * * *'),
   /** When the daily retention run goes (cron, Europe/Oslo). */
   RETENTION_CRON: z.string().default('0 15 3 * * *'),
+  /** When the full-text index is merged into one b-tree each night (cron, Europe/Oslo). */
+  SEARCH_INDEX_CRON: z.string().default('0 45 3 * * *'),
   /**
    * Access-log anchors: the key that signs the chain head (at least 32 characters), kept
    * outside the database. Without it, a random key is made on first start in

@@ -18,6 +18,7 @@ import { scheduleDailyBackup } from './jobs/backup';
 import { startMailWorker } from './jobs/outbox';
 import { closeReadWorkers } from './jobs/read-workers';
 import { scheduleRetention } from './jobs/retention';
+import { scheduleSearchIndexMerge } from './jobs/search-index';
 import { removePidFile, writePidFile } from './lib/backup';
 import { firstAdminHelp, keepDemoWithoutTotp } from './lib/first-start';
 import { createLogger } from './lib/logger';
@@ -78,6 +79,12 @@ const retentionJob = scheduleRetention({
   pattern: env.RETENTION_CRON,
   log,
 });
+// The full-text index merged into one b-tree each night (intake leaves a segment per batch).
+const searchIndexJob = scheduleSearchIndexMerge({
+  db: handle.db,
+  pattern: env.SEARCH_INDEX_CRON,
+  log,
+});
 // Tells `cli.js restore` that this database is in use.
 writePidFile(env.DATABASE_PATH);
 // Anonymous denials flushed each minute, the access-log head anchored each night.
@@ -114,6 +121,7 @@ async function shutdown(signal: string) {
   addressHashJob.stop();
   backupJob?.stop();
   retentionJob.stop();
+  searchIndexJob.stop();
   const closed = new Promise<void>((resolve) => server.close(() => resolve()));
   // Keep-alive connections with no request in flight would hold close() open.
   if ('closeIdleConnections' in server) server.closeIdleConnections();

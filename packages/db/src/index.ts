@@ -18,3 +18,4 @@ export * from './queries/subject';
 export * from './queries/users';
 export * from './queries/views';
 export * as schema from './schema';
+export * from './search-index-merge';
