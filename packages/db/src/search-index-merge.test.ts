@@ -11,6 +11,15 @@ const handle = createTestDatabase();
 const ALL = scopeFor({ role: 'admin', subsidiaryId: null });
 const names = ['Kari Nordmann', 'Ola Hansen', 'Åse Ørnes', 'Kari Hansen', 'Per Berg'];
 
+/** A signal that aborts once `steps` pauses have passed (a run stopped after that many steps). */
+function stopAfter(steps: number): AbortSignal {
+  const controller = new AbortController();
+  let seen = 0;
+  const signal = controller.signal;
+  Object.defineProperty(signal, 'aborted', { get: () => seen++ >= steps });
+  return signal;
+}
+
 beforeAll(() => {
   const { db } = handle;
   const project = db.transaction((tx) => {
@@ -68,5 +77,30 @@ describe('search index merge', () => {
     const again = await mergeSearchIndex(db, { pages: 1, pause: async () => {} });
     expect(again.steps).toBe(1);
     expect(searchIndexSegments(db)).toBe(1);
+  });
+  it('finishes with one segment when an earlier run left a merge under way', async () => {
+    const { db } = handle;
+    const project = db.transaction((tx) => {
+      const subsidiaryId = makeSubsidiary(tx);
+      return { id: makeProject(tx, subsidiaryId), subsidiaryId };
+    });
+    // Batches of 40 leads, so a segment spans several pages and a merge takes more than one
+    // step of one page.
+    const add = (batches: number) => {
+      for (let b = 0; b < batches; b++)
+        db.transaction((tx) => {
+          for (let i = 0; i < 40; i++) makeLead(tx, project, { name: names[i % names.length] });
+        });
+    };
+    add(17);
+    // A run stopped after its first step (shutdown) leaves a merge under way; then a batch
+    // of intake: one new segment beside the merge's inputs and output.
+    await mergeSearchIndex(db, { pages: 1, pause: async () => {}, signal: stopAfter(1) });
+    add(1);
+    expect(searchIndexSegments(db)).toBeGreaterThanOrEqual(2);
+    await mergeSearchIndex(db, { pages: 1, pause: async () => {} });
+    expect(searchIndexSegments(db)).toBe(1);
+    const count = handle.sqlite.prepare('select count(*) from leads_fts where leads_fts match ?');
+    expect(count.pluck().get('{name} : kari')).toBe(7 + 18 * 16);
   });
 });

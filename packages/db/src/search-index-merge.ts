@@ -11,8 +11,10 @@ import { type Db, sqliteOf } from './client';
  * 'optimize'. A search asks for terms several times (the plan's probes, the page, the count),
  * so that is a few milliseconds of every search. 'optimize' does it in one transaction (~11 s
  * at 1M: intake would wait past its busy timeout); FTS5's 'merge' command does the same work
- * in steps of about `pages` pages: a negative count first puts every segment on one level
- * and starts merging them, positive counts go on until a step changes nothing.
+ * in steps of about `pages` pages. Every step asks with a negative count: segments on more
+ * than one level are first put on one, and as few as two are merged (a positive count leaves
+ * fewer than four on a level alone, and a merge left under way by an earlier run would end
+ * with two or more segments). Steps go on until one changes nothing.
  */
 export const SEARCH_MERGE_PAGES = 64;
 
@@ -50,7 +52,7 @@ export async function mergeSearchIndex(
     if (signal?.aborted) break;
     const stepStarted = performance.now();
     const before = changes.get() as number;
-    merge.run(steps === 0 ? -step : step);
+    merge.run(-step);
     // FTS5's own signal: a step that merged anything changed at least two rows.
     more = (changes.get() as number) - before >= 2;
     steps++;
