@@ -11,6 +11,13 @@ const handle = createTestDatabase();
 const ALL = scopeFor({ role: 'admin', subsidiaryId: null });
 const names = ['Kari Nordmann', 'Ola Hansen', 'Åse Ørnes', 'Kari Hansen', 'Per Berg'];
 
+// Fixed e-mails: made-up ones hold random names, which a search for "kari" or "hans" finds.
+let made = 0;
+const lead = (i: number) => ({
+  name: names[i % names.length] as string,
+  email: `lead${++made}@example.test`,
+});
+
 /** A signal that aborts once `steps` pauses have passed (a run stopped after that many steps). */
 function stopAfter(steps: number): AbortSignal {
   const controller = new AbortController();
@@ -29,8 +36,7 @@ beforeAll(() => {
   // One transaction per lead, as one intake batch each: a segment per transaction, which
   // FTS5's automerge folds by fours into levels. 17 leave two segments on two levels, which
   // FTS5's own merges (fewer than four on a level) never join.
-  for (let i = 0; i < 17; i++)
-    db.transaction((tx) => makeLead(tx, project, { name: names[i % names.length] }));
+  for (let i = 0; i < 17; i++) db.transaction((tx) => makeLead(tx, project, lead(i)));
 });
 
 const search = (text: string) =>
@@ -89,7 +95,7 @@ describe('search index merge', () => {
     const add = (batches: number) => {
       for (let b = 0; b < batches; b++)
         db.transaction((tx) => {
-          for (let i = 0; i < 40; i++) makeLead(tx, project, { name: names[i % names.length] });
+          for (let i = 0; i < 40; i++) makeLead(tx, project, lead(i));
         });
     };
     add(17);
