@@ -109,4 +109,28 @@ describe('search index merge', () => {
     const count = handle.sqlite.prepare('select count(*) from leads_fts where leads_fts match ?');
     expect(count.pluck().get('{name} : kari')).toBe(7 + 18 * 16);
   });
+  it('ends while intake adds a segment between every two of its steps', async () => {
+    const { db } = handle;
+    const project = db.transaction((tx) => {
+      const subsidiaryId = makeSubsidiary(tx);
+      return { id: makeProject(tx, subsidiaryId), subsidiaryId };
+    });
+    for (let b = 0; b < 6; b++)
+      db.transaction((tx) => {
+        for (let i = 0; i < 40; i++) makeLead(tx, project, lead(i));
+      });
+    let added = 0;
+    const merged = await mergeSearchIndex(db, {
+      pages: 1,
+      pause: async () => {
+        added++;
+        db.transaction((tx) => makeLead(tx, project, lead(added)));
+      },
+    });
+    // Rounds that start over only between them: a few hundred steps, not an endless merge
+    // that restarts at every new segment.
+    expect(merged.steps).toBeGreaterThan(2);
+    expect(merged.steps).toBeLessThan(2000);
+    expect(searchIndexSegments(db)).toBeLessThan(8);
+  });
 });

@@ -5,18 +5,25 @@ import { type Db, sqliteOf } from './client';
  * The full-text index merged into one b-tree, a few pages at a time (decision 057).
  *
  * Intake writes a segment per group-commit batch and FTS5's automerge keeps them in levels,
- * so a live index holds dozens of segments, and every term a search asks for is looked up in
- * each: at 1M leads (bench/leads, built as intake builds it) a rare full name's match cost
- * ~0.8–1.7 ms and one seek in the term list ~0.3–0.6 ms, against ~0.07 and ~0.05 ms after an
- * 'optimize'. A search asks for terms several times (the plan's probes, the page, the count),
- * so that is a few milliseconds of every search. 'optimize' does it in one transaction (~11 s
- * at 1M: intake would wait past its busy timeout); FTS5's 'merge' command does the same work
- * in steps of about `pages` pages. Every step asks with a negative count: segments on more
- * than one level are first put on one, and as few as two are merged (a positive count leaves
- * fewer than four on a level alone, and a merge left under way by an earlier run would end
- * with two or more segments). Steps go on until one changes nothing.
+ * so a live index holds a dozen segments or more, and every term a search asks for is looked
+ * up in each: at 1M leads (bench/leads, built as intake builds it) a rare full name's match
+ * cost ~0.8–1.7 ms and one seek in the term list ~0.3–0.6 ms, against ~0.07 and ~0.05 ms after
+ * an 'optimize'. A search asks for terms several times (the plan's probes, the page, the
+ * count), so that is a few milliseconds of every search. 'optimize' does it in one transaction
+ * (~11 s at 1M: intake would wait past its busy timeout); FTS5's 'merge' command does the same
+ * work in steps of about `pages` pages.
+ *
+ * In rounds: a step with a negative count puts every segment on one level and starts merging
+ * them (as few as two), then positive steps carry that merge on until one changes nothing.
+ * A negative count on every step would start over whenever a write adds a segment meanwhile
+ * (FTS5 then re-levels the segments and drops the merge under way), so under steady intake it
+ * might never end. A round can end with more than one segment: intake added some, or an
+ * earlier run's merge was still under way and the negative step only carried it on (seen at
+ * 1M: 5 segments → 2). The next round takes those; `MERGE_ROUNDS` at most.
  */
 export const SEARCH_MERGE_PAGES = 64;
+/** Rounds of one run (see above): enough for an earlier run's merge and a night's intake. */
+export const MERGE_ROUNDS = 4;
 
 export interface SearchIndexMerge {
   steps: number;
@@ -45,18 +52,30 @@ export async function mergeSearchIndex(
   const started = performance.now();
   let steps = 0;
   let longestStepMs = 0;
-  // Bounded whatever the index: each step writes ~`pages` pages, and a merge never rewrites
-  // more than the index holds; the cap only guards against a step that reports work forever.
-  for (let more = true; more && steps < 100_000; ) {
+  /** One step of `count` pages (negative: re-level first); whether it merged anything. */
+  const run = async (count: number): Promise<boolean | null> => {
     await pause();
-    if (signal?.aborted) break;
+    if (signal?.aborted) return null;
     const stepStarted = performance.now();
     const before = changes.get() as number;
-    merge.run(-step);
-    // FTS5's own signal: a step that merged anything changed at least two rows.
-    more = (changes.get() as number) - before >= 2;
+    merge.run(count);
     steps++;
     longestStepMs = Math.max(longestStepMs, performance.now() - stepStarted);
+    // FTS5's own signal: a step that merged anything changed at least two rows.
+    return (changes.get() as number) - before >= 2;
+  };
+  // Bounded whatever the index: each step writes ~`pages` pages and a round's merge never
+  // rewrites more than the index holds; the cap only guards against steps reporting work
+  // forever.
+  rounds: for (let round = 0; round < MERGE_ROUNDS; round++) {
+    const begun = await run(-step);
+    if (!begun) break; // one segment already (or stopped)
+    for (;;) {
+      if (steps >= 100_000) break rounds;
+      const more = await run(step);
+      if (more === null) break rounds;
+      if (!more) break;
+    }
   }
   return { steps, ms: performance.now() - started, longestStepMs };
 }
