@@ -14,7 +14,7 @@ import { leads, projects, subsidiaries, users } from '../../schema';
 import { flag, leadScopeById, listColumns } from './common';
 import { groupSortKeys } from './grid-group-sort';
 import { filterTerms, type Term } from './grid-plan';
-import { idKeysInOrder } from './row-lists';
+import { walkChunk } from './row-lists';
 import {
   denseChunk,
   LEAD_QUERY_TUNING,
@@ -154,19 +154,18 @@ function pageOfLeads(
     // passes the other filters, in order, and the range covers each of them.
     keys = [];
     const chunk = denseChunk(limit + 1, plan.density);
-    // Up to thousands of rows a chunk: as JSON text (row-lists.ts), the same rows and order.
-    const candidatesOf = (where: SQL | undefined, n: number) =>
-      idKeysInOrder(
-        conn,
-        sql`select ${leads.id} as id, ${key} as k from ${leads} where ${where ?? sql`1`}
-            order by ${sql.join(order, sql`, `)} limit ${n}`,
-        dir,
-      );
     let from = after;
     let scanned = 0;
     let done = false;
     while (!done && keys.length <= limit && scanned < LEAD_QUERY_TUNING.denseScanBudget) {
-      const candidates = candidatesOf(and(...conditions, from, extra), chunk);
+      // Up to thousands of rows a chunk: as JSON text (row-lists.ts), the same rows and order.
+      const candidates = walkChunk<number>(conn, {
+        key,
+        where: and(...conditions, from, extra),
+        order,
+        limit: chunk,
+        dir,
+      });
       const first = candidates[0];
       const lastCandidate = candidates.at(-1);
       if (!first || !lastCandidate) {

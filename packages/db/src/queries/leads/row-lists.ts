@@ -1,5 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Conn } from '../../client';
+import { leads } from '../../schema';
 
 /**
  * Long lists of ids (and sort keys) read as one JSON text per column (decision 057).
@@ -7,7 +9,7 @@ import type { Conn } from '../../client';
  * time: at 1M leads a search's first 2,001 matches cost ~2.7 ms of CPU as row objects and
  * ~0.8 ms as one JSON text (FTS itself ~0.5 ms), a dense walk's 4,000 (id, created time)
  * candidates ~6 ms against ~1.5 ms (the index read ~0.5 ms). Decision 039 did the same for a
- * page's rows. `asJson` false reads rows as before (the bench's comparison, the oracle test).
+ * page's rows. `asJson` false reads rows as before (the bench's comparison, the tests' reference).
  */
 export const ROW_LISTS = { asJson: true as boolean };
 
@@ -50,6 +52,34 @@ export function idKeysInOrder<K extends WalkKey>(
     if (inOrder(ids, keys, dir)) return ids.map((id, i) => ({ id, sortValue: keys[i] as K }));
   }
   return conn.all<{ id: number; k: K }>(query).map((r) => ({ id: r.id, sortValue: r.k }));
+}
+
+/**
+ * One chunk of a walk along a sort index: the first `limit` leads in `order` (by `key`, then
+ * id, in `dir`) that `where` lets through, as `idKeysInOrder` reads them.
+ */
+export function walkChunk<K extends WalkKey>(
+  conn: Conn,
+  {
+    key,
+    where,
+    order,
+    limit,
+    dir,
+  }: {
+    key: SQLiteColumn;
+    where: SQL | undefined;
+    order: SQL[];
+    limit: number;
+    dir: 'asc' | 'desc';
+  },
+): { id: number; sortValue: K }[] {
+  return idKeysInOrder<K>(
+    conn,
+    sql`select ${leads.id} as id, ${key} as k from ${leads} where ${where ?? sql`1`}
+        order by ${sql.join(order, sql`, `)} limit ${limit}`,
+    dir,
+  );
 }
 
 // A UTF-16 code unit of a surrogate pair: only then do JS's string order (code units) and

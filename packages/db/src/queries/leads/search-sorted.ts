@@ -4,7 +4,7 @@ import type { SQLiteColumn } from 'drizzle-orm/sqlite-core';
 import type { Conn } from '../../client';
 import { leads } from '../../schema';
 import type { Term } from './grid-plan';
-import { idKeysInOrder, idsOf } from './row-lists';
+import { idsOf, walkChunk } from './row-lists';
 import {
   hasWords,
   LEAD_QUERY_TUNING,
@@ -196,13 +196,13 @@ export function sortedDenseKeys(conn: Conn, input: SortedDenseInput): Key[] | nu
       if (budget.left <= 0) return null;
       const size = Math.min(chunk, budget.left);
       // Up to 1,024 rows a chunk: as JSON text (row-lists.ts), the same rows and order.
-      const candidates = idKeysInOrder<string>(
-        conn,
-        sql`select ${leads.id} as id, ${key} as k from ${leads}
-            where ${and(...walkConditions, range, from, extra) ?? sql`1`}
-            order by ${sql.join(order, sql`, `)} limit ${size}`,
+      const candidates = walkChunk<string>(conn, {
+        key,
+        where: and(...walkConditions, range, from, extra),
+        order,
+        limit: size,
         dir,
-      );
+      });
       budget.left -= candidates.length;
       const last = candidates.at(-1);
       if (!last) return found;
