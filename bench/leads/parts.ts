@@ -22,6 +22,7 @@ import { loadEnv } from '../../apps/api/src/env';
 import { createLogger } from '../../apps/api/src/lib/logger';
 import { validateSessionToken } from '../../apps/api/src/lib/session';
 import { createApp } from '../../apps/api/src/server';
+import { leadDraws } from './draws';
 import { mainThreadCpuMs } from './thread-time';
 
 const { values: args } = parseArgs({
@@ -146,9 +147,17 @@ const scopes: [string, string, Scope][] = [
   ['all', adminCookie, { kind: 'all' } as Scope],
   ['sub', subCookie, { kind: 'subsidiary', subsidiaryId } as Scope],
 ];
-const cases: [string, () => LeadListParams][] = [
+const draws = leadDraws(sqlite, random, Date.now());
+const casesOf = (sub: number | undefined): [string, () => LeadListParams][] => [
   ['first page', () => ({ limit: 50 })],
   ['sort random', () => ({ limit: 50, sort: pick(LEAD_SORTS), dir: pick(['asc', 'desc']) })],
+  ...LEAD_SORTS.map((sort): [string, () => LeadListParams] => [
+    `deep ${sort}`,
+    () => {
+      const dir = pick(['asc', 'desc'] as const);
+      return { limit: 50, sort, dir, cursor: draws.randomCursor(sub, sort, dir) };
+    },
+  ]),
 ];
 
 console.log(
@@ -160,11 +169,15 @@ console.log(
     .join(' ')}`,
 );
 for (const [scopeName, cookie, scope] of scopes) {
-  for (const [caseName, draw] of cases) {
+  for (const [caseName, draw] of casesOf(scope.kind === 'all' ? undefined : subsidiaryId)) {
     const label = `${scopeName} ${caseName}`;
     if (ONLY && !ONLY.test(label)) continue;
-    const whole = await cpu(() => request(cookie, 'lead.list', draw()));
-    const query = await cpu(() => db.transaction((tx) => listLeads(tx, { scope, filter: draw() })));
+    // Drawn before the clock starts: a deep page's cursor is itself a read.
+    const drawn = Array.from({ length: N + 10 }, draw);
+    let k = 0;
+    const next = () => drawn[k++ % drawn.length] as LeadListParams;
+    const whole = await cpu(() => request(cookie, 'lead.list', next()));
+    const query = await cpu(() => db.transaction((tx) => listLeads(tx, { scope, filter: next() })));
     console.log(`${label.padEnd(24)} request ${fmt(whole)}   listLeads ${fmt(query)}`);
   }
 }
