@@ -1,39 +1,12 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Page } from '@playwright/test';
+import { type Database, E2E_DB_FILE, withDatabase } from './database';
 import { expect as baseExpect, loginAs, test } from './fixtures';
 
 /** Several queries per page on a shared machine: a longer wait per assertion. */
 const expect = baseExpect.configure({ timeout: 20_000 });
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The e2e server's database (playwright.config.ts). */
-const DB_FILE = join(ROOT, 'e2e', '.e2e-data', 'e2e.db');
-// The API's own better-sqlite3: the request register is another module, so the requests
-// this spec works on are seeded straight into the server's database.
-const Database = createRequire(join(ROOT, 'apps/api/package.json'))('better-sqlite3') as new (
-  file: string,
-) => {
-  prepare(sql: string): {
-    all(...a: unknown[]): unknown[];
-    get(...a: unknown[]): unknown;
-    run(...a: unknown[]): { lastInsertRowid: number | bigint };
-  };
-  pragma(p: string): unknown;
-  close(): void;
-};
-
-function withDb<T>(work: (db: InstanceType<typeof Database>) => T): T {
-  const db = new Database(DB_FILE);
-  db.pragma('busy_timeout = 5000');
-  try {
-    return work(db);
-  } finally {
-    db.close();
-  }
-}
+const withDb = <T>(work: (db: Database) => T): T => withDatabase(E2E_DB_FILE, work);
 
 /** An open project of the named subsidiary: its slug, for the intake API. */
 function openProject(subsidiary: string): string {

@@ -1,29 +1,19 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
+import { ROOT, withDatabase } from './database';
 
 /**
  * Fault tests against the built server (apps/api/dist), no browser: each starts its own
  * server on a free port and a fresh database, and breaks it the way real life does.
  */
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const MAIN = join(ROOT, 'apps/api/dist/main.js');
 const CLI = join(ROOT, 'apps/api/dist/cli.js');
-// The API's own better-sqlite3, to read the database the way an auditor would.
-const Database = createRequire(join(ROOT, 'apps/api/package.json'))('better-sqlite3') as new (
-  file: string,
-) => {
-  prepare(sql: string): { all(...a: unknown[]): unknown[]; get(...a: unknown[]): unknown };
-  pragma(p: string, o?: { simple: boolean }): unknown;
-  close(): void;
-};
 const run = promisify(execFile);
 
 test.describe.configure({ mode: 'serial' });
@@ -77,19 +67,18 @@ function exited(child: ChildProcess): Promise<number | null> {
 }
 
 function openSlug(file: string): string {
-  const db = new Database(file);
-  try {
-    const row = db
-      .prepare(
-        `select p.slug from projects p join subsidiaries s on s.id = p.subsidiary_id
-         where p.status in ('planning', 'pre_sale', 'on_sale') and s.active = 1 limit 1`,
-      )
-      .get() as { slug: string } | undefined;
-    if (!row) throw new Error('the demo data has no project open for intake');
-    return row.slug;
-  } finally {
-    db.close();
-  }
+  const row = withDatabase(
+    file,
+    (db) =>
+      db
+        .prepare(
+          `select p.slug from projects p join subsidiaries s on s.id = p.subsidiary_id
+           where p.status in ('planning', 'pre_sale', 'on_sale') and s.active = 1 limit 1`,
+        )
+        .get() as { slug: string } | undefined,
+  );
+  if (!row) throw new Error('the demo data has no project open for intake');
+  return row.slug;
 }
 
 /** One intake post; the lead id when it was stored (201), else null. */
@@ -115,8 +104,7 @@ async function postLead(base: string, slug: string, i: number): Promise<number |
 
 /** Everything an intake writes must be there for each lead, and nothing for anything else. */
 function checkLeads(file: string, ids: number[]) {
-  const db = new Database(file);
-  try {
+  withDatabase(file, (db) => {
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     const missing = (sql: string) =>
       ids.filter((id) => db.prepare(sql).get(id) === undefined).length;
@@ -135,16 +123,14 @@ function checkLeads(file: string, ids: number[]) {
     const half = db
       .prepare(
         `select l.id from leads l where l.message = 'Kill -9 test' and (
-           not exists (select 1 from disclosures d where d.lead_id = l.id)
-           or not exists (select 1 from consent_events c where c.lead_id = l.id)
-           or not exists (select 1 from access_log_targets t
-                          where t.target_type = 'lead' and t.target_id = l.id))`,
+         not exists (select 1 from disclosures d where d.lead_id = l.id)
+         or not exists (select 1 from consent_events c where c.lead_id = l.id)
+         or not exists (select 1 from access_log_targets t
+                        where t.target_type = 'lead' and t.target_id = l.id))`,
       )
       .all();
     expect(half).toEqual([]);
-  } finally {
-    db.close();
-  }
+  });
 }
 
 test('kill -9 during an intake load loses no answered lead and leaves nothing half-written', async () => {

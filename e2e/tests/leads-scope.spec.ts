@@ -1,26 +1,11 @@
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { E2E_DB_FILE, withDatabase } from './database';
 import { DEMO, expect, loginAs, test } from './fixtures';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** The e2e server's database (playwright.config.ts), read as an auditor would. */
-const DB_FILE = join(ROOT, 'e2e', '.e2e-data', 'e2e.db');
-const Database = createRequire(join(ROOT, 'apps/api/package.json'))('better-sqlite3') as new (
-  file: string,
-  options: { readonly: boolean },
-) => {
-  prepare(sql: string): { all(...a: unknown[]): unknown[]; get(...a: unknown[]): unknown };
-  close(): void;
-};
-
+/** The e2e server's log, read as an auditor would. */
 function readLog<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(DB_FILE, { readonly: true });
-  try {
-    return db.prepare(sql).all(...params) as T[];
-  } finally {
-    db.close();
-  }
+  return withDatabase(E2E_DB_FILE, (db) => db.prepare(sql).all(...params) as T[], {
+    readonly: true,
+  });
 }
 
 test("a subsidiary user sees only their own leads, and another subsidiary's lead is not found", async ({
