@@ -262,7 +262,7 @@ for (const [migration, NEW] of STATISTICS_MIGRATIONS)
 
 describe('a driven page sorted by another key reads the fewest rows (decision 030)', () => {
   // A database of its own: 8 leads of one project, 6 of them assigned to one user, 1 on legal
-  // hold, 2 anonymised.
+  // hold, 3 restricted, 2 anonymised.
   const owns = planDatabase();
   const user = makeUser(owns.db, {
     email: 'driver@test.no',
@@ -274,6 +274,7 @@ describe('a driven page sorted by another key reads the fewest rows (decision 03
     makeLead(owns.db, { id: owns.projectId, subsidiaryId: owns.subsidiaryId });
   owns.sqlite.exec(`update leads set assignee_user_id = ${user} where id <= 6`);
   owns.sqlite.exec('update leads set legal_hold = 1 where id = 2');
+  owns.sqlite.exec('update leads set restricted = 1 where id in (3, 4, 5)');
   owns.sqlite.exec(
     `update leads set anonymised_at = 1, name = null, email = null, phone = null where id in (7, 8)`,
   );
@@ -288,14 +289,25 @@ describe('a driven page sorted by another key reads the fewest rows (decision 03
       expect(plans).toMatch(/leads_restricted_idx/);
       expect(plans).not.toMatch(/status_rank_idx/);
     });
-    it(`of two drivers, the one with fewer rows keeps its index (${scopeName})`, () => {
+    it(`of two drivers read from the table, the one with fewer rows keeps its index (${scopeName})`, () => {
       const plans = pagePlans(
         scope,
-        { sort: 'name', dir: 'desc', assigneeUserId: user, legalHold: true },
+        { sort: 'name', dir: 'desc', restricted: true, legalHold: true },
         owns,
       ).join('\n');
       expect(plans).toMatch(/leads_legal_hold_idx/);
-      expect(plans).not.toMatch(/assignee_idx/);
+      expect(plans).not.toMatch(/leads_restricted_idx/);
+    });
+    it(`a covering driver's rows are sorted from its index before fewer rows read from the table (${scopeName})`, () => {
+      // The assignee's index holds every filter column and sort key (decision 050): its 6
+      // entries cost less to sort than the 3 restricted leads' rows cost to read.
+      const plans = pagePlans(
+        scope,
+        { sort: 'name', dir: 'desc', assigneeUserId: user, restricted: true },
+        owns,
+      ).join('\n');
+      expect(plans).toMatch(/assignee_idx/);
+      expect(plans).not.toMatch(/leads_restricted_idx/);
     });
     it(`anonymised leads are read and sorted from their covering index (${scopeName})`, () => {
       // With statistics, as the app keeps them (pragma optimize): without, SQLite cannot tell

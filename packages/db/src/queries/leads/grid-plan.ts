@@ -43,8 +43,8 @@ export interface Term {
    */
   rank?: boolean;
   /**
-   * Its index holds every column a page filters and sorts on (anonymised leads), so sorting
-   * its rows never reads the table.
+   * Its index holds every column a page filters and sorts on (anonymised leads; a project or
+   * an assignee since decision 050), so sorting its rows never reads the table.
    */
   covering?: boolean;
   /**
@@ -119,6 +119,7 @@ export function filterTerms(
         kind: 'project',
         group: filter.projectId,
         share: 0.1,
+        covering: true,
       }),
     );
   const statuses = leadStatusesOf(filter);
@@ -217,6 +218,7 @@ export function filterTerms(
       ...nullTerm(leads.assigneeUserId, true, false, 0.4),
       kind: 'assignee',
       group: 'none',
+      covering: true,
     });
   else if (filter.assigneeUserId)
     terms.push(
@@ -225,6 +227,7 @@ export function filterTerms(
         kind: 'assignee',
         group: filter.assigneeUserId,
         share: 0.02,
+        covering: true,
       }),
     );
   if (filter.restricted !== undefined) terms.push(flagTerm(leads.restricted, filter.restricted));
