@@ -49,9 +49,11 @@ function pagePlans(scope: Scope, filter: LeadListParams, { db, sqlite } = handle
     sqlite.prepare = original;
   }
   // The id-picking statements: from leads alone (or, for the project and assignee sorts,
-  // the walk over the names and their leads), ordered, limited.
+  // the walk over the names and their leads, or the groups' ranks and the leads sorted by
+  // them), ordered, limited.
   const picks = statements.filter(
-    (s) => /^select ("id", |"leads"."id" as id)/.test(s.source) && /order by/.test(s.source),
+    (s) =>
+      /(^|\n\s*)select ("id", |"leads"."id" as id)/.test(s.source) && /order by/.test(s.source),
   );
   expect(picks.length, JSON.stringify(filter)).toBeGreaterThan(0);
   return picks.map(({ source }) => {
