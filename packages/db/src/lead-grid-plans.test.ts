@@ -29,6 +29,16 @@ function planDatabase() {
 }
 const handle = planDatabase();
 const { subsidiaryId } = handle;
+// One contacted lead with an assignee, so an assignee sort of a status set that holds
+// 'contacted' walks the assignees (with none, it reads the unassigned leads alone).
+handle.sqlite.exec(
+  `update leads set status = 'contacted', assignee_user_id = ${makeUser(handle.db, {
+    email: 'assignee@test.no',
+    role: 'subsidiary_user',
+    subsidiaryId,
+    passwordHash: TEST_PASSWORD_HASH,
+  })} where id = 1`,
+);
 
 /**
  * The explained plans of the page-id statements listLeads runs for this filter. The
@@ -356,5 +366,86 @@ describe('migration 0020: statistics for the anonymised cover index only where t
     sqlite.exec(`DELETE FROM sqlite_stat1 WHERE idx = 'leads_anonymised_cover_idx'`);
     for (const statement of statsBlock) sqlite.exec(statement);
     expect(hasRow(sqlite)).toEqual({ n: 1 });
+  });
+});
+
+describe('an assignee sort of statuses no assigned lead has skips the walk of the assignees', () => {
+  // 6 leads: 3 assigned and contacted, 3 new and unassigned (as intake leaves them), in
+  // two subsidiaries. A walk of the assignees could only reject leads there: at 1M it read
+  // all 555k assigned leads (100–120 ms) before the unassigned ones.
+  const own = createTestDatabase();
+  const mineSub = makeSubsidiary(own.db, { name: 'Egen AS' });
+  const other = makeSubsidiary(own.db, { name: 'Annen AS' });
+  const otherProject = makeProject(own.db, other);
+  const user = makeUser(own.db, {
+    email: 'walker@test.no',
+    role: 'subsidiary_user',
+    subsidiaryId: mineSub,
+    passwordHash: TEST_PASSWORD_HASH,
+  });
+  const at = 1_700_000_000_000;
+  const lead = (project: { id: number; subsidiaryId: number }, i: number) =>
+    makeLead(own.db, project, { createdAt: at + i });
+  const mine = { id: makeProject(own.db, mineSub), subsidiaryId: mineSub };
+  const theirs = { id: otherProject, subsidiaryId: other };
+  const assigned = [lead(mine, 1), lead(mine, 2), lead(theirs, 3)];
+  const fresh = [lead(mine, 4), lead(theirs, 5), lead(mine, 6)];
+  own.sqlite.exec(
+    `update leads set status = 'contacted', assignee_user_id = ${user} where id in (${assigned.join(', ')})`,
+  );
+  const statements = (run: () => unknown) => {
+    const seen: string[] = [];
+    const original = own.sqlite.prepare.bind(own.sqlite);
+    own.sqlite.prepare = ((source: string) => {
+      seen.push(source);
+      return original(source);
+    }) as typeof own.sqlite.prepare;
+    try {
+      run();
+    } finally {
+      own.sqlite.prepare = original;
+    }
+    return seen;
+  };
+  const page = (scope: Scope, filter: LeadListParams) =>
+    listLeads(own.db, { scope, filter: { sort: 'assignee', limit: 10, ...filter } }).items.map(
+      (r) => r.id,
+    );
+  const all = scopeFor({ role: 'admin', subsidiaryId: null });
+
+  for (const dir of SORT_DIRECTIONS)
+    it(`new leads by assignee (${dir}): the unassigned ones, newest first, and no walk`, () => {
+      let ids: number[] = [];
+      const seen = statements(() => {
+        ids = page(all, { dir, status: 'new' });
+      });
+      expect(ids).toEqual([...fresh].reverse());
+      expect(seen.join('\n')).not.toMatch(/cross join "leads"/);
+    });
+
+  it('a status some assigned lead has still walks the assignees', () => {
+    const ids = page(all, { dir: 'asc', status: ['new', 'contacted'] });
+    expect(ids).toEqual([...[...assigned].reverse(), ...[...fresh].reverse()]);
+  });
+
+  it('within a subsidiary, only its own assigned leads count', () => {
+    // The other subsidiary's contacted lead is assigned; this one's are not, once reset.
+    own.sqlite.exec(
+      `update leads set assignee_user_id = null, status = 'contacted' where id in (${assigned.slice(0, 2).join(', ')})`,
+    );
+    const mineScope = scopeFor({ role: 'subsidiary_user', subsidiaryId: mineSub });
+    const seen = statements(() => {
+      expect(page(mineScope, { dir: 'desc', status: 'contacted' })).toEqual([
+        assigned[1],
+        assigned[0],
+      ]);
+    });
+    expect(seen.join('\n')).not.toMatch(/cross join "leads"/);
+    // Over all subsidiaries the other one's assigned lead comes first.
+    expect(page(all, { dir: 'desc', status: 'contacted' })).toEqual([
+      assigned[2],
+      assigned[1],
+      assigned[0],
+    ]);
   });
 });

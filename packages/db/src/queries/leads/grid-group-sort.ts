@@ -57,6 +57,10 @@ interface GroupPageInput {
   terms: Term[];
   plan: SearchPlan;
   extra?: SQL;
+  /** The status filter's ranks, when there is one (see `assignedWithStatus`). */
+  statusRanks?: readonly number[];
+  /** The one subsidiary the page is in (the caller's scope or a filter), if any. */
+  subsidiaryId?: number;
 }
 
 /** Up to `want` lead ids in the sort's order, each with its position for a cursor. */
@@ -101,7 +105,8 @@ function walkKeys(conn: Conn, input: GroupPageInput): GroupKey[] {
   }
 
   // 2. The groups after the cursor's (all of them on a first page), in name order.
-  const unassignedOnly = sort === 'assignee' && pinned === 'none';
+  const unassignedOnly =
+    sort === 'assignee' && (pinned === 'none' || !assignedWithStatus(conn, input));
   if (keys.length < want && !(after && cursorGroup === 0) && !unassignedOnly) {
     const op = dir === 'asc' ? sql.raw('>') : sql.raw('<');
     const opOrEqual = dir === 'asc' ? sql.raw('>=') : sql.raw('<=');
@@ -138,6 +143,30 @@ function walkKeys(conn: Conn, input: GroupPageInput): GroupKey[] {
     for (const r of rows) keys.push({ id: r.id, sortValue: ['', 0, r.createdAt] });
   }
   return keys;
+}
+
+/**
+ * Whether any lead of the filter's statuses has an assignee (in the page's subsidiary, or in
+ * any): seeks of (subsidiary_id, status_rank, assignee_user_id) in leads_subsidiary_filter_idx,
+ * ~0.03 ms over 30 subsidiaries at 1M. When none has, the walk of step 2 can only pass leads
+ * to reject: "new" before anyone takes it, sorted by assignee, read all 555k assigned leads
+ * (100–120 ms) before the unassigned ones. True without a status filter.
+ */
+function assignedWithStatus(conn: Conn, input: GroupPageInput): boolean {
+  const ranks = input.statusRanks;
+  if (!ranks || ranks.length === 0) return true;
+  const inScope = input.subsidiaryId === undefined ? sql`1` : sql`s.id = ${input.subsidiaryId}`;
+  return (
+    conn.get<{ found: number }>(
+      sql`select exists (select 1 from "subsidiaries" s where ${inScope} and exists (
+            select 1 from "leads" where "leads"."subsidiary_id" = s.id
+              and "leads"."status_rank" in (${sql.join(
+                ranks.map((r) => sql`${r}`),
+                sql`, `,
+              )})
+              and "leads"."assignee_user_id" is not null)) as found`,
+    ).found === 1
+  );
 }
 
 /** The one group the filter allows, 'none' for "unassigned" (assignee sort), else null. */

@@ -3,9 +3,11 @@ import {
   encodeLeadCursor,
   isGroupSort,
   isLeadGroupPosition,
+  LEAD_STATUS_RANK,
   type LeadCursor,
   type LeadFilterParams,
   type LeadListParams,
+  leadStatusesOf,
   type Scope,
 } from '@mg/shared';
 import { and, asc, desc, eq, gt, inArray, lt, type SQL, sql } from 'drizzle-orm';
@@ -74,6 +76,8 @@ function pageOfLeads(
       terms,
       plan,
       extra,
+      statusRanks: leadStatusesOf(filter).map((s) => LEAD_STATUS_RANK[s]),
+      subsidiaryId: scope.kind === 'subsidiary' ? scope.subsidiaryId : filter.subsidiaryId,
     });
     return finishPage(conn, { scope, sort, dir, limit, keys });
   }
