@@ -23,6 +23,8 @@ await build({
     'mail-worker': 'src/jobs/mail-worker.ts',
     // The daily backup's copy (decision 054).
     'backup-worker': 'src/jobs/backup-worker.ts',
+    // The nightly merge of the full-text index (decision 058).
+    'search-index-worker': 'src/jobs/search-index-worker.ts',
   },
   outdir,
   bundle: true,

@@ -79,7 +79,8 @@ const retentionJob = scheduleRetention({
   pattern: env.RETENTION_CRON,
   log,
 });
-// The full-text index merged into one b-tree each night (intake leaves a segment per batch).
+// The full-text index merged into one b-tree each night (intake leaves a segment per batch),
+// in a worker thread (decision 058).
 const searchIndexJob = scheduleSearchIndexMerge({
   db: handle.db,
   pattern: env.SEARCH_INDEX_CRON,

@@ -20,6 +20,10 @@ import { type Db, sqliteOf } from './client';
  * might never end. A round can end with more than one segment: intake added some, or an
  * earlier run's merge was still under way and the negative step only carried it on (seen at
  * 1M: 5 segments → 2). The next round takes those; `MERGE_ROUNDS` at most.
+ *
+ * A step writes about `pages` pages, but a term's doclist in one piece however large: at 1M the
+ * steps that reach the scope tokens and the 2-letter prefixes take 3–5 s. The app runs this in
+ * a worker thread on its own connection (apps/api jobs/search-index-worker.ts, decision 058).
  */
 export const SEARCH_MERGE_PAGES = 64;
 /** Rounds of one run (see above): enough for an earlier run's merge and a night's intake. */
@@ -28,7 +32,7 @@ export const MERGE_ROUNDS = 4;
 export interface SearchIndexMerge {
   steps: number;
   ms: number;
-  /** The longest single step (one write transaction, holding the event loop). */
+  /** The longest single step (one write transaction, holding its thread and the write lock). */
   longestStepMs: number;
 }
 
