@@ -10,8 +10,9 @@
  * earlier run (--db). Either way the search index is then brought to the shape it has in
  * production between two nightly merges: merged by the app's job, a day's intake on top
  * (search-index.ts), the disk settles and the file is read once into the page cache, as a
- * server in use holds it (settle-disk.ts). Then it starts the real Hono app on a loopback port, signs in as an
- * admin (all subsidiaries) and as a subsidiary user, and measures p50/p95 of every grid page
+ * server in use holds it (settle-disk.ts). Then it starts the real Hono app on a loopback
+ * port, signs in as an admin (all subsidiaries) and as a subsidiary user, and measures
+ * p50/p95 of every grid page
  * (GET /trpc/lead.list, which writes its access-log entry): first page, deep pages at random
  * cursors, each filter alone with a random value, each sort, random filter combinations with
  * a random sort, and searches drawn from realistic pools (1–3 letter prefixes, common names,
@@ -130,11 +131,11 @@ function percentile(sorted: number[], p: number) {
   return sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * p) - 1)] ?? Number.NaN;
 }
 
-/** `fn` draws its own parameters on every call; `rows` summarises what came back. */
 /**
  * What one repetition does: a request, or a request whose parameters are drawn first. The
  * draw is outside the timed part: a deep page's cursor is read from the bench's own connection
- * (up to ms on a cold page), which is the client's work, not the answer's latency.
+ * (up to ms on a cold page), which is the client's work, not the answer's latency. A run
+ * returns how many rows came back.
  */
 type Task<D = unknown> =
   | (() => Promise<number>)

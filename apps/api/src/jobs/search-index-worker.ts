@@ -1,7 +1,7 @@
 /**
  * Worker thread: the nightly merge of the full-text index (@mg/db mergeSearchIndex) on its own
  * connection. FTS5 writes a term's whole doclist in one merge step: at 1M leads the steps that
- * reach the scope tokens and the 2-letter prefixes took 4.1–4.7 s, which on the thread that
+ * reach the scope tokens and the 2-letter prefixes took 3.2–4.7 s, which on the thread that
  * answers requests held every request that long (decision 058). Here they hold only this
  * thread and the write lock. A 'stop' message ends the run after its current step.
  */

@@ -37,9 +37,9 @@ export function mergeSearchIndexOffThread(db: Db, signal?: AbortSignal): Promise
 /**
  * The nightly merge of the full-text index into one b-tree (Europe/Oslo; decisions 057 and
  * 058): a day's intake leaves a segment per batch, and each segment is one more lookup for
- * every term a search asks for. Short steps with a checkpoint now and then, in a worker, so
- * requests go on meanwhile; intake waits for the write lock during a long step (its busy
- * timeout is 5 s). `protect` keeps two runs from overlapping.
+ * every term a search asks for. In steps, in a worker whose connection checkpoints the WAL
+ * itself (every 10,000 pages), so requests go on meanwhile; intake waits for the write lock
+ * during a long step (its busy timeout is 5 s). `protect` keeps two runs from overlapping.
  */
 export function scheduleSearchIndexMerge(deps: { db: Db; pattern: string; log: Logger }) {
   const stopping = new AbortController();

@@ -105,9 +105,10 @@ function walkKeys(conn: Conn, input: GroupPageInput): GroupKey[] {
   }
 
   // 2. The groups after the cursor's (all of them on a first page), in name order.
-  const unassignedOnly =
+  // Asked last, so a page that step 1 filled, or that starts among the unassigned, asks nothing.
+  const noGroupCanMatch = () =>
     sort === 'assignee' && (pinned === 'none' || !assignedWithStatus(conn, input));
-  if (keys.length < want && !(after && cursorGroup === 0) && !unassignedOnly) {
+  if (keys.length < want && !(after && cursorGroup === 0) && !noGroupCanMatch()) {
     const op = dir === 'asc' ? sql.raw('>') : sql.raw('<');
     const opOrEqual = dir === 'asc' ? sql.raw('>=') : sql.raw('<=');
     const from = after
