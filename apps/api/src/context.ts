@@ -8,6 +8,7 @@ import { readsFor } from './jobs/read-workers';
 import type { Context } from './lib/context-types';
 import type { Logger } from './lib/logger';
 import { resolveSession, SESSION_ABSOLUTE_MS, SESSION_COOKIE } from './lib/session';
+import type { WriteGate } from './lib/write-gate';
 
 export interface AppDeps {
   db: Db;
@@ -15,6 +16,11 @@ export interface AppDeps {
   log: Logger;
   /** Sends queued mail soon; intake nudges it after each commit. Absent: the schedule alone. */
   outbox?: { kick(): void };
+  /**
+   * Requests wait here while work on another thread holds the write lock for long (the
+   * search-index merge, decision 059). Absent: requests are not counted (tests).
+   */
+  gate?: WriteGate;
 }
 
 export type AppBindings = {

@@ -25,6 +25,7 @@ import { createLogger } from './lib/logger';
 import { hashPassword } from './lib/password';
 import { loadSuppressionKey } from './lib/server-secrets';
 import { sealStoredTotpSecrets } from './lib/totp-secret';
+import { createWriteGate } from './lib/write-gate';
 import { createApp } from './server';
 
 const env = loadEnv();
@@ -59,9 +60,13 @@ keepDemoWithoutTotp(handle.db, env.DEMO_DATA);
 const webDist = env.WEB_DIST ?? fileURLToPath(new URL('../../web/dist', import.meta.url));
 // Mail waits in the outbox table; this sends it, every 15 s and right after each intake. This
 // thread claims and records the rows; a worker thread composes and sends (decision 049).
+// Requests and mail runs wait here while a search-index merge step holds the write lock
+// (decision 059).
+const gate = createWriteGate();
 const outbox = startMailWorker({
   db: handle.db,
   log,
+  gate,
   mail: { SMTP_URL: env.SMTP_URL, MAIL_FROM: env.MAIL_FROM, OUTBOX_DIR: env.OUTBOX_DIR },
 });
 const outboxJob = new Cron('*/15 * * * * *', { protect: true }, () => outbox.kick());
@@ -85,12 +90,13 @@ const searchIndexJob = scheduleSearchIndexMerge({
   db: handle.db,
   pattern: env.SEARCH_INDEX_CRON,
   log,
+  gate,
 });
 // Tells `cli.js restore` that this database is in use.
 writePidFile(env.DATABASE_PATH);
 // Anonymous denials flushed each minute, the access-log head anchored each night.
-const auditJobs = startAuditJobs({ db: handle.db, env, log });
-const app = createApp({ db: handle.db, env: { ...env, WEB_DIST: webDist }, log, outbox });
+const auditJobs = startAuditJobs({ db: handle.db, env, log, gate });
+const app = createApp({ db: handle.db, env: { ...env, WEB_DIST: webDist }, log, outbox, gate });
 const server = serve({ fetch: app.fetch, port: env.PORT, hostname: env.HOST }, () => {
   const url = publicBaseUrl(env);
   const lines = [

@@ -28,6 +28,7 @@ import {
   streamPage,
 } from './lib/spa-shell';
 import { hasServerRender, loadPageRenderer, renderFirstPaint } from './lib/ssr';
+import { gateRequests } from './lib/write-gate';
 import { audienceExport } from './public/audience-export';
 import { confirmConsentRoutes } from './public/confirm-consent';
 import { DSR_FORM_PATH, dsrRequestRoutes } from './public/dsr-request';
@@ -123,6 +124,20 @@ export function createApp(deps: AppDeps) {
   // A route that serves public, non-personal data (the policy text) sets its own header.
   app.use('/trpc/*', noStore);
   app.use('/api/*', noStore);
+
+  // Everything that may write waits while a search-index merge step holds the write lock, and
+  // holds such a step back while it runs (lib/write-gate.ts); the health check and the
+  // hashed assets do neither. tRPC and intake answers are built whole before they are sent.
+  const gate = deps.gate;
+  if (gate) {
+    const counted = gateRequests(
+      gate,
+      (path) => path.startsWith('/trpc/') || path.startsWith('/api/intake'),
+    );
+    app.use('*', (c, next) =>
+      c.req.path === '/healthz' || c.req.path.startsWith('/assets/') ? next() : counted(c, next),
+    );
+  }
 
   app.get('/healthz', (c) => {
     // The database was opened and migrated before the server started listening.

@@ -42,11 +42,17 @@ export async function mergeSearchIndex(
     pages = SEARCH_MERGE_PAGES,
     pause = walPacer(db),
     signal,
+    step: runStep = async (merge) => merge(),
   }: {
     pages?: number;
     pause?: () => Promise<void>;
     /** Stops between two steps (shutdown): the index is whole after every step. */
     signal?: AbortSignal;
+    /**
+     * Runs one step's statement: at once by default. The app's worker runs it only when the
+     * thread that answers requests lets it (apps/api lib/write-gate.ts, decision 059).
+     */
+    step?: (merge: () => void) => Promise<void>;
   } = {},
 ): Promise<SearchIndexMerge> {
   const sqlite = sqliteOf(db);
@@ -60,13 +66,17 @@ export async function mergeSearchIndex(
   const run = async (count: number): Promise<boolean | null> => {
     await pause();
     if (signal?.aborted) return null;
-    const stepStarted = performance.now();
-    const before = changes.get() as number;
-    merge.run(count);
-    steps++;
-    longestStepMs = Math.max(longestStepMs, performance.now() - stepStarted);
-    // FTS5's own signal: a step that merged anything changed at least two rows.
-    return (changes.get() as number) - before >= 2;
+    let merged = false;
+    await runStep(() => {
+      const stepStarted = performance.now();
+      const before = changes.get() as number;
+      merge.run(count);
+      steps++;
+      longestStepMs = Math.max(longestStepMs, performance.now() - stepStarted);
+      // FTS5's own signal: a step that merged anything changed at least two rows.
+      merged = (changes.get() as number) - before >= 2;
+    });
+    return merged;
   };
   // Bounded whatever the index: each step writes ~`pages` pages and a round's merge never
   // rewrites more than the index holds; the cap only guards against steps reporting work

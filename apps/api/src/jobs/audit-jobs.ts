@@ -4,6 +4,7 @@ import type { Env } from '../env';
 import { anchorConfigFor } from '../lib/audit-anchors';
 import { anchorChecked } from '../lib/audit-check';
 import type { Logger } from '../lib/logger';
+import type { WriteGate } from '../lib/write-gate';
 import { checkAuditLogOffThread } from './audit-verify';
 
 /**
@@ -12,7 +13,7 @@ import { checkAuditLogOffThread } from './audit-verify';
  * the newest anchor (in a worker thread) and its head anchored. `stop` writes the denials
  * still counting, so a shutdown loses none.
  */
-export function startAuditJobs(deps: { db: Db; env: Env; log: Logger }) {
+export function startAuditJobs(deps: { db: Db; env: Env; log: Logger; gate?: WriteGate }) {
   const { db, env, log } = deps;
   // Made (or read) now: a missing key is generated on first start, a bad one fails loudly.
   anchorConfigFor(env);
@@ -39,7 +40,15 @@ export function startAuditJobs(deps: { db: Db; env: Env; log: Logger }) {
       log.error({ err }, 'access log anchoring failed');
     }
   };
-  const flushJob = new Cron('5 * * * * *', { protect: true }, () => flush(false));
+  // The minute's flush waits while a search-index merge step holds the write lock (decision 059).
+  const flushJob = new Cron('5 * * * * *', { protect: true }, async () => {
+    const leave = await deps.gate?.enter();
+    try {
+      flush(false);
+    } finally {
+      leave?.();
+    }
+  });
   const anchorJob = new Cron('0 10 0 * * *', { protect: true, timezone: 'Europe/Oslo' }, anchor);
   return {
     anchorNow: anchor,

@@ -9,6 +9,7 @@ import {
 import type { Logger } from '../lib/logger';
 import type { Mailer, MailMessage } from '../lib/mail';
 import { startWorkerBeside } from '../lib/worker-thread';
+import type { WriteGate } from '../lib/write-gate';
 import {
   type MailResult,
   type MailWorkerData,
@@ -33,6 +34,8 @@ export interface OutboxDeps {
   db: Db;
   mailer: Mailer;
   log: Logger;
+  /** Runs wait here while a search-index merge step holds the write lock (decision 059). */
+  gate?: WriteGate;
 }
 
 export interface OutboxRun {
@@ -155,7 +158,7 @@ export function createOutboxWorker(deps: OutboxDeps) {
   return createOutboxRunner(deps, sendInProcess(deps.mailer));
 }
 
-function createOutboxRunner(deps: Pick<OutboxDeps, 'db' | 'log'>, send: SendBatch) {
+function createOutboxRunner(deps: Pick<OutboxDeps, 'db' | 'log' | 'gate'>, send: SendBatch) {
   let running: Promise<void> | null = null;
   let again = false;
   let stopped = false;
@@ -163,10 +166,13 @@ function createOutboxRunner(deps: Pick<OutboxDeps, 'db' | 'log'>, send: SendBatc
   const loop = async () => {
     do {
       again = false;
+      const leave = await deps.gate?.enter();
       try {
         await runOutbox(deps, send, Date.now(), () => stopped, inFlight);
       } catch (error) {
         deps.log.error({ err: error }, 'outbox run failed');
+      } finally {
+        leave?.();
       }
     } while (again && !stopped);
   };
@@ -225,7 +231,7 @@ export const MAIL_WORKER_ANSWER_MS = 3 * 60_000;
  * The worker starts with the first batch and again after it died.
  */
 export function startMailWorker(
-  deps: Pick<OutboxDeps, 'db' | 'log'> & { mail: MailWorkerData },
+  deps: Pick<OutboxDeps, 'db' | 'log' | 'gate'> & { mail: MailWorkerData },
   { answerTimeoutMs = MAIL_WORKER_ANSWER_MS }: { answerTimeoutMs?: number } = {},
 ) {
   let worker: Worker | null = null;
