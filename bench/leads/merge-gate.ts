@@ -16,11 +16,11 @@
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { appendAccessLog, indexLeadsForSearch, openDatabase, searchIndexSegments } from '@mg/db';
+import { appendAccessLog, openDatabase, searchIndexSegments } from '@mg/db';
 import { seededRandom } from '@mg/shared';
 import { mergeSearchIndexOffThread } from '../../apps/api/src/jobs/search-index';
 import { createWriteGate, type WriteGate } from '../../apps/api/src/lib/write-gate';
-import { DAY_OF_INTAKE } from './search-index';
+import { reindexDayOfIntake } from './search-index';
 
 const { values: args } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -33,24 +33,11 @@ const { values: args } = parseArgs({
 if (!args.db) throw new Error('--db <a copy of a bench database> is required');
 const BUDGET_MS = 200;
 const handle = openDatabase(args.db);
-const { db, sqlite } = handle;
+const { db } = handle;
 const random = seededRandom(Number(args.seed));
 
-/** A day's intake, re-indexed one intake-sized batch per transaction. */
-function dayOfIntake() {
-  const top = (sqlite.prepare('select max(id) from leads').pluck().get() as number | null) ?? 0;
-  const dayStart = Math.max(1, top - DAY_OF_INTAKE + 1);
-  sqlite.prepare('delete from leads_fts where rowid >= ?').run(dayStart);
-  for (let first = dayStart; first <= top; ) {
-    const last = Math.min(top, first + 10 + Math.floor(random() * 41) - 1);
-    const ids = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-    db.transaction((tx) => indexLeadsForSearch(tx, ids));
-    first = last + 1;
-  }
-}
-
 async function round(gate: WriteGate | undefined) {
-  dayOfIntake();
+  reindexDayOfIntake(handle, random);
   const segments = searchIndexSegments(db);
   const loop = monitorEventLoopDelay({ resolution: 5 });
   let done = false;

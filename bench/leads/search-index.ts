@@ -12,22 +12,44 @@ export const DAY_OF_INTAKE = 2000;
  * searches then meet the segments a day leaves, not a freshly optimised index.
  */
 export async function searchIndexAsInProduction(handle: Database_, seed: number) {
-  const { db, sqlite } = handle;
+  const { db } = handle;
   const random = seededRandom(seed);
   const before = searchIndexSegments(db);
-  const top = (sqlite.prepare('select max(id) from leads').pluck().get() as number | null) ?? 0;
-  const dayStart = Math.max(1, top - DAY_OF_INTAKE + 1);
-  sqlite.prepare('delete from leads_fts where rowid >= ?').run(dayStart);
+  const { dayStart, top } = lastDay(handle);
+  handle.sqlite.prepare('delete from leads_fts where rowid >= ?').run(dayStart);
   // No checkpointer thread here: a plain turn between steps.
   const merged = await mergeSearchIndex(db, {
     pause: () => new Promise((next) => setImmediate(next)),
   });
   const mergedTo = searchIndexSegments(db);
-  for (let first = dayStart; first <= top; ) {
-    const last = Math.min(top, first + 10 + Math.floor(random() * 41) - 1);
-    const ids = Array.from({ length: last - first + 1 }, (_, i) => first + i);
-    db.transaction((tx) => indexLeadsForSearch(tx, ids));
-    first = last + 1;
-  }
+  indexAsIntake(handle, dayStart, top, random);
   return { before, merged, mergedTo, after: searchIndexSegments(db) };
+}
+
+/** The newest `DAY_OF_INTAKE` leads' ids. */
+function lastDay(handle: Database_) {
+  const top =
+    (handle.sqlite.prepare('select max(id) from leads').pluck().get() as number | null) ?? 0;
+  return { dayStart: Math.max(1, top - DAY_OF_INTAKE + 1), top };
+}
+
+/** Leads first..top indexed as intake writes them: one batch of 10–50 forms per transaction. */
+function indexAsIntake(handle: Database_, first: number, top: number, random: () => number) {
+  for (let from = first; from <= top; ) {
+    const last = Math.min(top, from + 10 + Math.floor(random() * 41) - 1);
+    const ids = Array.from({ length: last - from + 1 }, (_, i) => from + i);
+    handle.db.transaction((tx) => indexLeadsForSearch(tx, ids));
+    from = last + 1;
+  }
+}
+
+/**
+ * A day's intake indexed again on top of the index as it is (the segments and tombstones a
+ * night's merge meets): the newest `DAY_OF_INTAKE` leads taken out and written back as
+ * intake writes them.
+ */
+export function reindexDayOfIntake(handle: Database_, random: () => number) {
+  const { dayStart, top } = lastDay(handle);
+  handle.sqlite.prepare('delete from leads_fts where rowid >= ?').run(dayStart);
+  indexAsIntake(handle, dayStart, top, random);
 }
