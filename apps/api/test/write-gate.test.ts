@@ -81,6 +81,24 @@ describe('the write gate between requests and long lock holders (decision 059)',
     expect(ran).toBe(true);
   });
 
+  it('gives up after a while when a request never finishes (a client that stopped reading)', async () => {
+    const gate = createWriteGate({ drainMs: 20, retryMs: 20, giveUpMs: 150 });
+    const leaveStuck = await gate.enter();
+    let ran = false;
+    const started = performance.now();
+    await expect(
+      gate.exclusive(async () => {
+        ran = true;
+      }),
+    ).rejects.toThrow(/no moment without a request/);
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(ran).toBe(false);
+    // The gate is open again.
+    (await gate.enter())();
+    leaveStuck();
+    expect(gate.inFlight).toBe(0);
+  });
+
   it('gives up when stopped, and opens the gate', async () => {
     const gate = createWriteGate({ drainMs: 5_000 });
     const leave = await gate.enter();

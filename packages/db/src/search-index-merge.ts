@@ -66,7 +66,7 @@ export async function mergeSearchIndex(
   const run = async (count: number): Promise<boolean | null> => {
     await pause();
     if (signal?.aborted) return null;
-    let merged = false;
+    let merged: boolean | null = null;
     await runStep(() => {
       const stepStarted = performance.now();
       const before = changes.get() as number;
@@ -76,6 +76,7 @@ export async function mergeSearchIndex(
       // FTS5's own signal: a step that merged anything changed at least two rows.
       merged = (changes.get() as number) - before >= 2;
     });
+    // null: `step` skipped it (stopped while it waited).
     return merged;
   };
   // Bounded whatever the index: each step writes ~`pages` pages and a round's merge never

@@ -13,9 +13,9 @@ const STEP_LIMIT_MS = 60_000;
  * One merge of the full-text index: in a worker thread on its own connection (a step can
  * take seconds at 1M, decision 058), or on this thread for an in-memory database, which no
  * worker can open (tests). With a `gate`, each step runs only while no request is under way
- * and requests wait for it asynchronously (decision 059): otherwise a request's write would
- * wait out the step in SQLite's busy handler, with this thread's event loop stopped. `signal`
- * stops it after the current step.
+ * and requests wait for it asynchronously (decision 059): otherwise most writes made during
+ * the merge fail with SQLITE_BUSY (see lib/write-gate.ts). `signal` stops it after the
+ * current step, as does a gate that found no quiet moment (logged).
  */
 export function mergeSearchIndexOffThread(
   db: Db,
@@ -57,8 +57,12 @@ export function mergeSearchIndexOffThread(
       'message',
       (answer: { ready?: true; stepped?: true; result?: MergeRun; error?: string }) => {
         if (answer.ready && gate)
-          // A stop while the gate is waiting rejects here; the worker then skips the step.
-          gate.exclusive(letStep, signal).catch(stop);
+          // A stop while the gate is waiting rejects here, as does a gate that gave up; the
+          // worker then skips the step and ends the run.
+          gate.exclusive(letStep, signal).catch((error: unknown) => {
+            if (!signal?.aborted) log?.warn({ err: error }, 'search index merge stopped early');
+            stop();
+          });
         else if (answer.stepped) stepDone();
         else if (answer.result || answer.error) {
           signal?.removeEventListener('abort', stop);

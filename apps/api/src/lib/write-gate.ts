@@ -1,11 +1,13 @@
 import type { MiddlewareHandler } from 'hono';
 
 /**
- * Keeps the app's requests apart from work that holds SQLite's write lock for long on another
- * thread: the nightly search-index merge, whose steps take up to seconds at 1M leads (decision
- * 058). better-sqlite3 waits for a lock in SQLite's busy handler, synchronously: a request that
- * writes (nearly all do: the access log) while such a step runs would stop this thread's event
- * loop for the rest of the step. So (decision 059):
+ * Keeps the app's requests apart from work that holds SQLite's write lock on another thread:
+ * the nightly search-index merge, whose steps take up to seconds at 1M leads (decision 058).
+ * A request that writes (nearly all do: the access log) while such a step runs fails with
+ * SQLITE_BUSY at once when its transaction has read first (the app's are deferred, and SQLite
+ * does not wait there), and otherwise waits in the busy handler, synchronously, with this
+ * thread's event loop stopped. Measured at 1M: ~80 % of the writes made during a merge
+ * failed. So (decision 059):
  *
  * - `enter` lets a request in unless exclusive work waits or runs; then it waits for it,
  *   asynchronously, and the event loop goes on (health checks, static files, reads of others).
@@ -16,7 +18,10 @@ import type { MiddlewareHandler } from 'hono';
 export interface WriteGate {
   /** Wait until no exclusive work waits or runs, and count as under way until `leave` is called. */
   enter(): Promise<() => void>;
-  /** Run `work` while nothing else is under way; stops trying when `signal` aborts. */
+  /**
+   * Run `work` while nothing else is under way; stops trying (rejects) when `signal` aborts
+   * or after `giveUpMs`.
+   */
   exclusive<T>(work: () => Promise<T>, signal?: AbortSignal): Promise<T>;
   /** Requests under way (tests, logs). */
   readonly inFlight: number;
@@ -27,6 +32,12 @@ export interface WriteGateOptions {
   drainMs?: number;
   /** How long it then lets requests through before it tries again. */
   retryMs?: number;
+  /**
+   * How long exclusive work keeps trying before it gives up (rejects): a stream whose client
+   * stopped reading stays under way, and each try holds new requests back for up to
+   * `drainMs`, so the tries are bounded too.
+   */
+  giveUpMs?: number;
 }
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
@@ -34,6 +45,7 @@ const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 export function createWriteGate({
   drainMs = 1_000,
   retryMs = 500,
+  giveUpMs = 5 * 60_000,
 }: WriteGateOptions = {}): WriteGate {
   let inFlight = 0;
   /** Set while exclusive work waits for the drain or runs; resolved when the gate opens. */
@@ -70,8 +82,11 @@ export function createWriteGate({
       };
     },
     async exclusive(work, signal) {
+      const until = performance.now() + giveUpMs;
       for (;;) {
         signal?.throwIfAborted();
+        if (performance.now() > until)
+          throw new Error(`no moment without a request under way in ${giveUpMs} ms`);
         while (closed) await closed;
         let open = () => {};
         closed = new Promise<void>((done) => {
